@@ -1,0 +1,3 @@
+from exactopen.cli import main
+
+raise SystemExit(main())

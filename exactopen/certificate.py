@@ -1,0 +1,71 @@
+"""Certificate envelope, deterministic serialisation and atomic writing (generator side).
+
+Format (version 1), a JSON object:
+
+    format      "exactopen-certificate"
+    version     1
+    kind        what is certified ("rank", "nullspace", "openness", ...)
+    claim       the claim in words
+    claim_id    id from shared/paper/CLAIMS.md, or null
+    generator   {"name": "exactopen", "version": ...}
+    inputs      the data the claim is about (matrices as {"shape": [m, n], "rows": [[...]]})
+    result      what is asserted (a rank, a basis, a verdict)
+    evidence    what lets the checker re-derive the result from the inputs
+
+Rationals are strings "p" or "p/q" (q > 1, lowest terms).  The JSON Schema is
+``certificates/schema.json``; the checker is :mod:`exactopen.kernel`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+
+from exactopen import __version__
+
+FORMAT = "exactopen-certificate"
+FORMAT_VERSION = 1
+
+
+def envelope(kind: str, claim: str, inputs: dict, result: dict, evidence: dict,
+             claim_id: str | None = None) -> dict:
+    return {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "kind": kind,
+        "claim": claim,
+        "claim_id": claim_id,
+        "generator": {"name": "exactopen", "version": __version__},
+        "inputs": inputs,
+        "result": result,
+        "evidence": evidence,
+    }
+
+
+def dumps(cert: dict) -> str:
+    """Deterministic text of a certificate (same input, same bytes)."""
+    return json.dumps(cert, indent=1, ensure_ascii=False) + "\n"
+
+
+def write_atomic(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename."""
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".exactopen-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def write_certificate(path: str, cert: dict) -> None:
+    write_atomic(path, dumps(cert))

@@ -1,0 +1,174 @@
+"""One checking function per certificate kind; :func:`check` dispatches on ``kind``.
+
+Each function reads the inputs, re-derives every asserted fact from the numbers with exact
+arithmetic, and returns a one-line summary of what was proved (or raises Rejected).
+"""
+
+from __future__ import annotations
+
+import json
+
+from flint import fmpq_mat
+
+from exactopen.kernel.base import (
+    Rejected, field, full_column_rank, is_zero, matrix, rank_at_least, rank_at_most,
+    rank_exactly, require, same_shape, sub, vector_index,
+)
+
+FORMAT = "exactopen-certificate"
+VERSIONS = (1,)
+KINDS: dict = {}
+
+
+class Malformed(Rejected):
+    """Not readable as an exactopen certificate at all (the CLI exits 2)."""
+
+
+def kind(name):
+    def deco(fn):
+        KINDS[name] = fn
+        return fn
+    return deco
+
+
+def subject(inputs: dict, where: str = "inputs") -> fmpq_mat:
+    """The matrix a certificate is about: inputs.A, or the product of inputs.factors."""
+    if "A" in inputs:
+        return matrix(inputs["A"], where + ".A")
+    factors = field(inputs, "factors", list, where)
+    require(len(factors) >= 1, f"{where}.factors is empty")
+    P = matrix(factors[0], f"{where}.factors[0]")
+    for i, F in enumerate(factors[1:], 1):
+        M = matrix(F, f"{where}.factors[{i}]")
+        require(P.ncols() == M.nrows(), f"{where}.factors[{i}] does not chain (shape mismatch)")
+        P = P * M
+    return P
+
+
+@kind("rank")
+def check_rank(cert: dict) -> str:
+    A = subject(field(cert, "inputs", dict, "certificate"))
+    r = field(cert["result"], "rank", int, "result")
+    rank_exactly(A, cert["evidence"], r, "evidence")
+    return f"rank = {r} ({A.nrows()}x{A.ncols()})"
+
+
+def _oriented(A: fmpq_mat, side: str, where: str) -> fmpq_mat:
+    require(side in ("right", "left"), f"{where} must be 'right' or 'left'")
+    return A if side == "right" else A.transpose()
+
+
+@kind("nullspace")
+def check_nullspace(cert: dict) -> str:
+    """Columns of basis are a basis of N(A) (right) or of N(A^T) (left)."""
+    res, ev = cert["result"], cert["evidence"]
+    side = field(res, "side", str, "result")
+    A = _oriented(subject(field(cert, "inputs", dict, "certificate")), side, "result.side")
+    N = matrix(field(res, "basis", dict, "result"), "result.basis")
+    require(N.nrows() == A.ncols(), f"result.basis has {N.nrows()} rows, expected {A.ncols()}")
+    require(is_zero(A * N), "result.basis: a vector is not in the null space")
+    rows = vector_index(field(ev, "basis_minor_rows", list, "evidence"), N.nrows(), "evidence.basis_minor_rows")
+    full_column_rank(N, {"rows": rows, "cols": list(range(N.ncols()))}, "result.basis")
+    r = rank_at_least(A, field(ev, "minor", dict, "evidence"), "evidence.minor")
+    require(r + N.ncols() == A.ncols(), f"rank >= {r} leaves room for {A.ncols() - r} null vectors, "
+            f"basis has {N.ncols()}")
+    return f"basis of the {side} null space, dimension {N.ncols()}"
+
+
+@kind("column_space")
+def check_column_space(cert: dict) -> str:
+    """Columns of basis (space "column") or rows of basis (space "row") are a basis of it."""
+    res, ev = cert["result"], cert["evidence"]
+    space = field(res, "space", str, "result")
+    require(space in ("column", "row"), "result.space must be 'column' or 'row'")
+    A = subject(field(cert, "inputs", dict, "certificate"))
+    B = matrix(field(res, "basis", dict, "result"), "result.basis")
+    P = matrix(field(ev, "preimage", dict, "evidence"), "evidence.preimage")
+    hi = rank_at_most(A, field(ev, "annihilator", dict, "evidence"), "evidence.annihilator")
+    if space == "row":
+        A, B, P = A.transpose(), B.transpose(), P.transpose()
+    same_shape(P, A.ncols(), B.ncols(), "evidence.preimage (oriented)")
+    require(A * P == B, "basis is not the image of the preimage: basis != A*preimage")
+    rows = vector_index(field(ev, "basis_minor_rows", list, "evidence"), B.nrows(), "evidence.basis_minor_rows")
+    full_column_rank(B, {"rows": rows, "cols": list(range(B.ncols()))}, "result.basis")
+    require(hi == B.ncols(), f"annihilator proves rank <= {hi}, basis has {B.ncols()} vectors")
+    return f"basis of the {space} space, dimension {B.ncols()}"
+
+
+@kind("intersection")
+def check_intersection(cert: dict) -> str:
+    """basis spans N(A) ∩ C(B) and dim = rank B - rank AB equals its size."""
+    inputs, res, ev = cert["inputs"], cert["result"], cert["evidence"]
+    A = matrix(field(inputs, "A", dict, "inputs"), "inputs.A")
+    B = matrix(field(inputs, "B", dict, "inputs"), "inputs.B")
+    require(A.ncols() == B.nrows(), "inputs: A.cols != B.rows")
+    d = field(res, "dim", int, "result")
+    V = matrix(field(res, "basis", dict, "result"), "result.basis")
+    same_shape(V, A.ncols(), d, "result.basis")
+    P = matrix(field(ev, "preimage", dict, "evidence"), "evidence.preimage")
+    same_shape(P, B.ncols(), d, "evidence.preimage")
+    require(B * P == V, "a basis vector is not B times its preimage")
+    require(is_zero(A * V), "a basis vector is not in N(A)")
+    if d:
+        rows = vector_index(field(ev, "basis_minor_rows", list, "evidence"), V.nrows(), "evidence.basis_minor_rows")
+        full_column_rank(V, {"rows": rows, "cols": list(range(d))}, "result.basis")
+    hiB = rank_at_most(B, field(ev, "rank_B", dict, "evidence"), "evidence.rank_B")
+    loAB = rank_at_least(A * B, field(ev, "AB_minor", dict, "evidence"), "evidence.AB_minor")
+    require(hiB - loAB <= d, f"dim <= rank B - rank AB <= {hiB - loAB}, but > {d} is not excluded")
+    return f"dim N(A) ∩ C(B) = {d}"
+
+
+@kind("solve")
+def check_solve(cert: dict) -> str:
+    """A X = B has the solution X, or no solution (y^T A = 0, y^T B != 0)."""
+    inputs, res, ev = cert["inputs"], cert["result"], cert["evidence"]
+    A = matrix(field(inputs, "A", dict, "inputs"), "inputs.A")
+    B = matrix(field(inputs, "B", dict, "inputs"), "inputs.B")
+    require(A.nrows() == B.nrows(), "inputs: A and B have different row counts")
+    if field(res, "solvable", bool, "result"):
+        X = matrix(field(res, "X", dict, "result"), "result.X")
+        same_shape(X, A.ncols(), B.ncols(), "result.X")
+        require(A * X == B, "A X != B")
+        return "A X = B is solved by X"
+    y = matrix(field(ev, "y", dict, "evidence"), "evidence.y")
+    same_shape(y, A.nrows(), 1, "evidence.y")
+    require(is_zero(y.transpose() * A), "y^T A != 0")
+    require(not is_zero(y.transpose() * B), "y^T B = 0: no contradiction")
+    return "A X = B has no solution"
+
+
+def check(cert) -> str:
+    """Verify a parsed certificate; return a summary or raise Rejected / Malformed."""
+    if not isinstance(cert, dict) or cert.get("format") != FORMAT:
+        raise Malformed("not an exactopen certificate (no 'format': 'exactopen-certificate')")
+    require(cert.get("version") in VERSIONS, f"unsupported format version {cert.get('version')!r}")
+    k = field(cert, "kind", str, "certificate")
+    require(k in KINDS, f"unknown certificate kind {k!r}")
+    field(cert, "claim", str, "certificate")
+    for key in ("inputs", "result", "evidence", "generator"):
+        field(cert, key, dict, "certificate")
+    cid = cert.get("claim_id")
+    require(cid is None or isinstance(cid, str), "certificate.claim_id must be a string or null")
+    try:
+        return KINDS[k](cert)
+    except Rejected:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError, ZeroDivisionError, AttributeError) as exc:
+        raise Rejected(f"malformed evidence ({type(exc).__name__}: {exc})") from None
+
+
+def check_text(text: str) -> str:
+    try:
+        cert = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise Malformed(f"not valid JSON ({exc})") from None
+    return check(cert)
+
+
+def check_file(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise Malformed(f"cannot read: {exc.strerror if isinstance(exc, OSError) else exc}") from None
+    return check_text(text)
