@@ -19,6 +19,9 @@ from exactopen.errors import InputError
 COMMAND_MODULES = (
     "exactopen.commands.verify",
     "exactopen.commands.linalg",
+    "exactopen.commands.openness",
+    "exactopen.commands.pyramid",
+    "exactopen.commands.landscape",
 )
 
 

@@ -1,0 +1,5 @@
+"""CLI commands for landscape."""
+
+
+def register(sub) -> None:
+    pass

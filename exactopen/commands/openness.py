@@ -1,0 +1,5 @@
+"""CLI commands for openness."""
+
+
+def register(sub) -> None:
+    pass

@@ -1,0 +1,5 @@
+"""CLI commands for pyramid."""
+
+
+def register(sub) -> None:
+    pass
