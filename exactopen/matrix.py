@@ -8,9 +8,10 @@ encoding ``{"shape": [m, n], "rows": [["p/q", ...], ...]}``.
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import Iterable, Sequence
 
-from flint import fmpq, fmpq_mat
+from flint import fmpq, fmpq_mat, fmpz
 
 from exactopen.numbers import rational_str
 
@@ -23,7 +24,15 @@ def from_rows(rows: Sequence[Sequence], ncols: int | None = None) -> fmpq_mat:
     n = len(rows[0]) if m else (ncols or 0)
     if ncols is not None and m and n != ncols:
         raise ValueError("column count mismatch")
-    return fmpq_mat(m, n, [fmpq(x) if not isinstance(x, fmpq) else x for r in rows for x in r])
+    return fmpq_mat(m, n, [_q(x) for r in rows for x in r])
+
+
+def _q(x) -> fmpq:
+    if isinstance(x, fmpq):
+        return x
+    if isinstance(x, Fraction):
+        return fmpq(x.numerator, x.denominator)
+    return fmpq(x)
 
 
 def zeros(m: int, n: int) -> fmpq_mat:
@@ -124,11 +133,11 @@ def from_json(obj: dict) -> fmpq_mat:
     return fmpq_mat(m, n, [fmpq(*_pq(x)) for r in obj["rows"] for x in r])
 
 
-def _pq(s: str) -> tuple[int, int]:
+def _pq(s: str) -> tuple[fmpz, fmpz]:
     if "/" in s:
         p, q = s.split("/")
-        return int(p), int(q)
-    return int(s), 1
+        return fmpz(p), fmpz(q)
+    return fmpz(s), fmpz(1)
 
 
 def pretty(A: fmpq_mat, indent: str = "  ") -> str:

@@ -95,26 +95,36 @@ def check_column_space(cert: dict) -> str:
     return f"basis of the {space} space, dimension {B.ncols()}"
 
 
+def intersection_dim(A: fmpq_mat, B: fmpq_mat, obj: dict, where: str) -> int:
+    """Exact dim N(A) ∩ C(B) from {dim, basis, preimage, basis_minor_rows, rank_B, AB_minor}.
+
+    Lower bound: the basis vectors V = B P satisfy A V = 0 and are independent.
+    Upper bound: dim = rank B - rank AB <= (annihilator bound) - (minor bound).
+    """
+    require(A.ncols() == B.nrows(), f"{where}: A.cols != B.rows")
+    d = field(obj, "dim", int, where)
+    V = matrix(field(obj, "basis", dict, where), where + ".basis")
+    same_shape(V, A.ncols(), d, where + ".basis")
+    P = matrix(field(obj, "preimage", dict, where), where + ".preimage")
+    same_shape(P, B.ncols(), d, where + ".preimage")
+    require(B * P == V, f"{where}: a basis vector is not B times its preimage")
+    require(is_zero(A * V), f"{where}: a basis vector is not in N(A)")
+    if d:
+        rows = vector_index(field(obj, "basis_minor_rows", list, where), V.nrows(), where + ".basis_minor_rows")
+        full_column_rank(V, {"rows": rows, "cols": list(range(d))}, where + ".basis")
+    hiB = rank_at_most(B, field(obj, "rank_B", dict, where), where + ".rank_B")
+    loAB = rank_at_least(A * B, field(obj, "AB_minor", dict, where), where + ".AB_minor")
+    require(hiB - loAB <= d, f"{where}: dim <= rank B - rank AB <= {hiB - loAB}, but > {d} is not excluded")
+    return d
+
+
 @kind("intersection")
 def check_intersection(cert: dict) -> str:
     """basis spans N(A) ∩ C(B) and dim = rank B - rank AB equals its size."""
-    inputs, res, ev = cert["inputs"], cert["result"], cert["evidence"]
+    inputs = cert["inputs"]
     A = matrix(field(inputs, "A", dict, "inputs"), "inputs.A")
     B = matrix(field(inputs, "B", dict, "inputs"), "inputs.B")
-    require(A.ncols() == B.nrows(), "inputs: A.cols != B.rows")
-    d = field(res, "dim", int, "result")
-    V = matrix(field(res, "basis", dict, "result"), "result.basis")
-    same_shape(V, A.ncols(), d, "result.basis")
-    P = matrix(field(ev, "preimage", dict, "evidence"), "evidence.preimage")
-    same_shape(P, B.ncols(), d, "evidence.preimage")
-    require(B * P == V, "a basis vector is not B times its preimage")
-    require(is_zero(A * V), "a basis vector is not in N(A)")
-    if d:
-        rows = vector_index(field(ev, "basis_minor_rows", list, "evidence"), V.nrows(), "evidence.basis_minor_rows")
-        full_column_rank(V, {"rows": rows, "cols": list(range(d))}, "result.basis")
-    hiB = rank_at_most(B, field(ev, "rank_B", dict, "evidence"), "evidence.rank_B")
-    loAB = rank_at_least(A * B, field(ev, "AB_minor", dict, "evidence"), "evidence.AB_minor")
-    require(hiB - loAB <= d, f"dim <= rank B - rank AB <= {hiB - loAB}, but > {d} is not excluded")
+    d = intersection_dim(A, B, {**cert["evidence"], **cert["result"]}, "certificate")
     return f"dim N(A) ∩ C(B) = {d}"
 
 
@@ -141,7 +151,8 @@ def check(cert) -> str:
     """Verify a parsed certificate; return a summary or raise Rejected / Malformed."""
     if not isinstance(cert, dict) or cert.get("format") != FORMAT:
         raise Malformed("not an exactopen certificate (no 'format': 'exactopen-certificate')")
-    require(cert.get("version") in VERSIONS, f"unsupported format version {cert.get('version')!r}")
+    version = cert.get("version")
+    require(type(version) is int and version in VERSIONS, f"unsupported format version {version!r}")
     k = field(cert, "kind", str, "certificate")
     require(k in KINDS, f"unknown certificate kind {k!r}")
     field(cert, "claim", str, "certificate")

@@ -1,3 +1,225 @@
-"""Checker for openness certificates (kinds registered with @kind)."""
+"""Checker for local-openness certificates: openness, lifting, perturbation_lower_bound,
+row_basis_bound, chain_openness.
 
-from exactopen.kernel.checks import kind  # noqa: F401
+Trusted theorems (the only steps not re-derived from numbers): prop-4's (1) <=> (2)
+(Behrends 2017), thm-5's "(equal ranks and (i)) => open" (the paper's Prop. 18) and
+lem-10.  Every condition (2a, 2b, i-iv, ranks, dimensions) is re-derived here; refutations
+of the conditions are proved directly (a vector of N(W1) ∩ C(W2) kills every candidate
+witness), and for k < min(m, n) non-openness can be proved theorem-free by an obstruction.
+"""
+
+from __future__ import annotations
+
+from flint import fmpq
+
+from exactopen.kernel.base import (
+    field, full_column_rank, full_row_rank, is_zero, matrix, rank_at_least, rank_at_most,
+    rank_exactly, rational, require, same_shape, sub, vector_index,
+)
+from exactopen.kernel.checks import check, intersection_dim, kind
+
+OPEN, NOT_OPEN = "locally_open", "not_locally_open"
+
+
+def _pair(cert: dict):
+    inputs = cert["inputs"]
+    W1 = matrix(field(inputs, "W1", dict, "inputs"), "inputs.W1")
+    W2 = matrix(field(inputs, "W2", dict, "inputs"), "inputs.W2")
+    require(W1.ncols() == W2.nrows(), "inputs: W1.cols != W2.rows")
+    return W1, W2
+
+
+def _witness(ev: dict, key: str, factor, other, side: str, full: str):
+    """Validate W~ (if present): W~ W2 = 0 (side 'left') or W1 W~ = 0 (side 'right'), and
+    factor + W~ of full row/column rank.  Returns True if present and valid."""
+    if key not in ev:
+        return False
+    w = field(ev, key, dict, "evidence")
+    Wt = matrix(field(w, "matrix", dict, key), key + ".matrix")
+    same_shape(Wt, factor.nrows(), factor.ncols(), key + ".matrix")
+    prod = Wt * other if side == "left" else other * Wt
+    require(is_zero(prod), f"{key}: the witness does not satisfy {'W~1 W2' if side == 'left' else 'W1 W~2'} = 0")
+    S = factor + Wt
+    (full_row_rank if full == "row" else full_column_rank)(S, field(w, "minor", dict, key), key + ".minor")
+    return True
+
+
+@kind("openness")
+def check_openness(cert: dict) -> str:
+    W1, W2 = _pair(cert)
+    m, k, n = W1.nrows(), W1.ncols(), W2.ncols()
+    res, ev = cert["result"], cert["evidence"]
+    verdict = field(res, "verdict", str, "result")
+    theorem = field(res, "theorem", str, "result")
+    cond = field(res, "conditions", dict, "result")
+    require(verdict in (OPEN, NOT_OPEN), "result.verdict must be locally_open or not_locally_open")
+    r1 = rank_exactly(W1, field(ev, "rank_W1", dict, "evidence"), field(ev["rank_W1"], "rank", int, "rank_W1"),
+                      "evidence.rank_W1")
+    r2 = rank_exactly(W2, field(ev, "rank_W2", dict, "evidence"), field(ev["rank_W2"], "rank", int, "rank_W2"),
+                      "evidence.rank_W2")
+    d = intersection_dim(W1, W2, field(ev, "intersection", dict, "evidence"), "evidence.intersection")
+    dt = intersection_dim(W2.transpose(), W1.transpose(), field(ev, "intersection_T", dict, "evidence"),
+                          "evidence.intersection_T")
+
+    def claimed(name: str, value: bool) -> None:
+        require(cond.get(name) is value, f"result.conditions.{name} should be {value}")
+
+    if k >= min(m, n):
+        require(theorem == "prop-4", "k >= min(m, n): the theorem is prop-4")
+        c2a = _witness(ev, "witness_2a", W1, W2, "left", "row")
+        c2b = _witness(ev, "witness_2b", W2, W1, "right", "column")
+        c3a = d <= k - m
+        c3b = n - (r2 - d) <= k - r1
+        # Refutations, proved here: vectors of N(W1)∩C(W2) lie in N(W1 + W~1) for every W~1 with
+        # W~1 W2 = 0, so rank(W1 + W~1) <= k - d; and rank(W2 + W~2) <= dim(C(W2) + N(W1)) = r2 + k - r1 - d.
+        if not c2a:
+            require(k - d < m, "(2a) is claimed false but no witness is refuted: k - dim N(W1)∩C(W2) >= m")
+        if not c2b:
+            require(r2 + k - r1 - d < n, "(2b) is claimed false but rank(W2 + W~2) <= n is not excluded")
+        claimed("2a", c2a); claimed("2b", c2b); claimed("3a", c3a); claimed("3b", c3b)
+        require((verdict == OPEN) == (c2a or c2b), "verdict does not follow from prop-4 (2)")
+        how = "(2a)" if c2a else "(2b)" if c2b else "neither (2a) nor (2b)"
+        return f"{verdict} by prop-4: {how}; r1={r1}, r2={r2}, dim N(W1)∩C(W2)={d}"
+    require(theorem == "thm-5", "k < min(m, n): the theorem is thm-5")
+    ci = _witness(ev, "witness_i", W1, W2, "left", "column")
+    cii = _witness(ev, "witness_ii", W2, W1, "right", "row")
+    # (W1 + W~1) x = 0 for x in N(W1)∩C(W2) and every admissible W~1; likewise for (ii).
+    if not ci:
+        require(d > 0, "(i) is claimed false but N(W1)∩C(W2) = 0")
+    if not cii:
+        require(dt > 0, "(ii) is claimed false but N(W2^T)∩C(W1^T) = 0")
+    claimed("equal_ranks", r1 == r2); claimed("i", ci); claimed("ii", cii)
+    claimed("iii", d == 0); claimed("iv", dt == 0)
+    is_open = r1 == r2 and ci
+    require((verdict == OPEN) == is_open, "verdict does not follow from thm-5")
+    extra = ""
+    if "obstruction" in ev:
+        extra = "; " + _check_obstruction(W1, W2, field(ev, "obstruction", dict, "evidence"))
+        require(verdict == NOT_OPEN, "an obstruction proves non-openness")
+    return f"{verdict} by thm-5: ranks {r1}, {r2}; dims {d}, {dt}{extra}"
+
+
+def _check_obstruction(W1, W2, ob: dict) -> str:
+    """Z(δ) = A B + δ R = K (M0 + δ M1) has rank k and C(Z(δ)) = C(K) for δ != 0; every
+    preimage moves A by ||(I - P_K) A||_F^2 >= bound > 0 (A = W1, or W2^T on side W2)."""
+    side = field(ob, "side", str, "obstruction")
+    require(side in ("W1", "W2"), "obstruction.side must be W1 or W2")
+    A, B = (W1, W2) if side == "W1" else (W2.transpose(), W1.transpose())
+    m, k, n = A.nrows(), A.ncols(), B.ncols()
+    require(k < min(m, n), "obstruction needs k < min(m, n)")
+    K = matrix(field(ob, "K", dict, "obstruction"), "obstruction.K")
+    M0 = matrix(field(ob, "M0", dict, "obstruction"), "obstruction.M0")
+    M1 = matrix(field(ob, "M1", dict, "obstruction"), "obstruction.M1")
+    R = matrix(field(ob, "R", dict, "obstruction"), "obstruction.R")
+    same_shape(K, m, k, "obstruction.K"); same_shape(M0, k, n, "obstruction.M0")
+    same_shape(M1, k, n, "obstruction.M1"); same_shape(R, m, n, "obstruction.R")
+    s = field(ob, "split", int, "obstruction")
+    require(0 <= s <= k, "obstruction.split out of range")
+    require(is_zero(sub(M0, range(s, k), range(n))), "obstruction.M0 must vanish below the split")
+    require(is_zero(sub(M1, range(s), range(n))), "obstruction.M1 must vanish above the split")
+    require(A * B == K * M0, "obstruction: W1 W2 != K M0")
+    require(R == K * M1, "obstruction: R != K M1")
+    full_column_rank(K, {"rows": field(ob, "K_minor_rows", list, "obstruction"), "cols": list(range(k))},
+                     "obstruction.K")
+    full_row_rank(M0 + M1, {"rows": list(range(k)), "cols": field(ob, "M_minor_cols", list, "obstruction")},
+                  "obstruction.M0+M1")
+    KtK = K.transpose() * K
+    Res = A - K * KtK.solve(K.transpose() * A)
+    c = sum((x * x for x in Res.entries()), fmpq(0))
+    bound = rational(field(ob, "bound", str, "obstruction"), "obstruction.bound")
+    require(c == bound, f"obstruction.bound is not ||(I-P_K) {side}||_F^2")
+    require(c > 0, "obstruction: bound is zero")
+    return (f"obstruction: every preimage of W1W2 + δR (any δ != 0, in the range) moves {side} by "
+            f"||Δ||_F^2 >= {field(ob, 'bound', str, 'obstruction')}")
+
+
+def _norm2(M):
+    return sum((x * x for x in M.entries()), fmpq(0))
+
+
+@kind("lifting")
+def check_lifting(cert: dict) -> str:
+    """(W1 + D1)(W2 + D2) = Z, with the stated squared norms."""
+    W1, W2 = _pair(cert)
+    Z = matrix(field(cert["inputs"], "Z", dict, "inputs"), "inputs.Z")
+    res = cert["result"]
+    D1 = matrix(field(res, "D1", dict, "result"), "result.D1")
+    D2 = matrix(field(res, "D2", dict, "result"), "result.D2")
+    same_shape(D1, W1.nrows(), W1.ncols(), "result.D1")
+    same_shape(D2, W2.nrows(), W2.ncols(), "result.D2")
+    same_shape(Z, W1.nrows(), W2.ncols(), "inputs.Z")
+    require((W1 + D1) * (W2 + D2) == Z, "(W1 + D1)(W2 + D2) != Z")
+    for key, val in (("norm2_D1", _norm2(D1)), ("norm2_D2", _norm2(D2)), ("norm2_target", _norm2(Z - W1 * W2))):
+        require(rational(field(res, key, str, "result"), "result." + key) == val, f"result.{key} is wrong")
+    return "exact preimage of the target"
+
+
+@kind("perturbation_lower_bound")
+def check_perturbation_lower_bound(cert: dict) -> str:
+    """u^T W1 = 0, W2 v = 0, u, v != 0 and rank W1W2 < min(m,k,n): every preimage of
+    W1W2 + δ u v^T has ||A||_F ||B||_F >= δ |u||v| = distance (so δ(ε) <= ε^2)."""
+    W1, W2 = _pair(cert)
+    m, k, n = W1.nrows(), W1.ncols(), W2.ncols()
+    ev = cert["evidence"]
+    u = matrix(field(ev, "u", dict, "evidence"), "evidence.u")
+    v = matrix(field(ev, "v", dict, "evidence"), "evidence.v")
+    same_shape(u, m, 1, "evidence.u"); same_shape(v, n, 1, "evidence.v")
+    require(not is_zero(u) and not is_zero(v), "u and v must be nonzero")
+    require(is_zero(u.transpose() * W1), "u^T W1 != 0")
+    require(is_zero(W2 * v), "W2 v != 0")
+    r = rank_at_most(W1 * W2, field(field(ev, "rank_W1W2", dict, "evidence"), "annihilator", dict, "rank_W1W2"),
+                     "evidence.rank_W1W2.annihilator")
+    require(r + 1 <= min(m, k, n), "W1W2 + δ u v^T may leave the range")
+    require(cert["result"].get("exponent") == "1/2", "result.exponent must be '1/2'")
+    nested = field(ev, "openness_certificate", dict, "evidence")
+    verdict = check(nested) and nested["result"]["verdict"]
+    require(nested["inputs"] == cert["inputs"], "nested openness certificate is about other matrices")
+    require(cert["result"].get("openness") == verdict, "result.openness differs from the nested certificate")
+    require(verdict == OPEN, "the rate claim is about locally open pairs")
+    return "perturbation >= sqrt(distance) at a locally open pair: δ = O(ε) fails"
+
+
+@kind("row_basis_bound")
+def check_row_basis_bound(cert: dict) -> str:
+    """lem-13: rank V = r < m, V[B^c] = A V[B], V[B] independent, max |A_ij| <= 2^(m-r-1)."""
+    V = matrix(field(cert["inputs"], "V", dict, "inputs"), "inputs.V")
+    res, ev = cert["result"], cert["evidence"]
+    m = V.nrows()
+    r = rank_exactly(V, field(ev, "rank_V", dict, "evidence"), field(res, "rank", int, "result"), "evidence.rank_V")
+    require(r < m, "lem-13 needs rank < number of rows")
+    B = vector_index(field(res, "B", list, "result"), m, "result.B")
+    require(len(B) == r, "result.B must have rank-many rows")
+    Bc = [i for i in range(m) if i not in set(B)]
+    A = matrix(field(res, "A", dict, "result"), "result.A")
+    same_shape(A, m - r, r, "result.A")
+    VB = sub(V, B, range(V.ncols()))
+    rank_at_least(VB, {"rows": list(range(r)), "cols": field(ev, "B_minor_cols", list, "evidence")}, "B_minor")
+    require(sub(V, Bc, range(V.ncols())) == A * VB, "V[B^c] != A V[B]")
+    mabs = max((abs(x) for x in A.entries()), default=fmpq(0))
+    require(rational(field(res, "max_abs", str, "result"), "result.max_abs") == mabs, "result.max_abs is wrong")
+    bound = 2 ** (m - r - 1)
+    require(field(res, "bound", str, "result") == str(bound), "result.bound must be 2^(m-r-1)")
+    require(mabs <= bound, f"max |A_ij| = {mabs} exceeds 2^(m-r-1) = {bound}")
+    return f"lem-13 row basis: max |A_ij| = {mabs} <= {bound}"
+
+
+@kind("chain_openness")
+def check_chain_openness(cert: dict) -> str:
+    """lem-10: rank(W_h ... W_1) = min_i d_i  =>  locally open; else undetermined."""
+    layers = field(cert["inputs"], "layers", list, "inputs")
+    require(len(layers) >= 1, "inputs.layers is empty")
+    Ws = [matrix(L, f"inputs.layers[{i}]") for i, L in enumerate(layers)]
+    for i in range(1, len(Ws)):
+        require(Ws[i].ncols() == Ws[i - 1].nrows(), f"inputs.layers[{i}] does not chain")
+    dims = [Ws[0].ncols()] + [W.nrows() for W in Ws]
+    res = cert["result"]
+    require(res.get("widths") == dims, "result.widths differ from the layers")
+    P = Ws[-1]
+    for W in reversed(Ws[:-1]):
+        P = P * W
+    r = rank_exactly(P, field(cert["evidence"], "rank_product", dict, "evidence"), field(res, "rank", int, "result"),
+                     "evidence.rank_product")
+    verdict = field(res, "verdict", str, "result")
+    expected = OPEN if r == min(dims) else "undetermined"
+    require(verdict == expected, f"verdict should be {expected}")
+    return f"chain {verdict}: rank {r}, widths {dims}"

@@ -1,0 +1,668 @@
+"""Local openness of matrix multiplication M(W1, W2) = W1 W2 (generator side).
+
+Decides the claims ``prop-4`` (k >= min(m, n), Behrends' characterisation) and ``thm-5``
+(k < min(m, n)), builds the witnesses W~1, W~2 of their conditions exactly, certifies
+non-openness (for k < min(m, n) also by a concrete, theorem-free obstruction: a family of
+targets W1 W2 + δR in the range whose every preimage moves W1 by at least a fixed amount,
+generalising ``rem-1``), lifts targets exactly (``prop-18``), and gives ``lem-13``'s
+bounded-coefficient row basis and ``lem-10``'s chain criterion.
+
+Conditions are computed independently and compared; a disagreement is a bug and raises
+:class:`InternalDisagreement`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flint import fmpq, fmpq_mat
+
+from exactopen import linalg
+from exactopen import matrix as mx
+from exactopen.certificate import envelope
+from exactopen.errors import InputError
+from exactopen.numbers import rational_str
+
+OPEN, NOT_OPEN = "locally_open", "not_locally_open"
+
+
+class InternalDisagreement(AssertionError):
+    """Two independent computations of equivalent conditions disagree: a bug."""
+
+
+def _agree(a: bool, b: bool, what: str) -> None:
+    if a != b:
+        raise InternalDisagreement(f"exactopen bug: {what} disagree ({a} vs {b}); please report")
+
+
+# ---------------------------------------------------------------------------------------
+# Witness constructions
+# ---------------------------------------------------------------------------------------
+
+def _extension_columns(K: fmpq_mat, C: fmpq_mat) -> list[int]:
+    """Indices of columns of C that, taken greedily, extend the independent columns of K."""
+    s = K.ncols()
+    P = linalg.rank_profile(mx.hstack(K, C)) if s else linalg.rank_profile(C)
+    return [j - s for j in P.cols if j >= s]
+
+
+def _left_inverse_selector(G: fmpq_mat) -> fmpq_mat | None:
+    """H with H G = I for G of full column rank (None if G is rank deficient)."""
+    q = G.ncols()
+    if q == 0:
+        return fmpq_mat(0, G.nrows())
+    P = linalg.rank_profile(G.transpose())  # independent rows of G are P.cols
+    if P.rank < q:
+        return None
+    rows = P.cols
+    Sel = mx.unit_columns(G.nrows(), rows).transpose()  # q x s, Sel G = G[rows, :]
+    return mx.submatrix(G, rows, None).inv() * Sel
+
+
+@dataclass
+class Witness:
+    """A + T has full column rank (``T`` found) or an obstruction vector ``x`` (A+T)x = 0 for all T."""
+
+    T: fmpq_mat | None = None
+    x: fmpq_mat | None = None
+    reason: str = ""
+
+
+def full_column_rank_with_rows_in(A: fmpq_mat, P: fmpq_mat) -> Witness:
+    """Find T = S P^T (rows of T in C(P)) with A + T of full column rank.
+
+    Possible iff A has at least as many rows as columns and no x != 0 has A x = 0 and
+    P^T x = 0; such an x is returned as the obstruction ((A + S P^T) x = 0 for every S).
+    Construction: N = basis of N(A); H with H (P^T N) = I; U = unit vectors completing C(A);
+    T = U H P^T.  Then (A + T) x = 0 forces A x = 0 = U H P^T x, so x = N c and c = 0.
+    """
+    a, b = A.nrows(), A.ncols()
+    N = linalg.nullspace(A).kernel
+    q = N.ncols()
+    if q == 0:
+        return Witness(T=fmpq_mat(a, b))
+    G = P.transpose() * N
+    H = _left_inverse_selector(G)
+    if H is None:
+        c = linalg.nullspace(G).kernel
+        return Witness(x=N * mx.submatrix(c, None, [0]), reason="a null vector of A is orthogonal to C(P)")
+    if a < b:
+        return Witness(reason=f"A has {a} rows < {b} columns")
+    Acols = mx.submatrix(A, None, linalg.rank_profile(A).cols)
+    ext = _extension_columns(Acols, mx.identity(a))[:q]
+    U = mx.unit_columns(a, ext)
+    return Witness(T=U * H * P.transpose())
+
+
+def full_column_rank_with_columns_in(A: fmpq_mat, P: fmpq_mat) -> Witness:
+    """Find T = P G (columns of T in C(P)) with A + T of full column rank.
+
+    Possible iff rank [A | P] >= ncols(A).  Construction: N = reduced basis of N(A) (rows
+    ``free`` form the identity), B = columns of P completing C(A); T = B E_free^T.
+    """
+    b = A.ncols()
+    prof = linalg.rank_profile(A)
+    q = b - prof.rank
+    if q == 0:
+        return Witness(T=fmpq_mat(A.nrows(), b))
+    Acols = mx.submatrix(A, None, prof.cols)
+    ext = _extension_columns(Acols, P) if P.ncols() else []
+    if len(ext) < q:
+        return Witness(reason=f"rank [A | P] = {prof.rank + len(ext)} < {b}")
+    B = mx.submatrix(P, None, ext[:q])
+    Sel = mx.unit_columns(b, prof.free).transpose()
+    return Witness(T=B * Sel)
+
+
+# ---------------------------------------------------------------------------------------
+# The decision
+# ---------------------------------------------------------------------------------------
+
+@dataclass
+class PairFacts:
+    m: int
+    k: int
+    n: int
+    rank1: linalg.RankEvidence
+    rank2: linalg.RankEvidence
+    rank12: int
+    inter: linalg.Intersection  # N(W1) ∩ C(W2)
+    inter_t: linalg.Intersection  # N(W2^T) ∩ C(W1^T)
+
+    @property
+    def r1(self) -> int:
+        return self.rank1.rank
+
+    @property
+    def r2(self) -> int:
+        return self.rank2.rank
+
+
+def pair_facts(W1: fmpq_mat, W2: fmpq_mat) -> PairFacts:
+    if W1.ncols() != W2.nrows():
+        raise InputError(f"shape mismatch: W1 is {W1.nrows()}x{W1.ncols()}, W2 is {W2.nrows()}x{W2.ncols()}")
+    I = linalg.intersection_null_col(W1, W2)
+    It = linalg.intersection_null_col(W2.transpose(), W1.transpose())
+    F = PairFacts(W1.nrows(), W1.ncols(), W2.ncols(), linalg.rank_evidence(W1), linalg.rank_evidence(W2),
+                  linalg.rank(W1 * W2), I, It)
+    _agree(F.inter.dim == F.r2 - F.rank12, True, "dim N(W1)∩C(W2) and rank W2 - rank W1W2")
+    _agree(F.inter_t.dim == F.r1 - F.rank12, True, "dim N(W2^T)∩C(W1^T) and rank W1 - rank W1W2")
+    return F
+
+
+@dataclass
+class PairDecision:
+    """Verdict on local openness of M at (W1, W2), with the facts behind it."""
+
+    verdict: str
+    theorem: str  # "prop-4" or "thm-5"
+    reason: str
+    facts: PairFacts = field(repr=False)
+    conditions: dict = field(default_factory=dict)
+    witness1: fmpq_mat | None = field(default=None, repr=False)  # W~1
+    witness2: fmpq_mat | None = field(default=None, repr=False)  # W~2
+    certificate: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def is_open(self) -> bool:
+        return self.verdict == OPEN
+
+
+def _witness_1_prop4(W1, W2, F: PairFacts) -> Witness:
+    """prop-4 (2a): W~1 W2 = 0 and W1 + W~1 full row rank (as T^T for W1^T + T)."""
+    L = linalg.left_nullspace(W2).kernel
+    w = full_column_rank_with_columns_in(W1.transpose(), L)
+    return Witness(T=w.T.transpose(), reason=w.reason) if w.T is not None else w
+
+
+def _witness_2_prop4(W1, W2, F: PairFacts) -> Witness:
+    """prop-4 (2b): W1 W~2 = 0 and W2 + W~2 full column rank."""
+    return full_column_rank_with_columns_in(W2, linalg.nullspace(W1).kernel)
+
+
+def _witness_1_thm5(W1, W2) -> Witness:
+    """thm-5 (i): W~1 W2 = 0 and W1 + W~1 full column rank (rows of W~1 in N(W2^T))."""
+    return full_column_rank_with_rows_in(W1, linalg.left_nullspace(W2).kernel)
+
+
+def _witness_2_thm5(W1, W2) -> Witness:
+    """thm-5 (ii): W1 W~2 = 0 and W2 + W~2 full row rank (transpose of (i))."""
+    w = full_column_rank_with_rows_in(W2.transpose(), linalg.nullspace(W1).kernel)
+    if w.T is not None:
+        return Witness(T=w.T.transpose())
+    return w
+
+
+def decide_pair(W1: fmpq_mat, W2: fmpq_mat, with_obstruction: bool = True) -> PairDecision:
+    """Is M(W1, W2) = W1 W2 locally open at (W1, W2) (relative to its range)?
+
+    k >= min(m, n): ``prop-4`` (Behrends 2017, Thm 2.5) -- open iff a witness of (2a) or
+    (2b) exists, equivalently condition (3).  k < min(m, n): ``thm-5`` -- open iff rank W1 =
+    rank W2 and (i)-(iv) hold.  Returns a :class:`PairDecision` with its certificate.
+    """
+    F = pair_facts(W1, W2)
+    m, k, n = F.m, F.k, F.n
+    if k >= min(m, n):
+        wa, wb = _witness_1_prop4(W1, W2, F), _witness_2_prop4(W1, W2, F)
+        c2a, c2b = wa.T is not None, wb.T is not None
+        c3a = F.inter.dim <= k - m
+        c3b = n - (F.r2 - F.inter.dim) <= k - F.r1
+        _agree(c2a, c3a, "prop-4 (2a) witness and dim N(W1)∩C(W2) <= k-m")
+        _agree(c2b, c3b, "prop-4 (2b) witness and n-(rank W2 - dim) <= k - rank W1")
+        is_open = c2a or c2b
+        if is_open:
+            which = "(2a): W1 + W~1 has full row rank with W~1 W2 = 0" if c2a else \
+                "(2b): W2 + W~2 has full column rank with W1 W~2 = 0"
+            reason = f"condition {which}"
+        else:
+            reason = (f"condition (3) fails: dim N(W1)∩C(W2) = {F.inter.dim} > k-m = {k - m} and "
+                      f"n-(rank W2 - dim) = {n - F.r2 + F.inter.dim} > k - rank W1 = {k - F.r1}")
+        D = PairDecision(OPEN if is_open else NOT_OPEN, "prop-4", reason, F,
+                         {"2a": c2a, "2b": c2b, "3a": c3a, "3b": c3b}, wa.T, wb.T)
+    else:
+        wi, wii = _witness_1_thm5(W1, W2), _witness_2_thm5(W1, W2)
+        ci, cii = wi.T is not None, wii.T is not None
+        ciii, civ = F.inter.dim == 0, F.inter_t.dim == 0
+        _agree(ci, ciii, "thm-5 (i) witness and (iii)")
+        _agree(cii, civ, "thm-5 (ii) witness and (iv)")
+        equal = F.r1 == F.r2
+        if equal:
+            _agree(ciii, civ, "thm-5 (iii) and (iv) at equal ranks (lem-16)")
+        is_open = equal and ci
+        if not equal:
+            reason = f"rank W1 = {F.r1} != rank W2 = {F.r2}"
+        elif not ci:
+            reason = f"rank W1 = rank W2 = {F.r1} but dim N(W1)∩C(W2) = {F.inter.dim} > 0 (condition iii fails)"
+        else:
+            reason = f"rank W1 = rank W2 = {F.r1} and N(W1)∩C(W2) = 0 (conditions i-iv hold)"
+        D = PairDecision(OPEN if is_open else NOT_OPEN, "thm-5", reason, F,
+                         {"equal_ranks": equal, "i": ci, "ii": cii, "iii": ciii, "iv": civ}, wi.T, wii.T)
+    D.certificate = openness_certificate(W1, W2, D, with_obstruction)
+    return D
+
+
+def is_locally_open(W1: fmpq_mat, W2: fmpq_mat) -> bool:
+    """True iff M(W1, W2) = W1 W2 is locally open at (W1, W2) (prop-4 / thm-5)."""
+    return decide_pair(W1, W2, with_obstruction=False).is_open
+
+
+# ---------------------------------------------------------------------------------------
+# Concrete obstruction (k < min(m, n)), generalising rem-1
+# ---------------------------------------------------------------------------------------
+
+def obstruction(W1: fmpq_mat, W2: fmpq_mat) -> dict | None:
+    """A family of targets Z(δ) = W1 W2 + δ R (δ != 0) of rank k whose preimages all move W1
+    (side "W1") or W2 (side "W2") by a fixed amount, or None.
+
+    Side W1: Z(δ) = K (M0 + δ M1) with K m x k of full column rank and M0 + δ M1 of full row
+    rank k for δ != 0, so C(Z(δ)) = C(K); any factorisation (W1+A)(W2+B) = Z(δ) has
+    C(W1 + A) = C(K), hence ||A||_F^2 >= ||(I - P_K) W1||_F^2 = c > 0.
+    """
+    for side in ("W1", "W2"):
+        A, B = (W1, W2) if side == "W1" else (W2.transpose(), W1.transpose())
+        ob = _obstruction_one_side(A, B)
+        if ob is not None:
+            ob["side"] = side
+            return ob
+    return None
+
+
+def projector_complement_norm2(K: fmpq_mat, W: fmpq_mat) -> fmpq:
+    """||(I - P_K) W||_F^2 with P_K the orthogonal projector onto C(K) (K full column rank)."""
+    KtK = K.transpose() * K
+    R = W - K * KtK.solve(K.transpose() * W)
+    return mx.frobenius_sq(R)
+
+
+def _obstruction_one_side(A: fmpq_mat, B: fmpq_mat) -> dict | None:
+    m, k, n = A.nrows(), A.ncols(), B.ncols()
+    if not k < min(m, n):
+        return None
+    Z0 = A * B
+    pZ = linalg.rank_profile(Z0)
+    r12 = pZ.rank
+    rA = linalg.rank(A)
+    if rA == r12:
+        return None
+    K1 = mx.submatrix(Z0, None, pZ.cols)  # basis of C(AB)
+    G = mx.submatrix(Z0, pZ.rows, None)  # rows spanning row(AB)
+    # coefficients: Z0 = K1 * C0 with C0 = (Z0[rows, cols])^{-1} Z0[rows, :]
+    C0 = mx.submatrix(Z0, pZ.rows, pZ.cols).inv() * G if r12 else fmpq_mat(0, n)
+    s = k - r12
+    Acols = mx.submatrix(A, None, linalg.rank_profile(A).cols)
+    outside = [j for j in _extension_columns(Acols, mx.identity(m))]  # unit vectors outside C(A)
+    pool = mx.hstack(mx.unit_columns(m, outside), Acols)
+    ext = _extension_columns(K1, pool) if r12 else linalg.rank_profile(pool).cols
+    if len(ext) < s:
+        return None
+    U = mx.submatrix(pool, None, ext[:s])
+    K = mx.hstack(K1, U) if r12 else U
+    c = projector_complement_norm2(K, A)
+    if c == 0:
+        return None
+    Vext = _extension_columns(C0.transpose(), mx.identity(n)) if r12 else list(range(n))
+    V = mx.unit_columns(n, Vext[:s]).transpose()  # s x n rows completing row(C0)
+    M0 = mx.vstack(C0, fmpq_mat(s, n))
+    M1 = mx.vstack(fmpq_mat(r12, n), V)
+    R = K * M1
+    kminor = linalg.rank_profile(K.transpose()).cols
+    Mprof = linalg.rank_profile(M0 + M1)
+    if Mprof.rank != k:
+        return None
+    return {
+        "R": mx.to_json(R), "K": mx.to_json(K), "M0": mx.to_json(M0), "M1": mx.to_json(M1),
+        "split": r12, "K_minor_rows": kminor, "M_minor_cols": Mprof.cols,
+        "bound": rational_str(c),
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# Certificates
+# ---------------------------------------------------------------------------------------
+
+def _rank_json(ev: linalg.RankEvidence) -> dict:
+    return {"rank": ev.rank, **ev.to_json()}
+
+
+def _intersection_json(I: linalg.Intersection) -> dict:
+    return {"dim": I.dim, "basis": mx.to_json(I.basis), **linalg.intersection_evidence(I)}
+
+
+def _witness_json(W: fmpq_mat, S: fmpq_mat, full: str) -> dict:
+    """Witness W~ and the full-rank minor of S = factor + W~ ("row" or "column")."""
+    if full == "row":
+        cols = linalg.rank_profile(S).cols
+        minor = {"rows": list(range(S.nrows())), "cols": cols}
+    else:
+        rows = linalg.rank_profile(S.transpose()).cols
+        minor = {"rows": rows, "cols": list(range(S.ncols()))}
+    return {"matrix": mx.to_json(W), "minor": minor}
+
+
+def openness_certificate(W1: fmpq_mat, W2: fmpq_mat, D: PairDecision, with_obstruction: bool = True) -> dict:
+    F = D.facts
+    m, k, n = F.m, F.k, F.n
+    inputs = {"W1": mx.to_json(W1), "W2": mx.to_json(W2)}
+    regime = "k >= min(m,n)" if k >= min(m, n) else "k < min(m,n)"
+    ev: dict = {
+        "rank_W1": _rank_json(F.rank1),
+        "rank_W2": _rank_json(F.rank2),
+        "intersection": _intersection_json(F.inter),
+        "intersection_T": _intersection_json(F.inter_t),
+    }
+    if D.theorem == "prop-4":
+        if D.witness1 is not None:
+            ev["witness_2a"] = _witness_json(D.witness1, W1 + D.witness1, "row")
+        if D.witness2 is not None:
+            ev["witness_2b"] = _witness_json(D.witness2, W2 + D.witness2, "column")
+    else:
+        if D.witness1 is not None:
+            ev["witness_i"] = _witness_json(D.witness1, W1 + D.witness1, "column")
+        if D.witness2 is not None:
+            ev["witness_ii"] = _witness_json(D.witness2, W2 + D.witness2, "row")
+        if not D.is_open and with_obstruction:
+            ob = obstruction(W1, W2)
+            if ob is not None:
+                ev["obstruction"] = ob
+    verdict_words = "locally open" if D.is_open else "not locally open"
+    claim = (f"M(W1, W2) = W1 W2 (W1 {m}x{k}, W2 {k}x{n}, {regime}) is {verdict_words} at (W1, W2)"
+             f"{' in its range' if k < min(m, n) else ''}, by {D.theorem}: {D.reason}")
+    result = {"verdict": D.verdict, "theorem": D.theorem, "regime": regime, "conditions": D.conditions}
+    return envelope("openness", claim, inputs, result, ev, D.theorem)
+
+
+# ---------------------------------------------------------------------------------------
+# Lifting: exact preimages of targets near W1 W2 (prop-18, prop-4)
+# ---------------------------------------------------------------------------------------
+
+def approx_sqrt(q: fmpq, bits: int = 20) -> fmpq:
+    """A positive rational close to sqrt(q) (exact integer arithmetic; only a choice of scale)."""
+    from math import isqrt
+
+    if q <= 0:
+        return fmpq(1)
+    p, d = int(q.p), int(q.q)
+    s = isqrt((p << (2 * bits)) // d)
+    return fmpq(max(s, 1), 1 << bits)
+
+
+def _balanced(X: fmpq_mat, Y: fmpq_mat) -> tuple[fmpq_mat, fmpq_mat]:
+    """(cX, Y/c) with ||cX|| ~ ||Y/c||: the same product, balanced sizes."""
+    nx, ny = mx.frobenius_sq(X), mx.frobenius_sq(Y)
+    if nx == 0 or ny == 0:
+        return X, Y
+    c = approx_sqrt(approx_sqrt(ny / nx))
+    return X * c, Y * (1 / c)
+
+
+def _rank_bound(m: int, k: int, n: int) -> int:
+    return min(m, k, n)
+
+
+@dataclass
+class Lifting:
+    D1: fmpq_mat
+    D2: fmpq_mat
+    method: str
+    certificate: dict = field(default_factory=dict, repr=False)
+
+
+def lift(W1: fmpq_mat, W2: fmpq_mat, Z: fmpq_mat, decision: PairDecision | None = None) -> Lifting:
+    """Exact D1, D2 with (W1 + D1)(W2 + D2) = Z for a target Z in the range near W1 W2.
+
+    k < min(m, n) (``prop-18``): in the basis P = [C(W2) basis | N(W1) basis] of R^k,
+    W1 P = [F, 0] and P^{-1} W2 = [G; 0] with F, G of full rank r.  The target splits as
+    Z = Z[:,J] Z[I,J]^{-1} Z[I,:] + S (skeleton on a nonsingular r x r minor of F G, plus
+    the Schur complement S of rank <= k - r); the first part lifts (F, G) linearly, S is
+    factored into the k - r free directions (a square-root rate when S != 0).
+    This is an exact, SVD-free variant of the paper's construction.
+    k >= min(m, n) (``prop-4``): move along the witness W1 + t W~1 (full row rank for small
+    t != 0, same product) and solve for W2 with a right inverse (or the transpose).
+    """
+    m, k, n = W1.nrows(), W1.ncols(), W2.ncols()
+    if (Z.nrows(), Z.ncols()) != (m, n):
+        raise InputError(f"target Z must be {m}x{n}, is {Z.nrows()}x{Z.ncols()}")
+    D = decision or decide_pair(W1, W2, with_obstruction=False)
+    if not D.is_open:
+        raise InputError(f"M is not locally open at (W1, W2) ({D.reason}); no lifting is promised")
+    if linalg.rank(Z) > _rank_bound(m, k, n):
+        raise InputError(f"target Z has rank > min(m, k, n) = {_rank_bound(m, k, n)}: not in the range of M")
+    if D.theorem == "thm-5":
+        D1, D2, method = _lift_thm5(W1, W2, Z, D.facts.r1)
+    else:
+        D1, D2, method = _lift_prop4(W1, W2, Z, D)
+    L = Lifting(D1, D2, method)
+    L.certificate = lifting_certificate(W1, W2, Z, L, "prop-18" if D.theorem == "thm-5" else "prop-4")
+    return L
+
+
+def _lift_thm5(W1, W2, Z, r):
+    m, k, n = W1.nrows(), W1.ncols(), W2.ncols()
+    J2 = linalg.rank_profile(W2).cols
+    C2 = mx.submatrix(W2, None, J2)
+    N1 = linalg.nullspace(W1).kernel
+    P = mx.hstack(C2, N1) if r else N1
+    Pinv = P.inv()
+    F = W1 * C2 if r else fmpq_mat(m, 0)
+    top = Pinv * W2
+    G = mx.submatrix(top, list(range(r)), None)
+    if r:
+        I = linalg.independent_rows(F)
+        J = linalg.rank_profile(G).cols
+        ZIJ = mx.submatrix(Z, I, J)
+        if ZIJ.det() == 0:
+            raise InputError("target Z is too far from W1 W2 for the construction (its minor Z[I,J] is singular)")
+        Fn = mx.submatrix(Z, None, J) * mx.submatrix(G, None, J).inv()
+        Gn = mx.submatrix(G, None, J) * ZIJ.inv() * mx.submatrix(Z, I, None)
+        Z1 = Fn * Gn
+    else:
+        Fn, Gn, Z1 = fmpq_mat(m, 0), fmpq_mat(0, n), fmpq_mat(m, n)
+    S = Z - Z1
+    PS = linalg.rank_profile(S)
+    s = PS.rank
+    if s > k - r:
+        raise InputError("target Z is not in the range of M (rank too large)")
+    X2, Y2 = fmpq_mat(m, k - r), fmpq_mat(k - r, n)
+    if s:
+        X = mx.submatrix(S, None, PS.cols)
+        Y = mx.submatrix(S, PS.rows, PS.cols).inv() * mx.submatrix(S, PS.rows, None)
+        X, Y = _balanced(X, Y)
+        for i in range(m):
+            for j in range(s):
+                X2[i, j] = X[i, j]
+        for i in range(s):
+            for j in range(n):
+                Y2[i, j] = Y[i, j]
+    W1n = (mx.hstack(Fn, X2) if r else X2) * Pinv
+    W2n = P * (mx.vstack(Gn, Y2) if r else Y2)
+    return W1n - W1, W2n - W2, "prop-18 (skeleton + Schur complement)"
+
+
+def _lift_prop4(W1, W2, Z, D: PairDecision):
+    E = Z - W1 * W2
+    transpose = D.witness1 is None
+    if transpose:  # use (2b) on the transposed problem: Z^T = W2^T W1^T
+        A, B, Wt, E = W2.transpose(), W1.transpose(), D.witness2.transpose(), E.transpose()
+    else:
+        A, B, Wt = W1, W2, D.witness1
+    best = None
+    for j in [None] + list(range(0, 64)):
+        t = fmpq(0) if j is None else fmpq(1, 2 ** j)
+        At = A + Wt * t
+        AAt = At * At.transpose()
+        if AAt.det() == 0:
+            continue
+        D2 = At.transpose() * AAt.solve(E)
+        cost = max(mx.frobenius_sq(Wt * t), mx.frobenius_sq(D2))
+        if best is None or cost < best[0]:
+            best = (cost, Wt * t, D2, j)
+        elif j is not None and best[3] is not None and j > best[3] + 3:
+            break
+        if j is None:
+            break  # A itself has full row rank: t = 0 is best (linear rate)
+    if best is None:
+        raise InputError("internal: no full-row-rank point on the witness line (bug)")
+    _, D1, D2, _ = best
+    if transpose:
+        D1, D2 = D2.transpose(), D1.transpose()
+    return D1, D2, "prop-4 witness line + right inverse"
+
+
+def lifting_certificate(W1, W2, Z, L: Lifting, claim_id: str) -> dict:
+    n1, n2 = mx.frobenius_sq(L.D1), mx.frobenius_sq(L.D2)
+    e = mx.frobenius_sq(Z - W1 * W2)
+    claim = (f"(W1 + D1)(W2 + D2) = Z with ||D1||_F^2 = {rational_str(n1)}, ||D2||_F^2 = {rational_str(n2)}, "
+             f"||Z - W1 W2||_F^2 = {rational_str(e)} ({L.method})")
+    return envelope("lifting", claim, {"W1": mx.to_json(W1), "W2": mx.to_json(W2), "Z": mx.to_json(Z)},
+                    {"D1": mx.to_json(L.D1), "D2": mx.to_json(L.D2),
+                     "norm2_D1": rational_str(n1), "norm2_D2": rational_str(n2), "norm2_target": rational_str(e)},
+                    {"method": L.method}, claim_id)
+
+
+# ---------------------------------------------------------------------------------------
+# thm-5-delta: perturbation size versus target distance
+# ---------------------------------------------------------------------------------------
+
+def sqrt_rate_witness(W1: fmpq_mat, W2: fmpq_mat) -> dict | None:
+    """u, v with u^T W1 = 0, W2 v = 0 and rank W1W2 < min(m,k,n), or None (``thm-5-delta``).
+
+    Then Z(δ) = W1 W2 + δ u v^T is in the range and every preimage (W1+A)(W2+B) = Z(δ) has
+    ||A||_F ||B||_F >= |u^T A B v| / (|u| |v|) = δ |u| |v| = ||Z(δ) - W1 W2||_F, so the
+    perturbation needed for a target at distance η is at least sqrt(η): δ(ε) <= ε^2.
+    """
+    m, k, n = W1.nrows(), W1.ncols(), W2.ncols()
+    P12 = linalg.rank_evidence(W1 * W2)
+    if P12.rank + 1 > min(m, k, n):
+        return None
+    Lu = linalg.left_nullspace(W1).kernel
+    Nv = linalg.nullspace(W2).kernel
+    if Lu.ncols() == 0 or Nv.ncols() == 0:
+        return None
+    u, v = mx.submatrix(Lu, None, [0]), mx.submatrix(Nv, None, [0])
+    return {"u": mx.to_json(u), "v": mx.to_json(v), "rank_W1W2": {"rank": P12.rank, **P12.to_json()}}
+
+
+def sqrt_rate_certificate(W1: fmpq_mat, W2: fmpq_mat, D: PairDecision | None = None) -> dict | None:
+    """Certificate that at (W1, W2) the perturbation needed grows like sqrt(distance)."""
+    D = D or decide_pair(W1, W2)
+    w = sqrt_rate_witness(W1, W2) if D.is_open else None
+    if w is None:
+        return None
+    claim = ("every preimage (W1+A)(W2+B) of the in-range target Z(δ) = W1W2 + δ u v^T has "
+             "||A||_F ||B||_F >= ||Z(δ) - W1W2||_F, so max(||A||,||B||) >= sqrt(distance): "
+             "M is locally open at (W1, W2) but δ = O(ε) fails there (δ <= ε^2)")
+    return envelope("perturbation_lower_bound", claim, {"W1": mx.to_json(W1), "W2": mx.to_json(W2)},
+                    {"exponent": "1/2", "openness": D.verdict}, {**w, "openness_certificate": D.certificate},
+                    "thm-5-delta")
+
+
+def perturbation_table(W1: fmpq_mat, W2: fmpq_mat, R: fmpq_mat, exponents=range(1, 9)) -> list[dict]:
+    """Lift Z = W1W2 + 10^-j R exactly for each j; rows with the distance and perturbation sizes."""
+    import math
+
+    rows = []
+    D = decide_pair(W1, W2, with_obstruction=False)
+    for j in exponents:
+        Z = W1 * W2 + R * fmpq(1, 10 ** j)
+        L = lift(W1, W2, Z, D)
+        dist = math.sqrt(float(mx.frobenius_sq(Z - W1 * W2)))
+        eps = math.sqrt(float(max(mx.frobenius_sq(L.D1), mx.frobenius_sq(L.D2))))
+        rows.append({"j": j, "distance": dist, "perturbation": eps, "lifting": L})
+    for a, b in zip(rows, rows[1:]):
+        if a["perturbation"] > 0 and b["perturbation"] > 0:
+            b["rate"] = math.log(b["perturbation"] / a["perturbation"]) / math.log(b["distance"] / a["distance"])
+    return rows
+
+
+# ---------------------------------------------------------------------------------------
+# lem-13: bounded-coefficient row basis
+# ---------------------------------------------------------------------------------------
+
+def bounded_row_basis(V: fmpq_mat) -> tuple[list[int], fmpq_mat]:
+    """Rows B (r of them) and A with V[B^c] = A V[B] and max |A_ij| <= 1 (``lem-13``).
+
+    Start from any row basis; while some |A_ij| > 1, exchange basis row j for row i: the
+    volume |det| of a maximal minor grows by the factor |A_ij|, so this terminates; at the
+    end every coefficient is at most 1, within the lemma's bound 2^(m-r-1).
+    """
+    m = V.nrows()
+    B = sorted(linalg.independent_rows(V))
+    r = len(B)
+    while True:
+        Bc = [i for i in range(m) if i not in set(B)]
+        VB = mx.submatrix(V, B, None)
+        A = _coefficients(V, B, Bc, VB)
+        worst = None
+        for i in range(len(Bc)):
+            for j in range(r):
+                if abs(A[i, j]) > 1 and (worst is None or abs(A[i, j]) > worst[0]):
+                    worst = (abs(A[i, j]), i, j)
+        if worst is None:
+            return B, A
+        _, i, j = worst
+        B = sorted(B[:j] + B[j + 1:] + [Bc[i]])
+
+
+def _coefficients(V, B, Bc, VB) -> fmpq_mat:
+    if not Bc or not B:
+        return fmpq_mat(len(Bc), len(B))
+    cols = linalg.rank_profile(VB).cols
+    # A VB = V[Bc]  <=>  VB^T A^T = V[Bc]^T ; solve on the independent columns
+    M = mx.submatrix(VB, None, cols).transpose()
+    return M.solve(mx.submatrix(V, Bc, cols).transpose()).transpose()
+
+
+def row_basis_certificate(V: fmpq_mat) -> dict:
+    m = V.nrows()
+    ev = linalg.rank_evidence(V)
+    r = ev.rank
+    if r >= m:
+        raise InputError(f"lem-13 needs rank V < number of rows (rank {r}, {m} rows)")
+    B, A = bounded_row_basis(V)
+    Bc = [i for i in range(m) if i not in set(B)]
+    bound = 2 ** (m - r - 1)
+    cols = linalg.rank_profile(mx.submatrix(V, B, None)).cols
+    mx_abs = mx.max_abs(A)
+    claim = (f"rank V = {r} < m = {m}; rows B = {B} give V[B^c] = A V[B] with max |A_ij| = "
+             f"{rational_str(mx_abs)} <= 2^(m-r-1) = {bound}")
+    return envelope("row_basis_bound", claim, {"V": mx.to_json(V)},
+                    {"rank": r, "B": B, "A": mx.to_json(A), "max_abs": rational_str(mx_abs), "bound": str(bound)},
+                    {"rank_V": ev.to_json(), "B_minor_cols": cols, "complement": Bc}, "lem-13")
+
+
+# ---------------------------------------------------------------------------------------
+# lem-10: chains W_h ... W_1
+# ---------------------------------------------------------------------------------------
+
+def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
+    """Local openness of (W_1, ..., W_h) -> W_h ... W_1 (``lem-10``), input layer first.
+
+    Non-degenerate (rank of the product = min_i d_i): locally open by lem-10.  h = 2: the
+    pair decision (thm-5 / prop-4) is exact.  Otherwise: undetermined (lem-10 is only
+    sufficient, and no other result of the paper decides degenerate chains).
+    Returns (verdict, reason, certificate).
+    """
+    for i in range(1, len(layers)):
+        if layers[i].ncols() != layers[i - 1].nrows():
+            raise InputError(f"shape mismatch: layer {i} is {layers[i-1].nrows()}x{layers[i-1].ncols()}, "
+                             f"layer {i + 1} is {layers[i].nrows()}x{layers[i].ncols()} (need cols = previous rows)")
+    if len(layers) == 2:
+        D = decide_pair(layers[1], layers[0])
+        return D.verdict, f"h = 2: the pair (W2, W1), {D.theorem}: {D.reason}", D.certificate
+    dims = [layers[0].ncols()] + [W.nrows() for W in layers]
+    P = layers[-1]
+    for W in reversed(layers[:-1]):
+        P = P * W
+    ev = linalg.rank_evidence(P)
+    dmin = min(dims)
+    if ev.rank == dmin:
+        verdict, reason = OPEN, f"non-degenerate: rank(W_h...W_1) = {ev.rank} = min_i d_i"
+    else:
+        verdict = "undetermined"
+        reason = (f"degenerate: rank(W_h...W_1) = {ev.rank} < min_i d_i = {dmin}; lem-10 does not apply "
+                  "and the paper has no criterion for degenerate chains with h >= 3")
+    claim = f"the product map of widths {dims} is {verdict.replace('_', ' ')} at W: {reason}"
+    cert = envelope("chain_openness", claim, {"layers": [mx.to_json(W) for W in layers]},
+                    {"verdict": verdict, "widths": dims, "rank": ev.rank},
+                    {"rank_product": ev.to_json()}, "lem-10")
+    return verdict, reason, cert
