@@ -480,6 +480,8 @@ def _lift_thm5(W1, W2, Z, r):
 
 def _lift_prop4(W1, W2, Z, D: PairDecision):
     E = Z - W1 * W2
+    if mx.is_zero(E):
+        return fmpq_mat(W1.nrows(), W1.ncols()), fmpq_mat(W2.nrows(), W2.ncols()), "target is W1 W2"
     transpose = D.witness1 is None
     if transpose:  # use (2b) on the transposed problem: Z^T = W2^T W1^T
         A, B, Wt, E = W2.transpose(), W1.transpose(), D.witness2.transpose(), E.transpose()
