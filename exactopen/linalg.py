@@ -25,11 +25,23 @@ from exactopen import matrix as mx
 _PRIMES = (2305843009213693951, 2305843009213693921, 2305843009213693907)
 
 
-def _pivot_columns(int_rows: list[list[int]], ncols: int, p: int) -> list[int]:
+def _integer(A: fmpq_mat) -> fmpz_mat:
+    """A times the common denominator of its entries: same rank, same null spaces."""
+    return A.numer_denom()[0]
+
+
+def _zsub(Z: fmpz_mat, rows, cols) -> fmpz_mat:
+    e, n = Z.entries(), Z.ncols()
+    rows, cols = list(rows), list(cols)
+    return fmpz_mat(len(rows), len(cols), [e[i * n + j] for i in rows for j in cols])
+
+
+def _pivot_columns(Z: fmpz_mat, p: int) -> list[int]:
     """Pivot columns of the rref of an integer matrix modulo p."""
-    if not int_rows or ncols == 0:
+    ncols = Z.ncols()
+    if Z.nrows() == 0 or ncols == 0:
         return []
-    R, r = nmod_mat(int_rows, p).rref()
+    R, r = nmod_mat(Z, p).rref()
     e = R.entries()
     piv, j = [], 0
     for i in range(r):
@@ -56,13 +68,14 @@ class RankProfile:
     kernel: fmpq_mat = field(repr=False)
 
 
-def _kernel_from_pivots(A: fmpq_mat, I: list[int], J: list[int]) -> tuple[list[int], fmpq_mat]:
-    n = A.ncols()
+def _kernel_from_pivots(Z: fmpz_mat, I: list[int], J: list[int]) -> tuple[list[int], fmpq_mat]:
+    """Reduced basis of N(Z) from a nonsingular minor Z[I, J] (Z integer)."""
+    n = Z.ncols()
     Jset = set(J)
     F = [j for j in range(n) if j not in Jset]
     N = fmpq_mat(n, len(F))
     if J and F:
-        X = mx.submatrix(A, I, J).solve(mx.submatrix(A, I, F))
+        X = _zsub(Z, I, J).solve(_zsub(Z, I, F))
         xe = X.entries()
         nf = len(F)
         for a, j in enumerate(J):
@@ -75,12 +88,10 @@ def _kernel_from_pivots(A: fmpq_mat, I: list[int], J: list[int]) -> tuple[list[i
     return F, N
 
 
-def _annihilates(int_rows: list[list[int]], N: fmpq_mat) -> bool:
-    if N.ncols() == 0 or not int_rows:
+def _annihilates(Z: fmpz_mat, N: fmpq_mat) -> bool:
+    if N.ncols() == 0 or Z.nrows() == 0:
         return True
-    num, _den = N.numer_denom()
-    Z = fmpz_mat(int_rows)
-    return (Z * num).is_zero()
+    return (Z * N.numer_denom()[0]).is_zero()
 
 
 def rank_profile(A: fmpq_mat) -> RankProfile:
@@ -88,14 +99,13 @@ def rank_profile(A: fmpq_mat) -> RankProfile:
     m, n = A.nrows(), A.ncols()
     if m == 0 or n == 0 or mx.is_zero(A):
         return RankProfile(0, [], [], list(range(n)), mx.identity(n))
-    Z = mx.integer_rows(A)
+    Z = _integer(A)
     for p in _PRIMES:
-        J = _pivot_columns(Z, n, p)
-        ZJt = [[Z[i][j] for i in range(m)] for j in J]
-        I = _pivot_columns(ZJt, m, p)
+        J = _pivot_columns(Z, p)
+        I = _pivot_columns(_zsub(Z, range(m), J).transpose(), p)
         if len(I) != len(J):  # cannot happen for a prime; be safe
             continue
-        F, N = _kernel_from_pivots(A, I, J)
+        F, N = _kernel_from_pivots(Z, I, J)
         if _annihilates(Z, N):
             return RankProfile(len(J), I, J, F, N)
     return _rank_profile_exact(A)
@@ -113,7 +123,7 @@ def _rank_profile_exact(A: fmpq_mat) -> RankProfile:
         J.append(j)
         j += 1
     I, _ = _rows_basis_exact(mx.submatrix(A, None, J))
-    F, N = _kernel_from_pivots(A, I, J)
+    F, N = _kernel_from_pivots(_integer(A), I, J)
     return RankProfile(r, I, J, F, N)
 
 
@@ -134,9 +144,42 @@ def rank(A: fmpq_mat) -> int:
     return rank_profile(A).rank
 
 
+def nonsingular_minor(A: fmpq_mat) -> tuple[list[int], list[int]]:
+    """Rows and columns of a nonsingular maximal minor of A (size = rank A).
+
+    Pivots modulo a prime give a minor that is nonsingular over Q (its determinant is
+    nonzero mod p); its size is the rank unless the prime is unlucky, which the exact
+    fallback (with the null-space check) covers.
+    """
+    m, n = A.nrows(), A.ncols()
+    if m == 0 or n == 0 or mx.is_zero(A):
+        return [], []
+    Z = _integer(A)
+    J = _pivot_columns(Z, _PRIMES[0])
+    if len(J) == min(m, n):  # full rank: certainly maximal
+        return _pivot_columns(_zsub(Z, range(m), J).transpose(), _PRIMES[0]), J
+    P = rank_profile(A)
+    return P.rows, P.cols
+
+
+def greedy_pivots(A: fmpq_mat, need: int | None = None) -> list[int]:
+    """Pivot columns of A, chosen greedily left to right, independent over Q.
+
+    Found modulo a prime (independence mod p implies independence over Q).  When fewer than
+    ``need`` are found (an unlucky prime or a real shortage), the exact profile decides.
+    """
+    m, n = A.nrows(), A.ncols()
+    if m == 0 or n == 0:
+        return []
+    J = _pivot_columns(_integer(A), _PRIMES[0])
+    if need is not None and len(J) < need:
+        J = rank_profile(A).cols
+    return J
+
+
 def independent_rows(V: fmpq_mat) -> list[int]:
     """Indices of rank(V) rows of V that are linearly independent."""
-    return rank_profile(V.transpose()).cols
+    return nonsingular_minor(V)[0]
 
 
 @dataclass

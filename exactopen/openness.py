@@ -42,21 +42,22 @@ def _agree(a: bool, b: bool, what: str) -> None:
 def _extension_columns(K: fmpq_mat, C: fmpq_mat) -> list[int]:
     """Indices of columns of C that, taken greedily, extend the independent columns of K."""
     s = K.ncols()
-    P = linalg.rank_profile(mx.hstack(K, C)) if s else linalg.rank_profile(C)
-    return [j - s for j in P.cols if j >= s]
+    J = linalg.greedy_pivots(mx.hstack(K, C) if s else C)
+    if J[:s] != list(range(s)) or len(J) < min(K.nrows(), s + C.ncols()):
+        J = linalg.rank_profile(mx.hstack(K, C) if s else C).cols  # exact: maximal and greedy
+    return [j - s for j in J if j >= s]
 
 
-def _left_inverse_selector(G: fmpq_mat) -> fmpq_mat | None:
-    """H with H G = I for G of full column rank (None if G is rank deficient)."""
+def _row_selector(G: fmpq_mat) -> fmpq_mat | None:
+    """Sel (a 0/1 row selection) with Sel G square and nonsingular, for G of full column rank
+    (None if G is rank deficient)."""
     q = G.ncols()
     if q == 0:
         return fmpq_mat(0, G.nrows())
-    P = linalg.rank_profile(G.transpose())  # independent rows of G are P.cols
-    if P.rank < q:
+    rows = linalg.independent_rows(G)
+    if len(rows) < q:
         return None
-    rows = P.cols
-    Sel = mx.unit_columns(G.nrows(), rows).transpose()  # q x s, Sel G = G[rows, :]
-    return mx.submatrix(G, rows, None).inv() * Sel
+    return mx.unit_columns(G.nrows(), rows).transpose()
 
 
 @dataclass
@@ -73,8 +74,9 @@ def full_column_rank_with_rows_in(A: fmpq_mat, P: fmpq_mat) -> Witness:
 
     Possible iff A has at least as many rows as columns and no x != 0 has A x = 0 and
     P^T x = 0; such an x is returned as the obstruction ((A + S P^T) x = 0 for every S).
-    Construction: N = basis of N(A); H with H (P^T N) = I; U = unit vectors completing C(A);
-    T = U H P^T.  Then (A + T) x = 0 forces A x = 0 = U H P^T x, so x = N c and c = 0.
+    Construction: N = basis of N(A); H a row selection with H (P^T N) nonsingular; U = unit
+    vectors completing C(A); T = U H P^T.  Then (A + T) x = 0 forces A x = 0 = U H P^T x
+    (C(U) ∩ C(A) = 0), so x = N c and H P^T N c = 0 gives c = 0.
     """
     a, b = A.nrows(), A.ncols()
     N = linalg.nullspace(A).kernel
@@ -82,7 +84,7 @@ def full_column_rank_with_rows_in(A: fmpq_mat, P: fmpq_mat) -> Witness:
     if q == 0:
         return Witness(T=fmpq_mat(a, b))
     G = P.transpose() * N
-    H = _left_inverse_selector(G)
+    H = _row_selector(G)
     if H is None:
         c = linalg.nullspace(G).kernel
         return Witness(x=N * mx.submatrix(c, None, [0]), reason="a null vector of A is orthogonal to C(P)")
@@ -256,7 +258,8 @@ def obstruction(W1: fmpq_mat, W2: fmpq_mat) -> dict | None:
 
     Side W1: Z(δ) = K (M0 + δ M1) with K m x k of full column rank and M0 + δ M1 of full row
     rank k for δ != 0, so C(Z(δ)) = C(K); any factorisation (W1+A)(W2+B) = Z(δ) has
-    C(W1 + A) = C(K), hence ||A||_F^2 >= ||(I - P_K) W1||_F^2 = c > 0.
+    C(W1 + A) = C(K).  A vector y with y^T K = 0 then gives y^T A = -y^T W1, hence
+    ||A||_F^2 >= ||y^T W1||^2 / ||y||^2 = c > 0.
     """
     for side in ("W1", "W2"):
         A, B = (W1, W2) if side == "W1" else (W2.transpose(), W1.transpose())
@@ -267,11 +270,14 @@ def obstruction(W1: fmpq_mat, W2: fmpq_mat) -> dict | None:
     return None
 
 
-def projector_complement_norm2(K: fmpq_mat, W: fmpq_mat) -> fmpq:
-    """||(I - P_K) W||_F^2 with P_K the orthogonal projector onto C(K) (K full column rank)."""
-    KtK = K.transpose() * K
-    R = W - K * KtK.solve(K.transpose() * W)
-    return mx.frobenius_sq(R)
+def separating_vector(K: fmpq_mat, W: fmpq_mat) -> fmpq_mat | None:
+    """y with y^T K = 0 and y^T W != 0 (so C(W) is not inside C(K)), or None."""
+    L = linalg.left_nullspace(K).kernel
+    R = L.transpose() * W
+    for i in range(R.nrows()):
+        if any(R[i, j] != 0 for j in range(R.ncols())):
+            return mx.submatrix(L, None, [i])
+    return None
 
 
 def _obstruction_one_side(A: fmpq_mat, B: fmpq_mat) -> dict | None:
@@ -284,10 +290,11 @@ def _obstruction_one_side(A: fmpq_mat, B: fmpq_mat) -> dict | None:
     rA = linalg.rank(A)
     if rA == r12:
         return None
-    K1 = mx.submatrix(Z0, None, pZ.cols)  # basis of C(AB)
-    G = mx.submatrix(Z0, pZ.rows, None)  # rows spanning row(AB)
-    # coefficients: Z0 = K1 * C0 with C0 = (Z0[rows, cols])^{-1} Z0[rows, :]
-    C0 = mx.submatrix(Z0, pZ.rows, pZ.cols).inv() * G if r12 else fmpq_mat(0, n)
+    # basis of C(AB): its pivot columns, each scaled to integers (same span, smaller numbers)
+    K1 = mx.integer_rows(mx.submatrix(Z0, None, pZ.cols).transpose())
+    K1 = mx.from_rows(K1, m).transpose() if r12 else fmpq_mat(m, 0)
+    # coefficients: Z0 = K1 * C0
+    C0 = linalg.solve(K1, Z0).X if r12 else fmpq_mat(0, n)
     s = k - r12
     Acols = mx.submatrix(A, None, linalg.rank_profile(A).cols)
     outside = [j for j in _extension_columns(Acols, mx.identity(m))]  # unit vectors outside C(A)
@@ -297,9 +304,10 @@ def _obstruction_one_side(A: fmpq_mat, B: fmpq_mat) -> dict | None:
         return None
     U = mx.submatrix(pool, None, ext[:s])
     K = mx.hstack(K1, U) if r12 else U
-    c = projector_complement_norm2(K, A)
-    if c == 0:
+    y = separating_vector(K, A)
+    if y is None:
         return None
+    c = mx.frobenius_sq(y.transpose() * A) / mx.frobenius_sq(y)
     Vext = _extension_columns(C0.transpose(), mx.identity(n)) if r12 else list(range(n))
     V = mx.unit_columns(n, Vext[:s]).transpose()  # s x n rows completing row(C0)
     M0 = mx.vstack(C0, fmpq_mat(s, n))
@@ -311,7 +319,7 @@ def _obstruction_one_side(A: fmpq_mat, B: fmpq_mat) -> dict | None:
         return None
     return {
         "R": mx.to_json(R), "K": mx.to_json(K), "M0": mx.to_json(M0), "M1": mx.to_json(M1),
-        "split": r12, "K_minor_rows": kminor, "M_minor_cols": Mprof.cols,
+        "split": r12, "K_minor_rows": kminor, "M_minor_cols": Mprof.cols, "y": mx.to_json(y),
         "bound": rational_str(c),
     }
 
@@ -330,12 +338,8 @@ def _intersection_json(I: linalg.Intersection) -> dict:
 
 def _witness_json(W: fmpq_mat, S: fmpq_mat, full: str) -> dict:
     """Witness W~ and the full-rank minor of S = factor + W~ ("row" or "column")."""
-    if full == "row":
-        cols = linalg.rank_profile(S).cols
-        minor = {"rows": list(range(S.nrows())), "cols": cols}
-    else:
-        rows = linalg.rank_profile(S.transpose()).cols
-        minor = {"rows": rows, "cols": list(range(S.ncols()))}
+    rows, cols = linalg.nonsingular_minor(S)
+    minor = {"rows": rows, "cols": cols}
     return {"matrix": mx.to_json(W), "minor": minor}
 
 

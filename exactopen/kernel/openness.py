@@ -100,8 +100,9 @@ def check_openness(cert: dict) -> str:
 
 
 def _check_obstruction(W1, W2, ob: dict) -> str:
-    """Z(δ) = A B + δ R = K (M0 + δ M1) has rank k and C(Z(δ)) = C(K) for δ != 0; every
-    preimage moves A by ||(I - P_K) A||_F^2 >= bound > 0 (A = W1, or W2^T on side W2)."""
+    """Z(δ) = A B + δ R = K (M0 + δ M1) has rank k and C(Z(δ)) = C(K) for δ != 0, so every
+    preimage (A + Δ)(B + E) = Z(δ) has A + Δ = K T; with y^T K = 0 that moves A by
+    ||Δ||_F^2 >= ||y^T A||^2 / ||y||^2 = bound > 0 (A = W1, or W2^T on side W2)."""
     side = field(ob, "side", str, "obstruction")
     require(side in ("W1", "W2"), "obstruction.side must be W1 or W2")
     A, B = (W1, W2) if side == "W1" else (W2.transpose(), W1.transpose())
@@ -123,11 +124,14 @@ def _check_obstruction(W1, W2, ob: dict) -> str:
                      "obstruction.K")
     full_row_rank(M0 + M1, {"rows": list(range(k)), "cols": field(ob, "M_minor_cols", list, "obstruction")},
                   "obstruction.M0+M1")
-    KtK = K.transpose() * K
-    Res = A - K * KtK.solve(K.transpose() * A)
-    c = sum((x * x for x in Res.entries()), fmpq(0))
+    # W + Δ = K T  =>  y^T Δ = -y^T W  =>  ||Δ||_F^2 >= ||y^T W||^2 / ||y||^2
+    y = matrix(field(ob, "y", dict, "obstruction"), "obstruction.y")
+    same_shape(y, m, 1, "obstruction.y")
+    require(is_zero(y.transpose() * K), "obstruction: y^T K != 0")
+    require(not is_zero(y), "obstruction: y = 0")
+    c = _norm2(y.transpose() * A) / _norm2(y)
     bound = rational(field(ob, "bound", str, "obstruction"), "obstruction.bound")
-    require(c == bound, f"obstruction.bound is not ||(I-P_K) {side}||_F^2")
+    require(c == bound, f"obstruction.bound is not ||y^T {side}||^2 / ||y||^2")
     require(c > 0, "obstruction: bound is zero")
     return (f"obstruction: every preimage of W1W2 + δR (any δ != 0, in the range) moves {side} by "
             f"||Δ||_F^2 >= {field(ob, 'bound', str, 'obstruction')}")
