@@ -227,3 +227,57 @@ def check_chain_openness(cert: dict) -> str:
     expected = OPEN if r == min(dims) else "undetermined"
     require(verdict == expected, f"verdict should be {expected}")
     return f"chain {verdict}: rank {r}, widths {dims}"
+
+
+@kind("basis_change")
+def check_basis_change(cert: dict) -> str:
+    """lem-14/15/17 on one instance: U, V orthogonal, U^T W1 W2 V diagonal, nested openness
+    certificates for (W1, W2) and (U^T W1, W2 V) with the stated verdicts, carried witness,
+    and lem-17's vanishing rows/columns."""
+    from flint import fmpq_mat
+
+    W1, W2 = _pair(cert)
+    ev, res = cert["evidence"], cert["result"]
+    U = matrix(field(ev, "U", dict, "evidence"), "evidence.U")
+    V = matrix(field(ev, "V", dict, "evidence"), "evidence.V")
+    m, n = W1.nrows(), W2.ncols()
+    same_shape(U, m, m, "evidence.U"); same_shape(V, n, n, "evidence.V")
+    for Q, name, d in ((U, "U", m), (V, "V", n)):
+        I = fmpq_mat(d, d)
+        for i in range(d):
+            I[i, i] = 1
+        require(Q.transpose() * Q == I, f"{name} is not orthogonal")
+    A, B = U.transpose() * W1, W2 * V
+    S = A * B
+    require(all(S[i, j] == 0 for i in range(m) for j in range(n) if i != j), "U^T W1 W2 V is not diagonal")
+    orig, rot = field(ev, "original", dict, "evidence"), field(ev, "rotated", dict, "evidence")
+    check(orig)
+    check(rot)
+    require(orig["kind"] == rot["kind"] == "openness", "nested certificates must be openness certificates")
+    require(matrix(orig["inputs"]["W1"], "original.W1") == W1 and matrix(orig["inputs"]["W2"], "original.W2") == W2,
+            "original certificate is about other matrices")
+    require(matrix(rot["inputs"]["W1"], "rotated.W1") == A and matrix(rot["inputs"]["W2"], "rotated.W2") == B,
+            "rotated certificate is not about (U^T W1, W2 V)")
+    agree = orig["result"]["verdict"] == rot["result"]["verdict"]
+    require(res.get("verdicts_agree") is agree and res.get("verdict") == orig["result"]["verdict"],
+            "result does not match the nested verdicts")
+    notes = [f"verdicts {'agree' if agree else 'DIFFER'}"]
+    if "carried_witness_i" in ev:
+        require(_witness(ev, "carried_witness_i", W1, W2, "left", "column"), "carried witness invalid")
+        notes.append("carried witness valid")
+    if "lem17_rank" in res:
+        c = rot["result"]["conditions"]
+        require(c.get("i") is True and c.get("ii") is True, "lem-17 needs (i) and (ii)")
+        r = field(res, "lem17_rank", int, "result")
+        rank_at_most(S, {"side": "right", "basis": _unit_basis(n, r), "minor_rows": list(range(r, n))},
+                     "lem17_rank")
+        require(all(S[i, i] != 0 for i in range(r)), "lem-17: first diagonal entries must be the nonzero ones")
+        require(is_zero(sub(A, range(r, m), range(A.ncols()))), "lem-17: rows of U^T W1 beyond the rank do not vanish")
+        require(is_zero(sub(B, range(B.nrows()), range(r, n))), "lem-17: columns of W2 V beyond the rank do not vanish")
+        notes.append("lem-17 structure holds")
+    return "basis change: " + ", ".join(notes)
+
+
+def _unit_basis(n: int, r: int) -> dict:
+    rows = [["1" if i == j + r else "0" for j in range(n - r)] for i in range(n)]
+    return {"shape": [n, n - r], "rows": rows}
