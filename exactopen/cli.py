@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "exactopen.commands.openness",
     "exactopen.commands.pyramid",
     "exactopen.commands.landscape",
+    "exactopen.commands.audit",
 )
 
 
@@ -59,7 +60,10 @@ def emit(args, cert: dict, human: list[str], summary: dict) -> None:
 
     checked = certified(cert)
     if getattr(args, "out", None):
-        write_certificate(args.out, cert)
+        try:
+            write_certificate(args.out, cert)
+        except OSError as exc:
+            raise InputError(f"{args.out}: cannot write the certificate ({exc.strerror or exc})") from None
     if getattr(args, "json", False):
         sys.stdout.write(json.dumps({**summary, "checked": checked, "certificate": cert}, indent=1) + "\n")
         return

@@ -1,0 +1,37 @@
+"""``exactopen audit``: regenerate and check the certificates of every claim of the paper."""
+
+from __future__ import annotations
+
+import sys
+
+
+def register(sub) -> None:
+    p = sub.add_parser("audit", help="the paper audit: certificates for every claim id, with a verdict table")
+    p.add_argument("--dir", default="certificates", help="output folder (default: certificates)")
+    p.add_argument("--check", action="store_true",
+                   help="re-verify the committed certificates and require a byte-identical regeneration")
+    p.add_argument("--only", nargs="+", metavar="CLAIM", help="only these claim ids")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from exactopen import audit
+    from exactopen.errors import InputError
+
+    if args.only:
+        unknown = [c for c in args.only if c not in {x.id for x in audit.CLAIMS}]
+        if unknown:
+            raise InputError(f"unknown claim id(s): {', '.join(unknown)}")
+    if args.check:
+        problems = audit.check(args.dir)
+        for p in problems:
+            print(f"audit --check: {p}")
+        if problems:
+            return 1
+        print(f"audit --check: every certificate in {args.dir}/ is accepted and reproducible")
+        return 0
+    rows = audit.run(args.dir, args.only)
+    print(audit.table_text(rows))
+    bad = [r for r in rows if r["checker"] not in ("accepted", "-")]
+    print(f"\n{len(rows)} claims; certificates in {args.dir}/; table in {args.dir}/AUDIT.md")
+    return 1 if bad else 0
