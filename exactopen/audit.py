@@ -242,7 +242,8 @@ def build_lem10() -> ClaimResult:
 def build_ex3_openness() -> list[tuple[str, dict]]:
     from exactopen.openness import decide_pair
 
-    return [(f"open-at-w1={a}", decide_pair(M([[fmpq(a)]]), M([[1 / fmpq(a)]])).certificate) for a in (1, 2, -3)]
+    return [(f"open-at-w1-{a}".replace("-" + "-", "-minus-"), decide_pair(M([[fmpq(a)]]), M([[1 / fmpq(a)]])).certificate)
+            for a in (1, 2, -3)]
 
 
 def not_yet(reason: str) -> Callable[[], ClaimResult]:
@@ -304,6 +305,7 @@ def run(out_dir: str, only: list[str] | None = None) -> list[dict]:
     """Regenerate the certificates into ``out_dir``; return the table rows."""
     from exactopen import kernel
     from exactopen.certificate import dumps, write_atomic
+    from exactopen.render import render
 
     os.makedirs(out_dir, exist_ok=True)
     rows = []
@@ -319,6 +321,8 @@ def run(out_dir: str, only: list[str] | None = None) -> list[dict]:
             except kernel.Rejected as exc:
                 checker = f"REJECTED {name}: {exc}"
             write_atomic(os.path.join(out_dir, name), dumps(cert))
+            if checker == "accepted":
+                write_atomic(os.path.join(out_dir, name[:-5] + ".md"), render(cert, "md"))
             files.append(name)
         if not files:
             checker = "-"
@@ -333,8 +337,7 @@ def table_markdown(rows: list[dict]) -> str:
     lines = ["| claim | the paper says | exactopen's verdict | certificates | checker |",
              "|---|---|---|---|---|"]
     for r in rows:
-        files = ", ".join(f"`{f}`" for f in r["files"][:3]) + (f" (+{len(r['files']) - 3})" if len(r["files"]) > 3
-                                                                   else "")
+        files = ", ".join(f"[{f[:-5]}]({f[:-5]}.md)" for f in r["files"])
         verdict = f"**{r['verdict']}**: {r['note']}"
         lines.append(f"| `{r['id']}` | {r['paper']} | {verdict} | {files or '-'} | {r['checker']} |")
     return "\n".join(lines) + "\n"

@@ -69,3 +69,46 @@ def write_atomic(path: str, text: str) -> None:
 
 def write_certificate(path: str, cert: dict) -> None:
     write_atomic(path, dumps(cert))
+
+
+class Certificate(dict):
+    """A certificate (a plain dict) with conveniences for notebooks and scripts.
+
+    ``verify()`` runs the independent checker; ``render(fmt)`` gives the step-by-step proof
+    ("md", "tex", "html"); in Jupyter the object displays as its rendered proof.
+    """
+
+    @classmethod
+    def load(cls, path: str) -> "Certificate":
+        import json
+
+        with open(path, encoding="utf-8") as fh:
+            return cls(json.load(fh))
+
+    def save(self, path: str) -> None:
+        write_certificate(path, dict(self))
+
+    def verify(self) -> str:
+        from exactopen import kernel
+
+        return kernel.check(dict(self))
+
+    def render(self, fmt: str = "md") -> str:
+        from exactopen.render import render
+
+        return render(dict(self), fmt)
+
+    @property
+    def verdict(self):
+        return self.get("result", {}).get("verdict")
+
+    def _repr_markdown_(self) -> str:
+        return self.render("md")
+
+    def _repr_latex_(self) -> str:
+        return self.render("tex")
+
+    def _repr_html_(self) -> str:
+        from exactopen.render import blocks, to_html
+
+        return to_html(blocks(dict(self), self.verify()), standalone=False)

@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "exactopen.commands.pyramid",
     "exactopen.commands.landscape",
     "exactopen.commands.audit",
+    "exactopen.commands.render",
 )
 
 

@@ -1,0 +1,276 @@
+"""Step-by-step proofs from certificates, in Markdown, LaTeX or HTML (issue 5).
+
+A certificate is turned into a list of blocks (headings, paragraphs, typeset matrices, and
+numbered steps that name the fact the checker verified and the claim id), then emitted in
+the requested format.  Rendering never decides anything: run the checker first
+(:func:`render` does, and states the checker's summary at the end).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from exactopen import matrix as mx
+
+
+@dataclass
+class Block:
+    kind: str  # "h", "p", "step", "matrix", "image"
+    text: str = ""
+    name: str = ""
+    value: object = None
+
+
+def _m(obj) -> object:
+    return mx.from_json(obj)
+
+
+def _one(idx) -> list[int]:
+    """Indices as a reader counts them (from 1)."""
+    return [i + 1 for i in idx]
+
+
+def _rank_steps(ev: dict, name: str, r: int) -> list[Block]:
+    out = []
+    mn = ev.get("minor") or {}
+    if mn.get("rows"):
+        out.append(Block("step", f"The {len(mn['rows'])}×{len(mn['rows'])} submatrix of {name} on rows "
+                         f"{_one(mn['rows'])} and columns {_one(mn['cols'])} has a nonzero determinant, "
+                         f"so rank {name} ≥ {r}."))
+    ann = ev.get("annihilator")
+    if ann:
+        N = _m(ann["basis"])
+        if N.ncols() == 0:
+            out.append(Block("step", f"rank {name} ≤ {r} because {name} has only {r} "
+                             f"{'columns' if ann['side'] == 'right' else 'rows'}."))
+            return out
+        side = "N(" + name + ")" if ann["side"] == "right" else "N(" + name + "ᵀ)"
+        prod = f"{name}·N = 0" if ann["side"] == "right" else f"Nᵀ·{name} = 0"
+        out.append(Block("step", f"The {N.ncols()} columns of N lie in {side} ({prod}) and are independent "
+                         f"(rows {_one(ann['minor_rows'])} of N form a nonsingular block), so rank {name} ≤ {r}."))
+        out.append(Block("matrix", name="N", value=N))
+    return out
+
+
+def _inputs(cert: dict) -> list[Block]:
+    blocks = []
+    for key, val in cert.get("inputs", {}).items():
+        if isinstance(val, dict) and "shape" in val:
+            blocks.append(Block("matrix", name=key, value=_m(val)))
+        elif isinstance(val, list) and val and isinstance(val[0], dict) and "shape" in val[0]:
+            for i, v in enumerate(val):
+                blocks.append(Block("matrix", name=f"{key}[{i + 1}]", value=_m(v)))
+    return blocks
+
+
+def _steps_openness(cert: dict) -> list[Block]:
+    res, ev = cert["result"], cert["evidence"]
+    W1, W2 = _m(cert["inputs"]["W1"]), _m(cert["inputs"]["W2"])
+    m, k, n = W1.nrows(), W1.ncols(), W2.ncols()
+    out = [Block("p", f"Here m = {m}, k = {k}, n = {n}, so {res['regime']} and the relevant result is "
+                      f"`{res['theorem']}`.")]
+    out += _rank_steps(ev["rank_W1"], "W1", ev["rank_W1"]["rank"])
+    out += _rank_steps(ev["rank_W2"], "W2", ev["rank_W2"]["rank"])
+    for key, A, B in (("intersection", "W1", "W2"), ("intersection_T", "W2ᵀ", "W1ᵀ")):
+        I = ev[key]
+        text = (f"dim(N({A}) ∩ C({B})) = {I['dim']}: it is at most rank {B} − rank({A}{B}) (an annihilator of {B} "
+                f"and a nonsingular minor of {A}{B} on rows {_one(I['AB_minor']['rows'])}, columns "
+                f"{_one(I['AB_minor']['cols'])})")
+        if I["dim"]:
+            text += f", and the {I['dim']} basis vectors below are {B}·(preimage), lie in N({A}) and are independent."
+        else:
+            text += "."
+        out.append(Block("step", text))
+        if I["dim"]:
+            out.append(Block("matrix", name=f"basis of N({A}) ∩ C({B})", value=_m(I["basis"])))
+    names = {"witness_2a": ("W̃1", "W̃1·W2 = 0 and W1 + W̃1 has full row rank", "(2a)"),
+             "witness_2b": ("W̃2", "W1·W̃2 = 0 and W2 + W̃2 has full column rank", "(2b)"),
+             "witness_i": ("W̃1", "W̃1·W2 = 0 and W1 + W̃1 has full column rank", "(i)"),
+             "witness_ii": ("W̃2", "W1·W̃2 = 0 and W2 + W̃2 has full row rank", "(ii)")}
+    for key, (sym, fact, cond) in names.items():
+        if key in ev:
+            w = ev[key]
+            out.append(Block("step", f"Condition {cond} holds with the witness {sym} below: {fact} (nonsingular "
+                             f"minor on rows {_one(w['minor']['rows'])}, columns {_one(w['minor']['cols'])})."))
+            out.append(Block("matrix", name=sym, value=_m(w["matrix"])))
+    cond = res["conditions"]
+    why = {
+        "equal_ranks": "rank W1 ≠ rank W2",
+        "iii": "N(W1) ∩ C(W2) ≠ 0", "iv": "N(W2ᵀ) ∩ C(W1ᵀ) ≠ 0", "3a": "dim N(W1) ∩ C(W2) > k − m",
+        "3b": "n − (rank W2 − dim N(W1) ∩ C(W2)) > k − rank W1",
+        "i": "a nonzero x = W2c in N(W1) gives (W1 + W̃1)x = W1x + W̃1W2c = 0 for every admissible W̃1",
+        "ii": "a nonzero y = W1ᵀc in N(W2ᵀ) gives (W2 + W̃2)ᵀy = 0 for every admissible W̃2",
+        "2a": "rank(W1 + W̃1) ≤ k − dim N(W1) ∩ C(W2) < m for every W̃1 with W̃1W2 = 0",
+        "2b": "rank(W2 + W̃2) ≤ rank W2 + k − rank W1 − dim N(W1) ∩ C(W2) < n for every W̃2 with W1W̃2 = 0",
+    }
+    for c, v in cond.items():
+        if v is False:
+            out.append(Block("step", f"Condition {c} fails: {why.get(c, 'see the evidence')}."))
+    ob = ev.get("obstruction")
+    if ob:
+        out.append(Block("step", f"Obstruction (no theorem needed): for every δ ≠ 0 the target W1W2 + δR = K(M0 + "
+                         f"δM1) has rank k and column space C(K); any preimage has {ob['side']} + Δ = K·T, and the "
+                         f"vector y (yᵀK = 0) gives ‖Δ‖²_F ≥ ‖yᵀ{ob['side']}‖²/‖y‖² = {ob['bound']}. So targets "
+                         "arbitrarily close to W1W2 need perturbations that do not shrink: not locally open."))
+        out.append(Block("matrix", name="R", value=_m(ob["R"])))
+        out.append(Block("matrix", name="K", value=_m(ob["K"])))
+    verdict = res["verdict"].replace("_", " ")
+    out.append(Block("p", f"**Conclusion** ({res['theorem']}): M is {verdict} at (W1, W2)."))
+    return out
+
+
+def _steps_lifting(cert: dict) -> list[Block]:
+    r = cert["result"]
+    return [Block("matrix", name="D1", value=_m(r["D1"])), Block("matrix", name="D2", value=_m(r["D2"])),
+            Block("step", "Multiplying out, (W1 + D1)(W2 + D2) = Z exactly."),
+            Block("step", f"‖D1‖²_F = {r['norm2_D1']}, ‖D2‖²_F = {r['norm2_D2']}, ‖Z − W1W2‖²_F = "
+                  f"{r['norm2_target']}.")]
+
+
+def _steps_generic(cert: dict) -> list[Block]:
+    out = []
+    for key, val in cert.get("result", {}).items():
+        if isinstance(val, dict) and "shape" in val:
+            out.append(Block("matrix", name=key, value=_m(val)))
+        elif not isinstance(val, (dict, list)) or (isinstance(val, list) and len(str(val)) < 120):
+            out.append(Block("step", f"{key} = {val}"))
+    for key, val in cert.get("evidence", {}).items():
+        if isinstance(val, dict) and "shape" in val:
+            out.append(Block("matrix", name=key, value=_m(val)))
+        else:
+            out.append(Block("step", f"The checker verifies the evidence `{key}`."))
+    return out
+
+
+STEPS = {"openness": _steps_openness, "lifting": _steps_lifting}
+
+
+def blocks(cert: dict, checked: str | None = None) -> list[Block]:
+    cid = cert.get("claim_id")
+    title = f"{cert['kind']} certificate" + (f" — claim `{cid}`" if cid else "")
+    out = [Block("h", title), Block("p", f"**Claim.** {cert['claim']}"), Block("p", "**Inputs.**")]
+    out += _inputs(cert)
+    out.append(Block("p", "**Proof.**"))
+    out += STEPS.get(cert["kind"], _steps_generic)(cert)
+    if checked:
+        out.append(Block("p", f"*Checked by exactopen's independent checker:* {checked}."))
+    return out
+
+
+def _latex_matrix(A) -> str:
+    if A.nrows() == 0 or A.ncols() == 0:
+        return f"\\text{{(empty {A.nrows()}×{A.ncols()})}}"
+    def cell(x):
+        s = mx.rational_str(x) if hasattr(mx, "rational_str") else str(x)
+        if "/" in s:
+            p, q = s.split("/")
+            sign = "-" if p.startswith("-") else ""
+            return f"{sign}\\tfrac{{{p.lstrip('-')}}}{{{q}}}"
+        return s
+    rows = " \\\\ ".join(" & ".join(cell(x) for x in r) for r in A.tolist())
+    return "\\begin{pmatrix} " + rows + " \\end{pmatrix}"
+
+
+def to_markdown(bs: list[Block]) -> str:
+    out, step = [], 0
+    for b in bs:
+        if b.kind == "h":
+            out.append(f"# {b.text}\n")
+        elif b.kind == "p":
+            out.append(b.text + "\n")
+        elif b.kind == "step":
+            step += 1
+            out.append(f"{step}. {b.text}\n")
+        elif b.kind == "matrix":
+            out.append(f"$$ {b.name} = {_latex_matrix(b.value)} $$\n")
+        elif b.kind == "image":
+            out.append(f"![{b.text}]({b.name})\n")
+    return "\n".join(out)
+
+
+def to_latex(bs: list[Block]) -> str:
+    """A LaTeX fragment (UTF-8 symbols: compile with lualatex or xelatex)."""
+    out, in_list = [], False
+    esc = lambda s: s.replace("_", "\\_").replace("&", "\\&").replace("#", "\\#").replace("**", "")  # noqa: E731
+    for b in bs:
+        if b.kind not in ("step", "matrix") and in_list:
+            out.append("\\end{enumerate}")
+            in_list = False
+        if b.kind == "h":
+            out.append(f"\\section*{{{esc(b.text).replace('`', '')}}}")
+        elif b.kind == "p":
+            out.append(esc(b.text).replace("`", "") + "\n")
+        elif b.kind == "step":
+            if not in_list:
+                out.append("\\begin{enumerate}")
+                in_list = True
+            out.append(f"  \\item {esc(b.text).replace('`', '')}")
+        elif b.kind == "matrix":
+            out.append(f"\\[ \\text{{{esc(b.name)}}} = {_latex_matrix(b.value)} \\]")
+        elif b.kind == "image":
+            out.append(f"\\includegraphics[width=0.7\\linewidth]{{{b.name}}}")
+    if in_list:
+        out.append("\\end{enumerate}")
+    return "\n".join(out) + "\n"
+
+
+def _html_matrix(A) -> str:
+    if A.nrows() == 0 or A.ncols() == 0:
+        return f"<em>(empty {A.nrows()}×{A.ncols()})</em>"
+    rows = "".join("<tr>" + "".join(f"<td>{html.escape(mx.rational_str(x))}</td>" for x in r) + "</tr>"
+                   for r in A.tolist())
+    return f'<table class="matrix">{rows}</table>'
+
+
+def _inline_html(s: str) -> str:
+    import re
+
+    s = html.escape(s)
+    s = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", s)
+    s = re.sub(r"\*(.+?)\*", r"<em>\1</em>", s)
+    return re.sub(r"`(.+?)`", r"<code>\1</code>", s)
+
+
+def to_html(bs: list[Block], standalone: bool = True) -> str:
+    out, in_list = [], False
+    for b in bs:
+        if b.kind != "step" and b.kind != "matrix" and in_list:
+            out.append("</ol>")
+            in_list = False
+        if b.kind == "h":
+            out.append(f"<h1>{_inline_html(b.text)}</h1>")
+        elif b.kind == "p":
+            out.append(f"<p>{_inline_html(b.text)}</p>")
+        elif b.kind == "step":
+            if not in_list:
+                out.append("<ol>")
+                in_list = True
+            out.append(f"<li>{_inline_html(b.text)}</li>")
+        elif b.kind == "matrix":
+            out.append(f'<div class="eq"><span>{html.escape(b.name)} =</span> {_html_matrix(b.value)}</div>')
+        elif b.kind == "image":
+            out.append(f'<p><img src="{html.escape(b.name)}" alt="{html.escape(b.text)}" width="560"></p>')
+    if in_list:
+        out.append("</ol>")
+    body = "\n".join(out)
+    if not standalone:
+        return body
+    css = ("body{font-family:Georgia,serif;max-width:820px;margin:2em auto;line-height:1.5;color:#222}"
+           "table.matrix{display:inline-table;border-left:2px solid #333;border-right:2px solid #333;"
+           "border-collapse:collapse;vertical-align:middle;margin:.3em}"
+           "table.matrix td{padding:.15em .6em;text-align:right;font-family:monospace}"
+           ".eq{margin:.6em 0 .6em 2em}.eq span{font-style:italic}code{background:#f3f3f3;padding:0 .2em}")
+    return (f"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>exactopen certificate</title>"
+            f"<style>{css}</style></head><body>\n{body}\n</body></html>\n")
+
+
+def render(cert: dict, fmt: str = "md", images: list[tuple[str, str]] | None = None) -> str:
+    """Check the certificate, then render its proof in ``fmt`` ("md", "tex" or "html")."""
+    from exactopen import kernel
+
+    checked = kernel.check(cert)
+    bs = blocks(cert, checked)
+    for alt, path in images or []:
+        bs.append(Block("image", text=alt, name=path))
+    return {"md": to_markdown, "tex": to_latex, "html": to_html}[fmt](bs)
