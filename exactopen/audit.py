@@ -242,8 +242,8 @@ def build_lem10() -> ClaimResult:
 def build_ex3_openness() -> list[tuple[str, dict]]:
     from exactopen.openness import decide_pair
 
-    return [(f"open-at-w1-{a}".replace("-" + "-", "-minus-"), decide_pair(M([[fmpq(a)]]), M([[1 / fmpq(a)]])).certificate)
-            for a in (1, 2, -3)]
+    name = lambda a: f"open-at-w1-{a}" if a >= 0 else f"open-at-w1-minus-{-a}"  # noqa: E731
+    return [(name(a), decide_pair(M([[fmpq(a)]]), M([[1 / fmpq(a)]])).certificate) for a in (1, 2, -3)]
 
 
 def not_yet(reason: str) -> Callable[[], ClaimResult]:
