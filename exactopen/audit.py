@@ -35,6 +35,7 @@ class Claim:
     id: str
     paper: str
     build: Callable[[], ClaimResult]
+    figures: Callable[[str], list[str]] | None = None  # folder -> written files
 
 
 def M(rows) -> fmpq_mat:
@@ -246,6 +247,12 @@ def build_ex3_openness() -> list[tuple[str, dict]]:
     return [(name(a), decide_pair(M([[fmpq(a)]]), M([[1 / fmpq(a)]])).certificate) for a in (1, 2, -3)]
 
 
+def _fig(name: str, folder: str) -> list[str]:
+    from exactopen import figures
+
+    return getattr(figures, name)(folder)
+
+
 def not_yet(reason: str) -> Callable[[], ClaimResult]:
     return lambda: ClaimResult(UNDECIDABLE, reason, [])
 
@@ -254,10 +261,10 @@ CLAIMS: list[Claim] = [
     Claim("obs-1", "locally open F + local min of ℓ∘F ⇒ F(w̄) local min of ℓ on the range",
           not_yet("a general topological argument, not a computation; exactopen applies it in lem-11/sec-4")),
     Claim("ex-2", "F(w) = w² is locally open on [0,∞) at every w (δ = ε² at 0); minima w = ±1 map to z = 1",
-          not_yet("pending: scalar examples")),
+          not_yet("pending: scalar examples"), lambda d: _fig("figure2", d)),
     Claim("ex-3", "every point of w1w2 = 1 is a local min of (w1w2−1)² and the product is locally open there",
           lambda: ClaimResult(CERTIFIED, "local openness at points of w1w2 = 1 (prop-4: W1 has full row rank)",
-                              build_ex3_openness())),
+                              build_ex3_openness()), lambda d: _fig("figure3", d)),
     Claim("prop-4", "k ≥ min(m,n): locally open ⇔ witness (2a)/(2b) ⇔ dimension condition (3)", build_prop4),
     Claim("thm-5", "k < min(m,n): open ⇔ rank W1 = rank W2 and (i)–(iv)", build_thm5),
     Claim("thm-5-delta", "at a locally open pair δ can be chosen of order ε", build_thm5_delta),
@@ -307,12 +314,19 @@ def run(out_dir: str, only: list[str] | None = None) -> list[dict]:
     from exactopen.certificate import dumps, write_atomic
     from exactopen.render import render
 
+    from exactopen import figures
+
     os.makedirs(out_dir, exist_ok=True)
     rows = []
     claims = [c for c in CLAIMS if not only or c.id in only]
+    plots = figures.available()
     for i, claim in enumerate(claims):
         _progress(i, len(claims), claim.id)
         res = claim.build()
+        images = []
+        if plots and claim.figures is not None:
+            written = claim.figures(os.path.join(out_dir, "figures"))
+            images = [(f"figure for {claim.id}", os.path.relpath(p, out_dir)) for p in written if p.endswith(".png")]
         files, checker = [], "accepted"
         for case, cert in res.certs:
             name = f"{claim.id}-{case}.json" if case else f"{claim.id}.json"
@@ -322,13 +336,15 @@ def run(out_dir: str, only: list[str] | None = None) -> list[dict]:
                 checker = f"REJECTED {name}: {exc}"
             write_atomic(os.path.join(out_dir, name), dumps(cert))
             if checker == "accepted":
-                write_atomic(os.path.join(out_dir, name[:-5] + ".md"), render(cert, "md"))
+                write_atomic(os.path.join(out_dir, name[:-5] + ".md"), render(cert, "md", images))
             files.append(name)
         if not files:
             checker = "-"
         rows.append({"id": claim.id, "paper": claim.paper, "verdict": res.verdict, "note": res.note,
                      "files": files, "checker": checker})
     _progress(len(claims), len(claims), "done")
+    if not plots:
+        print("figures skipped: matplotlib is not installed (pip install -e '.[plot]')", file=sys.stderr)
     write_atomic(os.path.join(out_dir, "AUDIT.md"), table_markdown(rows))
     return rows
 
