@@ -1,3 +1,288 @@
-"""Checker for landscape certificates (kinds registered with @kind)."""
+"""Checker for landscape certificates of deep linear networks (claims thm-8, cor-9, lem-10,
+lem-11, lem-19, thm-12, ex-intro, ex-3layer).
 
-from exactopen.kernel.checks import kind  # noqa: F401
+Model: layers W_1..W_h (input layer first, W_k is d_k x d_{k-1}), data X (d_0 x n), Y (d_h x n),
+optional positive weights w (d_h x n); L(W) = 1/2 sum w_ij (W_h...W_1 X - Y)_ij^2.
+Everything (loss, gradient, Hessian, the polynomial L(curve(t)) - L(W)) is recomputed here
+from the inputs; the certificate only supplies directions, curves and dual matrices.
+Polynomial matrices are lists of fmpq_mat coefficients (index = power of t).
+"""
+
+from __future__ import annotations
+
+from flint import fmpq, fmpq_mat
+
+from exactopen.kernel.base import field, is_zero, matrix, rank_exactly, rational, require, same_shape
+from exactopen.kernel.checks import kind
+
+VERDICTS = ("not_critical", "global_minimum", "strict_saddle", "higher_order_saddle", "undecided")
+MAX_HESSIAN = 400  # largest Hessian the checker factors
+
+
+def _layers(obj, where: str) -> list:
+    require(isinstance(obj, list) and len(obj) >= 1, f"{where} must be a non-empty list of matrices")
+    Ws = [matrix(M, f"{where}[{i}]") for i, M in enumerate(obj)]
+    for i in range(1, len(Ws)):
+        require(Ws[i].ncols() == Ws[i - 1].nrows(), f"{where}[{i}] does not chain with {where}[{i - 1}]")
+    return Ws
+
+
+def _problem(inputs: dict):
+    """(layers, X, Y, weights or None, widths), all shapes checked."""
+    Ws = _layers(field(inputs, "layers", list, "inputs"), "inputs.layers")
+    X = matrix(field(inputs, "X", dict, "inputs"), "inputs.X")
+    Y = matrix(field(inputs, "Y", dict, "inputs"), "inputs.Y")
+    same_shape(X, Ws[0].ncols(), X.ncols(), "inputs.X")
+    same_shape(Y, Ws[-1].nrows(), X.ncols(), "inputs.Y")
+    w = inputs.get("weights")
+    if w is not None:
+        w = matrix(w, "inputs.weights")
+        same_shape(w, Y.nrows(), Y.ncols(), "inputs.weights")
+        require(all(x > 0 for x in w.entries()), "inputs.weights: every weight must be positive")
+    widths = [Ws[0].ncols()] + [W.nrows() for W in Ws]
+    return Ws, X, Y, w, widths
+
+
+def _prod(mats: list, n: int) -> fmpq_mat:
+    """mats[-1] * ... * mats[0] (layer order); the n x n identity for an empty list."""
+    P = fmpq_mat(n, n, [fmpq(int(i == j)) for i in range(n) for j in range(n)])
+    for M in mats:
+        P = M * P
+    return P
+
+
+def _hadamard(A: fmpq_mat, w) -> fmpq_mat:
+    if w is None:
+        return A
+    return fmpq_mat(A.nrows(), A.ncols(), [a * b for a, b in zip(A.entries(), w.entries())])
+
+
+def _inner(A: fmpq_mat, B: fmpq_mat) -> fmpq:
+    return sum((a * b for a, b in zip(A.entries(), B.entries())), fmpq(0))
+
+
+def loss(Ws, X, Y, w) -> fmpq:
+    E = _prod(Ws, X.nrows()) * X - Y
+    return _inner(E, _hadamard(E, w)) / 2
+
+
+def gradient(Ws, X, Y, w) -> list:
+    """dL/dW_k = (W_h..W_{k+1})^T G (W_{k-1}..W_1)^T with G = (w o (PX - Y)) X^T."""
+    d0 = X.nrows()
+    G = _hadamard(_prod(Ws, d0) * X - Y, w) * X.transpose()
+    out = []
+    for k in range(len(Ws)):
+        A = _prod(Ws[k + 1:], Ws[k].nrows())
+        B = _prod(Ws[:k], d0)
+        out.append(A.transpose() * G * B.transpose())
+    return out
+
+
+def curve_polynomial(Ws, X, Y, w, curve, where: str) -> list:
+    """Coefficients of p(t) = L(W + sum_j t^j C_j) - L(W), exactly (a list, p[0] = 0)."""
+    require(isinstance(curve, list) and curve, f"{where} must be a non-empty list of terms")
+    polys = [[W] for W in Ws]  # polys[k][j] = coefficient of t^j in layer k
+    for i, term in enumerate(curve):
+        j = field(term, "power", int, f"{where}[{i}]")
+        require(1 <= j <= 64, f"{where}[{i}].power must be in 1..64")
+        Cs = _layers(field(term, "layers", list, f"{where}[{i}]"), f"{where}[{i}].layers")
+        require(len(Cs) == len(Ws), f"{where}[{i}] has {len(Cs)} layers, the network has {len(Ws)}")
+        for k, C in enumerate(Cs):
+            same_shape(C, Ws[k].nrows(), Ws[k].ncols(), f"{where}[{i}].layers[{k}]")
+            while len(polys[k]) <= j:
+                polys[k].append(fmpq_mat(Ws[k].nrows(), Ws[k].ncols()))
+            polys[k][j] = polys[k][j] + C
+    F = [X]
+    for layer in polys:  # F(t) <- layer(t) * F(t)
+        G = [fmpq_mat(layer[0].nrows(), X.ncols()) for _ in range(len(F) + len(layer) - 1)]
+        for a, L in enumerate(layer):
+            if not is_zero(L):
+                for b, M in enumerate(F):
+                    G[a + b] = G[a + b] + L * M
+        F = G
+    F[0] = F[0] - Y
+    p = [fmpq(0)] * (2 * len(F) - 1)
+    wF = [_hadamard(E, w) for E in F]
+    for a in range(len(F)):
+        for b in range(len(F)):
+            if a + b > 0:
+                p[a + b] += _inner(F[a], wF[b]) / 2
+    return p
+
+
+def _point(Ws, curve, t: fmpq) -> list:
+    """The layers of the curve at parameter value t."""
+    out = list(Ws)
+    for term in curve:
+        j = term["power"]
+        Cs = _layers(term["layers"], "curve")
+        out = [W + C * (t ** j) for W, C in zip(out, Cs)]
+    return out
+
+
+def is_psd(M: fmpq_mat) -> bool:
+    """Exact PSD test of a symmetric rational matrix: LDL^T with positive diagonal pivots.
+
+    Pivoting on a positive diagonal entry keeps PSD-ness equivalent to that of the Schur
+    complement; with no positive diagonal left, the rest is PSD iff it is zero.
+    """
+    n = M.nrows()
+    require(M.ncols() == n and M == M.transpose(), "PSD test of a non-symmetric matrix")
+    A = M.tolist()
+    idx = list(range(n))
+    while idx:
+        piv = next((i for i in idx if A[i][i] > 0), None)
+        if piv is None:
+            return all(A[i][j] == 0 for i in idx for j in idx)
+        idx.remove(piv)
+        d = A[piv][piv]
+        for i in idx:
+            f = A[i][piv] / d
+            if f != 0:
+                Ri, Rp = A[i], A[piv]
+                for j in idx:
+                    Ri[j] -= f * Rp[j]
+    return True
+
+
+def hessian(Ws, X, Y, w) -> fmpq_mat:
+    """Exact Hessian of L in the coordinates (W_1 row-major, ..., W_h row-major).
+
+    H = J^T diag(w) J + S, J_k = A_k (x) (B_k X)^T, and for l > k the block
+    S[(l,a,b),(k,c,d)] = (A_l^T G B_k^T)[a,d] * (W_{l-1}..W_{k+1})[b,c].
+    """
+    h, d0 = len(Ws), X.nrows()
+    n, dh = X.ncols(), Ws[-1].nrows()
+    G = _hadamard(_prod(Ws, d0) * X - Y, w) * X.transpose()
+    offs = [0]
+    for W in Ws:
+        offs.append(offs[-1] + W.nrows() * W.ncols())
+    N = offs[-1]
+    require(N <= MAX_HESSIAN, f"Hessian of size {N} exceeds the checker's limit {MAX_HESSIAN}")
+    J = fmpq_mat(dh * n, N)
+    wJ = fmpq_mat(dh * n, N)
+    for k, W in enumerate(Ws):
+        A, BX = _prod(Ws[k + 1:], W.nrows()), _prod(Ws[:k], d0) * X
+        for c in range(W.nrows()):
+            for d in range(W.ncols()):
+                col = offs[k] + c * W.ncols() + d
+                for i in range(dh):
+                    if A[i, c] != 0:
+                        for j in range(n):
+                            v = A[i, c] * BX[d, j]
+                            J[i * n + j, col] = v
+                            wJ[i * n + j, col] = v if w is None else v * w[i, j]
+    H = J.transpose() * wJ
+    for l in range(h):
+        for k in range(l):
+            T = _prod(Ws[l + 1:], Ws[l].nrows()).transpose() * G * _prod(Ws[:k], d0).transpose()
+            Mlk = _prod(Ws[k + 1:l], Ws[k].nrows())
+            for a in range(Ws[l].nrows()):
+                for b in range(Ws[l].ncols()):
+                    for c in range(Ws[k].nrows()):
+                        for d in range(Ws[k].ncols()):
+                            v = T[a, d] * Mlk[b, c]
+                            if v != 0:
+                                r, s = offs[l] + a * Ws[l].ncols() + b, offs[k] + c * Ws[k].ncols() + d
+                                H[r, s] += v
+                                H[s, r] += v
+    return H
+
+
+def _descent(Ws, X, Y, w, ev, L0, straight: bool) -> tuple:
+    """The curve gives p with negative lowest coefficient; its point at witness_t is lower."""
+    curve = field(ev, "curve", list, "evidence")
+    p = curve_polynomial(Ws, X, Y, w, curve, "evidence.curve")
+    m = next((i for i, c in enumerate(p) if c != 0), None)
+    require(m is not None, "p(t) = L(curve(t)) - L(W) is identically zero")
+    require(p[m] < 0, f"lowest coefficient of p(t) (t^{m}) is {p[m]}, not negative")
+    if straight:
+        require(all(term.get("power") == 1 for term in curve), "a strict saddle needs a straight line W + tD")
+        require(m == 2, f"the lowest term of p is t^{m}, not t^2: no negative curvature shown")
+    t0 = rational(field(ev, "witness_t", str, "evidence"), "evidence.witness_t")
+    require(t0 != 0, "evidence.witness_t must be nonzero")
+    L1 = loss(_point(Ws, curve, t0), X, Y, w)
+    require(L1 < L0, "the witness point does not have a smaller loss")
+    return m, p[m], L1
+
+
+def _ky_fan(Ws, X, Y, w, lb, L0) -> None:
+    """L(W) <= 1/2|Y|^2 - 1/2 (r mu + tr Q) <= min over rank Z <= r of 1/2|ZX - Y|^2.
+
+    X = C B with B of full row rank, M = Y B^T (B B^T)^{-1} B Y^T; by Eckart-Young the
+    minimum is 1/2|Y|^2 - 1/2 (sum of the r largest eigenvalues of M), and for Q >= 0,
+    Q >= M - mu I, that sum is <= r mu + tr Q (Ky Fan).
+    """
+    require(w is None, "the Ky Fan bound is for the unweighted square loss")
+    C = matrix(field(lb, "C", dict, "evidence.lower_bound"), "evidence.lower_bound.C")
+    B = matrix(field(lb, "B", dict, "evidence.lower_bound"), "evidence.lower_bound.B")
+    same_shape(C, X.nrows(), C.ncols(), "evidence.lower_bound.C")
+    same_shape(B, C.ncols(), X.ncols(), "evidence.lower_bound.B")
+    require(C * B == X, "X != C B")
+    BBt = B * B.transpose()
+    require(BBt.det() != 0, "B is not of full row rank")
+    M = Y * B.transpose() * BBt.inv() * B * Y.transpose()
+    mu = rational(field(lb, "mu", str, "evidence.lower_bound"), "evidence.lower_bound.mu")
+    Q = matrix(field(lb, "Q", dict, "evidence.lower_bound"), "evidence.lower_bound.Q")
+    same_shape(Q, M.nrows(), M.nrows(), "evidence.lower_bound.Q")
+    r = min([Ws[0].ncols()] + [W.nrows() for W in Ws])
+    require(is_psd(Q), "Q is not positive semidefinite")
+    I = fmpq_mat(M.nrows(), M.nrows(), [fmpq(int(i == j)) for i in range(M.nrows()) for j in range(M.nrows())])
+    require(is_psd(Q - M + I * mu), "Q - (M - mu I) is not positive semidefinite")
+    bound = r * mu + sum((Q[i, i] for i in range(Q.nrows())), fmpq(0))
+    require(2 * L0 <= _inner(Y, Y) - bound, "L(W) is above the certified lower bound on min L")
+
+
+@kind("landscape_point")
+def check_landscape_point(cert: dict) -> str:
+    """What kind of point W is for L (verdicts in VERDICTS); see the module docstring."""
+    Ws, X, Y, w, widths = _problem(cert["inputs"])
+    res, ev = cert["result"], cert["evidence"]
+    verdict = field(res, "verdict", str, "result")
+    require(verdict in VERDICTS, f"unknown verdict {verdict!r}")
+    L0 = loss(Ws, X, Y, w)
+    require(rational(field(res, "loss", str, "result"), "result.loss") == L0, "result.loss is not L(W)")
+    grads = gradient(Ws, X, Y, w)
+    if verdict == "not_critical":
+        g = field(ev, "gradient_entry", dict, "evidence")
+        k, i, j = (field(g, key, int, "evidence.gradient_entry") for key in ("layer", "row", "col"))
+        require(1 <= k <= len(Ws), "evidence.gradient_entry.layer out of range")
+        Gk = grads[k - 1]
+        require(0 <= i < Gk.nrows() and 0 <= j < Gk.ncols(), "evidence.gradient_entry index out of range")
+        require(Gk[i, j] != 0, f"dL/dW_{k}[{i},{j}] = 0")
+        return f"not a critical point: dL/dW_{k}[{i},{j}] = {Gk[i, j]}"
+    require(all(is_zero(G) for G in grads), "the gradient is not zero: not a critical point")
+    if verdict == "global_minimum":
+        lb = field(ev, "lower_bound", dict, "evidence")
+        method = field(lb, "method", str, "evidence.lower_bound")
+        if method == "stationary":
+            G = _hadamard(_prod(Ws, X.nrows()) * X - Y, w) * X.transpose()
+            require(is_zero(G), "the function-space gradient (w o (PX - Y)) X^T is not zero")
+            return f"global minimum: L = {L0} (the convex loss is stationary in Z = W_h..W_1)"
+        require(method == "ky_fan", f"unknown lower-bound method {method!r}")
+        _ky_fan(Ws, X, Y, w, lb, L0)
+        return f"global minimum: L = {L0} equals the Ky Fan lower bound on min L"
+    if verdict in ("strict_saddle", "higher_order_saddle"):
+        m, c, L1 = _descent(Ws, X, Y, w, ev, L0, verdict == "strict_saddle")
+        if verdict == "higher_order_saddle":
+            require(is_psd(hessian(Ws, X, Y, w)), "the Hessian is not positive semidefinite")
+            return f"higher-order saddle: Hessian PSD, p(t) = {c} t^{m} + ..., witness loss {L1} < {L0}"
+        return f"strict saddle: p(t) = {c} t^2 + ... along W + tD, witness loss {L1} < {L0}"
+    # undecided: a critical point; optional checked facts
+    field(ev, "reason", str, "evidence")
+    extra = ""
+    if "curve" in ev:
+        m, c, L1 = _descent(Ws, X, Y, w, ev, L0, False)
+        extra = f"; not a local minimum: p(t) = {c} t^{m} + ..."
+    return f"critical point, L = {L0}, classification undecided{extra}"
+
+
+@kind("nondegenerate_openness")
+def check_nondegenerate_openness(cert: dict) -> str:
+    """lem-10: rank(W_h...W_1) = min_i d_i, hence the product map is locally open at W."""
+    Ws = _layers(field(cert["inputs"], "layers", list, "inputs"), "inputs.layers")
+    r = min([Ws[0].ncols()] + [W.nrows() for W in Ws])
+    P = _prod(Ws, Ws[0].ncols())
+    require(field(cert["result"], "rank", int, "result") == r, "result.rank is not min_i d_i")
+    rank_exactly(P, field(cert["evidence"], "rank", dict, "evidence"), r, "evidence.rank")
+    return f"rank(W_h...W_1) = {r} = min_i d_i: locally open (lem-10)"

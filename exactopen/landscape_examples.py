@@ -1,0 +1,100 @@
+"""Critical points of deep linear networks built by construction (for tests and benchmarks).
+
+Y = U diag(sigma) V^T with rational orthogonal U, V (Cayley transforms) and distinct rational
+sigma; the point routes the components ``S`` of Y through the layers, so its product is
+sum_{i in S} sigma_i u_i v_i^T.  It is critical for every S; it is a global minimum iff S
+holds the min(r, rank Y) largest components (r = min_i d_i).  Optional: random rational
+invertible changes of basis between layers (same product, messier numbers), and a general
+X = B X0 (B invertible, X0 with orthonormal rational rows, n >= d_0) with
+Y = Ytilde X0 + Z (I - X0^T X0), which has the same critical points.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from flint import fmpq, fmpq_mat
+
+from exactopen import matrix as mx
+from exactopen.landscape import Network
+
+
+def rational_orthogonal(n: int, rng: random.Random, size: int = 3) -> fmpq_mat:
+    """Cayley transform (I - K)(I + K)^{-1} of a random skew-symmetric rational K."""
+    K = fmpq_mat(n, n)
+    for i in range(n):
+        for j in range(i + 1, n):
+            v = fmpq(rng.randint(-size, size), rng.randint(1, 3))
+            K[i, j], K[j, i] = v, -v
+    I = mx.identity(n)
+    return (I - K) * (I + K).inv()
+
+
+def random_invertible(n: int, rng: random.Random, size: int = 3) -> fmpq_mat:
+    while True:
+        A = fmpq_mat(n, n, [fmpq(rng.randint(-size, size), rng.randint(1, 2)) for _ in range(n * n)])
+        if A.det() != 0:
+            return A
+
+
+@dataclass
+class Constructed:
+    net: Network
+    is_global: bool
+    degenerate: bool
+    description: str
+
+
+def constructed_point(widths, subset, rng: random.Random, sigmas=None, change_basis: bool = False,
+                      n_samples: int | None = None, rank_Y: int | None = None) -> Constructed:
+    """A critical point whose product is sum_{i in subset} sigma_i u_i v_i^T (see module doc)."""
+    d = list(widths)
+    h = len(d) - 1
+    d0, dh = d[0], d[-1]
+    q = min(d0, dh) if rank_Y is None else rank_Y
+    if sigmas is None:
+        sigmas = sorted({fmpq(rng.randint(1, 40), rng.randint(1, 4)) for _ in range(4 * q)}, reverse=True)[:q]
+        while len(sigmas) < q:
+            sigmas.append(sigmas[-1] / 2)
+    U, V = rational_orthogonal(dh, rng), rational_orthogonal(d0, rng)
+    S = list(subset)
+    s = len(S)
+    r = min(d)
+    assert s <= r and all(0 <= i < q for i in S)
+    Yt = mx.zeros(dh, d0)
+    for i in range(q):
+        Yt = Yt + mx.submatrix(U, None, [i]) * mx.submatrix(V, None, [i]).transpose() * sigmas[i]
+    E = [mx.unit_columns(d[k], list(range(s))) for k in range(h + 1)]
+    US = mx.submatrix(U, None, S) if s else mx.zeros(dh, 0)
+    VS = mx.submatrix(V, None, S) if s else mx.zeros(d0, 0)
+    Sig = mx.zeros(s, s)
+    for a, i in enumerate(S):
+        Sig[a, a] = sigmas[i]
+    layers = []
+    for k in range(1, h + 1):
+        left = US * Sig if k == h else E[k]
+        right = VS.transpose() if k == 1 else E[k - 1].transpose()
+        if h == 1:
+            left, right = US * Sig, VS.transpose()
+        layers.append(left * right)
+    if change_basis:
+        for k in range(h - 1):
+            T = random_invertible(d[k + 1], rng)
+            layers[k] = T * layers[k]
+            layers[k + 1] = layers[k + 1] * T.inv()
+    X = None
+    Y = Yt
+    if n_samples is not None:
+        n = n_samples
+        Q = rational_orthogonal(n, rng)
+        X0 = mx.submatrix(Q, list(range(d0)), None)
+        B = random_invertible(d0, rng)
+        Z = fmpq_mat(dh, n, [fmpq(rng.randint(-3, 3)) for _ in range(dh * n)])
+        X = B * X0
+        Y = Yt * X0 + Z * (mx.identity(n) - X0.transpose() * X0)
+        layers[0] = layers[0] * B.inv()
+    top = list(range(min(r, q)))
+    is_global = sorted(S) == top
+    return Constructed(Network.build(layers, Y, X), is_global, s < r,
+                       f"widths {d}, components {S} of {q}, change_basis={change_basis}, n={n_samples}")

@@ -1,0 +1,138 @@
+"""Exact certificates that a point of a deep linear network is a global minimum (lem-7, thm-8).
+
+Two lower bounds on ``min L`` are produced, both re-checked by the kernel:
+
+* ``stationary``: the function-space gradient ``(w o (PX - Y)) X^T`` is zero; then P is a
+  global minimiser of the convex map Z -> L(Z) over all Z, a fortiori over the range.
+* ``ky_fan`` (square loss): with X = C B (B of full row rank) and
+  M = Y B^T (B B^T)^{-1} B Y^T, Eckart-Young gives min L = 1/2|Y|^2 - 1/2 S_r(M) where S_r is
+  the sum of the r = min_i d_i largest eigenvalues.  Ky Fan's dual bounds S_r(M) <= r mu + tr Q
+  for any rational mu and PSD Q with Q - (M - mu I) PSD.  We take Q = P_V (M - mu I) P_V with
+  P_V the (rational) orthogonal projector onto the column space V of the point's output
+  P X, and a rational mu between the eigenvalues of M on V and on its complement, found by
+  a floating-point guess followed by exact bisection with PSD tests.  Irrational eigenvalues
+  never need to be computed: only the rational mu and exact LDL^T tests.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from flint import fmpq, fmpq_mat
+
+from exactopen import linalg
+from exactopen import matrix as mx
+from exactopen.numbers import rational_str
+
+
+def is_psd(M: fmpq_mat) -> bool:
+    """Exact PSD test (LDL^T with positive diagonal pivots, Schur complements by fmpq_mat)."""
+    S = M
+    while S.nrows():
+        n = S.nrows()
+        piv = next((i for i in range(n) if S[i, i] > 0), None)
+        if piv is None:
+            return mx.is_zero(S)
+        rest = [i for i in range(n) if i != piv]
+        c = mx.submatrix(S, rest, [piv])
+        S = mx.submatrix(S, rest, rest) - c * c.transpose() / S[piv, piv]
+    return True
+
+
+def _sym_eigs(K: fmpq_mat):
+    """Floating-point eigenvalues of a matrix similar to a symmetric one (numeric helper)."""
+    import numpy as np
+
+    if K.nrows() == 0:
+        return np.zeros(0)
+    A = np.array([[float(x) for x in r] for r in K.tolist()])
+    return np.sort(np.linalg.eigvals(A).real)
+
+
+def _trace(A: fmpq_mat) -> fmpq:
+    return sum((A[i, i] for i in range(A.nrows())), fmpq(0))
+
+
+def _projector(Vb: fmpq_mat) -> fmpq_mat:
+    if Vb.ncols() == 0:
+        return mx.zeros(Vb.nrows(), Vb.nrows())
+    return Vb * (Vb.transpose() * Vb).inv() * Vb.transpose()
+
+
+def _to_fmpq(x: float, den: int = 1 << 20) -> fmpq:
+    f = Fraction(x).limit_denominator(den)
+    return fmpq(f.numerator, f.denominator)
+
+
+def ky_fan_certificate(net) -> dict | None:
+    """Evidence ``{"method": "ky_fan", C, B, mu, Q}`` that L(W) = min L, or None (lem-7, thm-8)."""
+    if net.weights is not None:
+        return None
+    X, Y = net.X, net.Y
+    B, _ = linalg.row_space(X)
+    if B.nrows() == 0:
+        return None
+    sol = linalg.solve(B.transpose(), X.transpose())
+    if not sol.solvable:  # cannot happen: the rows of B span the rows of X
+        return None
+    C = sol.X.transpose()
+    M = Y * B.transpose() * (B * B.transpose()).inv() * B * Y.transpose()
+    F = net.product * X
+    Vb, _ = linalg.column_space(F)
+    s, r, dh = Vb.ncols(), net.r, Y.nrows()
+    PV = _projector(Vb)
+    target = mx.frobenius_sq(Y) - 2 * net.loss()
+    if _trace(PV * M) != target:
+        return None
+    I = mx.identity(dh)
+
+    def cert(mu: fmpq) -> dict | None:
+        Q = PV * (M - I * mu) * PV
+        if is_psd(Q) and is_psd(Q - M + I * mu) and r * mu + _trace(Q) <= target:
+            return {"method": "ky_fan", "C": mx.to_json(C), "B": mx.to_json(B),
+                    "mu": rational_str(mu), "Q": mx.to_json(Q)}
+        return None
+
+    if s < r or s == dh:
+        return cert(fmpq(0))
+    # s == r < dh: mu between the spectrum of M on V (above) and on V-perp (below)
+    Nb = linalg.nullspace(Vb.transpose()).kernel
+    KV = (Vb.transpose() * Vb).inv() * Vb.transpose() * M * Vb
+    KP = (Nb.transpose() * Nb).inv() * Nb.transpose() * M * Nb
+    ev_v, ev_p = _sym_eigs(KV), _sym_eigs(KP)
+    lo_f, hi_f = float(ev_p[-1]), float(ev_v[0])
+    scale = max(1.0, abs(lo_f), abs(hi_f))
+    if hi_f < lo_f - 1e-8 * scale:
+        return None  # V does not carry the top eigenvalues: not a global minimum
+    if hi_f - lo_f > 1e-9 * scale:
+        c = cert(_to_fmpq((lo_f + hi_f) / 2, max(1 << 20, int(8 / (hi_f - lo_f)))))
+        if c is not None:
+            return c
+    # exact: a common (rational) eigenvalue, then bisection with exact PSD tests
+    g = KV.charpoly().gcd(KP.charpoly())
+    if g.degree() == 1:
+        c = cert(-g[0] / g[1])
+        if c is not None:
+            return c
+    lo = _to_fmpq(lo_f) - fmpq(1, 1 << 10) * _to_fmpq(scale)
+    hi = _to_fmpq(hi_f) + fmpq(1, 1 << 10) * _to_fmpq(scale)
+    for _ in range(200):
+        mu = (lo + hi) / 2
+        Q = PV * (M - I * mu) * PV
+        ok_q, ok_c = is_psd(Q), is_psd(Q - M + I * mu)
+        if ok_q and ok_c:
+            return cert(mu)
+        if not ok_q and not ok_c:
+            return None
+        if not ok_q:
+            hi = mu
+        else:
+            lo = mu
+    return None
+
+
+def global_certificate(net) -> dict | None:
+    """A lower bound on min L attained by the point, as checker evidence, or None (lem-7)."""
+    if mx.is_zero(net.G):
+        return {"method": "stationary"}
+    return ky_fan_certificate(net)
