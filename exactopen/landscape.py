@@ -394,18 +394,19 @@ def classify_critical_point(net: Network, *, exact_hessian_limit: int = 160,
 def nondegenerate_openness_certificate(layers) -> dict | None:
     """lem-10: if rank(W_h..W_1) = min_i d_i, the product map is locally open at W.
 
-    Returns the certificate (rank evidence of the product) or None when W is degenerate.
-    With lem-11 this is the paper's route to "a non-degenerate local minimum is global".
+    Returns the chain certificate of :func:`exactopen.openness.decide_chain` (rank evidence
+    of the product), or None when W is degenerate.  With lem-11 this is the paper's route to
+    "a non-degenerate local minimum is global".
     """
-    from exactopen import linalg
-    from exactopen.certificate import envelope
+    from exactopen.openness import decide_chain, OPEN
 
-    P = _prod(layers, layers[0].ncols())
-    r = min([layers[0].ncols()] + [W.nrows() for W in layers])
-    ev = linalg.rank_evidence(P)
-    if ev.rank != r:
+    if len(layers) == 1:
         return None
-    return envelope("nondegenerate_openness",
-                    f"rank(W_h...W_1) = {r} = min_i d_i, so the product map is locally open at W (lem-10)",
-                    {"layers": [mx.to_json(W) for W in layers]}, {"rank": r, "locally_open": True},
-                    {"rank": ev.to_json()}, "lem-10")
+    dims = [layers[0].ncols()] + [W.nrows() for W in layers]
+    P = _prod(layers, layers[0].ncols())
+    from exactopen import linalg
+
+    if linalg.rank(P) != min(dims):
+        return None
+    verdict, _reason, cert = decide_chain(list(layers))
+    return cert if verdict == OPEN else None

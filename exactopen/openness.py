@@ -488,9 +488,9 @@ def _lift_prop4(W1, W2, Z, D: PairDecision):
         return fmpq_mat(W1.nrows(), W1.ncols()), fmpq_mat(W2.nrows(), W2.ncols()), "target is W1 W2"
     transpose = D.witness1 is None
     if transpose:  # use (2b) on the transposed problem: Z^T = W2^T W1^T
-        A, B, Wt, E = W2.transpose(), W1.transpose(), D.witness2.transpose(), E.transpose()
+        A, Wt, E = W2.transpose(), D.witness2.transpose(), E.transpose()
     else:
-        A, B, Wt = W1, W2, D.witness1
+        A, Wt = W1, D.witness1
     best = None
     for j in [None] + list(range(0, 64)):
         t = fmpq(0) if j is None else fmpq(1, 2 ** j)

@@ -12,7 +12,7 @@ from flint import fmpq_mat
 
 from exactopen.kernel.base import (
     Rejected, field, full_column_rank, is_zero, matrix, rank_at_least, rank_at_most,
-    rank_exactly, require, same_shape, sub, vector_index,
+    rank_exactly, require, same_shape, vector_index,
 )
 
 FORMAT = "exactopen-certificate"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from flint import fmpq, fmpq_mat
 
-from exactopen.kernel.base import field, is_zero, matrix, rank_exactly, rational, require, same_shape
+from exactopen.kernel.base import field, is_zero, matrix, rational, require, same_shape
 from exactopen.kernel.checks import kind
 
 VERDICTS = ("not_critical", "global_minimum", "strict_saddle", "higher_order_saddle", "undecided")
@@ -275,14 +275,3 @@ def check_landscape_point(cert: dict) -> str:
         m, c, L1 = _descent(Ws, X, Y, w, ev, L0, False)
         extra = f"; not a local minimum: p(t) = {c} t^{m} + ..."
     return f"critical point, L = {L0}, classification undecided{extra}"
-
-
-@kind("nondegenerate_openness")
-def check_nondegenerate_openness(cert: dict) -> str:
-    """lem-10: rank(W_h...W_1) = min_i d_i, hence the product map is locally open at W."""
-    Ws = _layers(field(cert["inputs"], "layers", list, "inputs"), "inputs.layers")
-    r = min([Ws[0].ncols()] + [W.nrows() for W in Ws])
-    P = _prod(Ws, Ws[0].ncols())
-    require(field(cert["result"], "rank", int, "result") == r, "result.rank is not min_i d_i")
-    rank_exactly(P, field(cert["evidence"], "rank", dict, "evidence"), r, "evidence.rank")
-    return f"rank(W_h...W_1) = {r} = min_i d_i: locally open (lem-10)"
