@@ -247,6 +247,227 @@ def build_ex3_openness() -> list[tuple[str, dict]]:
     return [(name(a), decide_pair(M([[fmpq(a)]]), M([[1 / fmpq(a)]])).certificate) for a in (1, 2, -3)]
 
 
+# ---------------------------------------------------------------------------------------
+# Sections 2 and 4: scalar examples and pyramidal networks
+# ---------------------------------------------------------------------------------------
+
+def build_ex2() -> ClaimResult:
+    from exactopen.scalar import example_2
+
+    names = {"w^2 open at 0": "w2-open-at-0", "w^2 open at 1": "w2-open-at-1", "w^2 open at -1": "w2-open-at-minus-1",
+             "(w^2-1)^2 minima": "minima-of-loss", "(z-1)^2 on z>=0": "auxiliary-minimum-on-range"}
+    certs = [(names.get(name, name), c) for name, c in example_2().items()]
+    return ClaimResult(CERTIFIED, "w ↦ w² is open at ±1 and, relative to [0, ∞), at 0 with δ(ε) = ε²; "
+                       "w = ±1 minimise (w²−1)² and map to z = 1, the minimiser of (z−1)² on z ≥ 0", certs)
+
+
+def _pyramid_instances(seed: int, count: int):
+    """Seeded pyramidal networks with X of full column rank and full-row-rank layers."""
+    rnd = random.Random(seed)
+    acts = ["leaky_relu:1/10", "tanh", "logistic", "pwl:breakpoints=0,1;slopes=1/2,1,2", "identity"]
+    out = []
+    while len(out) < count:
+        h = rnd.randint(1, 3)
+        n = rnd.randint(1, 3)
+        d = sorted((rnd.randint(1, 4) for _ in range(h)), reverse=True)
+        d0 = max(n, d[0]) + rnd.randint(0, 1)
+        widths = [d0] + d
+        layers = [_low_rank(rnd, widths[i + 1], widths[i], widths[i + 1]) for i in range(h)]
+        X = _low_rank(rnd, d0, n, n)
+        from exactopen import linalg
+
+        if all(linalg.rank(W) == W.nrows() for W in layers) and linalg.rank(X) == n:
+            out.append((layers, [rnd.choice(acts) for _ in range(h)], X))
+    return out
+
+
+def build_lem6() -> ClaimResult:
+    from exactopen.pyramid import decide_pyramid, lemma6_counterexample, parse_activations
+
+    certs = [("counterexample-X-rank-deficient", lemma6_counterexample().certificate)]
+    for i, (layers, acts, X) in enumerate(_pyramid_instances(600, 3)):
+        certs.append((f"open-X-full-column-rank-{i + 1}",
+                      decide_pyramid(layers, parse_activations(acts, len(layers)), X).certificate))
+    return ClaimResult(REFUTED, "false as restated: with X of rank < n, full-row-rank layers and leaky ReLU the "
+                       "map is not locally open (an exact family of in-range targets off the local image); "
+                       "with X of full column rank (the setting of Section 4) it holds and is certified on "
+                       "instances", certs)
+
+
+def build_sec4() -> ClaimResult:
+    from exactopen.pyramid import certify_global, parse_activations
+
+    certs = [(f"instance-{i + 1}", certify_global(layers, parse_activations(acts, len(layers)), X).certificate)
+             for i, (layers, acts, X) in enumerate(_pyramid_instances(604, 3))]
+    return ClaimResult(CERTIFIED, "hypotheses certified on instances (X full column rank, widths non-increasing, "
+                       "full-row-rank layers, strictly increasing activations); the conclusion follows from "
+                       "local openness, not from convexity of the image, which the paper asserts but which fails "
+                       "for a narrow logistic layer", certs)
+
+
+# ---------------------------------------------------------------------------------------
+# Sections 5-6: deep linear networks
+# ---------------------------------------------------------------------------------------
+
+def _classified(net, claim_id: str):
+    from exactopen.landscape import classify_critical_point
+
+    return classify_critical_point(net, claim_id=claim_id)
+
+
+def _constructed(seed: int, widths, subset, **kw):
+    from exactopen.landscape_examples import constructed_point
+
+    return constructed_point(widths, subset, random.Random(seed), **kw)
+
+
+def _landscape_family(claim_id: str, specs) -> tuple[list[tuple[str, dict]], dict]:
+    counts: dict = {}
+    certs = []
+    for i, (widths, subset, kw) in enumerate(specs):
+        c = _constructed(7000 + i, widths, subset, **kw)
+        cls = _classified(c.net, claim_id)
+        counts[cls.verdict] = counts.get(cls.verdict, 0) + 1
+        tag = "global" if c.is_global else "nonglobal"
+        certs.append((f"{'-'.join(map(str, widths))}-{tag}-{i + 1}", cls.certificate))
+    return certs, counts
+
+
+def _counts_text(counts: dict) -> str:
+    return ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in sorted(counts.items()))
+
+
+def build_lem7() -> ClaimResult:
+    specs = [([3, 2, 3], [0, 1], {}), ([3, 2, 3], [0, 2], {}), ([3, 1, 2], [1], {"n_samples": 4}),
+             ([2, 1, 3], [0], {})]
+    certs, counts = _landscape_family("lem-7", specs)
+    ok = "local_minimum_not_global" not in counts and "undecided" not in counts
+    return ClaimResult(CERTIFIED if ok else UNDECIDABLE, f"critical points of rank-constrained least squares, "
+                       f"as factorisations Z = W2W1 with inner width the rank bound: {_counts_text(counts)}; "
+                       "none is a non-global local minimum", certs)
+
+
+def build_thm8() -> ClaimResult:
+    specs = [([3, 2, 3], [0, 1], {}), ([3, 2, 3], [1, 2], {}), ([3, 2, 3], [0], {}), ([3, 2, 3], [2], {}),
+             ([3, 2, 2], [1], {"change_basis": True}), ([2, 2, 3], [], {}), ([4, 2, 3], [1], {"n_samples": 5})]
+    certs, counts = _landscape_family("thm-8", specs)
+    ok = set(counts) <= {"global_minimum", "strict_saddle"}
+    return ClaimResult(CERTIFIED if ok else REFUTED, f"two-layer critical points, degenerate ones included: "
+                       f"{_counts_text(counts)}; every non-global one has a direction of negative curvature "
+                       "(second-order saddle)", certs)
+
+
+def build_cor9() -> ClaimResult:
+    from exactopen.landscape import Network
+
+    rnd = random.Random(900)
+    certs, counts = [], {}
+    for i in range(4):
+        d0, d1, d2 = rnd.randint(2, 3), 1, rnd.randint(2, 3)
+        Y = _low_rank(rnd, d2, d0, 2)
+        Wt = fmpq_mat(d2, d0, [fmpq(rnd.randint(1, 4)) for _ in range(d2 * d0)])
+        net = Network.build([fmpq_mat(d1, d0), fmpq_mat(d2, d1)], Y, None, Wt)
+        cls = _classified(net, "cor-9")
+        counts[cls.verdict] = counts.get(cls.verdict, 0) + 1
+        certs.append((f"weighted-zero-point-{i + 1}", cls.certificate))
+    ok = set(counts) <= {"global_minimum", "strict_saddle"}
+    return ClaimResult(CERTIFIED if ok else REFUTED, f"degenerate critical points (W = 0) of weighted square losses: "
+                       f"{_counts_text(counts)}", certs)
+
+
+def build_lem11() -> ClaimResult:
+    from exactopen.landscape import nondegenerate_openness_certificate
+
+    specs = [([3, 2, 2, 3], [0, 1], {}), ([3, 2, 2, 3], [0, 2], {}), ([2, 2, 1, 2], [1], {"change_basis": True}),
+             ([3, 2, 2, 2, 3], [0, 1], {"n_samples": 4})]
+    certs, counts = _landscape_family("lem-11", specs)
+    for i, (widths, subset, kw) in enumerate(specs[:2]):
+        c = _constructed(7000 + i, widths, subset, **kw)
+        oc = nondegenerate_openness_certificate(c.net.layers)
+        if oc is not None:
+            certs.append((f"openness-{i + 1}", oc))
+    ok = "local_minimum_not_global" not in counts and "undecided" not in counts
+    return ClaimResult(CERTIFIED if ok else UNDECIDABLE, f"non-degenerate critical points: {_counts_text(counts)}; "
+                       "the product map is locally open there (lem-10), so local minima are global", certs)
+
+
+def build_lem19() -> ClaimResult:
+    specs = [([3, 2, 2, 3], [0], {}), ([3, 2, 2, 3], [1], {}), ([2, 2, 2, 2], [], {}),
+             ([3, 2, 2, 2, 3], [1], {"change_basis": True}), ([3, 3, 2, 3], [0], {"n_samples": 4})]
+    certs, counts = _landscape_family("lem-19", specs)
+    ok = "local_minimum_not_global" not in counts and "undecided" not in counts
+    return ClaimResult(CERTIFIED if ok else UNDECIDABLE, f"degenerate critical points of deep linear networks: "
+                       f"{_counts_text(counts)}; each is a global minimum or a saddle (with an exact descent "
+                       "curve where no direction of negative curvature exists)", certs)
+
+
+def _counterexample(name: str, net) -> ClaimResult:
+    from exactopen.architectures import audit_point
+
+    row = audit_point(net, name)
+    COUNTEREXAMPLE_ROWS[name] = row
+    ok = row["verdict"] in ("strict_saddle", "higher_order_saddle")
+    return ClaimResult(REFUTED if ok else UNDECIDABLE, f"critical, loss {row['loss']}; not a local minimum: a "
+                       f"polynomial curve gives loss {row['witness_loss']} < {row['loss']} (lowest term of order "
+                       f"t^{row['descent_order']}); every straight line passes the paper's tests ({row['verdict']})",
+                       [("", row["certificate"])])
+
+
+COUNTEREXAMPLE_ROWS: dict = {}
+
+
+def descent_figures(name: str, folder: str) -> list[str]:
+    """Loss along the certified descent curve of a counterexample, beside straight lines."""
+    from exactopen import figures
+    from exactopen.landscape import Network
+
+    row = COUNTEREXAMPLE_ROWS.get(name)
+    if row is None:
+        return []
+    cert = row["certificate"]
+    net = Network.build([mx.from_json(L) for L in cert["inputs"]["layers"]], mx.from_json(cert["inputs"]["Y"]),
+                        mx.from_json(cert["inputs"]["X"]))
+    curve = [(c["power"], [mx.from_json(L) for L in c["layers"]]) for c in cert["evidence"].get("curve", [])]
+    if not curve:
+        return []
+    p = net.curve_polynomial(curve)
+    first = min(j for j, _ in curve)
+    tangent = [(1, dict(curve)[first])]
+    chord = [(1, [sum((Cs[k] for _, Cs in curve[1:]), curve[0][1][k]) for k in range(net.h)])]
+    lines = {"W + tC (first term of the curve)": net.curve_polynomial(tangent),
+             "W + t(ΣC_j) (through γ(1))": net.curve_polynomial(chord)}
+    t0 = float(fmpq(*map(int, (cert["evidence"]["witness_t"] + "/1").split("/")[:2])))
+    return figures.descent_figure(folder, f"descent-{name}", p, lines,
+                                  f"{name}: loss along the descent curve and along straight lines", 2.5 * abs(t0))
+
+
+def build_ex_intro() -> ClaimResult:
+    from exactopen.architectures import ex_intro
+
+    return _counterexample("ex-intro", ex_intro())
+
+
+def build_ex_3layer() -> ClaimResult:
+    from exactopen.architectures import ex_3layer
+
+    return _counterexample("ex-3layer", ex_3layer())
+
+
+def build_thm12() -> ClaimResult:
+    from exactopen.architectures import applicable_architectures, audit_point, thm12_construction
+
+    certs, counts = [], {}
+    for d in applicable_architectures(4, 4):
+        row = audit_point(thm12_construction(d), "thm-12", with_lines=False)
+        counts[row["verdict"]] = counts.get(row["verdict"], 0) + 1
+        certs.append(("d-" + "-".join(map(str, d)), row["certificate"]))
+    ok = set(counts) <= {"strict_saddle", "higher_order_saddle"}
+    return ClaimResult(REFUTED if ok else UNDECIDABLE, f"the construction on all {len(certs)} architectures with "
+                       f"h ≤ 4, widths ≤ 4 where it applies: {_counts_text(counts)}; none is a local minimum "
+                       "(the sufficiency half, 'otherwise every local min is global', is consistent with Zhang 2019)",
+                       certs)
+
+
 def _fig(name: str, folder: str) -> list[str]:
     from exactopen import figures
 
@@ -261,7 +482,7 @@ CLAIMS: list[Claim] = [
     Claim("obs-1", "locally open F + local min of ℓ∘F ⇒ F(w̄) local min of ℓ on the range",
           not_yet("a general topological argument, not a computation; exactopen applies it in lem-11/sec-4")),
     Claim("ex-2", "F(w) = w² is locally open on [0,∞) at every w (δ = ε² at 0); minima w = ±1 map to z = 1",
-          not_yet("pending: scalar examples"), lambda d: _fig("figure2", d)),
+          build_ex2, lambda d: _fig("figure2", d)),
     Claim("ex-3", "every point of w1w2 = 1 is a local min of (w1w2−1)² and the product is locally open there",
           lambda: ClaimResult(CERTIFIED, "local openness at points of w1w2 = 1 (prop-4: W1 has full row rank)",
                               build_ex3_openness()), lambda d: _fig("figure3", d)),
@@ -275,22 +496,20 @@ CLAIMS: list[Claim] = [
     Claim("lem-16", "rank W1 = rank W2, k < min(m,n) ⇒ (i)–(iv) equivalent", build_lem16),
     Claim("lem-17", "(i) and (ii) ⇒ equal ranks and trailing rows/columns of UᵀW1, W2V vanish", build_lem17),
     Claim("prop-18", "k < min(m,n): open ⇔ (i) and (ii); explicit preimage construction", build_prop18),
-    Claim("lem-6", "strictly monotone σ_i, full-row-rank W_i ⇒ pyramidal F_h locally open",
-          not_yet("pending: pyramidal networks")),
-    Claim("sec-4", "pyramidal nets with X full column rank: full-row-rank local minima are global",
-          not_yet("pending: pyramidal networks")),
-    Claim("lem-7", "every local min of rank-constrained least squares is global", not_yet("pending: landscape")),
-    Claim("thm-8", "two-layer linear nets: local minima global, degenerate saddles are second order",
-          not_yet("pending: landscape")),
+    Claim("lem-6", "strictly monotone σ_i, full-row-rank W_i ⇒ pyramidal F_h locally open", build_lem6),
+    Claim("sec-4", "pyramidal nets with X full column rank: full-row-rank local minima are global", build_sec4),
+    Claim("lem-7", "every local min of rank-constrained least squares is global", build_lem7),
+    Claim("thm-8", "two-layer linear nets: local minima global, degenerate saddles are second order", build_thm8),
     Claim("cor-9", "convex loss: degenerate critical points are global minima or second-order saddles",
-          not_yet("pending: landscape")),
+          build_cor9),
     Claim("lem-10", "non-degenerate W ⇒ M_{h,1} locally open", build_lem10),
-    Claim("lem-11", "non-degenerate local minima of deep linear nets are global", not_yet("pending: landscape")),
-    Claim("lem-19", "degenerate critical points: global min or saddle (higher-order directions)",
-          not_yet("pending: landscape")),
-    Claim("thm-12", "d_{p2*} < min(d_h, d_0) ⇒ some Y gives a non-global local min", not_yet("pending: landscape")),
-    Claim("ex-intro", "d = (2,1,1,2) example is a non-global local minimum", not_yet("pending: landscape")),
-    Claim("ex-3layer", "Appendix C d = (3,2,2,3) example is a non-global local minimum", not_yet("pending: landscape")),
+    Claim("lem-11", "non-degenerate local minima of deep linear nets are global", build_lem11),
+    Claim("lem-19", "degenerate critical points: global min or saddle (higher-order directions)", build_lem19),
+    Claim("thm-12", "d_{p2*} < min(d_h, d_0) ⇒ some Y gives a non-global local min", build_thm12),
+    Claim("ex-intro", "d = (2,1,1,2) example is a non-global local minimum", build_ex_intro,
+          lambda d: descent_figures("ex-intro", d)),
+    Claim("ex-3layer", "Appendix C d = (3,2,2,3) example is a non-global local minimum", build_ex_3layer,
+          lambda d: descent_figures("ex-3layer", d)),
 ]
 
 
@@ -346,7 +565,88 @@ def run(out_dir: str, only: list[str] | None = None) -> list[dict]:
     if not plots:
         print("figures skipped: matplotlib is not installed (pip install -e '.[plot]')", file=sys.stderr)
     write_atomic(os.path.join(out_dir, "AUDIT.md"), table_markdown(rows))
+    if not only:
+        write_atomic(os.path.join(out_dir, "ERRATA.md"), errata_markdown(rows))
+        write_atomic(os.path.join(out_dir, "COUNTEREXAMPLES.md"), counterexamples_markdown())
     return rows
+
+
+ERRATA = {
+    "thm-5-delta": (
+        "Section 3 ('How much perturbation is needed?') and the proof of Prop. 18 state that at every locally "
+        "open pair the radius δ of reachable targets can be chosen of order ε.",
+        "At a locally open pair where a rank-raising target exists (u with uᵀW1 = 0, v with W2v = 0 and rank "
+        "W1W2 < min(m,k,n), e.g. W1 = 0, W2 = 0 with k < min(m,n)), the target W1W2 + δuvᵀ is in the range and "
+        "every preimage (W1+A)(W2+B) satisfies ‖A‖‖B‖ ≥ |uᵀABv|/(‖u‖‖v‖) = distance. So δ(ε) ≤ ε², not order "
+        "ε. The rate is linear at pairs of full-rank factors (the exact liftings in the certificates show "
+        "exponent 1 there)."),
+    "lem-6": (
+        "Lemma 6 states that with continuous strictly monotone activations and full-row-rank W_i the map "
+        "F_h(W) = σ_h(W_h⋯σ_1(W_1X)) is locally open at W; its induction applies Proposition 4 to "
+        "(W_k, Y) ↦ W_kY as if Y ranged over all matrices.",
+        "Y only ranges over the outputs of the lower layers. When X is not of full column rank, those outputs "
+        "satisfy the linear relations of X's columns only locally (on one linear piece of a leaky ReLU), while "
+        "the range contains nearby points that break them. The certificate gives d = (4, 2, 1), n = 3, "
+        "rank X = 2, leaky ReLU: every point of the image of a ball of radius 1/2 satisfies z₁ + z₂ = z₃, "
+        "yet in-range points (3, 3, 6 − t) approach F(W). With X of full column rank (Section 4's setting) "
+        "the lemma holds."),
+    "thm-12": (
+        "Theorem 12 claims that when d_{p2*} < min(d_h, d_0) there is a rank-deficient Y for which the point "
+        "built in its proof (layers [I 0] or 0, Y = e_{d_h}e_{d_0}ᵀ) is a local minimum that is not global.",
+        "On every architecture with h ≤ 4 and widths ≤ 4 where the construction applies, the point is critical "
+        "and not global, but not a local minimum: an exact polynomial curve W(t) lowers the loss (lowest term "
+        "of order t⁴ or t⁶). Straight-line tests cannot see this: the Hessian is PSD and the low-order line "
+        "coefficients vanish on its null space. Deep linear networks with the square loss have no non-global "
+        "local minima (Zhang 2019)."),
+    "ex-intro": (
+        "The introduction's example (d = (2,1,1,2), X = I, W1 = [[1,0]], W2 = [[0]], W3 = [[1],[0]], "
+        "Y = [[0,0],[0,1]]) is presented as a local minimum that is not global.",
+        "It is a saddle: along the curve found by the general search the loss is ½ − t⁴/2 + O(t⁶) < ½."),
+    "ex-3layer": (
+        "Appendix C's example (d = (3,2,2,3)) is argued to be a local minimum from derivatives of "
+        "g(t) = L(W + tA) along straight lines up to order 6.",
+        "Passing line tests is not local minimality. The general search finds a curve (layers 1 and 3 moved "
+        "linearly in t, layer 2 by t³) along which the loss drops with lowest term −t⁵."),
+}
+
+
+def errata_markdown(rows: list[dict]) -> str:
+    out = ["# Errata to \"Learning Deep Models: Critical Points and Local Openness\"", "",
+           "Claims of the paper that exactopen refutes, each with a certificate its independent checker "
+           "accepts (`exactopen verify certificates/FILE.json`). Claim ids are those of shared/paper/CLAIMS.md.",
+           ""]
+    for r in rows:
+        if r["verdict"] != REFUTED:
+            continue
+        paper, failure = ERRATA.get(r["id"], (r["paper"], r["note"]))
+        files = ", ".join(f"[{f}]({f[:-5]}.md)" for f in r["files"][:4])
+        more = f" and {len(r['files']) - 4} more" if len(r["files"]) > 4 else ""
+        out += [f"## `{r['id']}`", "", f"**The paper.** {paper}", "", f"**Where it fails.** {failure}", "",
+                f"**exactopen's finding.** {r['note']}", "", f"**Certificates.** {files}{more}", ""]
+    for rid, text in (("sec-4", "Section 4 also asserts that the image of F_h is convex when X has full column "
+                       "rank; this fails, e.g., with a logistic hidden layer narrower than n (d = (2,1,1), n = 2, "
+                       "X = I: the image is {z : z₁z₂ > 0} ∪ {0}). The conclusion of Section 4 still holds, "
+                       "because F_h maps small balls onto neighbourhoods; see the `sec-4` certificates."),):
+        out += [f"## `{rid}` (a step, not the conclusion)", "", text, ""]
+    return "\n".join(out)
+
+
+def counterexamples_markdown() -> str:
+    out = ["# The paper's counterexamples, side by side", "",
+           "| case | widths | critical (exact) | loss | non-global witness loss | what the paper checked, "
+           "recomputed exactly | verdict on local minimality |", "|---|---|---|---|---|---|---|"]
+    for name, row in COUNTEREXAMPLE_ROWS.items():
+        lc = row.get("paper_line_checks") or {}
+        coeffs = lc.get("line_coefficients_on_null_space", {})
+        checks = (f"gradient 0: {lc.get('critical')}; Hessian PSD: {lc.get('hessian_psd')}; dim N(H) = "
+                  f"{lc.get('hessian_null_dim')}; line coefficients t³..t⁶ on N(H): "
+                  + ", ".join(f"t^{k} {v}" for k, v in sorted(coeffs.items(), key=lambda kv: int(kv[0]))))
+        out.append(f"| `{name}` | {tuple(row['widths'])} | {row['critical']} | {row['loss']} | "
+                   f"{row['witness_loss']} | {checks} | **not a local minimum**: {row['verdict'].replace('_', ' ')},"
+                   f" descent of order t^{row['descent_order']} ([certificate]({name}.md)) |")
+    out += ["", "Theorem 12's construction on all applicable architectures (h ≤ 4, widths ≤ 4): see "
+            "`thm-12-d-*.json`; every one is a higher-order saddle.", ""]
+    return "\n".join(out)
 
 
 def table_markdown(rows: list[dict]) -> str:

@@ -92,7 +92,8 @@ def figure3(folder: str) -> list[str]:
     return _save(fig, folder, "fig3-ex-3")
 
 
-def descent_figure(folder: str, stem: str, curve_coeffs: list, line_coeffs: dict[str, list], title: str) -> list[str]:
+def descent_figure(folder: str, stem: str, curve_coeffs: list, line_coeffs: dict[str, list], title: str,
+                   t_max: float = 0.6) -> list[str]:
     """Loss change along a certified descent curve, p(t) = L(γ(t)) − L(W) (coefficients from
     t^0 upwards, exact rationals as strings or numbers), beside straight lines W + tD."""
     import numpy as np
@@ -105,12 +106,16 @@ def descent_figure(folder: str, stem: str, curve_coeffs: list, line_coeffs: dict
         c = [float(parse_rational(x)) for x in cs]
         return lambda t: sum(ci * t ** i for i, ci in enumerate(c))
 
-    t = np.linspace(-0.6, 0.6, 600)
+    t = np.linspace(-t_max, t_max, 800)
     fig, ax = plt.subplots(figsize=(6.4, 3.8))
-    ax.plot(t, poly(curve_coeffs)(t), color="#c00000", lw=2, label="along the descent curve γ(t)")
+    pc = poly(curve_coeffs)(t)
+    ax.plot(t, pc, color="#c00000", lw=2, label="along the descent curve γ(t)")
     for name, cs in line_coeffs.items():
         ax.plot(t, poly(cs)(t), lw=1.2, ls="--", label=f"along the straight line {name}")
     ax.axhline(0, color="#888888", lw=0.8)
+    low = float(pc.min())
+    if low < 0:
+        ax.set_ylim(2.2 * low, -3.0 * low)
     ax.set_xlabel("t")
     ax.set_ylabel("L(·) − L(W)")
     ax.set_title(title)
