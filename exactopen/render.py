@@ -60,7 +60,8 @@ def _inputs(cert: dict) -> list[Block]:
             blocks.append(Block("matrix", name=key, value=_m(val)))
         elif isinstance(val, list) and val and isinstance(val[0], dict) and "shape" in val[0]:
             for i, v in enumerate(val):
-                blocks.append(Block("matrix", name=f"{key}[{i + 1}]", value=_m(v)))
+                label = f"W{i + 1}" if key == "layers" else f"{key}[{i + 1}]"
+                blocks.append(Block("matrix", name=label, value=_m(v)))
     return blocks
 
 
@@ -128,6 +129,66 @@ def _steps_lifting(cert: dict) -> list[Block]:
                   f"{r['norm2_target']}.")]
 
 
+def _poly_text(coeffs) -> str:
+    from exactopen.numbers import rational_str
+
+    terms = []
+    for j, c in enumerate(coeffs):
+        if c == 0:
+            continue
+        cs = rational_str(c)
+        terms.append(f"({cs})·t^{j}" if j else cs)
+    return " + ".join(terms) if terms else "0"
+
+
+def _steps_landscape(cert: dict) -> list[Block]:
+    from exactopen.landscape import Network
+
+    res, ev, inp = cert["result"], cert["evidence"], cert["inputs"]
+    layers = [_m(L) for L in inp["layers"]]
+    net = Network.build(layers, _m(inp["Y"]), _m(inp["X"]), _m(inp["weights"]) if inp.get("weights") else None)
+    v = res["verdict"]
+    loss = "½Σ w_ij (·)²_ij" if inp.get("weights") else "½‖W_h⋯W_1X − Y‖²_F"
+    out = [Block("p", f"The loss is L(W) = {loss}; at the given point L(W) = {res['loss']} (recomputed exactly).")]
+    if v == "not_critical":
+        g = ev["gradient_entry"]
+        out.append(Block("step", f"The partial derivative ∂L/∂W{g['layer']} at entry ({g['row'] + 1}, "
+                         f"{g['col'] + 1}) is {res.get('gradient_value', 'nonzero')} ≠ 0: W is not a critical point."))
+        return out
+    out.append(Block("step", "Every partial derivative ∂L/∂W_k, computed exactly, is zero: W is a critical point."))
+    if v == "global_minimum":
+        lb = ev["lower_bound"]
+        if lb["method"] == "stationary":
+            out.append(Block("step", "The gradient of the convex loss with respect to the product Z = W_h⋯W_1 "
+                             "vanishes, so Z minimises the loss over all matrices; hence W is a global minimum."))
+        else:
+            out.append(Block("step", f"Ky Fan bound (lem-7): X = C·B with B Bᵀ invertible; with M = Y Bᵀ(BBᵀ)⁻¹B Yᵀ, "
+                             f"the matrices Q and Q − M + μI (μ = {lb['mu']}) are PSD (exact LDLᵀ), so the sum of the "
+                             f"r largest eigenvalues of M is at most rμ + tr Q; hence min L ≥ ½(‖Y‖² − rμ − tr Q), "
+                             "a value this point attains: W is a global minimum."))
+        return out
+    curve = [(c["power"], [_m(L) for L in c["layers"]]) for c in ev.get("curve", [])]
+    if curve:
+        out.append(Block("p", "Consider the polynomial curve γ(t) = W + Σ_j t^j C_j with"))
+        for j, Cs in curve:
+            for k, C in enumerate(Cs):
+                if not mx.is_zero(C):
+                    out.append(Block("matrix", name=f"C_{j} (layer {k + 1})", value=C))
+        p = net.curve_polynomial(curve)
+        out.append(Block("step", f"Exactly, L(γ(t)) − L(W) = {_poly_text(p)}. Its lowest nonzero coefficient, of "
+                         f"t^{res.get('descent_order')}, is {res.get('descent_coefficient')} < 0, so the loss drops "
+                         "below L(W) for all small t ≠ 0 of the right sign: W is not a local minimum."))
+        out.append(Block("step", f"At t = {ev['witness_t']} the rational point γ(t) has loss {res.get('witness_loss')}"
+                         f" < {res['loss']}: W is not a global minimum either."))
+    if res.get("hessian_psd") and v == "higher_order_saddle":
+        out.append(Block("step", "The exact Hessian is positive semidefinite (LDLᵀ): no straight line W + tD has "
+                         "negative curvature, which is why tests along straight lines miss this descent."))
+    if v == "undecided":
+        out.append(Block("p", f"Undecided: {ev.get('reason', '')}"))
+    out.append(Block("p", f"**Conclusion:** W is a {v.replace('_', ' ')}."))
+    return out
+
+
 def _steps_generic(cert: dict) -> list[Block]:
     out = []
     for key, val in cert.get("result", {}).items():
@@ -143,7 +204,7 @@ def _steps_generic(cert: dict) -> list[Block]:
     return out
 
 
-STEPS = {"openness": _steps_openness, "lifting": _steps_lifting}
+STEPS = {"openness": _steps_openness, "lifting": _steps_lifting, "landscape_point": _steps_landscape}
 
 
 def blocks(cert: dict, checked: str | None = None) -> list[Block]:
@@ -191,7 +252,7 @@ def to_markdown(bs: list[Block]) -> str:
 
 def to_latex(bs: list[Block]) -> str:
     """A LaTeX fragment (UTF-8 symbols: compile with lualatex or xelatex)."""
-    out, in_list = [], False
+    out, in_list, step = [], False, 0
     esc = lambda s: s.replace("_", "\\_").replace("&", "\\&").replace("#", "\\#").replace("**", "")  # noqa: E731
     for b in bs:
         if b.kind not in ("step", "matrix") and in_list:
@@ -203,8 +264,9 @@ def to_latex(bs: list[Block]) -> str:
             out.append(esc(b.text).replace("`", "") + "\n")
         elif b.kind == "step":
             if not in_list:
-                out.append("\\begin{enumerate}")
+                out.append("\\begin{enumerate}\\setcounter{enumi}{%d}" % step)
                 in_list = True
+            step += 1
             out.append(f"  \\item {esc(b.text).replace('`', '')}")
         elif b.kind == "matrix":
             out.append(f"\\[ \\text{{{esc(b.name)}}} = {_latex_matrix(b.value)} \\]")
@@ -233,7 +295,7 @@ def _inline_html(s: str) -> str:
 
 
 def to_html(bs: list[Block], standalone: bool = True) -> str:
-    out, in_list = [], False
+    out, in_list, step = [], False, 0
     for b in bs:
         if b.kind != "step" and b.kind != "matrix" and in_list:
             out.append("</ol>")
@@ -244,8 +306,9 @@ def to_html(bs: list[Block], standalone: bool = True) -> str:
             out.append(f"<p>{_inline_html(b.text)}</p>")
         elif b.kind == "step":
             if not in_list:
-                out.append("<ol>")
+                out.append(f'<ol start="{step + 1}">')
                 in_list = True
+            step += 1
             out.append(f"<li>{_inline_html(b.text)}</li>")
         elif b.kind == "matrix":
             out.append(f'<div class="eq"><span>{html.escape(b.name)} =</span> {_html_matrix(b.value)}</div>')
