@@ -23,10 +23,16 @@ def _reject_constant(name):
     raise InputError(f"{name} is not a finite number")
 
 
+def _parse_int(s: str):
+    # Very long integer literals stay text (read exactly by parse_rational): ``int`` refuses
+    # more than 4300 digits.
+    return int(s) if len(s) <= 4000 else s
+
+
 def loads_json(text: str, where: str):
     """JSON with exact decimals: floats stay as their text, NaN/Infinity are refused."""
     try:
-        return json.loads(text, parse_float=lambda s: s, parse_constant=_reject_constant)
+        return json.loads(text, parse_float=lambda s: s, parse_int=_parse_int, parse_constant=_reject_constant)
     except InputError as exc:
         raise InputError(f"{where}: {exc}") from None
     except (json.JSONDecodeError, RecursionError) as exc:
@@ -93,11 +99,10 @@ def _split_name(spec: str) -> tuple[str, str | None]:
     return spec, None
 
 
-def load_named(spec: str, numeric: bool = False) -> dict[str, fmpq_mat]:
-    """All matrices of a file (JSON object or .npz) by name; a single matrix under ''."""
-    path, _ = _split_name(spec)
+def _read_raw(path: str) -> dict:
+    """The unconverted contents of a file by name: numpy arrays or JSON values ('' = single)."""
     if not os.path.exists(path):
-        raise InputError(f"{spec}: no such file")
+        raise InputError(f"{path}: no such file")
     low = path.lower()
     if low.endswith(".npz") or low.endswith(".npy"):
         import numpy as np
@@ -107,8 +112,13 @@ def load_named(spec: str, numeric: bool = False) -> dict[str, fmpq_mat]:
         except Exception as exc:  # numpy raises many types on bad files
             raise InputError(f"{path}: cannot read as a numpy file ({exc})") from None
         if low.endswith(".npy"):
-            return {"": _from_array(data, path, numeric)}
-        return {k: _from_array(data[k], f"{path}:{k}", numeric) for k in data.files}
+            return {"": data}
+        try:  # an .npz is read lazily: member errors surface here
+            return {k: data[k] for k in data.files}
+        except Exception as exc:
+            raise InputError(f"{path}: cannot read as a numpy file ({exc})") from None
+        finally:
+            data.close()
     try:
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
@@ -116,12 +126,28 @@ def load_named(spec: str, numeric: bool = False) -> dict[str, fmpq_mat]:
         raise InputError(f"{path}: cannot read ({exc})") from None
     obj = loads_json(text, path)
     if isinstance(obj, dict) and not ("shape" in obj and "rows" in obj):
-        return {k: parse_matrix(v, f"{path}:{k}") for k, v in obj.items()}
-    return {"": parse_matrix(obj, path)}
+        return dict(obj)
+    return {"": obj}
+
+
+def _convert(raw, where: str, numeric: bool) -> fmpq_mat:
+    if hasattr(raw, "dtype") and hasattr(raw, "ndim"):
+        return _from_array(raw, where, numeric)
+    return parse_matrix(raw, where)
+
+
+def load_named(spec: str, numeric: bool = False) -> dict[str, fmpq_mat]:
+    """All matrices of a file (JSON object or .npz) by name; a single matrix under ''."""
+    path, _ = _split_name(spec)
+    raw = _read_raw(path)
+    return {k: _convert(v, f"{path}:{k}" if k else path, numeric) for k, v in raw.items()}
 
 
 def load_matrix(spec: str, numeric: bool = False, what: str = "matrix") -> fmpq_mat:
-    """One exact matrix from a SPEC (inline JSON, FILE, or FILE:NAME)."""
+    """One exact matrix from a SPEC (inline JSON, FILE, or FILE:NAME).
+
+    Only the chosen matrix is converted: other entries of the file may be of another kind.
+    """
     if not isinstance(spec, str) or not spec.strip():
         raise InputError(f"{what}: empty specification")
     s = spec.strip()
@@ -131,13 +157,13 @@ def load_matrix(spec: str, numeric: bool = False, what: str = "matrix") -> fmpq_
             raise InputError(f"{what}: inline JSON must be a matrix (a list of rows)")
         return parse_matrix(obj, what)
     path, name = _split_name(s)
-    mats = load_named(path, numeric)
+    raw = _read_raw(path)
     if name is not None:
-        if name not in mats:
-            raise InputError(f"{path}: no matrix named {name!r} (has: {', '.join(sorted(mats)) or 'none'})")
-        return mats[name]
-    if "" in mats:
-        return mats[""]
-    if len(mats) == 1:
-        return next(iter(mats.values()))
-    raise InputError(f"{path}: holds several matrices ({', '.join(sorted(mats))}); pick one with {path}:NAME")
+        if name not in raw:
+            names = ", ".join(sorted(k for k in raw if k)) or "none"
+            raise InputError(f"{path}: no matrix named {name!r} (has: {names})")
+        return _convert(raw[name], f"{path}:{name}", numeric)
+    if len(raw) == 1:
+        key = next(iter(raw))
+        return _convert(raw[key], f"{path}:{key}" if key else path, numeric)
+    raise InputError(f"{path}: holds several matrices ({', '.join(sorted(raw))}); pick one with {path}:NAME")

@@ -12,13 +12,21 @@ import math
 import re
 from fractions import Fraction
 
-from flint import fmpq
+from flint import fmpq, fmpz
 
 from exactopen.errors import InputError
 
-_INT = re.compile(r"[+-]?\d+")
-_RATIO = re.compile(r"\s*([+-]?\d+)\s*/\s*([+-]?\d+)\s*")
-_DECIMAL = re.compile(r"([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?")
+# re.ASCII: \d is 0-9 only (not other scripts' digits)
+_INT = re.compile(r"[+-]?\d+", re.ASCII)
+_RATIO = re.compile(r"\s*([+-]?\d+)\s*/\s*([+-]?\d+)\s*", re.ASCII)
+_DECIMAL = re.compile(r"([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?", re.ASCII)
+
+
+def _int(digits: str):
+    """Integer from text matching ``[+-]?\\d+``; ``int`` refuses more than 4300 digits, fmpz reads any."""
+    if len(digits) < 4000:
+        return int(digits)
+    return fmpz(digits[1:] if digits.startswith("+") else digits)
 
 
 def parse_rational(value, where: str = "entry") -> fmpq:
@@ -41,20 +49,22 @@ def parse_rational(value, where: str = "entry") -> fmpq:
     if not text:
         raise InputError(f"{where}: empty string is not a number")
     if _INT.fullmatch(text):
-        return fmpq(int(text))
+        return fmpq(_int(text))
     m = _RATIO.fullmatch(text)
     if m:
-        p, q = int(m.group(1)), int(m.group(2))
+        p, q = _int(m.group(1)), _int(m.group(2))
         if q == 0:
             raise InputError(f"{where}: zero denominator in {value!r}")
         return fmpq(p, q)
     m = _DECIMAL.fullmatch(text)
     if m and (m.group(2) or m.group(3)):
         sign, whole, frac, exp = m.group(1), m.group(2) or "", m.group(3) or "", m.group(4)
+        if exp and len(exp.lstrip("+-").lstrip("0")) > 5:
+            raise InputError(f"{where}: exponent too large in {value!r}")
         e = int(exp) if exp else 0
         if abs(e) > 10000:
             raise InputError(f"{where}: exponent too large in {value!r}")
-        num = int(whole + frac or "0")
+        num = _int(whole + frac or "0")
         e -= len(frac)
         q = fmpq(num) * (fmpq(10) ** e if e >= 0 else fmpq(1, 10 ** (-e)))
         return -q if sign == "-" else q

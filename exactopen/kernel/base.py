@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from flint import fmpq, fmpq_mat
+from flint import fmpq, fmpq_mat, fmpz
 
 MAX_DIM = 100_000
 _RAT = re.compile(r"-?[0-9]+(/[0-9]+)?")
@@ -31,14 +31,20 @@ def field(obj: dict, key: str, typ, where: str):
     return val
 
 
+def _integer(digits: str):
+    """Integer from "-?[0-9]+": int() is fastest but refuses more than 4300 digits; fmpz reads any."""
+    return int(digits) if len(digits) < 4000 else fmpz(digits)
+
+
 def rational(s, where: str) -> fmpq:
     """A rational from its canonical text "p" or "p/q" (q > 0)."""
     require(isinstance(s, str) and _RAT.fullmatch(s) is not None, f"{where}: {s!r} is not a rational 'p/q'")
-    if "/" in s:
-        p, q = s.split("/")
-        require(int(q) != 0, f"{where}: zero denominator")
-        return fmpq(int(p), int(q))
-    return fmpq(int(s))
+    p, _, q = s.partition("/")
+    if not q:
+        return fmpq(_integer(p))
+    den = _integer(q)
+    require(den != 0, f"{where}: zero denominator")
+    return fmpq(_integer(p), den)
 
 
 def matrix(obj, where: str) -> fmpq_mat:
