@@ -659,6 +659,30 @@ def table_markdown(rows: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+README_START, README_END = "<!-- audit-table:start -->", "<!-- audit-table:end -->"
+
+
+def readme_block(table_md: str, folder: str = "certificates") -> str:
+    """The audit table as it stands in the README (links into the certificates folder)."""
+    return table_md.replace("](", f"]({folder}/")
+
+
+def update_readme(readme: str, table_md: str) -> bool:
+    """Replace the README's audit table (between the markers); False if there are no markers."""
+    if not os.path.exists(readme):
+        return False
+    with open(readme, encoding="utf-8") as fh:
+        text = fh.read()
+    if README_START not in text or README_END not in text:
+        return False
+    head, rest = text.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    from exactopen.certificate import write_atomic
+
+    write_atomic(readme, head + README_START + "\n" + readme_block(table_md) + README_END + tail)
+    return True
+
+
 def table_text(rows: list[dict]) -> str:
     out = []
     for r in rows:

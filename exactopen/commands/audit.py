@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 
 
 def register(sub) -> None:
@@ -31,6 +33,10 @@ def run(args) -> int:
         return 0
     rows = audit.run(args.dir, args.only)
     print(audit.table_text(rows))
+    if not args.only and os.path.basename(os.path.normpath(args.dir)) == "certificates":
+        readme = os.path.join(os.path.dirname(os.path.abspath(args.dir)), "README.md")
+        if audit.update_readme(readme, audit.table_markdown(rows)):
+            print(f"README table updated: {readme}")
     bad = [r for r in rows if r["checker"] not in ("accepted", "-")]
     print(f"\n{len(rows)} claims; certificates in {args.dir}/; table in {args.dir}/AUDIT.md")
     return 1 if bad else 0
