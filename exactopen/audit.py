@@ -36,6 +36,7 @@ class Claim:
     paper: str
     build: Callable[[], ClaimResult]
     figures: Callable[[str], list[str]] | None = None  # folder -> written files
+    figure_stems: tuple[str, ...] = ()  # the files it writes (linked even when plotting is unavailable)
 
 
 def M(rows) -> fmpq_mat:
@@ -482,10 +483,10 @@ CLAIMS: list[Claim] = [
     Claim("obs-1", "locally open F + local min of ℓ∘F ⇒ F(w̄) local min of ℓ on the range",
           not_yet("a general topological argument, not a computation; exactopen applies it in lem-11/sec-4")),
     Claim("ex-2", "F(w) = w² is locally open on [0,∞) at every w (δ = ε² at 0); minima w = ±1 map to z = 1",
-          build_ex2, lambda d: _fig("figure2", d)),
+          build_ex2, lambda d: _fig("figure2", d), ("fig2-ex-2",)),
     Claim("ex-3", "every point of w1w2 = 1 is a local min of (w1w2−1)² and the product is locally open there",
           lambda: ClaimResult(CERTIFIED, "local openness at points of w1w2 = 1 (prop-4: W1 has full row rank)",
-                              build_ex3_openness()), lambda d: _fig("figure3", d)),
+                              build_ex3_openness()), lambda d: _fig("figure3", d), ("fig3-ex-3",)),
     Claim("prop-4", "k ≥ min(m,n): locally open ⇔ witness (2a)/(2b) ⇔ dimension condition (3)", build_prop4),
     Claim("thm-5", "k < min(m,n): open ⇔ rank W1 = rank W2 and (i)–(iv)", build_thm5),
     Claim("thm-5-delta", "at a locally open pair δ can be chosen of order ε", build_thm5_delta),
@@ -507,9 +508,9 @@ CLAIMS: list[Claim] = [
     Claim("lem-19", "degenerate critical points: global min or saddle (higher-order directions)", build_lem19),
     Claim("thm-12", "d_{p2*} < min(d_h, d_0) ⇒ some Y gives a non-global local min", build_thm12),
     Claim("ex-intro", "d = (2,1,1,2) example is a non-global local minimum", build_ex_intro,
-          lambda d: descent_figures("ex-intro", d)),
+          lambda d: descent_figures("ex-intro", d), ("descent-ex-intro",)),
     Claim("ex-3layer", "Appendix C d = (3,2,2,3) example is a non-global local minimum", build_ex_3layer,
-          lambda d: descent_figures("ex-3layer", d)),
+          lambda d: descent_figures("ex-3layer", d), ("descent-ex-3layer",)),
 ]
 
 
@@ -542,10 +543,9 @@ def run(out_dir: str, only: list[str] | None = None) -> list[dict]:
     for i, claim in enumerate(claims):
         _progress(i, len(claims), claim.id)
         res = claim.build()
-        images = []
         if plots and claim.figures is not None:
-            written = claim.figures(os.path.join(out_dir, "figures"))
-            images = [(f"figure for {claim.id}", os.path.relpath(p, out_dir)) for p in written if p.endswith(".png")]
+            claim.figures(os.path.join(out_dir, "figures"))
+        images = [(f"figure for {claim.id}", f"figures/{stem}.png") for stem in claim.figure_stems]
         files, checker = [], "accepted"
         for case, cert in res.certs:
             name = f"{claim.id}-{case}.json" if case else f"{claim.id}.json"
