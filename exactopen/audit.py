@@ -692,8 +692,16 @@ def table_text(rows: list[dict]) -> str:
     return "\n".join(out)
 
 
-def check(committed_dir: str) -> list[str]:
-    """Problems with the committed certificates: rejected, missing, or not byte-identical."""
+def claim_of(filename: str) -> str | None:
+    """The claim id a certificate file belongs to (the longest id it starts with)."""
+    stem = filename[:-5] if filename.endswith(".json") else filename
+    ids = [c.id for c in CLAIMS if stem == c.id or stem.startswith(c.id + "-")]
+    return max(ids, key=len) if ids else None
+
+
+def check(committed_dir: str, only: list[str] | None = None) -> list[str]:
+    """Problems with the committed certificates: rejected, missing, or not byte-identical
+    (``only``: regenerate and compare just these claims' files)."""
     import filecmp
     import tempfile
 
@@ -701,16 +709,17 @@ def check(committed_dir: str) -> list[str]:
 
     problems = []
     with tempfile.TemporaryDirectory() as tmp:
-        run(tmp)
-        fresh = sorted(f for f in os.listdir(tmp) if f.endswith((".json", ".md")))
+        run(tmp, only)
+        fresh = sorted(f for f in os.listdir(tmp) if f.endswith((".json", ".md")) and not (only and f == "AUDIT.md"))
         for f in fresh:
             path = os.path.join(committed_dir, f)
             if not os.path.exists(path):
                 problems.append(f"{f}: missing from {committed_dir}")
             elif not filecmp.cmp(path, os.path.join(tmp, f), shallow=False):
                 problems.append(f"{f}: differs from a fresh regeneration")
+        mine = (lambda f: claim_of(f) in only) if only else (lambda f: True)
         for f in sorted(os.listdir(committed_dir)):
-            if f.endswith(".json") and f != "schema.json":
+            if f.endswith(".json") and f != "schema.json" and mine(f):
                 if f not in fresh:
                     problems.append(f"{f}: not produced by the audit (stale)")
                 try:

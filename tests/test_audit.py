@@ -71,7 +71,8 @@ def test_audit_cli_check_detects_tampering(tmp_path):
     obj = json.loads(victim.read_text())
     obj["result"]["verdict"] = "locally_open"
     victim.write_text(json.dumps(obj, indent=1) + "\n")
-    p = subprocess.run([sys.executable, "-m", "exactopen", "audit", "--check", "--dir", str(dst)],
+    p = subprocess.run([sys.executable, "-m", "exactopen", "audit", "--check", "--dir", str(dst),
+                        "--only", "rem-1"],
                        capture_output=True, text=True, timeout=600)
     assert p.returncode == 1
     assert "rem-1-worked-example.json" in p.stdout

@@ -24,7 +24,7 @@ def run(args) -> int:
         if unknown:
             raise InputError(f"unknown claim id(s): {', '.join(unknown)}")
     if args.check:
-        problems = audit.check(args.dir)
+        problems = audit.check(args.dir, args.only)
         for p in problems:
             print(f"audit --check: {p}")
         if problems:
