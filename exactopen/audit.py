@@ -98,9 +98,14 @@ def build_prop4() -> ClaimResult:
     for i, (name, want) in enumerate(cases.items()):
         for j, D in enumerate(pair_family(400 + i, "prop-4", lambda D: D.theorem == "prop-4" and want(D), 2)):
             certs.append((f"{name}-{j + 1}", D.certificate))
-    return ClaimResult(CERTIFIED, f"(2) <=> (3) re-derived on {len(certs)} instances covering both outcomes and "
+    from exactopen.symbolic import stratify_pair
+
+    diag = stratify_pair([["a", 0], [0, "b"]], [["c", 0], [0, "d"]])
+    certs.append(("parametric-diagonal", diag.certificate))
+    return ClaimResult(CERTIFIED, f"(2) <=> (3) re-derived on {len(certs) - 1} instances covering both outcomes and "
                        "each witness; (1) <=> (2) is Behrends' theorem (trusted by the checker); the "
-                       "numerical probe agrees on random instances", certs)
+                       "numerical probe agrees on random instances; for diag(a,b)·diag(c,d) (real parameters): "
+                       f"{diag.statement()}", certs)
 
 
 def build_thm5() -> ClaimResult:
@@ -151,10 +156,15 @@ def build_rem1() -> ClaimResult:
     one = pair_family(700, "thm-5", lambda D: D.facts.r2 == D.facts.k and D.facts.r1 < D.facts.k)[0]
     certs = [("worked-example", D.certificate), ("full-rank-factors", F.certificate),
              ("one-full-rank-factor", one.certificate)]
+    from exactopen.symbolic import stratify_pair
+
+    param = stratify_pair([[1], [1]], [["x", "y"]])
+    certs.append(("parametric-W2-x-y", param.certificate))
     ok = (not D.is_open and "obstruction" in D.certificate["evidence"] and F.is_open and not one.is_open)
     return ClaimResult(CERTIFIED if ok else REFUTED, "the worked example is not locally open, with an explicit "
                        "obstruction (targets W1W2 + δR need ||ΔW1||_F² >= 1); full-rank factors are open; "
-                       "one full-rank factor (k < min(m,n)) is not", certs)
+                       "one full-rank factor (k < min(m,n)) is not; with W2 = [[x, y]] (real parameters): "
+                       f"{param.statement()}", certs)
 
 
 def build_lem13() -> ClaimResult:

@@ -23,7 +23,17 @@ class Block:
 
 
 def _m(obj) -> object:
-    return mx.from_json(obj)
+    """A rational matrix, or (entries that are polynomials in parameters) its rows of text."""
+    try:
+        return mx.from_json(obj)
+    except (ValueError, TypeError):
+        return [list(map(str, r)) for r in obj["rows"]]
+
+
+def _cells(A) -> list[list[str]]:
+    if isinstance(A, list):
+        return A
+    return [[mx.rational_str(x) for x in r] for r in A.tolist()]
 
 
 def _one(idx) -> list[int]:
@@ -204,7 +214,20 @@ def _steps_generic(cert: dict) -> list[Block]:
     return out
 
 
-STEPS = {"openness": _steps_openness, "lifting": _steps_lifting, "landscape_point": _steps_landscape}
+def _steps_symbolic(cert: dict) -> list[Block]:
+    res = cert["result"]
+    out = [Block("p", f"Parameter space is split by a binary tree of cases p = 0 / p ≠ 0; on each leaf the ranks "
+                      f"of W1, W2 and W1W2 are constant and certified by minors that are nonzero there and "
+                      f"annihilators whose products vanish modulo the leaf's equations; `{res['theorem']}` then "
+                      f"gives the verdict. Empty branches carry a Rabinowitsch (or sum-of-squares) certificate.")]
+    for c in res["cells"]:
+        cond = [f"{e} = 0" for e in c["equations"]] + [f"{q} ≠ 0" for q in c["inequations"]]
+        out.append(Block("step", f"{' and '.join(cond) or 'everywhere'}: {c['verdict'].replace('_', ' ')}."))
+    out.append(Block("p", f"*Domain.* {res.get('domain', '')}"))
+    return out
+
+
+STEPS = {"symbolic_openness": _steps_symbolic, "openness": _steps_openness, "lifting": _steps_lifting, "landscape_point": _steps_landscape}
 
 
 def blocks(cert: dict, checked: str | None = None) -> list[Block]:
@@ -220,17 +243,18 @@ def blocks(cert: dict, checked: str | None = None) -> list[Block]:
 
 
 def _latex_matrix(A) -> str:
-    if A.nrows() == 0 or A.ncols() == 0:
-        return f"\\text{{(empty {A.nrows()}×{A.ncols()})}}"
-    def cell(x):
-        s = mx.rational_str(x) if hasattr(mx, "rational_str") else str(x)
-        if "/" in s:
+    rows = _cells(A)
+    if not rows or not rows[0]:
+        return "\\text{(empty)}"
+
+    def cell(s):
+        if "/" in s and all(ch.isdigit() or ch in "-/" for ch in s):
             p, q = s.split("/")
             sign = "-" if p.startswith("-") else ""
             return f"{sign}\\tfrac{{{p.lstrip('-')}}}{{{q}}}"
         return s
-    rows = " \\\\ ".join(" & ".join(cell(x) for x in r) for r in A.tolist())
-    return "\\begin{pmatrix} " + rows + " \\end{pmatrix}"
+    body = " \\\\ ".join(" & ".join(cell(x) for x in r) for r in rows)
+    return "\\begin{pmatrix} " + body + " \\end{pmatrix}"
 
 
 def to_markdown(bs: list[Block]) -> str:
@@ -278,10 +302,10 @@ def to_latex(bs: list[Block]) -> str:
 
 
 def _html_matrix(A) -> str:
-    if A.nrows() == 0 or A.ncols() == 0:
-        return f"<em>(empty {A.nrows()}×{A.ncols()})</em>"
-    rows = "".join("<tr>" + "".join(f"<td>{html.escape(mx.rational_str(x))}</td>" for x in r) + "</tr>"
-                   for r in A.tolist())
+    cells = _cells(A)
+    if not cells or not cells[0]:
+        return "<em>(empty)</em>"
+    rows = "".join("<tr>" + "".join(f"<td>{html.escape(x)}</td>" for x in r) + "</tr>" for r in cells)
     return f'<table class="matrix">{rows}</table>'
 
 

@@ -73,6 +73,10 @@ def describe(D) -> list[str]:
 
 
 def run_openness(args) -> int:
+    from exactopen.symbolic import openness_command_symbolic, spec_has_parameters
+
+    if spec_has_parameters(args.W1) or spec_has_parameters(args.W2):
+        return openness_command_symbolic(args.W1, args.W2, args)
     from exactopen.openness import decide_pair
 
     W1, W2 = _pair(args)
