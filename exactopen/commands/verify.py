@@ -19,6 +19,10 @@ def run(args) -> int:
 
     worst = 0
     for path in args.files:
+        if _is_json_schema(path):
+            if not args.quiet:
+                print(f"{path}: skipped (a JSON Schema, not a certificate)")
+            continue
         try:
             summary = check_file(path)
         except Malformed as exc:
@@ -31,3 +35,15 @@ def run(args) -> int:
             if not args.quiet:
                 print(f"{path}: accepted: {summary}")
     return worst
+
+
+def _is_json_schema(path: str) -> bool:
+    """True for a JSON Schema file (e.g. certificates/schema.json picked up by a glob)."""
+    import json
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            obj = json.load(fh)
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return isinstance(obj, dict) and "$schema" in obj and "format" not in obj
