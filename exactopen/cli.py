@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "exactopen.commands.landscape",
     "exactopen.commands.audit",
     "exactopen.commands.render",
+    "exactopen.commands.validate",
 )
 
 

@@ -4,11 +4,11 @@ This package imports nothing from the rest of exactopen (a test enforces it).  I
 standard library and python-flint's exact rational matrices (``fmpq_mat``) for products and
 determinants.  Entry points: :func:`check` (a parsed certificate) and :func:`check_file`.
 Each kind of certificate has one small function: linear algebra in ``checks``, the other
-families in ``openness``, ``pyramid``, ``landscape`` and ``symbolic`` (importing them registers them).
+families in ``openness``, ``pyramid`` and ``landscape`` (importing them registers them).
 """
 
 from exactopen.kernel.base import Rejected
 from exactopen.kernel.checks import KINDS, Malformed, check, check_file, check_text
-from exactopen.kernel import openness, pyramid, landscape, symbolic  # noqa: F401,E402  (register kinds)
+from exactopen.kernel import openness, pyramid, landscape, symbolic, validate  # noqa: F401,E402  (register kinds)
 
 __all__ = ["Rejected", "Malformed", "KINDS", "check", "check_file", "check_text"]

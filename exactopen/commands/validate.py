@@ -1,0 +1,87 @@
+"""CLI commands for numerical results (issue 6): ``validate`` (trained weights) and ``numrank``
+(certified numerical rank)."""
+
+from __future__ import annotations
+
+from exactopen.cli import add_numeric_option, add_output_options, emit
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "validate", help="what float weights from training prove (certified)",
+        description="Exact facts about float weights W of L(W) = 1/2 |W_h...W_1 X - Y|^2 (floats converted "
+                    "exactly): the gradient norm, a certified gap to the global minimum value, a nearby point "
+                    "with lower loss, and (with --snap) the exact classification of a nearby simple rational "
+                    "point. Exit 0 whatever the verdict.")
+    p.add_argument("--weights", required=True, metavar="FILE",
+                   help=".npz/.json with arrays W1..Wh (input layer first; may also hold X and Y), or a "
+                        "PyTorch state_dict (.pt/.pth) of bias-free nn.Linear layers")
+    p.add_argument("--X", metavar="SPEC", help="inputs d_0 x n (FILE or FILE:NAME; default: X in the weights "
+                                               "file, else the identity)")
+    p.add_argument("--Y", metavar="SPEC", help="targets d_h x n (default: Y in the weights file)")
+    p.add_argument("--snap", metavar="TOL", help="snap every weight to the simplest rational within TOL and "
+                                                 "classify that exact point")
+    p.add_argument("--snap-den", type=int, metavar="N", help="snap to denominators <= N (with or without --snap)")
+    p.add_argument("--eps", metavar="E", help="gap below which the point counts as epsilon-global "
+                                              "(default 1e-6 * |Y|^2/2); above it a lower nearby point is sought")
+    p.add_argument("--descent", action="store_true", help="always look for a lower nearby point")
+    p.add_argument("--radius", type=float, metavar="R", help="look for the lower point within distance R "
+                                                             "(default 0.1 * max(1, |W|_F))")
+    p.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
+    add_output_options(p)
+    p.set_defaults(func=run_validate)
+
+    p = sub.add_parser("numrank", help="certified numerical rank of a (float) matrix",
+                       description="Exact rank, exact distances to rational matrices of lower rank, and "
+                                   "certified lower bounds on singular values (PSD certificates).")
+    p.add_argument("matrix", metavar="SPEC", help="the matrix (inline JSON, FILE, FILE:NAME, .npy/.npz)")
+    p.add_argument("--rank", type=int, nargs="+", metavar="K", help="ranks to certify (default: the numerical "
+                                                                    "rank and the rank at the largest gap)")
+    p.add_argument("--tol", type=float, help="tolerance for the default numerical rank (default: numpy's)")
+    add_output_options(p)
+    add_numeric_option(p)
+    p.set_defaults(func=run_numrank)
+
+
+def run_validate(args) -> int:
+    from exactopen.errors import InputError
+    from exactopen.numbers import parse_rational
+    from exactopen.snap import parse_tolerance
+    from exactopen.validate import Progress, load_problem, validate
+
+    net = load_problem(args.weights, args.X, args.Y)
+    tol = parse_tolerance(args.snap) if args.snap else None
+    if args.snap_den is not None and args.snap_den < 1:
+        raise InputError("--snap-den must be a positive integer")
+    if args.radius is not None and not args.radius > 0:
+        raise InputError("--radius must be positive")
+    eps = None
+    if args.eps:
+        q = parse_rational(args.eps, "--eps")
+        if q < 0:
+            raise InputError("--eps must be nonnegative")
+        eps = float(q)
+    prog = Progress(5, enabled=False if args.quiet or args.json else None)
+    v = validate(net, snap_tol=tol, snap_den=args.snap_den, eps_global=eps, progress=prog,
+                 always_descent=args.descent, radius=args.radius)
+    prog.step("exact checker")
+    try:
+        emit(args, v.certificate, v.lines, v.summary)
+    finally:
+        prog.close()
+    return 0
+
+
+def run_numrank(args) -> int:
+    from exactopen.errors import InputError
+    from exactopen.inputs import load_matrix
+    from exactopen.numeric_rank import numerical_rank_certificate
+
+    A = load_matrix(args.matrix, numeric=args.numeric, what="matrix")
+    if args.rank and any(k < 0 for k in args.rank):
+        raise InputError("--rank values must be nonnegative")
+    if args.tol is not None and not args.tol >= 0:
+        raise InputError("--tol must be a nonnegative number")
+    cert, lines, summary = numerical_rank_certificate(A, args.rank, args.tol)
+    emit(args, cert, lines, summary)
+    return 0

@@ -1,0 +1,216 @@
+"""Checker for certificates about numerical results (issue 6): ``numerical_rank`` and
+``validate_network`` (claims lem-7, thm-8 applied to float weights).
+
+Everything is recomputed here from the exact (dyadic) inputs; the certificate supplies only
+factors, directions and dual matrices.  Irrational quantities are never computed:
+
+* PSD facts use :func:`psd`: either ``{"method": "factor", "L": L}`` -- then A - L L^T is
+  symmetric and diagonally dominant with a nonnegative diagonal, hence PSD (Gershgorin), so
+  A = L L^T + (A - L L^T) is PSD -- or ``{"method": "ldl"}`` (exact LDL^T).
+* sigma_k(A) >= s: V (n x k) of full column rank with V^T (A^T A - s^2 I) V PSD.  Then every
+  x in the k-dimensional space C(V) has |Ax|^2 >= s^2 |x|^2, so by Courant-Fischer
+  lambda_k(A^T A) = max over k-dim subspaces of the min Rayleigh quotient >= s^2.
+* "within eta of rank <= k": factors P (m x k), Q (k x n) and eta^2 = |A - PQ|_F^2 exactly.
+* min over the network of 1/2|W_h..W_1 X - Y|^2 >= LB (square loss): the network's products
+  have rank <= r = min_i d_i, and min over rank <= r of 1/2|ZX - Y|^2 = 1/2|Y|^2 -
+  1/2 S_r'(M), r' = min(r, d_h), M = Y X^T (X X^T)^+ X Y^T, S_r' the sum of the r' largest
+  eigenvalues (Eckart-Young after projecting Y on the row space of X).  X may be replaced by
+  any B with X = C B (then M grows in the Loewner order, the bound stays valid).  With Q = F F^T +
+  delta I (PSD, delta >= 0) and a rational mu: if K = [[X X^T, X Y^T], [Y X^T, Q + mu I]]
+  is PSD then Q + mu I - M is PSD (generalised Schur complement), so
+  S_r'(M) <= S_r'(Q + mu I) <= r' mu + tr Q (Ky Fan) and LB = 1/2(|Y|^2 - r' mu - tr Q).
+"""
+
+from __future__ import annotations
+
+from flint import fmpq, fmpq_mat
+
+from exactopen.kernel.base import (
+    field,
+    full_column_rank,
+    matrix,
+    rank_exactly,
+    rational,
+    require,
+    same_shape,
+)
+from exactopen.kernel.checks import check, kind
+from exactopen.kernel.landscape import _problem, gradient, is_psd, loss
+
+
+def _fro2(A: fmpq_mat) -> fmpq:
+    return sum((x * x for x in A.entries()), fmpq(0))
+
+
+def _eye(n: int) -> fmpq_mat:
+    return fmpq_mat(n, n, [fmpq(int(i == j)) for i in range(n) for j in range(n)])
+
+
+def diagonally_dominant(R: fmpq_mat) -> bool:
+    """R symmetric with R_ii >= sum_{j != i} |R_ij| for every i (so R is PSD by Gershgorin)."""
+    n = R.nrows()
+    if R.ncols() != n or R != R.transpose():
+        return False
+    rows = R.tolist()
+    return all(r[i] >= sum((abs(x) for j, x in enumerate(r) if j != i), fmpq(0)) for i, r in enumerate(rows))
+
+
+def psd(A: fmpq_mat, ev, where: str) -> None:
+    """A is PSD, by a factor (A - L L^T diagonally dominant) or by exact LDL^T."""
+    method = field(ev, "method", str, where)
+    require(A.ncols() == A.nrows() and A == A.transpose(), f"{where}: the matrix is not symmetric")
+    if method == "factor":
+        L = matrix(field(ev, "L", dict, where), where + ".L")
+        require(L.nrows() == A.nrows(), f"{where}.L has {L.nrows()} rows, expected {A.nrows()}")
+        require(diagonally_dominant(A - L * L.transpose()),
+                f"{where}: A - L L^T is not diagonally dominant with a nonnegative diagonal")
+        return
+    require(method == "ldl", f"{where}: unknown PSD method {method!r}")
+    require(is_psd(A), f"{where}: the matrix is not positive semidefinite (exact LDL^T)")
+
+
+def _claimed(obj, key: str, value: fmpq, where: str) -> fmpq:
+    got = rational(field(obj, key, str, where), f"{where}.{key}")
+    require(got == value, f"{where}.{key} is {got}, the exact value is {value}")
+    return got
+
+
+# ---------------------------------------------------------------------------------------
+# numerical_rank
+# ---------------------------------------------------------------------------------------
+
+@kind("numerical_rank")
+def check_numerical_rank(cert: dict) -> str:
+    """Exact rank, distances to lower-rank matrices, and lower bounds on singular values."""
+    A = matrix(field(cert["inputs"], "A", dict, "inputs"), "inputs.A")
+    res, ev = cert["result"], cert["evidence"]
+    m, n = A.nrows(), A.ncols()
+    r = field(res, "rank", int, "result")
+    rank_exactly(A, field(ev, "rank", dict, "evidence"), r, "evidence.rank")
+    out = [f"rank = {r}"]
+    apps = field(res, "approximations", list, "result")
+    eapps = field(ev, "approximations", list, "evidence")
+    require(len(apps) == len(eapps), "result/evidence approximations differ in length")
+    for i, (a, e) in enumerate(zip(apps, eapps)):
+        w = f"approximations[{i}]"
+        k = field(a, "rank", int, "result." + w)
+        require(0 <= k <= min(m, n), f"result.{w}.rank out of range")
+        P = matrix(field(e, "P", dict, "evidence." + w), f"evidence.{w}.P")
+        Q = matrix(field(e, "Q", dict, "evidence." + w), f"evidence.{w}.Q")
+        same_shape(P, m, k, f"evidence.{w}.P")
+        same_shape(Q, k, n, f"evidence.{w}.Q")
+        _claimed(a, "distance_sq", _fro2(A - P * Q), "result." + w)
+        out.append(f"|A - PQ|_F^2 = {float(rational(a['distance_sq'], 'd'))} with rank PQ <= {k}")
+    bounds = field(res, "singular_value_bounds", list, "result")
+    ebounds = field(ev, "singular_value_bounds", list, "evidence")
+    require(len(bounds) == len(ebounds), "result/evidence singular_value_bounds differ in length")
+    for i, (b, e) in enumerate(zip(bounds, ebounds)):
+        w = f"singular_value_bounds[{i}]"
+        k = field(b, "index", int, "result." + w)
+        require(1 <= k <= min(m, n), f"result.{w}.index out of range 1..{min(m, n)}")
+        s = rational(field(b, "lower", str, "result." + w), f"result.{w}.lower")
+        require(s >= 0, f"result.{w}.lower is negative")
+        V = matrix(field(e, "V", dict, "evidence." + w), f"evidence.{w}.V")
+        same_shape(V, n, k, f"evidence.{w}.V")
+        rows = field(e, "V_minor_rows", list, "evidence." + w)
+        full_column_rank(V, {"rows": rows, "cols": list(range(k))}, f"evidence.{w}.V")
+        AV = A * V
+        psd(AV.transpose() * AV - V.transpose() * V * (s * s), field(e, "psd", dict, "evidence." + w),
+            f"evidence.{w}.psd")
+        out.append(f"sigma_{k} >= {float(s):.3g}")
+    return "; ".join(out)
+
+
+# ---------------------------------------------------------------------------------------
+# validate_network
+# ---------------------------------------------------------------------------------------
+
+def _global_lower_bound(Ws, X, Y, w, lb: dict) -> fmpq:
+    """The certified lower bound LB <= min L (module docstring); returns LB."""
+    require(w is None, "the lower bound is for the unweighted square loss")
+    where = "evidence.global"
+    B = X
+    if "B" in lb:  # X = C B: the row space of X lies in that of B, so M_X <= M_B
+        B = matrix(lb["B"], where + ".B")
+        C = matrix(field(lb, "C", dict, where), where + ".C")
+        same_shape(C, X.nrows(), B.nrows(), where + ".C")
+        same_shape(B, B.nrows(), X.ncols(), where + ".B")
+        require(C * B == X, f"{where}: X != C B")
+    dh = Y.nrows()
+    r = min(min([Ws[0].ncols()] + [W.nrows() for W in Ws]), dh)
+    mu = rational(field(lb, "mu", str, where), where + ".mu")
+    F = matrix(field(lb, "F", dict, where), where + ".F")
+    require(F.nrows() == dh, f"{where}.F has {F.nrows()} rows, expected {dh}")
+    delta = rational(field(lb, "delta", str, where), where + ".delta")
+    require(delta >= 0, f"{where}.delta is negative")
+    psd(dual_matrix(B, Y, F, delta, mu), field(lb, "psd", dict, where), where + ".psd")
+    return (_fro2(Y) - r * mu - _fro2(F) - delta * dh) / 2
+
+
+def dual_matrix(B: fmpq_mat, Y: fmpq_mat, F: fmpq_mat, delta: fmpq, mu: fmpq) -> fmpq_mat:
+    """K = [[B B^T, B Y^T], [Y B^T, F F^T + (delta + mu) I]] (its PSD-ness bounds S_r(M))."""
+    dh = Y.nrows()
+    S, N = B * B.transpose(), B * Y.transpose()
+    C2 = (F * F.transpose() + _eye(dh) * (delta + mu)).tolist()
+    top = [a + b for a, b in zip(S.tolist(), N.tolist())]
+    bottom = [a + b for a, b in zip(N.transpose().tolist(), C2)]
+    return fmpq_mat(S.nrows() + dh, S.nrows() + dh, [x for row in top + bottom for x in row])
+
+
+def _snapped(cert, X, Y, where: str) -> list:
+    """Check the embedded classification; return its layers (same X, Y, no weights)."""
+    sub = field(cert, "certificate", dict, where)
+    require(sub.get("kind") == "landscape_point", f"{where}.certificate must be a landscape_point certificate")
+    check(sub)
+    Ws2, X2, Y2, w2, _ = _problem(sub["inputs"])
+    require(w2 is None and X2 == X and Y2 == Y, f"{where}: the snapped point is for other data")
+    return Ws2
+
+
+def _dist2(A: list, B: list, where: str) -> fmpq:
+    require(len(A) == len(B), f"{where}: different numbers of layers")
+    for k, (a, b) in enumerate(zip(A, B)):
+        same_shape(b, a.nrows(), a.ncols(), f"{where}[{k}]")
+    return sum((_fro2(a - b) for a, b in zip(A, B)), fmpq(0))
+
+
+@kind("validate_network")
+def check_validate_network(cert: dict) -> str:
+    """Facts about a (float) point W of L = 1/2|W_h..W_1 X - Y|^2: exact loss and gradient
+    norm, an exact lower bound on min L (gap), a lower point near W, a snapped exact point."""
+    Ws, X, Y, w, _ = _problem(cert["inputs"])
+    res, ev = cert["result"], cert["evidence"]
+    L0 = _claimed(res, "loss", loss(Ws, X, Y, w), "result")
+    g2 = _claimed(res, "gradient_norm_sq", sum((_fro2(G) for G in gradient(Ws, X, Y, w)), fmpq(0)), "result")
+    out = [f"L(W) = {float(L0):.6g}, |grad L(W)|^2 = {float(g2):.3g}"]
+    if res.get("global") is not None:
+        gl = field(res, "global", dict, "result")
+        LB = _global_lower_bound(Ws, X, Y, w, field(ev, "global", dict, "evidence"))
+        _claimed(gl, "lower_bound", LB, "result.global")
+        _claimed(gl, "gap", L0 - LB, "result.global")
+        out.append(f"min L >= {float(LB):.6g}, so L(W) - min L <= {float(L0 - LB):.3g}")
+        if gl.get("upper_bound") is not None:  # a network point attaining the upper bound
+            pts = field(ev["global"], "point", list, "evidence.global")
+            V = [matrix(M, f"evidence.global.point[{i}]") for i, M in enumerate(pts)]
+            _dist2(Ws, V, "evidence.global.point")  # same shapes as W
+            UB = _claimed(gl, "upper_bound", loss(V, X, Y, w), "result.global")
+            _claimed(gl, "gap_lower", L0 - UB, "result.global")
+            out.append(f"min L <= {float(UB):.6g}, so L(W) - min L >= {float(L0 - UB):.3g}")
+    if res.get("descent") is not None:
+        de = field(res, "descent", dict, "result")
+        Z = [matrix(M, f"evidence.descent.layers[{i}]")
+             for i, M in enumerate(field(field(ev, "descent", dict, "evidence"), "layers", list, "evidence.descent"))]
+        rho2 = _claimed(de, "distance_sq", _dist2(Ws, Z, "evidence.descent.layers"), "result.descent")
+        L1 = _claimed(de, "loss", loss(Z, X, Y, w), "result.descent")
+        require(L1 < L0, "the descent point does not have a smaller loss")
+        _claimed(de, "decrease", L0 - L1, "result.descent")
+        out.append(f"a point at distance^2 {float(rho2):.3g} has loss lower by {float(L0 - L1):.3g}")
+    if res.get("snap") is not None:
+        sn = field(res, "snap", dict, "result")
+        Ws2 = _snapped(field(ev, "snap", dict, "evidence"), X, Y, "evidence.snap")
+        d2 = _claimed(sn, "distance_sq", _dist2(Ws, Ws2, "snapped layers"), "result.snap")
+        v = field(sn, "verdict", str, "result.snap")
+        require(v == ev["snap"]["certificate"]["result"].get("verdict"), "result.snap.verdict differs from the "
+                "embedded certificate's verdict")
+        out.append(f"exact point at distance^2 {float(d2):.3g}: {v}")
+    return "; ".join(out)
