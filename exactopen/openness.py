@@ -266,6 +266,8 @@ def obstruction(W1: fmpq_mat, W2: fmpq_mat) -> dict | None:
         ob = _obstruction_one_side(A, B)
         if ob is not None:
             ob["side"] = side
+            if side == "W2":  # R is stated for the pair itself (m x n); K, M0, M1, y for (W2^T, W1^T)
+                ob["R"] = mx.to_json(mx.from_json(ob["R"]).transpose())
             return ob
     return None
 

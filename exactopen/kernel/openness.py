@@ -113,13 +113,14 @@ def _check_obstruction(W1, W2, ob: dict) -> str:
     M1 = matrix(field(ob, "M1", dict, "obstruction"), "obstruction.M1")
     R = matrix(field(ob, "R", dict, "obstruction"), "obstruction.R")
     same_shape(K, m, k, "obstruction.K"); same_shape(M0, k, n, "obstruction.M0")
-    same_shape(M1, k, n, "obstruction.M1"); same_shape(R, m, n, "obstruction.R")
+    same_shape(M1, k, n, "obstruction.M1")
+    same_shape(R, W1.nrows(), W2.ncols(), "obstruction.R")  # R is stated for the pair (W1, W2) itself
     s = field(ob, "split", int, "obstruction")
     require(0 <= s <= k, "obstruction.split out of range")
     require(is_zero(sub(M0, range(s, k), range(n))), "obstruction.M0 must vanish below the split")
     require(is_zero(sub(M1, range(s), range(n))), "obstruction.M1 must vanish above the split")
     require(A * B == K * M0, "obstruction: W1 W2 != K M0")
-    require(R == K * M1, "obstruction: R != K M1")
+    require((R if side == "W1" else R.transpose()) == K * M1, "obstruction: R != K M1")
     full_column_rank(K, {"rows": field(ob, "K_minor_rows", list, "obstruction"), "cols": list(range(k))},
                      "obstruction.K")
     full_row_rank(M0 + M1, {"rows": list(range(k)), "cols": field(ob, "M_minor_cols", list, "obstruction")},
