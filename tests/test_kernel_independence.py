@@ -153,3 +153,17 @@ def test_checker_runs_with_the_generator_blocked():
     assert r.returncode == 0, r.stderr
     verdicts = [v for v, _ in json.loads(r.stdout)]
     assert verdicts == ["accepted"] * len(certs) + ["rejected"]
+
+
+def test_readme_states_the_checker_size():
+    """The README's line count of the trusted checker is the real one."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    lines = 0
+    for f in sorted((root / "exactopen" / "kernel").glob("*.py")):
+        lines += sum(1 for ln in f.read_text().splitlines() if ln.strip() and not ln.strip().startswith("#"))
+    m = re.search(r"trusted part: (\d+) non-blank, non-comment lines", (root / "README.md").read_text())
+    assert m, "README does not state the checker's size"
+    assert int(m.group(1)) == lines
