@@ -144,19 +144,19 @@ def rank(A: fmpq_mat) -> int:
     return rank_profile(A).rank
 
 
-def nonsingular_minor(A: fmpq_mat) -> tuple[list[int], list[int]]:
+def nonsingular_minor(A: fmpq_mat, rank: int | None = None) -> tuple[list[int], list[int]]:
     """Rows and columns of a nonsingular maximal minor of A (size = rank A).
 
     Pivots modulo a prime give a minor that is nonsingular over Q (its determinant is
-    nonzero mod p); its size is the rank unless the prime is unlucky, which the exact
-    fallback (with the null-space check) covers.
+    nonzero mod p); its size is the rank when it is min(m, n) or equals a ``rank`` already
+    known exactly; otherwise the exact profile (with its null-space check) decides.
     """
     m, n = A.nrows(), A.ncols()
     if m == 0 or n == 0 or mx.is_zero(A):
         return [], []
     Z = _integer(A)
     J = _pivot_columns(Z, _PRIMES[0])
-    if len(J) == min(m, n):  # full rank: certainly maximal
+    if len(J) == min(m, n) or len(J) == rank:  # certainly maximal
         return _pivot_columns(_zsub(Z, range(m), J).transpose(), _PRIMES[0]), J
     P = rank_profile(A)
     return P.rows, P.cols

@@ -252,7 +252,7 @@ def is_locally_open(W1: fmpq_mat, W2: fmpq_mat) -> bool:
 # Concrete obstruction (k < min(m, n)), generalising rem-1
 # ---------------------------------------------------------------------------------------
 
-def obstruction(W1: fmpq_mat, W2: fmpq_mat) -> dict | None:
+def obstruction(W1: fmpq_mat, W2: fmpq_mat, facts: "PairFacts | None" = None) -> dict | None:
     """A family of targets Z(δ) = W1 W2 + δ R (δ != 0) of rank k whose preimages all move W1
     (side "W1") or W2 (side "W2") by a fixed amount, or None.
 
@@ -261,9 +261,11 @@ def obstruction(W1: fmpq_mat, W2: fmpq_mat) -> dict | None:
     C(W1 + A) = C(K).  A vector y with y^T K = 0 then gives y^T A = -y^T W1, hence
     ||A||_F^2 >= ||y^T W1||^2 / ||y||^2 = c > 0.
     """
+    F = facts
     for side in ("W1", "W2"):
         A, B = (W1, W2) if side == "W1" else (W2.transpose(), W1.transpose())
-        ob = _obstruction_one_side(A, B)
+        ranks = None if F is None else ((F.r1 if side == "W1" else F.r2), F.rank12)
+        ob = _obstruction_one_side(A, B, ranks)
         if ob is not None:
             ob["side"] = side
             if side == "W2":  # R is stated for the pair itself (m x n); K, M0, M1, y for (W2^T, W1^T)
@@ -282,23 +284,25 @@ def separating_vector(K: fmpq_mat, W: fmpq_mat) -> fmpq_mat | None:
     return None
 
 
-def _obstruction_one_side(A: fmpq_mat, B: fmpq_mat) -> dict | None:
+def _obstruction_one_side(A: fmpq_mat, B: fmpq_mat, ranks: tuple[int, int] | None = None) -> dict | None:
     m, k, n = A.nrows(), A.ncols(), B.ncols()
     if not k < min(m, n):
         return None
     Z0 = A * B
-    pZ = linalg.rank_profile(Z0)
-    r12 = pZ.rank
-    rA = linalg.rank(A)
+    rA_known, r12_known = ranks if ranks else (None, None)
+    zrows, zcols = linalg.nonsingular_minor(Z0, r12_known)
+    r12 = len(zcols)
+    arows, acols = linalg.nonsingular_minor(A, rA_known)
+    rA = len(acols)
     if rA == r12:
         return None
     # basis of C(AB): its pivot columns, each scaled to integers (same span, smaller numbers)
-    K1 = mx.integer_rows(mx.submatrix(Z0, None, pZ.cols).transpose())
+    K1 = mx.integer_rows(mx.submatrix(Z0, None, zcols).transpose())
     K1 = mx.from_rows(K1, m).transpose() if r12 else fmpq_mat(m, 0)
     # coefficients: Z0 = K1 * C0
     C0 = linalg.solve(K1, Z0).X if r12 else fmpq_mat(0, n)
     s = k - r12
-    Acols = mx.submatrix(A, None, linalg.rank_profile(A).cols)
+    Acols = mx.submatrix(A, None, acols)
     outside = [j for j in _extension_columns(Acols, mx.identity(m))]  # unit vectors outside C(A)
     pool = mx.hstack(mx.unit_columns(m, outside), Acols)
     ext = _extension_columns(K1, pool) if r12 else linalg.rank_profile(pool).cols
@@ -315,13 +319,13 @@ def _obstruction_one_side(A: fmpq_mat, B: fmpq_mat) -> dict | None:
     M0 = mx.vstack(C0, fmpq_mat(s, n))
     M1 = mx.vstack(fmpq_mat(r12, n), V)
     R = K * M1
-    kminor = linalg.rank_profile(K.transpose()).cols
-    Mprof = linalg.rank_profile(M0 + M1)
-    if Mprof.rank != k:
+    kminor = linalg.nonsingular_minor(K)[0]
+    mcols = linalg.nonsingular_minor(M0 + M1)[1]
+    if len(mcols) != k or len(kminor) != k:
         return None
     return {
         "R": mx.to_json(R), "K": mx.to_json(K), "M0": mx.to_json(M0), "M1": mx.to_json(M1),
-        "split": r12, "K_minor_rows": kminor, "M_minor_cols": Mprof.cols, "y": mx.to_json(y),
+        "split": r12, "K_minor_rows": kminor, "M_minor_cols": mcols, "y": mx.to_json(y),
         "bound": rational_str(c),
     }
 
@@ -367,7 +371,7 @@ def openness_certificate(W1: fmpq_mat, W2: fmpq_mat, D: PairDecision, with_obstr
         if D.witness2 is not None:
             ev["witness_ii"] = _witness_json(D.witness2, W2 + D.witness2, "row")
         if not D.is_open and with_obstruction:
-            ob = obstruction(W1, W2)
+            ob = obstruction(W1, W2, F)
             if ob is not None:
                 ev["obstruction"] = ob
     verdict_words = "locally open" if D.is_open else "not locally open"
