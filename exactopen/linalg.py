@@ -15,6 +15,7 @@ primes the code falls back to an exact rational rref.  Nothing unverified leaves
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from flint import fmpq_mat, fmpz_mat, nmod_mat
@@ -88,14 +89,42 @@ def _kernel_from_pivots(Z: fmpz_mat, I: list[int], J: list[int]) -> tuple[list[i
     return F, N
 
 
-def _annihilates(Z: fmpz_mat, N: fmpq_mat) -> bool:
+def _annihilates(Z: fmpz_mat, N: fmpq_mat, solved_rows: list[int]) -> bool:
+    """Z N = 0 exactly.  The rows ``solved_rows`` hold by construction of N (it solves them),
+    so only the other rows are multiplied out."""
     if N.ncols() == 0 or Z.nrows() == 0:
         return True
-    return (Z * N.numer_denom()[0]).is_zero()
+    done = set(solved_rows)
+    rest = [i for i in range(Z.nrows()) if i not in done]
+    if not rest:
+        return True
+    return (_zsub(Z, rest, range(Z.ncols())) * N.numer_denom()[0]).is_zero()
+
+
+_CACHE: "OrderedDict[tuple, RankProfile]" = OrderedDict()
+_CACHE_SIZE = 64
 
 
 def rank_profile(A: fmpq_mat) -> RankProfile:
-    """Exact rank of A with a nonsingular maximal minor and a reduced null-space basis."""
+    """Exact rank of A with a nonsingular maximal minor and a reduced null-space basis.
+
+    Results are cached by content (the openness code asks about the same matrices from
+    several angles); callers must not modify the returned matrices.
+    """
+    Z, den = A.numer_denom()
+    key = (A.nrows(), A.ncols(), int(den), tuple(int(x) for x in Z.entries()))
+    hit = _CACHE.get(key)
+    if hit is not None:
+        _CACHE.move_to_end(key)
+        return hit
+    P = _rank_profile(A)
+    _CACHE[key] = P
+    if len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return P
+
+
+def _rank_profile(A: fmpq_mat) -> RankProfile:
     m, n = A.nrows(), A.ncols()
     if m == 0 or n == 0 or mx.is_zero(A):
         return RankProfile(0, [], [], list(range(n)), mx.identity(n))
@@ -106,7 +135,7 @@ def rank_profile(A: fmpq_mat) -> RankProfile:
         if len(I) != len(J):  # cannot happen for a prime; be safe
             continue
         F, N = _kernel_from_pivots(Z, I, J)
-        if _annihilates(Z, N):
+        if _annihilates(Z, N, I):
             return RankProfile(len(J), I, J, F, N)
     return _rank_profile_exact(A)
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 
-from flint import fmpq, fmpq_mat, fmpz
+from flint import fmpq, fmpq_mat, fmpz, nmod_mat
 
 MAX_DIM = 100_000
+_PRIME = 2305843009213693951  # 2^61 - 1
 _RAT = re.compile(r"-?[0-9]+(/[0-9]+)?")
 
 
@@ -80,6 +81,23 @@ def is_zero(A: fmpq_mat) -> bool:
     return all(x == 0 for x in A.entries())
 
 
+def nonsingular(S: fmpq_mat) -> bool:
+    """det S != 0.  S times the common denominator of its entries is an integer matrix with
+    the same (non)vanishing determinant; a nonzero determinant modulo a prime settles it,
+    otherwise the exact integer determinant does."""
+    if S.nrows() == 0:
+        return True
+    Z = S.numer_denom()[0]
+    return nmod_mat(Z, _PRIME).det() != 0 or Z.det() != 0
+
+
+def annihilates(A: fmpq_mat, B: fmpq_mat) -> bool:
+    """A B = 0, tested on integer multiples of A and B (nonzero scalars do not matter)."""
+    if A.nrows() == 0 or B.ncols() == 0:
+        return True
+    return (A.numer_denom()[0] * B.numer_denom()[0]).is_zero()
+
+
 def same_shape(A: fmpq_mat, m: int, n: int, where: str) -> None:
     require(A.nrows() == m and A.ncols() == n, f"{where} should be {m}x{n}, is {A.nrows()}x{A.ncols()}")
 
@@ -89,7 +107,7 @@ def rank_at_least(A: fmpq_mat, minor, where: str) -> int:
     rows = vector_index(field(minor, "rows", list, where), A.nrows(), where + ".rows")
     cols = vector_index(field(minor, "cols", list, where), A.ncols(), where + ".cols")
     require(len(rows) == len(cols), f"{where}: minor is not square")
-    require(sub(A, rows, cols).det() != 0, f"{where}: the {len(rows)}x{len(rows)} minor is singular")
+    require(nonsingular(sub(A, rows, cols)), f"{where}: the {len(rows)}x{len(rows)} minor is singular")
     return len(rows)
 
 
@@ -104,11 +122,11 @@ def rank_at_most(A: fmpq_mat, ann, where: str) -> int:
     N = matrix(field(ann, "basis", dict, where), where + ".basis")
     dim = A.ncols() if side == "right" else A.nrows()
     require(N.nrows() == dim, f"{where}.basis has {N.nrows()} rows, expected {dim}")
-    prod = A * N if side == "right" else N.transpose() * A
-    require(is_zero(prod), f"{where}: basis does not annihilate the matrix ({side})")
+    ok = annihilates(A, N) if side == "right" else annihilates(N.transpose(), A)
+    require(ok, f"{where}: basis does not annihilate the matrix ({side})")
     krows = vector_index(field(ann, "minor_rows", list, where), N.nrows(), where + ".minor_rows")
     require(len(krows) == N.ncols(), f"{where}.minor_rows must pick {N.ncols()} rows")
-    require(sub(N, krows, range(N.ncols())).det() != 0, f"{where}: basis vectors are dependent")
+    require(nonsingular(sub(N, krows, range(N.ncols()))), f"{where}: basis vectors are dependent")
     return dim - N.ncols()
 
 
