@@ -382,8 +382,16 @@ def build_cor9() -> ClaimResult:
         counts[cls.verdict] = counts.get(cls.verdict, 0) + 1
         certs.append((f"weighted-zero-point-{i + 1}", cls.certificate))
     ok = set(counts) <= {"global_minimum", "strict_saddle"}
+    from exactopen.landscape_localmin import search_nonglobal_local_minimum
+
+    found = search_nonglobal_local_minimum((2, 1, 2), seed=0)
+    if found is not None:
+        certs.append(("nondegenerate-nonglobal-local-minimum", found.certificate))
     return ClaimResult(CERTIFIED if ok else REFUTED, f"degenerate critical points (W = 0) of weighted square losses: "
-                       f"{_counts_text(counts)}", certs)
+                       f"{_counts_text(counts)}. Beyond the claim: for a weighted loss a NON-degenerate critical "
+                       "point can be a local minimum that is not global (certified: PSD Hessian whose null space is "
+                       "exactly the GL(r) gauge orbit, plus a rational point of lower loss), so cor-9's restriction "
+                       "to degenerate points matters", certs)
 
 
 def build_lem11() -> ClaimResult:
@@ -427,20 +435,22 @@ def _counterexample(name: str, net) -> ClaimResult:
 COUNTEREXAMPLE_ROWS: dict = {}
 
 
-def descent_figures(name: str, folder: str) -> list[str]:
-    """Loss along the certified descent curve of a counterexample, beside straight lines."""
+def is_descent_certificate(cert: dict) -> bool:
+    """A landscape certificate whose descent needs a curve (not a straight line)."""
+    curve = cert.get("evidence", {}).get("curve") if cert.get("kind") == "landscape_point" else None
+    return bool(curve) and any(term["power"] > 1 for term in curve)
+
+
+def descent_figure(cert: dict, folder: str, stem: str, formats=("png",)) -> list[str]:
+    """Exact loss along a certificate's descent curve, beside the straight lines through W along
+    the curve's first term and through γ(1) (sampled from the exact polynomials)."""
     from exactopen import figures
     from exactopen.landscape import Network
 
-    row = COUNTEREXAMPLE_ROWS.get(name)
-    if row is None:
-        return []
-    cert = row["certificate"]
-    net = Network.build([mx.from_json(L) for L in cert["inputs"]["layers"]], mx.from_json(cert["inputs"]["Y"]),
-                        mx.from_json(cert["inputs"]["X"]))
-    curve = [(c["power"], [mx.from_json(L) for L in c["layers"]]) for c in cert["evidence"].get("curve", [])]
-    if not curve:
-        return []
+    inp = cert["inputs"]
+    net = Network.build([mx.from_json(L) for L in inp["layers"]], mx.from_json(inp["Y"]), mx.from_json(inp["X"]),
+                        mx.from_json(inp["weights"]) if inp.get("weights") else None)
+    curve = [(c["power"], [mx.from_json(L) for L in c["layers"]]) for c in cert["evidence"]["curve"]]
     p = net.curve_polynomial(curve)
     first = min(j for j, _ in curve)
     tangent = [(1, dict(curve)[first])]
@@ -448,8 +458,8 @@ def descent_figures(name: str, folder: str) -> list[str]:
     lines = {"W + tC (first term of the curve)": net.curve_polynomial(tangent),
              "W + t(ΣC_j) (through γ(1))": net.curve_polynomial(chord)}
     t0 = float(fmpq(*map(int, (cert["evidence"]["witness_t"] + "/1").split("/")[:2])))
-    return figures.descent_figure(folder, f"descent-{name}", p, lines,
-                                  f"{name}: loss along the descent curve and along straight lines", 2.5 * abs(t0))
+    return figures.descent_figure(folder, stem, p, lines, f"{stem[8:]}: loss along the descent curve and along "
+                                  "straight lines", 2.5 * abs(t0), formats)
 
 
 def build_ex_intro() -> ClaimResult:
@@ -517,10 +527,8 @@ CLAIMS: list[Claim] = [
     Claim("lem-11", "non-degenerate local minima of deep linear nets are global", build_lem11),
     Claim("lem-19", "degenerate critical points: global min or saddle (higher-order directions)", build_lem19),
     Claim("thm-12", "d_{p2*} < min(d_h, d_0) ⇒ some Y gives a non-global local min", build_thm12),
-    Claim("ex-intro", "d = (2,1,1,2) example is a non-global local minimum", build_ex_intro,
-          lambda d: descent_figures("ex-intro", d), ("descent-ex-intro",)),
-    Claim("ex-3layer", "Appendix C d = (3,2,2,3) example is a non-global local minimum", build_ex_3layer,
-          lambda d: descent_figures("ex-3layer", d), ("descent-ex-3layer",)),
+    Claim("ex-intro", "d = (2,1,1,2) example is a non-global local minimum", build_ex_intro),
+    Claim("ex-3layer", "Appendix C d = (3,2,2,3) example is a non-global local minimum", build_ex_3layer),
 ]
 
 
@@ -564,8 +572,15 @@ def run(out_dir: str, only: list[str] | None = None) -> list[dict]:
             except kernel.Rejected as exc:
                 checker = f"REJECTED {name}: {exc}"
             write_atomic(os.path.join(out_dir, name), dumps(cert))
+            extra = []
+            if is_descent_certificate(cert):
+                stem = "descent-" + name[:-5]
+                if plots:
+                    formats = ("png", "svg") if claim.id in ("ex-intro", "ex-3layer") else ("png",)
+                    descent_figure(cert, os.path.join(out_dir, "figures"), stem, formats)
+                extra = [("loss along the descent curve and along straight lines", f"figures/{stem}.png")]
             if checker == "accepted":
-                write_atomic(os.path.join(out_dir, name[:-5] + ".md"), render(cert, "md", images))
+                write_atomic(os.path.join(out_dir, name[:-5] + ".md"), render(cert, "md", images + extra))
             files.append(name)
         if not files:
             checker = "-"

@@ -32,10 +32,10 @@ def _plt():
     return plt
 
 
-def _save(fig, folder: str, stem: str) -> list[str]:
+def _save(fig, folder: str, stem: str, formats=("png", "svg")) -> list[str]:
     os.makedirs(folder, exist_ok=True)
     paths = []
-    for ext in ("png", "svg"):
+    for ext in formats:
         path = os.path.join(folder, f"{stem}.{ext}")
         fig.savefig(path, dpi=110, bbox_inches="tight", metadata={"Date": None} if ext == "svg" else {"Software": None})
         paths.append(path)
@@ -93,7 +93,7 @@ def figure3(folder: str) -> list[str]:
 
 
 def descent_figure(folder: str, stem: str, curve_coeffs: list, line_coeffs: dict[str, list], title: str,
-                   t_max: float = 0.6) -> list[str]:
+                   t_max: float = 0.6, formats=("png", "svg")) -> list[str]:
     """Loss change along a certified descent curve, p(t) = L(γ(t)) − L(W) (coefficients from
     t^0 upwards, exact rationals as strings or numbers), beside straight lines W + tD."""
     import numpy as np
@@ -120,4 +120,4 @@ def descent_figure(folder: str, stem: str, curve_coeffs: list, line_coeffs: dict
     ax.set_ylabel("L(·) − L(W)")
     ax.set_title(title)
     ax.legend(fontsize=8)
-    return _save(fig, folder, stem)
+    return _save(fig, folder, stem, formats)

@@ -12,8 +12,8 @@ polynomial ``L(W + sum_j t^j C_j) - L(W)``) and :func:`classify_critical_point`,
 decides what kind of point ``W`` is and returns a certificate the checker
 (:mod:`exactopen.kernel.landscape`) re-verifies.  Verdicts, in the order they are tried:
 ``not_critical``, ``global_minimum``, ``strict_saddle``, ``higher_order_saddle``,
-``undecided`` (``local_minimum_not_global`` is never produced: no complete proof of it is
-implemented).
+``local_minimum_not_global`` (two-layer weighted losses only: the exact gauge-slice proof of
+:mod:`exactopen.landscape_localmin` plus a lower rational point), ``undecided``.
 """
 
 from __future__ import annotations
@@ -309,6 +309,8 @@ def _claim(net: Network, verdict: str) -> str:
         "global_minimum": "is a global minimum of",
         "strict_saddle": "is a strict saddle (negative curvature direction) of",
         "higher_order_saddle": "is a saddle of (Hessian PSD, descent along a polynomial curve)",
+        "local_minimum_not_global": "is a local minimum that is not global (Hessian PSD, its null space the "
+                                    "gauge orbit's tangent space; a lower point) of",
         "undecided": "is a critical point (classification undecided) of",
     }[verdict]
     loss = "1/2 sum w_ij (W_h..W_1 X - Y)_ij^2" if net.weights is not None else "1/2 |W_h..W_1 X - Y|_F^2"
@@ -340,7 +342,10 @@ def classify_critical_point(net: Network, *, exact_hessian_limit: int = 160,
     lem-7 / thm-8 for the square loss) -> strict_saddle (negative curvature: exact LDL^T of the
     Hessian when it has at most ``exact_hessian_limit`` rows, numeric Lanczos re-checked
     exactly otherwise) -> higher_order_saddle (exact PSD Hessian plus a polynomial descent
-    curve, lem-19 / ex-intro) -> undecided (with the reason).  Never ``local_minimum_not_global``.
+    curve, lem-19 / ex-intro) -> local_minimum_not_global (h = 2, weighted loss, at most
+    ``exact_hessian_limit`` parameters: PSD Hessian whose null space is the gauge orbit's
+    tangent space, plus an exact lower point; :mod:`exactopen.landscape_localmin`) ->
+    undecided (with the reason).
     """
     from exactopen import descent, landscape_global
 
@@ -381,12 +386,22 @@ def classify_critical_point(net: Network, *, exact_hessian_limit: int = 160,
         cert = _envelope(net, "undecided", {**_descent_result(net, found), "not_local_minimum": True},
                          {"reason": reason, **_descent_evidence(net, found)}, claim_id)
         return Classification("undecided", cert, reason=reason)
+    lm_note = ""
+    if net.h == 2 and net.weights is not None and net.nparams <= exact_hessian_limit:
+        from exactopen import landscape_localmin
+
+        lm = landscape_localmin.local_minimum_certificate(net, claim_id=claim_id)
+        if lm.certificate is not None:
+            return Classification("local_minimum_not_global", lm.certificate,
+                                  details={"hessian_rank": lm.morse_bott.hessian_rank})
+        lm_note = f"; gauge-slice local-minimum test: {lm.reason}"
     reason = ("critical point; no global-minimum certificate (the point may be non-global or the "
               "bound not rational), no negative curvature" + (" (Hessian PSD, exact)" if psd_proved else
                                                              " found numerically")
               + ", and the descent-curve search found no curve")
     if net.weights is not None:
         reason += "; weighted loss: global optimality is not certified beyond stationarity"
+    reason += lm_note
     cert = _envelope(net, "undecided", {"hessian_psd": psd_proved}, {"reason": reason}, claim_id)
     return Classification("undecided", cert, reason=reason)
 

@@ -193,6 +193,15 @@ def _steps_landscape(cert: dict) -> list[Block]:
     if res.get("hessian_psd") and v == "higher_order_saddle":
         out.append(Block("step", "The exact Hessian is positive semidefinite (LDLᵀ): no straight line W + tD has "
                          "negative curvature, which is why tests along straight lines miss this descent."))
+    if v == "local_minimum_not_global":
+        out.append(Block("step", f"W1 has full row rank and W2 full column rank, so the gauge directions "
+                         f"(C·W1, −W2·C) span an r²-dimensional space T; the exact Hessian is PSD, annihilates T and "
+                         f"has rank {res.get('hessian_rank')} = N − r², so its null space is exactly T."))
+        out.append(Block("step", "Slice argument: near W every point is G·(W + s) with s in a complement of T, and "
+                         "L(G·(W + s)) = L(W + s) ≥ L(W) because the Hessian is positive definite on that complement: "
+                         "W is a local minimum."))
+        out.append(Block("step", f"The rational point in the evidence has loss {res.get('witness_loss')} < "
+                         f"{res['loss']}: W is not a global minimum."))
     if v == "undecided":
         out.append(Block("p", f"Undecided: {ev.get('reason', '')}"))
     out.append(Block("p", f"**Conclusion:** W is a {v.replace('_', ' ')}."))

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from flint import fmpq, fmpq_mat
 
-from exactopen.kernel.base import field, is_zero, matrix, rational, require, same_shape
+from exactopen.kernel.base import (
+    field, full_column_rank, full_row_rank, is_zero, matrix, rank_at_least, rational, require, same_shape,
+)
 from exactopen.kernel.checks import kind
 
-VERDICTS = ("not_critical", "global_minimum", "strict_saddle", "higher_order_saddle", "undecided")
+VERDICTS = ("not_critical", "global_minimum", "strict_saddle", "higher_order_saddle", "local_minimum_not_global",
+            "undecided")
 MAX_HESSIAN = 400  # largest Hessian the checker factors
 
 
@@ -233,6 +236,35 @@ def _ky_fan(Ws, X, Y, w, lb, L0) -> None:
     require(2 * L0 <= _inner(Y, Y) - bound, "L(W) is above the certified lower bound on min L")
 
 
+def _local_minimum(Ws, X, Y, w, mb: dict) -> int:
+    """W = (W1, W2) is a local minimum (gradient zero is checked by the caller).
+
+    The gauge action (G W1, W2 G^-1), G in GL(r), r = d1, leaves L unchanged; its tangent
+    directions t_C = (C W1, -W2 C) span T, of dimension r^2 because W1 has full row rank
+    (C W1 = 0 forces C = 0).  Checked: H PSD, H t_C = 0 for C = E_ab, rank H >= N - r^2; so
+    N(H) = T.  Then with S a complement of T, (G, s) -> G.(W + s) covers a neighbourhood of W
+    (inverse function theorem), L(G.(W + s)) = L(W + s), and H is positive definite on S, so
+    s = 0 is a strict local minimum of s -> L(W + s) on S: L >= L(W) near W.
+    """
+    require(len(Ws) == 2, "the local-minimum proof is for two-layer networks")
+    W1, W2 = Ws
+    r = W1.nrows()
+    full_row_rank(W1, field(mb, "W1_minor", dict, "evidence.morse_bott"), "evidence.morse_bott.W1_minor")
+    full_column_rank(W2, field(mb, "W2_minor", dict, "evidence.morse_bott"), "evidence.morse_bott.W2_minor")
+    H = hessian(Ws, X, Y, w)
+    for a in range(r):
+        for b in range(r):
+            C = fmpq_mat(r, r)
+            C[a, b] = 1
+            t = fmpq_mat(H.nrows(), 1, list((C * W1).entries()) + list((-(W2 * C)).entries()))
+            require(is_zero(H * t), f"the gauge direction C = E_{a}{b} is not in the null space of H")
+    where = "evidence.morse_bott.hessian_minor"
+    rank = rank_at_least(H, field(mb, "hessian_minor", dict, "evidence.morse_bott"), where)
+    require(rank == H.nrows() - r * r, f"the minor shows rank H >= {rank}, not N - r^2 = {H.nrows() - r * r}")
+    require(is_psd(H), "the Hessian is not positive semidefinite")
+    return rank
+
+
 @kind("landscape_point")
 def check_landscape_point(cert: dict) -> str:
     """What kind of point W is for L (verdicts in VERDICTS); see the module docstring."""
@@ -268,6 +300,19 @@ def check_landscape_point(cert: dict) -> str:
             require(is_psd(hessian(Ws, X, Y, w)), "the Hessian is not positive semidefinite")
             return f"higher-order saddle: Hessian PSD, p(t) = {c} t^{m} + ..., witness loss {L1} < {L0}"
         return f"strict saddle: p(t) = {c} t^2 + ... along W + tD, witness loss {L1} < {L0}"
+    if verdict == "local_minimum_not_global":
+        rank = _local_minimum(Ws, X, Y, w, field(ev, "morse_bott", dict, "evidence"))
+        require(field(res, "hessian_rank", int, "result") == rank, "result.hessian_rank is not rank H")
+        wit = _layers(field(ev, "witness", list, "evidence"), "evidence.witness")
+        require(len(wit) == 2, "evidence.witness must have two layers")
+        for k in range(2):
+            same_shape(wit[k], Ws[k].nrows(), Ws[k].ncols(), f"evidence.witness[{k}]")
+        L1 = loss(wit, X, Y, w)
+        require(L1 < L0, "the witness point does not have a smaller loss")
+        require(rational(field(res, "witness_loss", str, "result"), "result.witness_loss") == L1,
+                "result.witness_loss is not the witness's loss")
+        return f"local minimum, not global: H PSD of rank N - r^2 = {rank} (null space = gauge tangents), " \
+               f"witness loss {L1} < {L0}"
     # undecided: a critical point; optional checked facts
     field(ev, "reason", str, "evidence")
     extra = ""
