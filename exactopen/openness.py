@@ -274,13 +274,27 @@ def obstruction(W1: fmpq_mat, W2: fmpq_mat, facts: "PairFacts | None" = None) ->
     return None
 
 
-def separating_vector(K: fmpq_mat, W: fmpq_mat) -> fmpq_mat | None:
-    """y with y^T K = 0 and y^T W != 0 (so C(W) is not inside C(K)), or None."""
-    L = linalg.left_nullspace(K).kernel
-    R = L.transpose() * W
-    for i in range(R.nrows()):
-        if any(R[i, j] != 0 for j in range(R.ncols())):
-            return mx.submatrix(L, None, [i])
+def separating_vector(K: fmpq_mat, W: fmpq_mat, rows: list[int] | None = None) -> fmpq_mat | None:
+    """y with y^T K = 0 and y^T W != 0 (so C(W) is not inside C(K)), or None.
+
+    K has full column rank with K[rows, :] nonsingular; for a row f outside ``rows`` the
+    vector y = e_f - (K[rows,:]^{-T} K[f,:]^T on rows) annihilates K.  The first f with
+    y^T W != 0 is taken (one small solve per candidate instead of a whole left null space).
+    """
+    m, k = K.nrows(), K.ncols()
+    rows = rows if rows is not None else linalg.nonsingular_minor(K)[0]
+    KIt = mx.submatrix(K, rows, None).transpose()
+    chosen = set(rows)
+    for f in range(m):
+        if f in chosen:
+            continue
+        c = KIt.solve(mx.submatrix(K, [f], None).transpose())  # K[rows,:]^T c = K[f,:]^T
+        y = fmpq_mat(m, 1)
+        y[f, 0] = 1
+        for a, i in enumerate(rows):
+            y[i, 0] = -c[a, 0]
+        if not mx.is_zero(y.transpose() * W):
+            return y
     return None
 
 
@@ -310,7 +324,10 @@ def _obstruction_one_side(A: fmpq_mat, B: fmpq_mat, ranks: tuple[int, int] | Non
         return None
     U = mx.submatrix(pool, None, ext[:s])
     K = mx.hstack(K1, U) if r12 else U
-    y = separating_vector(K, A)
+    kminor = linalg.nonsingular_minor(K)[0]
+    if len(kminor) != k:
+        return None
+    y = separating_vector(K, A, kminor)
     if y is None:
         return None
     c = mx.frobenius_sq(y.transpose() * A) / mx.frobenius_sq(y)
@@ -319,9 +336,8 @@ def _obstruction_one_side(A: fmpq_mat, B: fmpq_mat, ranks: tuple[int, int] | Non
     M0 = mx.vstack(C0, fmpq_mat(s, n))
     M1 = mx.vstack(fmpq_mat(r12, n), V)
     R = K * M1
-    kminor = linalg.nonsingular_minor(K)[0]
     mcols = linalg.nonsingular_minor(M0 + M1)[1]
-    if len(mcols) != k or len(kminor) != k:
+    if len(mcols) != k:
         return None
     return {
         "R": mx.to_json(R), "K": mx.to_json(K), "M0": mx.to_json(M0), "M1": mx.to_json(M1),
