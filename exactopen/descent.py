@@ -172,42 +172,47 @@ def numeric_negative_curvature(net: Network, steps: int = 400, seed: int = 0,
             out.append(g.ravel())
         return np.concatenate(out)
 
-    scale_h = 1.0
-    if N <= dense_limit:
-        Hd = np.column_stack([hvp(col) for col in np.eye(N)])
-        Hd = (Hd + Hd.T) / 2
-        vals, vecs = np.linalg.eigh(Hd)
-        scale_h = max(1.0, float(np.max(np.abs(vals))))
-        cands = [vecs[:, i] for i in range(min(3, N)) if vals[i] < -1e-13 * scale_h]
-    else:
-        rng = np.random.default_rng(seed)
-        k = min(N, steps)
-        Q = np.zeros((N, k))
-        alpha, beta = np.zeros(k), np.zeros(k)
-        q = rng.standard_normal(N)
-        q /= np.linalg.norm(q)
-        m = 0
-        for j in range(k):
-            Q[:, j] = q
-            z = hvp(q)
-            alpha[j] = q @ z
-            z -= Q[:, :j + 1] @ (Q[:, :j + 1].T @ z)
-            z -= Q[:, :j + 1] @ (Q[:, :j + 1].T @ z)
-            m = j + 1
-            b = np.linalg.norm(z)
-            if b < 1e-12:
-                break
-            beta[j] = b
-            q = z / b
-        T = np.diag(alpha[:m]) + np.diag(beta[:m - 1], 1) + np.diag(beta[:m - 1], -1)
-        vals, vecs = np.linalg.eigh(T)
-        scale_h = max(1.0, float(np.max(np.abs(vals))))
-        cands = [Q[:, :m] @ vecs[:, 0]] if vals[0] < -1e-13 * scale_h else []
+    vals, vecs = lowest_eigenpairs(hvp, N, dense_limit, steps, seed)
+    scale_h = max(1.0, float(np.max(np.abs(vals))))
+    cands = [vecs[:, i] for i in range(min(3, len(vals))) if vals[i] < -1e-13 * scale_h]
     for x in cands:
         found = _round_direction(net, x)
         if found is not None:
             return found
     return None
+
+
+def lowest_eigenpairs(hvp, N: int, dense_limit: int, steps: int, seed: int):
+    """NUMERIC helper: eigenvalues (ascending) and eigenvectors (columns) of a symmetric
+    operator given by its products ``hvp``: dense below ``dense_limit`` unknowns, otherwise
+    Ritz pairs from Lanczos with full reorthogonalisation.  Callers re-check exactly."""
+    import numpy as np
+
+    if N <= dense_limit:
+        H = np.column_stack([hvp(col) for col in np.eye(N)])
+        return np.linalg.eigh((H + H.T) / 2)
+    rng = np.random.default_rng(seed)
+    k = min(N, steps)
+    Q = np.zeros((N, k))
+    alpha, beta = np.zeros(k), np.zeros(k)
+    q = rng.standard_normal(N)
+    q /= np.linalg.norm(q)
+    m = 0
+    for j in range(k):
+        Q[:, j] = q
+        z = hvp(q)
+        alpha[j] = q @ z
+        for _ in range(2):
+            z -= Q[:, :j + 1] @ (Q[:, :j + 1].T @ z)
+        m = j + 1
+        b = float(np.linalg.norm(z))
+        if b < 1e-12:
+            break
+        beta[j] = b
+        q = z / b
+    T = np.diag(alpha[:m]) + np.diag(beta[:m - 1], 1) + np.diag(beta[:m - 1], -1)
+    vals, vecs = np.linalg.eigh(T)
+    return vals, Q[:, :m] @ vecs
 
 
 def _round_direction(net: Network, x) -> Descent | None:

@@ -281,7 +281,7 @@ def separating_vector(K: fmpq_mat, W: fmpq_mat, rows: list[int] | None = None) -
     vector y = e_f - (K[rows,:]^{-T} K[f,:]^T on rows) annihilates K.  The first f with
     y^T W != 0 is taken (one small solve per candidate instead of a whole left null space).
     """
-    m, k = K.nrows(), K.ncols()
+    m = K.nrows()
     rows = rows if rows is not None else linalg.nonsingular_minor(K)[0]
     KIt = mx.submatrix(K, rows, None).transpose()
     chosen = set(rows)

@@ -223,32 +223,10 @@ def numeric_min_curvature(net: Network, dense_limit: int = 1500, steps: int = 12
         gm = _float_grad(unflat(flat - eps * v), X, Y)
         return np.concatenate([(a - b).ravel() for a, b in zip(gp, gm)]) / (2 * eps)
 
-    if N <= dense_limit:
-        H = np.column_stack([hvp(e) for e in np.eye(N)])
-        vals, vecs = np.linalg.eigh((H + H.T) / 2)
-        return float(vals[0]), unflat(vecs[:, 0])
-    rng = np.random.default_rng(seed)
-    k = min(N, steps)
-    Q = np.zeros((N, k))
-    alpha, beta = np.zeros(k), np.zeros(k)
-    q = rng.standard_normal(N)
-    q /= np.linalg.norm(q)
-    m = 0
-    for j in range(k):
-        Q[:, j] = q
-        z = hvp(q)
-        alpha[j] = q @ z
-        for _ in range(2):
-            z -= Q[:, :j + 1] @ (Q[:, :j + 1].T @ z)
-        m = j + 1
-        b = float(np.linalg.norm(z))
-        if b < 1e-12:
-            break
-        beta[j] = b
-        q = z / b
-    T = np.diag(alpha[:m]) + np.diag(beta[:m - 1], 1) + np.diag(beta[:m - 1], -1)
-    vals, vecs = np.linalg.eigh(T)
-    return float(vals[0]), unflat(Q[:, :m] @ vecs[:, 0])
+    from exactopen.descent import lowest_eigenpairs
+
+    vals, vecs = lowest_eigenpairs(hvp, N, dense_limit, steps, seed)
+    return float(vals[0]), unflat(vecs[:, 0])
 
 
 # ---------------------------------------------------------------------------------------
