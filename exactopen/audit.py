@@ -483,10 +483,18 @@ def build_thm12() -> ClaimResult:
         counts[row["verdict"]] = counts.get(row["verdict"], 0) + 1
         certs.append(("d-" + "-".join(map(str, d)), row["certificate"]))
     ok = set(counts) <= {"strict_saddle", "higher_order_saddle"}
-    return ClaimResult(REFUTED if ok else UNDECIDABLE, f"the construction on all {len(certs)} architectures with "
+    n = len(certs)
+    from exactopen.symbolic_landscape import thm12_parametric
+
+    for d in ([2, 1, 1, 2], [2, 1, 1, 1, 2]):
+        par = thm12_parametric(d)
+        ok = ok and [c["verdict"] for c in par.cells] == ["global_minimum", "saddle"]
+        certs.append(("parametric-d-" + "-".join(map(str, d)), par.certificate))
+    return ClaimResult(REFUTED if ok else UNDECIDABLE, f"the construction on all {n} architectures with "
                        f"h ≤ 4, widths ≤ 4 where it applies: {_counts_text(counts)}; none is a local minimum "
-                       "(the sufficiency half, 'otherwise every local min is global', is consistent with Zhang 2019)",
-                       certs)
+                       "(the sufficiency half, 'otherwise every local min is global', is consistent with Zhang 2019); "
+                       "with Y = y·e eᵀ (d = (2,1,1,2), (2,1,1,1,2)): critical for every y, a global minimum iff "
+                       "y = 0, a saddle for every y ≠ 0", certs)
 
 
 def _fig(name: str, folder: str) -> list[str]:

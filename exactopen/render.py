@@ -236,7 +236,41 @@ def _steps_symbolic(cert: dict) -> list[Block]:
     return out
 
 
-STEPS = {"symbolic_openness": _steps_symbolic, "openness": _steps_openness, "lifting": _steps_lifting, "landscape_point": _steps_landscape}
+def _steps_symbolic_landscape(cert: dict) -> list[Block]:
+    res, ev = cert["result"], cert["evidence"]
+    y = cert["inputs"]["parameters"][0]
+    out = [Block("p", f"The entries of Y are polynomials in {y}; the layers and X are rational. Every expansion "
+                      f"below is exact, with {y} kept symbolic; {y} ranges over the reals.")]
+    out.append(Block("step", f"Each gradient entry (W_h⋯W_(k+1))ᵀ E (W_(k−1)⋯W_1 X)ᵀ, E = W_h⋯W_1 X − Y, is the "
+                     f"zero polynomial in {y}: W is a critical point for every {y}. Its loss is L(W; {y}) = "
+                     f"{res['loss']}."))
+    out.append(Block("step", f"Case split on {ev['split']}: the cells {ev['split']} = 0 and {ev['split']} ≠ 0 "
+                     "cover the real line."))
+    for c, key in zip(res["cells"], ("zero", "nonzero")):
+        node = ev[key]
+        cond = " and ".join([f"{e} = 0" for e in c["equations"]] + [f"{q} ≠ 0" for q in c["inequations"]])
+        if node["verdict"] == "global_minimum":
+            out.append(Block("step", f"Cell {cond}: substituting, L(W) = 0, and L ≥ 0 everywhere (a sum of "
+                             "squares): W is a global minimum."))
+            continue
+        out.append(Block("p", f"Cell {cond}: the polynomial curve γ(t) = W + Σ_j t^j C_j with"))
+        for term in node["curve"]:
+            for k, C in enumerate(term["layers"]):
+                if any(x != "0" for r in C["rows"] for x in r):
+                    out.append(Block("matrix", name=f"C_{term['power']} (layer {k + 1})", value=_m(C)))
+        m = node["descent_order"]
+        out.append(Block("step", f"Exactly, p(t; {y}) = L(γ(t)) − L(W) has lowest nonzero coefficient "
+                         f"({node['descent_coefficient']})·t^{m}, a negative multiple of an even power of {y}: "
+                         f"negative for every {y} ≠ 0, so W is not a local minimum on this cell."))
+        out.append(Block("step", f"At t = {node['witness_t']}, L(γ(t)) − L(W) = {node['witness_gap']} < 0 for every "
+                         f"{y} ≠ 0: W is not a global minimum either (a saddle)."))
+    verdicts = {c["verdict"] for c in res["cells"]}
+    if verdicts == {"global_minimum", "saddle"}:
+        out.append(Block("p", f"**Conclusion:** W is a global minimum iff {y} = 0, and a saddle for every {y} ≠ 0."))
+    return out
+
+
+STEPS = {"symbolic_landscape": _steps_symbolic_landscape, "symbolic_openness": _steps_symbolic, "openness": _steps_openness, "lifting": _steps_lifting, "landscape_point": _steps_landscape}
 
 
 def blocks(cert: dict, checked: str | None = None) -> list[Block]:

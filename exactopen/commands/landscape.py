@@ -20,6 +20,8 @@ def register(sub) -> None:
 
     p = sub.add_parser("thm12", help="thm-12: p1*, p2* of an architecture, its construction, classified")
     p.add_argument("widths", nargs="+", type=int, metavar="D", help="d_0 d_1 ... d_h")
+    p.add_argument("--parametric", action="store_true",
+                   help="target Y = y e eᵀ with a real parameter y: the case split y = 0 / y ≠ 0 (certified)")
     add_output_options(p)
     p.set_defaults(func=run_thm12)
 
@@ -63,6 +65,15 @@ def run_thm12(args) -> int:
         from exactopen.errors import InputError
 
         raise InputError(head[0] + ": thm-12's construction does not apply (d_p2* >= min(d_h, d_0))")
+    if args.parametric:
+        from exactopen.symbolic_landscape import thm12_parametric
+
+        par = thm12_parametric(args.widths)
+        lines = [" and ".join([f"{e} = 0" for e in c["equations"]] + [f"{q} ≠ 0" for q in c["inequations"]])
+                 + ": " + c["verdict"].replace("_", " ") for c in par.cells]
+        emit(args, par.certificate, head + [f"with Y = y·e eᵀ (y real): {par.answer}"] + lines,
+             {"verdict": "piecewise", "cells": par.cells, "answer": par.answer})
+        return 0
     net = thm12_construction(args.widths)
     cls = classify_critical_point(net, claim_id="thm-12")
     head.append("the paper claims its constructed point is a local minimum that is not global")

@@ -9,6 +9,6 @@ families in ``openness``, ``pyramid`` and ``landscape`` (importing them register
 
 from exactopen.kernel.base import Rejected
 from exactopen.kernel.checks import KINDS, Malformed, check, check_file, check_text
-from exactopen.kernel import openness, pyramid, landscape, symbolic, validate  # noqa: F401,E402  (register kinds)
+from exactopen.kernel import openness, pyramid, landscape, symbolic, symbolic_landscape, validate  # noqa: F401,E402  (register kinds)
 
 __all__ = ["Rejected", "Malformed", "KINDS", "check", "check_file", "check_text"]
