@@ -254,8 +254,16 @@ def build_lem10() -> ClaimResult:
 def build_ex3_openness() -> list[tuple[str, dict]]:
     from exactopen.openness import decide_pair
 
-    name = lambda a: f"open-at-w1-{a}" if a >= 0 else f"open-at-w1-minus-{-a}"  # noqa: E731
-    return [(name(a), decide_pair(M([[fmpq(a)]]), M([[1 / fmpq(a)]])).certificate) for a in (1, 2, -3)]
+    from exactopen.landscape import Network
+
+    name = lambda a: f"w1-{a}" if a >= 0 else f"w1-minus-{-a}"  # noqa: E731
+    out = []
+    for a in (1, 2, -3):
+        W1, W2 = M([[fmpq(a)]]), M([[1 / fmpq(a)]])
+        out.append((f"open-at-{name(a)}", decide_pair(W1, W2).certificate))
+        # (w1 w2 - 1)^2 = 2 L with L = 1/2 (W2 W1 X - Y)^2, X = Y = [[1]]: classified by the general code
+        out.append((f"minimum-at-{name(a)}", _classified(Network.build([W1, W2], M([[1]]), M([[1]])), "ex-3").certificate))
+    return out
 
 
 # ---------------------------------------------------------------------------------------
@@ -513,8 +521,10 @@ CLAIMS: list[Claim] = [
     Claim("ex-2", "F(w) = w² is locally open on [0,∞) at every w (δ = ε² at 0); minima w = ±1 map to z = 1",
           build_ex2, lambda d: _fig("figure2", d), ("fig2-ex-2",)),
     Claim("ex-3", "every point of w1w2 = 1 is a local min of (w1w2−1)² and the product is locally open there",
-          lambda: ClaimResult(CERTIFIED, "local openness at points of w1w2 = 1 (prop-4: W1 has full row rank)",
-                              build_ex3_openness()), lambda d: _fig("figure3", d), ("fig3-ex-3",)),
+          lambda: ClaimResult(CERTIFIED, "at points of w1w2 = 1: a global (hence local) minimum of (w1w2−1)² "
+                              "(classified by the landscape code) and the product is locally open there (prop-4: "
+                              "W1 has full row rank)", build_ex3_openness()), lambda d: _fig("figure3", d),
+          ("fig3-ex-3",)),
     Claim("prop-4", "k ≥ min(m,n): locally open ⇔ witness (2a)/(2b) ⇔ dimension condition (3)", build_prop4),
     Claim("thm-5", "k < min(m,n): open ⇔ rank W1 = rank W2 and (i)–(iv)", build_thm5),
     Claim("thm-5-delta", "at a locally open pair δ can be chosen of order ε", build_thm5_delta),
