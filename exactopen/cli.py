@@ -58,7 +58,7 @@ def certified(cert: dict) -> str:
 
 def emit(args, cert: dict, human: list[str], summary: dict) -> None:
     """Check ``cert``, then write it (--out) and print JSON (--json) or the human lines."""
-    from exactopen.certificate import dumps, write_certificate
+    from exactopen.certificate import write_certificate
 
     checked = certified(cert)
     if getattr(args, "out", None):
@@ -74,7 +74,6 @@ def emit(args, cert: dict, human: list[str], summary: dict) -> None:
     print(f"checker: accepted ({checked})")
     if getattr(args, "out", None):
         print(f"certificate written to {args.out}")
-    _ = dumps
 
 
 def add_output_options(p: argparse.ArgumentParser) -> None:

@@ -170,14 +170,14 @@ class PairDecision:
         return self.verdict == OPEN
 
 
-def _witness_1_prop4(W1, W2, F: PairFacts) -> Witness:
+def _witness_1_prop4(W1, W2) -> Witness:
     """prop-4 (2a): W~1 W2 = 0 and W1 + W~1 full row rank (as T^T for W1^T + T)."""
     L = linalg.left_nullspace(W2).kernel
     w = full_column_rank_with_columns_in(W1.transpose(), L)
     return Witness(T=w.T.transpose(), reason=w.reason) if w.T is not None else w
 
 
-def _witness_2_prop4(W1, W2, F: PairFacts) -> Witness:
+def _witness_2_prop4(W1, W2) -> Witness:
     """prop-4 (2b): W1 W~2 = 0 and W2 + W~2 full column rank."""
     return full_column_rank_with_columns_in(W2, linalg.nullspace(W1).kernel)
 
@@ -205,7 +205,7 @@ def decide_pair(W1: fmpq_mat, W2: fmpq_mat, with_obstruction: bool = True) -> Pa
     F = pair_facts(W1, W2)
     m, k, n = F.m, F.k, F.n
     if k >= min(m, n):
-        wa, wb = _witness_1_prop4(W1, W2, F), _witness_2_prop4(W1, W2, F)
+        wa, wb = _witness_1_prop4(W1, W2), _witness_2_prop4(W1, W2)
         c2a, c2b = wa.T is not None, wb.T is not None
         c3a = F.inter.dim <= k - m
         c3b = n - (F.r2 - F.inter.dim) <= k - F.r1
