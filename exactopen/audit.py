@@ -617,7 +617,8 @@ def run(out_dir: str, only: list[str] | None = None) -> list[dict]:
 ERRATA = {
     "thm-5-delta": (
         "Section 3 ('How much perturbation is needed?') and the proof of Prop. 18 state that at every locally "
-        "open pair the radius δ of reachable targets can be chosen of order ε.",
+        "open pair the radius δ of reachable targets can be chosen of order ε, i.e. δ = cε for some c > 0 (read "
+        "literally as an upper bound, δ = O(ε) would hold for any smaller δ and say nothing).",
         "At a locally open pair where a rank-raising target exists (u with uᵀW1 = 0, v with W2v = 0 and rank "
         "W1W2 < min(m,k,n), e.g. W1 = 0, W2 = 0 with k < min(m,n)), the target W1W2 + δuvᵀ is in the range and "
         "every preimage (W1+A)(W2+B) satisfies ‖A‖‖B‖ ≥ |uᵀABv|/(‖u‖‖v‖) = distance. So δ(ε) ≤ ε², not order "
