@@ -32,3 +32,39 @@ def validate_schema(cert: dict) -> None:
     errs = schema_errors(cert)
     if errs:
         raise AssertionError("certificate does not match certificates/schema.json:\n  " + "\n  ".join(errs[:20]))
+
+
+_BLOCKED = r"""
+import importlib.abc, json, sys
+
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.startswith("exactopen.") and not name.startswith("exactopen.kernel"):
+            raise ImportError("generator module blocked: " + name)
+        if name.split(".")[0] in ("sympy", "numpy", "mpmath"):
+            raise ImportError("blocked: " + name)
+        return None
+
+sys.meta_path.insert(0, Block())
+from exactopen import kernel
+results = []
+for text in json.load(sys.stdin):
+    try:
+        results.append(["accepted", kernel.check_text(text)])
+    except kernel.Rejected as exc:
+        results.append(["rejected", str(exc)])
+print(json.dumps(results))
+"""
+
+
+def check_with_generator_blocked(texts: list[str]) -> list[str]:
+    """Run the checker on certificate texts in a fresh interpreter where the generator,
+    numpy, SymPy and mpmath cannot be imported; return "accepted"/"rejected" per text."""
+    import json
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-c", _BLOCKED], input=json.dumps(texts), capture_output=True,
+                       text=True, timeout=120, check=False)
+    assert r.returncode == 0, r.stderr
+    return [v for v, _ in json.loads(r.stdout)]

@@ -7,6 +7,8 @@ a process where importing any generator module is an error.
 
 from __future__ import annotations
 
+from tests.helpers import check_with_generator_blocked
+
 import ast
 import json
 import subprocess
@@ -112,29 +114,6 @@ def test_importing_the_kernel_loads_no_generator_module():
     assert not foreign, f"importing exactopen.kernel loaded third-party modules: {foreign}"
 
 
-_BLOCKED = r"""
-import importlib.abc, json, sys
-
-class Block(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path=None, target=None):
-        if name.startswith("exactopen.") and not name.startswith("exactopen.kernel"):
-            raise ImportError("generator module blocked: " + name)
-        if name.split(".")[0] in ("sympy", "numpy", "mpmath"):
-            raise ImportError("blocked: " + name)
-        return None
-
-sys.meta_path.insert(0, Block())
-from exactopen import kernel
-results = []
-for text in json.load(sys.stdin):
-    try:
-        results.append(["accepted", kernel.check_text(text)])
-    except kernel.Rejected as exc:
-        results.append(["rejected", str(exc)])
-print(json.dumps(results))
-"""
-
-
 def test_checker_runs_with_the_generator_blocked():
     from exactopen import linalg
     from exactopen import matrix as mx
@@ -148,10 +127,7 @@ def test_checker_runs_with_the_generator_blocked():
     bad = json.loads(dumps(certs[0]))
     bad["result"]["rank"] = 3
     texts = [dumps(c) for c in certs] + [json.dumps(bad)]
-    r = subprocess.run([sys.executable, "-c", _BLOCKED], input=json.dumps(texts), capture_output=True,
-                       text=True, timeout=120)
-    assert r.returncode == 0, r.stderr
-    verdicts = [v for v, _ in json.loads(r.stdout)]
+    verdicts = check_with_generator_blocked(texts)
     assert verdicts == ["accepted"] * len(certs) + ["rejected"]
 
 

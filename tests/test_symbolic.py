@@ -8,6 +8,8 @@ certificate and reject tampered ones.
 
 from __future__ import annotations
 
+from tests.helpers import check_with_generator_blocked
+
 import argparse
 import contextlib
 import copy
@@ -471,37 +473,11 @@ def test_tamper_inputs(results):
     _rejected(cert, "regime")
 
 
-_BLOCKED = r"""
-import importlib.abc, json, sys
-
-class Block(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path=None, target=None):
-        if name.startswith("exactopen.") and not name.startswith("exactopen.kernel"):
-            raise ImportError("generator module blocked: " + name)
-        if name.split(".")[0] in ("sympy", "numpy", "mpmath"):
-            raise ImportError("blocked: " + name)
-        return None
-
-sys.meta_path.insert(0, Block())
-from exactopen import kernel
-out = []
-for text in json.load(sys.stdin):
-    try:
-        out.append(["accepted", kernel.check_text(text)])
-    except kernel.Rejected as exc:
-        out.append(["rejected", str(exc)])
-print(json.dumps(out))
-"""
-
-
 def test_checker_runs_without_sympy_and_the_generator(results):
     good = results["affine"].certificate
     bad = copy.deepcopy(good)
     bad["result"]["cells"][0]["verdict"] = OPEN if bad["result"]["cells"][0]["verdict"] == NOT_OPEN else NOT_OPEN
-    r = subprocess.run([sys.executable, "-c", _BLOCKED], input=json.dumps([json.dumps(good), json.dumps(bad)]),
-                       capture_output=True, text=True, timeout=120, check=False)
-    assert r.returncode == 0, r.stderr
-    assert [v for v, _ in json.loads(r.stdout)] == ["accepted", "rejected"]
+    assert check_with_generator_blocked([json.dumps(good), json.dumps(bad)]) == ["accepted", "rejected"]
 
 
 # ---------------------------------------------------------------------------------------
