@@ -173,13 +173,48 @@ def numeric_negative_curvature(net: Network, steps: int = 400, seed: int = 0,
         return np.concatenate(out)
 
     vals, vecs = lowest_eigenpairs(hvp, N, dense_limit, steps, seed)
-    scale_h = max(1.0, float(np.max(np.abs(vals))))
-    cands = [vecs[:, i] for i in range(min(3, len(vals))) if vals[i] < -1e-13 * scale_h]
-    for x in cands:
+    for x in canonical_eigendirections(vals, vecs):
         found = _round_direction(net, x)
         if found is not None:
             return found
     return None
+
+
+def canonical_eigendirections(vals, vecs, max_clusters: int = 3, neg_tol: float = 1e-8,
+                              cluster_tol: float = 1e-6) -> list:
+    """NUMERIC helper: one canonical float direction per cluster of (numerically equal)
+    negative eigenvalues, most negative cluster first.
+
+    The eigensolver's vectors are not a function of the matrix: each is determined up to sign,
+    a basis of a repeated eigenvalue's eigenspace up to rotation, and every entry up to the
+    kernel's rounding.  What is returned depends only on the eigenspace: the column P e_j of
+    its orthogonal projector P = V V^T (invariant under signs and rotations of V) with j the
+    first index whose diagonal entry P_jj is within a factor 1 - 1e-6 of the largest, scaled
+    so that its largest entry (in absolute value) is 1.  Tolerances are far above float noise
+    (~1e-12) and far below any real gap, so the choice is stable; the caller rounds on a fixed
+    grid and re-checks exactly."""
+    import numpy as np
+
+    vals = np.asarray(vals, dtype=float)
+    if vals.size == 0:
+        return []
+    scale_h = max(1.0, float(np.max(np.abs(vals))))
+    neg = [i for i in range(len(vals)) if vals[i] < -neg_tol * scale_h]
+    out, i = [], 0
+    while i < len(neg) and len(out) < max_clusters:
+        j = i + 1
+        while j < len(neg) and abs(vals[neg[j]] - vals[neg[i]]) <= cluster_tol * scale_h:
+            j += 1
+        V = np.asarray(vecs)[:, neg[i:j]]
+        P = V @ V.T
+        d = np.diag(P)
+        top = float(np.max(d))
+        if top > 0:
+            col = int(np.nonzero(d >= (1 - 1e-6) * top)[0][0])
+            x = P[:, col]
+            out.append(x / float(np.max(np.abs(x))))
+        i = j
+    return out
 
 
 def lowest_eigenpairs(hvp, N: int, dense_limit: int, steps: int, seed: int):
@@ -216,13 +251,28 @@ def lowest_eigenpairs(hvp, N: int, dense_limit: int, steps: int, seed: int):
 
 
 def _round_direction(net: Network, x) -> Descent | None:
-    """Round a float direction to rationals (several precisions) and check it exactly."""
+    """Round a float direction to rationals and check it exactly.
+
+    Canonical and stable: x is scaled so that its largest entry (in absolute value) is 1,
+    rounded on fixed grids 2^-b (round half to even, so -x rounds to minus the rounding of x),
+    coarse grids first and none finer than 2^-24 (float noise of ~1e-12 cannot cross a grid
+    boundary except with negligible probability); the exact vector's sign is then normalised
+    (first nonzero entry positive).  The first grid whose vector passes the exact check wins."""
     import numpy as np
 
-    x /= np.max(np.abs(x))
-    for bits in (6, 12, 20, 30, 44):
+    x = np.asarray(x, dtype=float)
+    top = float(np.max(np.abs(x))) if x.size else 0.0
+    if not top > 0 or not np.all(np.isfinite(x)):
+        return None
+    x = x / top
+    for bits in (6, 8, 10, 12, 16, 20, 24):
         den = 1 << bits
-        vec = [fmpq(int(round(float(v) * den)), den) for v in np.asarray(x)]
+        vec = [fmpq(int(round(float(v) * den)), den) for v in x]
+        lead = next((v for v in vec if v != 0), None)
+        if lead is None:
+            continue
+        if lead < 0:
+            vec = [-v for v in vec]
         found = finalize(net, [(1, net.split(vec))], require_order=2)
         if found is not None:
             return found

@@ -9,8 +9,9 @@ Two lower bounds on ``min L`` are produced, both re-checked by the kernel:
   the sum of the r = min_i d_i largest eigenvalues.  Ky Fan's dual bounds S_r(M) <= r mu + tr Q
   for any rational mu and PSD Q with Q - (M - mu I) PSD.  We take Q = P_V (M - mu I) P_V with
   P_V the (rational) orthogonal projector onto the column space V of the point's output
-  P X, and a rational mu between the eigenvalues of M on V and on its complement, found by
-  a floating-point guess followed by exact bisection with PSD tests.  Irrational eigenvalues
+  P X, and a rational mu between the eigenvalues of M on V and on its complement: the
+  simplest such rational, found by a Stern-Brocot walk whose only test is exact PSD-ness, so
+  mu is a function of the exact input (floats never choose it).  Irrational eigenvalues
   never need to be computed: only the rational mu and exact LDL^T tests.
 """
 
@@ -59,11 +60,6 @@ def _projector(Vb: fmpq_mat) -> fmpq_mat:
     return Vb * (Vb.transpose() * Vb).inv() * Vb.transpose()
 
 
-def _to_fmpq(x: float, den: int = 1 << 20) -> fmpq:
-    f = Fraction(x).limit_denominator(den)
-    return fmpq(f.numerator, f.denominator)
-
-
 def ky_fan_certificate(net) -> dict | None:
     """Evidence ``{"method": "ky_fan", C, B, mu, Q}`` that L(W) = min L, or None (lem-7, thm-8)."""
     if net.weights is not None:
@@ -104,30 +100,81 @@ def ky_fan_certificate(net) -> dict | None:
     scale = max(1.0, abs(lo_f), abs(hi_f))
     if hi_f < lo_f - 1e-8 * scale:
         return None  # V does not carry the top eigenvalues: not a global minimum
-    if hi_f - lo_f > 1e-9 * scale:
-        c = cert(_to_fmpq((lo_f + hi_f) / 2, max(1 << 20, int(8 / (hi_f - lo_f)))))
-        if c is not None:
-            return c
-    # exact: a common (rational) eigenvalue, then bisection with exact PSD tests
-    g = KV.charpoly().gcd(KP.charpoly())
-    if g.degree() == 1:
-        c = cert(-g[0] / g[1])
-        if c is not None:
-            return c
-    lo = _to_fmpq(lo_f) - fmpq(1, 1 << 10) * _to_fmpq(scale)
-    hi = _to_fmpq(hi_f) + fmpq(1, 1 << 10) * _to_fmpq(scale)
-    for _ in range(200):
-        mu = (lo + hi) / 2
+    # The valid mu form the exact interval [a, b] (a = max eigenvalue of M on V-perp, b = min
+    # on V); the certificate takes its SIMPLEST rational, found by a Stern-Brocot walk whose
+    # only test is the exact PSD pair below -- a function of the exact input alone (the float
+    # eigenvalues above are only used to give up early).
+    def side(mu: fmpq):
         Q = PV * (M - I * mu) * PV
         ok_q, ok_c = is_psd(Q), is_psd(Q - M + I * mu)
         if ok_q and ok_c:
-            return cert(mu)
+            return 0
         if not ok_q and not ok_c:
+            return None  # b < mu < a: the interval is empty
+        return 1 if not ok_q else -1
+
+    mu = simplest_by_oracle(side)
+    if mu is not None:
+        return cert(mu)
+    # a single rational point a = b too complicated for the walk: a common eigenvalue
+    g = KV.charpoly().gcd(KP.charpoly())
+    if g.degree() == 1:
+        return cert(-g[0] / g[1])
+    return None
+
+
+def simplest_by_oracle(side, max_calls: int = 2000) -> fmpq | None:
+    """The simplest rational (smallest denominator, then smallest |numerator|) of a closed
+    interval known only through an exact oracle: ``side(q)`` is -1 if q lies below it, 1 if
+    above, 0 inside, None if the interval is empty (q lies between its ends reversed).
+    Stern-Brocot descent with runs of equal moves found by exponential and binary search;
+    None after ``max_calls`` oracle calls (e.g. an irrational one-point interval).
+    Deterministic and exact: no float is involved."""
+    calls = [0]
+
+    def ask(q):
+        calls[0] += 1
+        return side(q)
+
+    s0 = ask(fmpq(0))
+    if s0 == 0 or s0 is None:
+        return fmpq(0) if s0 == 0 else None
+    sign = 1 if s0 == -1 else -1          # the interval lies right (left) of 0
+
+    def orient(q):                        # the walk is on the positive side (mirrored if sign < 0)
+        t = ask(q * sign)
+        return t if t is None else t * sign
+    lp, lq, rp, rq = 0, 1, 1, 0           # left = 0/1, right = 1/0
+    while calls[0] < max_calls:
+        s = orient(fmpq(lp + rp, lq + rq))
+        if s is None:
             return None
-        if not ok_q:
-            hi = mu
+        if s == 0:
+            return fmpq(lp + rp, lq + rq) * sign
+        # s == -1: the mediants (lp + k rp)/(lq + k rq) move right; s == 1: (rp + k lp)/(rq + k lq) move left
+        if s == -1:
+            step = lambda k: fmpq(lp + k * rp, lq + k * rq)  # noqa: E731
         else:
-            lo = mu
+            step = lambda k: fmpq(rp + k * lp, rq + k * lq)  # noqa: E731
+        # largest k >= 1 with step(k) still on the same side (step(1) is the mediant just tested)
+        lo_k, hi_k = 1, 2
+        while calls[0] < max_calls:
+            t = orient(step(hi_k))
+            if t != s:
+                break
+            lo_k, hi_k = hi_k, hi_k * 2
+        else:
+            return None
+        while hi_k - lo_k > 1 and calls[0] < max_calls:
+            mid = (lo_k + hi_k) // 2
+            if orient(step(mid)) == s:
+                lo_k = mid
+            else:
+                hi_k = mid
+        if s == -1:
+            lp, lq = lp + lo_k * rp, lq + lo_k * rq
+        else:
+            rp, rq = rp + lo_k * lp, rq + lo_k * lq
     return None
 
 

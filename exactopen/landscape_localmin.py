@@ -153,13 +153,16 @@ def _numeric_loss(W1, W2, X, Y, w) -> float:
 
 
 def numeric_als(W1, W2, X, Y, w, iters: int = 300, ridge: float = 1e-12):
-    """Numeric helper: alternating weighted least squares from (W1, W2) (float arrays)."""
+    """Numeric helper: alternating weighted least squares from (W1, W2) (float arrays).
+
+    Exactly ``iters`` sweeps (no float stopping test: how far the iteration runs must not
+    depend on rounding); a sweep that no longer changes the iterate ends it early."""
     import numpy as np
 
     d2, r = W2.shape
     sw = np.sqrt(w)
-    prev = np.inf
     for _ in range(iters):
+        old = (W1.copy(), W2.copy())
         F = W1 @ X                                          # r x n
         for i in range(d2):                                 # rows of W2, each a weighted LSQ
             A = (F * w[i]) @ F.T + ridge * np.eye(r)
@@ -167,23 +170,62 @@ def numeric_als(W1, W2, X, Y, w, iters: int = 300, ridge: float = 1e-12):
         K = np.kron(W2, X.T) * sw.reshape(-1, 1)            # (d2 n) x (r d0), row-major vec(W1)
         sol, *_ = np.linalg.lstsq(K, (sw * Y).reshape(-1), rcond=None)
         W1 = sol.reshape(r, X.shape[0])
-        cur = _numeric_loss(W1, W2, X, Y, w)
-        if prev - cur <= 1e-15 * max(1.0, cur):
+        if np.array_equal(W1, old[0]) and np.array_equal(W2, old[1]):
             break
-        prev = cur
     return W1, W2, _numeric_loss(W1, W2, X, Y, w)
 
 
-def _rationalize(A, den: int) -> fmpq_mat:
-    vals = [Fraction(float(x)).limit_denominator(den) for x in A.reshape(-1)]
+def canonical_gauge(W1, W2, tol: float = 1e-6):
+    """NUMERIC helper: the representative (G^-1 W1, W2 G) of the gauge orbit of a float point
+    with W1 in reduced row echelon form at its pivot columns (identity there), or None if W1 is
+    numerically rank deficient.  Pivots: the first columns that raise the rank by a relative
+    margin ``tol`` (far above float noise), so sign flips, rescalings and rotations of the
+    factors (the same product) give the same representative up to rounding noise."""
+    import numpy as np
+
+    r, d0 = W1.shape
+    if r == 0:
+        return W1, W2
+    top = float(np.max(np.linalg.norm(W1, axis=0)))
+    if not top > 0 or not np.all(np.isfinite(W1)) or not np.all(np.isfinite(W2)):
+        return None
+    piv, Q = [], np.zeros((r, 0))
+    for j in range(d0):
+        c = W1[:, j] - Q @ (Q.T @ W1[:, j])
+        c = c - Q @ (Q.T @ c)
+        nc = float(np.linalg.norm(c))
+        if nc > tol * top:
+            piv.append(j)
+            Q = np.column_stack([Q, c / nc])
+            if len(piv) == r:
+                break
+    if len(piv) < r:
+        return None
+    G = W1[:, piv]
+    W1c = np.linalg.solve(G, W1)
+    W1c[:, piv] = np.eye(r)
+    return W1c, W2 @ G
+
+
+def _rationalize(A, bits: int) -> fmpq_mat:
+    """Each entry snapped to the simplest rational within 2^-bits (odd in x; stable under
+    float noise far below 2^-bits)."""
+    from exactopen.snap import simplest_in_interval
+
+    tol = Fraction(1, 1 << bits)
+    vals = [simplest_in_interval(Fraction(float(x)) - tol, Fraction(float(x)) + tol) for x in A.reshape(-1)]
     return fmpq_mat(A.shape[0], A.shape[1], [fmpq(v.numerator, v.denominator) for v in vals])
 
 
 def lower_point(net: Network, starts: int = 12, seed: int = 0) -> list | None:
     """A rational point with strictly smaller exact loss than ``net``'s, or None.
 
-    Numeric helper (alternating weighted least squares from random starts) followed by an
-    exact re-check: only the exact comparison L(witness) < L(W) counts.
+    Numeric helper (alternating weighted least squares from seeded random starts, a fixed
+    number of sweeps) followed by exact choices only: each start's float point is put in the
+    canonical gauge (:func:`canonical_gauge`) and snapped on fixed tolerances 2^-b, coarse
+    first; the first snap with exact loss < L(W) is that start's candidate.  Among the
+    candidates the one with the smallest exact loss wins (ties: the smallest text form), so
+    no float comparison decides what is returned.
     """
     import numpy as np
 
@@ -191,23 +233,27 @@ def lower_point(net: Network, starts: int = 12, seed: int = 0) -> list | None:
     X, Y = _np(net.X), _np(net.Y)
     w = np.ones(Y.shape) if net.weights is None else _np(net.weights)
     L0 = net.loss()
-    L0f = float(L0)
     rng = np.random.default_rng(seed)
     scale = max(1.0, float(np.abs(Y).max()))
-    best = None
+    cands = []
     for _ in range(starts):
         W1 = rng.standard_normal(_np(W1e).shape) * np.sqrt(scale)
         W2 = rng.standard_normal(_np(W2e).shape) * np.sqrt(scale)
         W1, W2, Lf = numeric_als(W1, W2, X, Y, w)
-        if np.isfinite(Lf) and (best is None or Lf < best[2]):
-            best = (W1, W2, Lf)
-    if best is None or best[2] >= L0f * (1 - 1e-9):
+        if not np.isfinite(Lf):
+            continue
+        canon = canonical_gauge(W1, W2)
+        if canon is None:
+            continue
+        for bits in (4, 6, 8, 10, 12, 16, 20):
+            cand = [_rationalize(canon[0], bits), _rationalize(canon[1], bits)]
+            L1 = net.loss_at(cand)
+            if L1 < L0:
+                cands.append((L1, str([c.entries() for c in cand]), cand))
+                break
+    if not cands:
         return None
-    for bits in (4, 8, 12, 20, 30, 40):
-        cand = [_rationalize(best[0], 1 << bits), _rationalize(best[1], 1 << bits)]
-        if net.loss_at(cand) < L0:
-            return cand
-    return None
+    return min(cands, key=lambda c: (c[0], c[1]))[2]
 
 
 # ---------------------------------------------------------------------------------------
