@@ -35,8 +35,10 @@ def loads_json(text: str, where: str):
         return json.loads(text, parse_float=lambda s: s, parse_int=_parse_int, parse_constant=_reject_constant)
     except InputError as exc:
         raise InputError(f"{where}: {exc}") from None
-    except (json.JSONDecodeError, RecursionError) as exc:
-        raise InputError(f"{where}: not valid JSON ({exc.msg if hasattr(exc, 'msg') else exc})") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{where}: not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise InputError(f"{where}: not valid JSON (nested too deeply)") from None
 
 
 def parse_matrix(obj, where: str = "matrix", allow_empty: bool = False) -> fmpq_mat:
@@ -122,8 +124,10 @@ def _read_raw(path: str) -> dict:
     try:
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read ({exc})") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: cannot read: not UTF-8 text (byte {exc.start}; binary arrays go in .npy/.npz)") from None
     obj = loads_json(text, path)
     if isinstance(obj, dict) and not ("shape" in obj and "rows" in obj):
         return dict(obj)

@@ -87,3 +87,26 @@ def rational_str(x) -> str:
     """Canonical text of a rational: ``"p"`` or ``"p/q"`` with q > 1 (the certificate format)."""
     x = fmpq(x)
     return str(x.p) if x.q == 1 else f"{x.p}/{x.q}"
+
+
+FLOAT_SAFE_EXPONENT = 150  # |x| <= 10^150: squares and short products of entries stay finite floats
+
+
+def check_float_range(A, where: str, exponent: int = FLOAT_SAFE_EXPONENT, tiny: bool = False) -> None:
+    """InputError unless every entry of the exact matrix ``A`` has magnitude <= 10^exponent
+    (and, with ``tiny``, every nonzero entry magnitude >= 10^-exponent).
+
+    For commands whose numeric helpers compute in binary floats (validate, numrank, rate):
+    beyond this their squares and products overflow (or the entries exceed the largest float,
+    about 1.8e308), so the input is refused with the offending entry named."""
+    bound, low = fmpq(10) ** exponent, fmpq(1, 10 ** exponent)
+    n = A.ncols()
+    for idx, x in enumerate(A.entries()):
+        a = abs(x)
+        if a > bound:
+            digits = len(str(a.p // a.q)) - 1
+            raise InputError(f"{where}[{idx // n}][{idx % n}]: magnitude about 1e{digits} is too large for the "
+                             f"floating-point part of this command (at most 1e{exponent})")
+        if tiny and a != 0 and a < low:
+            raise InputError(f"{where}[{idx // n}][{idx % n}]: nonzero magnitude below 1e-{exponent} is too small "
+                             f"for the floating-point part of this command")

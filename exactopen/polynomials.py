@@ -31,6 +31,7 @@ _NUMBER = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re
 _SPACE = re.compile(r"\s+")
 MAX_EXPONENT = 1000
 MAX_TEXT = 100_000
+MAX_NESTING = 100  # parentheses and signs; deeper would exhaust Python's recursion limit
 
 
 def tokenize(text: str, where: str = "entry") -> list[tuple[str, object, int]]:
@@ -142,10 +143,18 @@ class _Parser:
                 p = p.quo_ground(c)
         return p
 
+    def _nest(self, pos):
+        """One more level of parentheses or signs; refused beyond MAX_NESTING (no RecursionError)."""
+        self._depth = getattr(self, "_depth", 0) + 1
+        if self._depth > MAX_NESTING:
+            self.err(f"nested more than {MAX_NESTING} levels deep", pos)
+
     def unary(self):
         if self.peek()[0] == "op" and self.peek()[1] in ("+", "-"):
-            op = self.take()[1]
+            op, pos = self.take()[1:]
+            self._nest(pos)
             p = self.unary()
+            self._depth -= 1
             return -p if op == "-" else p
         return self.power()
 
@@ -175,7 +184,9 @@ class _Parser:
                 self.err(f"name {val!r} is not a parameter of this ring", pos)
             return self.names[val]
         if kind == "op" and val == "(":
+            self._nest(pos)
             p = self.expr()
+            self._depth -= 1
             k2, v2, p2 = self.take()
             if v2 != ")" or k2 != "op":
                 self.err("missing ')'", p2)

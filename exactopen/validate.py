@@ -394,6 +394,9 @@ class Validation:
     timings: dict = field(default_factory=dict)
 
 
+_FLOAT_LIMIT = fmpq(10) ** 300
+
+
 def _f(x) -> float:
     return float(Fraction(int(fmpq(x).p), int(fmpq(x).q)))
 
@@ -412,6 +415,10 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
     t = time.perf_counter()
     L0 = net.loss()
     g2 = sum((mx.frobenius_sq(G) for G in net.gradient()), fmpq(0))
+    for what, v in (("the loss L(W)", L0), ("|grad L(W)|^2", g2), ("|Y|^2", mx.frobenius_sq(net.Y))):
+        if abs(v) > _FLOAT_LIMIT:  # the numeric search and the summary compute in floats
+            raise InputError(f"{what} at these weights is about 1e{len(str(v.p // v.q)) - 1}: too large for "
+                             f"validate's floating-point search (at most 1e300)")
     timings["loss_gradient"] = time.perf_counter() - t
     prog.step("loss and gradient")
     result = {"loss": rational_str(L0), "gradient_norm_sq": rational_str(g2),

@@ -19,6 +19,15 @@ def run(args) -> int:
     from exactopen import audit
     from exactopen.errors import InputError
 
+    if not args.dir.strip():
+        raise InputError("--dir: empty folder name")
+    if args.check and not os.path.isdir(args.dir):
+        raise InputError(f"--dir {args.dir}: no such directory (nothing to check)")
+    existing = os.path.abspath(args.dir)
+    while not os.path.exists(existing) and os.path.dirname(existing) != existing:
+        existing = os.path.dirname(existing)
+    if not os.path.isdir(existing):
+        raise InputError(f"--dir {args.dir}: {existing} is not a directory")
     if args.only:
         unknown = [c for c in args.only if c not in {x.id for x in audit.CLAIMS}]
         if unknown:

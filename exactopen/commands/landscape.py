@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from exactopen.cli import add_numeric_option, add_output_options, emit
 
+MAX_THM12_WIDTH = 1000  # widths beyond this exhaust memory (flint aborts the process)
+MAX_THM12_DEPTH = 1000
+
 
 def register(sub) -> None:
     p = sub.add_parser("classify", help="classify a point of a deep linear network (certified)",
@@ -56,14 +59,18 @@ def run_classify(args) -> int:
 
 def run_thm12(args) -> int:
     from exactopen.architectures import analyse_architecture, thm12_construction
+    from exactopen.errors import InputError
     from exactopen.landscape import classify_critical_point
 
+    big = [d for d in args.widths if d > MAX_THM12_WIDTH]
+    if big:  # the construction builds exact d_k x d_(k-1) matrices (and X = I of size d_0)
+        raise InputError(f"thm12: width {big[0]} is too large (at most {MAX_THM12_WIDTH})")
+    if len(args.widths) > MAX_THM12_DEPTH + 1:
+        raise InputError(f"thm12: {len(args.widths) - 1} layers is too deep (at most {MAX_THM12_DEPTH})")
     a = analyse_architecture(args.widths)
     head = [f"widths {a.widths}: p1* = {a.p1_star}, p2* = {a.p2_star}, d_p2* = {a.widths[a.p2_star]}, "
             f"min(d_h, d_0) = {min(a.widths[0], a.widths[-1])}"]
     if not a.applies:
-        from exactopen.errors import InputError
-
         raise InputError(head[0] + ": thm-12's construction does not apply (d_p2* >= min(d_h, d_0))")
     if args.parametric:
         from exactopen.symbolic_landscape import thm12_parametric

@@ -107,12 +107,21 @@ def run_rate(args) -> int:
     from exactopen.errors import InputError
     from exactopen.openness import decide_pair, perturbation_table, sqrt_rate_certificate, sqrt_rate_witness
 
+    from exactopen.numbers import check_float_range
+
     W1, W2 = _pair(args)
+    check_float_range(W1, "--W1", tiny=True)  # the rate table is computed in floats
+    check_float_range(W2, "--W2", tiny=True)
     D = decide_pair(W1, W2, with_obstruction=False)
     if not D.is_open:
         raise InputError(f"M is not locally open at (W1, W2) ({D.reason}): no perturbation rate to measure")
     if args.R:
         R = _load(args.R, args, "--R")
+        if (R.nrows(), R.ncols()) != (W1.nrows(), W2.ncols()):
+            raise InputError(f"shape mismatch: R is {R.nrows()}x{R.ncols()}, W1 W2 is {W1.nrows()}x{W2.ncols()}")
+        if all(x == 0 for x in R.entries()):
+            raise InputError("--R is zero: the targets W1W2 + 10^-j R would not move")
+        check_float_range(R, "--R", tiny=True)
     else:
         w = sqrt_rate_witness(W1, W2)
         if w is not None:

@@ -25,10 +25,16 @@ def run(args) -> int:
     try:
         with open(args.certificate, encoding="utf-8") as fh:
             cert = json.load(fh)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{args.certificate}: cannot read ({exc})") from None
+    except OSError as exc:
+        raise InputError(f"{args.certificate}: cannot read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{args.certificate}: cannot read: not UTF-8 text (byte {exc.start})") from None
     except json.JSONDecodeError as exc:
-        raise InputError(f"{args.certificate}: not valid JSON ({exc.msg})") from None
+        raise InputError(f"{args.certificate}: not valid JSON ({exc})") from None
+    except RecursionError:
+        raise InputError(f"{args.certificate}: not valid JSON (nested too deeply)") from None
+    except ValueError as exc:  # e.g. an integer literal beyond Python's 4300-digit limit
+        raise InputError(f"{args.certificate}: not a valid certificate ({exc})") from None
     try:
         text = render(cert, args.format)
     except kernel.Malformed as exc:
@@ -36,7 +42,10 @@ def run(args) -> int:
     except kernel.Rejected as exc:
         raise CheckFailed(f"{args.certificate}: rejected by the checker, not rendered: {exc}") from None
     if args.out:
-        write_atomic(args.out, text)
+        try:
+            write_atomic(args.out, text)
+        except OSError as exc:
+            raise InputError(f"{args.out}: cannot write ({exc.strerror or exc})") from None
     else:
         sys.stdout.write(text)
     return 0

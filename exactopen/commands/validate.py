@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+import math
+
+from flint import fmpq
+
 from exactopen.cli import add_numeric_option, add_output_options, emit
 
 
@@ -50,16 +54,19 @@ def run_validate(args) -> int:
     from exactopen.validate import Progress, load_problem, validate
 
     net = load_problem(args.weights, args.X, args.Y)
+    _check_network_range(net)
     tol = parse_tolerance(args.snap) if args.snap else None
     if args.snap_den is not None and args.snap_den < 1:
         raise InputError("--snap-den must be a positive integer")
-    if args.radius is not None and not args.radius > 0:
-        raise InputError("--radius must be positive")
+    if args.radius is not None and not (args.radius > 0 and math.isfinite(args.radius)):
+        raise InputError("--radius must be a positive finite number")
     eps = None
     if args.eps:
         q = parse_rational(args.eps, "--eps")
         if q < 0:
             raise InputError("--eps must be nonnegative")
+        if q > fmpq(10) ** 300:
+            raise InputError("--eps is too large (at most 1e300)")
         eps = float(q)
     prog = Progress(5, enabled=False if args.quiet or args.json else None)
     v = validate(net, snap_tol=tol, snap_den=args.snap_den, eps_global=eps, progress=prog,
@@ -72,16 +79,30 @@ def run_validate(args) -> int:
     return 0
 
 
+def _check_network_range(net) -> None:
+    """validate's numeric search runs in floats: refuse entries beyond 1e150 (InputError)."""
+    from exactopen.numbers import check_float_range
+
+    for i, W in enumerate(net.layers):
+        check_float_range(W, f"W{i + 1}")
+    for name in ("X", "Y"):
+        M = getattr(net, name, None)
+        if M is not None:
+            check_float_range(M, name)
+
+
 def run_numrank(args) -> int:
     from exactopen.errors import InputError
     from exactopen.inputs import load_matrix
+    from exactopen.numbers import check_float_range
     from exactopen.numeric_rank import numerical_rank_certificate
 
     A = load_matrix(args.matrix, numeric=args.numeric, what="matrix")
+    check_float_range(A, "matrix")
     if args.rank and any(k < 0 for k in args.rank):
         raise InputError("--rank values must be nonnegative")
-    if args.tol is not None and not args.tol >= 0:
-        raise InputError("--tol must be a nonnegative number")
+    if args.tol is not None and not (args.tol >= 0 and math.isfinite(args.tol)):
+        raise InputError("--tol must be a nonnegative finite number")
     cert, lines, summary = numerical_rank_certificate(A, args.rank, args.tol)
     emit(args, cert, lines, summary)
     return 0
