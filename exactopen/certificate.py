@@ -1,12 +1,14 @@
 """Certificate envelope, deterministic serialisation and atomic writing (generator side).
 
-Format (version 1), a JSON object:
+Format (version 2), a JSON object with exactly these keys:
 
     format      "exactopen-certificate"
-    version     1
+    version     2
     kind        what is certified ("rank", "nullspace", "openness", ...)
-    claim       the claim in words
-    claim_id    id from shared/paper/CLAIMS.md, or null
+    claim       the statement in words: exactly the sentence the checker derives from what it
+                verified (the generator asks the checker for it, see :func:`envelope`)
+    claim_id    id of the claims catalogue (docs/claims.md) the certificate is filed under, or
+                null: a label, restricted per kind by the checker, not a checked statement
     generator   {"name": "exactopen", "version": ...}
     inputs      the data the claim is about (matrices as {"shape": [m, n], "rows": [[...]]})
     result      what is asserted (a rank, a basis, a verdict)
@@ -25,22 +27,34 @@ import tempfile
 from exactopen import __version__
 
 FORMAT = "exactopen-certificate"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
-def envelope(kind: str, claim: str, inputs: dict, result: dict, evidence: dict,
+def envelope(kind: str, claim: str | None, inputs: dict, result: dict, evidence: dict,
              claim_id: str | None = None) -> dict:
-    return {
+    """The certificate; its ``claim`` is the statement the checker derives from the rest.
+
+    The ``claim`` argument is ignored (kept so call sites read as before).  If the checker
+    refuses the certificate, the claim says so and the caller's check will reject it.
+    """
+    cert = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
         "kind": kind,
-        "claim": claim,
+        "claim": "",
         "claim_id": claim_id,
         "generator": {"name": "exactopen", "version": __version__},
         "inputs": inputs,
         "result": result,
         "evidence": evidence,
     }
+    from exactopen import kernel
+
+    try:
+        cert["claim"] = kernel.statement(cert)
+    except kernel.Rejected as exc:
+        cert["claim"] = f"(refused by the checker: {exc})"
+    return cert
 
 
 def dumps(cert: dict) -> str:
@@ -111,4 +125,6 @@ class Certificate(dict):
     def _repr_html_(self) -> str:
         from exactopen.render import blocks, to_html
 
-        return to_html(blocks(dict(self), self.verify()), standalone=False)
+        from exactopen import kernel
+
+        return to_html(blocks(dict(self), kernel.explain(dict(self))), standalone=False)

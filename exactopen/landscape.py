@@ -384,7 +384,7 @@ def classify_critical_point(net: Network, *, exact_hessian_limit: int = 160,
         reason = (f"descent curve certified (not a local minimum) but the Hessian ({net.nparams} "
                   f"parameters) is too large to certify PSD exactly, so the saddle's order is not decided")
         cert = _envelope(net, "undecided", {**_descent_result(net, found), "not_local_minimum": True},
-                         {"reason": reason, **_descent_evidence(net, found)}, claim_id)
+                         _descent_evidence(net, found), claim_id)
         return Classification("undecided", cert, reason=reason)
     lm_note = ""
     if net.h == 2 and net.weights is not None and net.nparams <= exact_hessian_limit:
@@ -402,7 +402,7 @@ def classify_critical_point(net: Network, *, exact_hessian_limit: int = 160,
     if net.weights is not None:
         reason += "; weighted loss: global optimality is not certified beyond stationarity"
     reason += lm_note
-    cert = _envelope(net, "undecided", {"hessian_psd": psd_proved}, {"reason": reason}, claim_id)
+    cert = _envelope(net, "undecided", {"hessian_psd": True} if psd_proved else {}, {}, claim_id)
     return Classification("undecided", cert, reason=reason)
 
 

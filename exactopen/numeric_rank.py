@@ -86,7 +86,7 @@ def psd_certificate(A: fmpq_mat, max_tries: int = 4) -> dict | None:
 
     n = A.nrows()
     if n == 0:
-        return {"method": "ldl"}
+        return {"method": "exact"}
     Af = to_float(A)
     lmin = float(np.linalg.eigvalsh((Af + Af.T) / 2)[0])
     if lmin > 0:
@@ -100,7 +100,7 @@ def psd_certificate(A: fmpq_mat, max_tries: int = 4) -> dict | None:
             if diagonally_dominant(A - L * L.transpose()):
                 return {"method": "factor", "L": mx.to_json(L)}
     if n <= 40 and is_psd(A):
-        return {"method": "ldl"}
+        return {"method": "exact"}
     return None
 
 

@@ -544,7 +544,7 @@ def lifting_certificate(W1, W2, Z, L: Lifting, claim_id: str) -> dict:
     return envelope("lifting", claim, {"W1": mx.to_json(W1), "W2": mx.to_json(W2), "Z": mx.to_json(Z)},
                     {"D1": mx.to_json(L.D1), "D2": mx.to_json(L.D2),
                      "norm2_D1": rational_str(n1), "norm2_D2": rational_str(n2), "norm2_target": rational_str(e)},
-                    {"method": L.method}, claim_id)
+                    {}, claim_id)
 
 
 # ---------------------------------------------------------------------------------------

@@ -349,7 +349,7 @@ def decide_pyramid(layers, activations, X=None) -> PyramidResult:
                  "lem-6 is only sufficient; this is not a claim of non-openness.")
         evidence["failures"] = _failure_json(Ws, X, failures)
         cert = envelope("pyramid_openness", claim, inputs,
-                        {"verdict": "undecided", "route": None, "reason": f"{reasons} ({why})"}, evidence, "lem-6")
+                        {"verdict": "undecided"}, evidence, "lem-6")
         return PyramidResult("undecided", cert, f"{reasons} ({why})", None, [t for _o, t in failures])
     evidence["layers"] = minors
     if X is not None and x_minor is not None:
@@ -395,7 +395,7 @@ def certify_global(layers, activations, X) -> PyramidResult:
         evidence["failures"] = _failure_json(Ws, X, failures)
         cert = envelope("pyramid_global", f"sec-4 does not apply to {net} at W: {reasons}. This is not a claim "
                         "that a non-global local minimum exists.", inputs,
-                        {"verdict": "undecided", "reason": reasons}, evidence, "sec-4")
+                        {"verdict": "undecided"}, evidence, "sec-4")
         return PyramidResult("undecided", cert, reasons, None, [t for _o, t in failures])
     evidence["layers"] = minors
     evidence["X_minor"] = x_minor
@@ -407,8 +407,7 @@ def certify_global(layers, activations, X) -> PyramidResult:
              "l on that neighbourhood, hence (l convex) a global minimiser of l on R^(d_h x n). Not used and not "
              "claimed: convexity of the image of F (false in general, e.g. for a narrow logistic hidden layer).")
     cert = envelope("pyramid_global", claim, inputs,
-                    {"verdict": "local_min_is_global",
-                     "conclusion": "every local minimum of l(F(.)) at W is global, for every convex l"},
+                    {"verdict": "local_min_is_global"},
                     evidence, "sec-4")
     return PyramidResult("local_min_is_global", cert, "sec-4 hypotheses hold")
 

@@ -232,7 +232,8 @@ def _steps_symbolic(cert: dict) -> list[Block]:
     for c in res["cells"]:
         cond = [f"{e} = 0" for e in c["equations"]] + [f"{q} ≠ 0" for q in c["inequations"]]
         out.append(Block("step", f"{' and '.join(cond) or 'everywhere'}: {c['verdict'].replace('_', ' ')}."))
-    out.append(Block("p", f"*Domain.* {res.get('domain', '')}"))
+    out.append(Block("p", "*Domain.* The parameters are real; the cases cover the whole parameter space, and a "
+                     "case may hold no real point."))
     return out
 
 
@@ -273,15 +274,24 @@ def _steps_symbolic_landscape(cert: dict) -> list[Block]:
 STEPS = {"symbolic_landscape": _steps_symbolic_landscape, "symbolic_openness": _steps_symbolic, "openness": _steps_openness, "lifting": _steps_lifting, "landscape_point": _steps_landscape}
 
 
-def blocks(cert: dict, checked: str | None = None) -> list[Block]:
+def blocks(cert: dict, checked=None) -> list[Block]:
+    """The proof's blocks; ``checked`` is the checker's report (:func:`exactopen.kernel.explain`)
+    or its statement: the closing paragraph states exactly what the checker verified and the
+    theorems it took on trust."""
     cid = cert.get("claim_id")
-    title = f"{cert['kind']} certificate" + (f" — claim `{cid}`" if cid else "")
-    out = [Block("h", title), Block("p", f"**Claim.** {cert['claim']}"), Block("p", "**Inputs.**")]
+    out = [Block("h", f"{cert['kind']} certificate"), Block("p", f"**Claim.** {cert['claim']}")]
+    if cid:
+        out.append(Block("p", f"*Filed under claim `{cid}` of the paper (a label, not itself checked).*"))
+    out.append(Block("p", "**Inputs.**"))
     out += _inputs(cert)
     out.append(Block("p", "**Proof.**"))
     out += STEPS.get(cert["kind"], _steps_generic)(cert)
     if checked:
-        out.append(Block("p", f"*Checked by exactopen's independent checker:* {checked}."))
+        report = checked if isinstance(checked, dict) else {"statement": checked, "theorems": None}
+        out.append(Block("p", f"*Checked by exactopen's independent checker:* {report['statement']}."))
+        if report["theorems"] is not None:
+            ts = ", ".join(f"`{t['id']}`" for t in report["theorems"])
+            out.append(Block("p", f"*Trusted theorems used:* {ts or 'none (every step re-derived from the numbers)'}."))
     return out
 
 
@@ -399,8 +409,7 @@ def render(cert: dict, fmt: str = "md", images: list[tuple[str, str]] | None = N
     """Check the certificate, then render its proof in ``fmt`` ("md", "tex" or "html")."""
     from exactopen import kernel
 
-    checked = kernel.check(cert)
-    bs = blocks(cert, checked)
+    bs = blocks(cert, kernel.explain(cert))
     for alt, path in images or []:
         bs.append(Block("image", text=alt, name=path))
     return {"md": to_markdown, "tex": to_latex, "html": to_html}[fmt](bs)

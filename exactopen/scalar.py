@@ -36,6 +36,7 @@ from flint import fmpq, fmpq_poly
 
 from exactopen.certificate import envelope
 from exactopen.errors import InputError
+from exactopen.kernel.pyramid import delta_text as _delta_text, poly_str
 from exactopen.numbers import parse_rational, rational_str
 
 
@@ -56,24 +57,6 @@ def parse_poly(coeffs, what: str = "polynomial") -> fmpq_poly:
 def poly_json(p: fmpq_poly) -> list[str]:
     cs = p.coeffs()
     return [rational_str(c) for c in cs] if cs else ["0"]
-
-
-def poly_str(p: fmpq_poly, var: str = "w") -> str:
-    cs = p.coeffs()
-    if not cs:
-        return "0"
-    terms = []
-    for j in range(len(cs) - 1, -1, -1):
-        c = cs[j]
-        if c == 0:
-            continue
-        mono = "" if j == 0 else var if j == 1 else f"{var}^{j}"
-        mag = abs(c)
-        coef = rational_str(mag) if (mag != 1 or j == 0) else ""
-        body = coef + ("*" if coef and mono else "") + mono
-        terms.append(("- " if c < 0 else "+ ") + body)
-    out = " ".join(terms)
-    return out[2:] if out.startswith("+ ") else "-" + out[2:]
 
 
 def _sign(x) -> int:
@@ -171,17 +154,6 @@ class ScalarResult:
     reason: str
 
 
-def _delta_text(sides) -> str:
-    parts = []
-    for s in sides:
-        c, k, r = s["c"], s["k"], s["r"]
-        e = "eps" if r is None else f"min(eps, {r})"
-        if k > 1:
-            e = f"{e}^{k}"
-        parts.append(e if c == "1" else f"{c}*{e}")
-    return parts[0] if parts[0] == parts[1] else f"min({parts[0]}, {parts[1]})"
-
-
 def certify_openness(F, w0, var: str = "w") -> ScalarResult:
     """ex-2: is F (polynomial, coefficients lowest first) locally open at w0, relative to its range?"""
     F = parse_poly(F, "F")
@@ -193,7 +165,7 @@ def certify_openness(F, w0, var: str = "w") -> ScalarResult:
         cert = envelope("scalar_openness", f"F({var}) = {fs} is constant: it is locally open at {var}0 = "
                         f"{rational_str(w0)} relative to its range {{{rational_str(Fw0)}}}.", inputs,
                         {"verdict": "locally_open", "relative_to": "range", "F_w0": rational_str(Fw0)},
-                        {"constant": True}, "ex-2")
+                        {}, "ex-2")
         return ScalarResult("locally_open", cert, "constant map")
     T_right = F(fmpq_poly([w0, 1])) - Fw0
     T_left = F(fmpq_poly([w0, -1])) - Fw0

@@ -586,6 +586,20 @@ def parse_symbolic_matrices(raw: dict, names: list | None = None):
     return R, list(names), mats
 
 
+def _check_degrees(names, mats: dict) -> None:
+    """InputError if a minor of a matrix could hold a power above MAX_EXPONENT (the largest
+    exponent a certificate may hold): degree in a parameter x the matrix's largest minor size."""
+    from exactopen.polynomials import MAX_EXPONENT
+
+    for what, M in mats.items():
+        size = min(len(M), len(M[0]))
+        for v, name in enumerate(names):
+            deg = max((max(e.degrees()[v], 0) for row in M for e in row), default=0)
+            if deg * size > MAX_EXPONENT:
+                raise InputError(f"{what}: degree {deg} in {name} is too high (with {size}x{size} minors, powers "
+                                 f"up to {deg * size}; at most {MAX_EXPONENT})")
+
+
 def stratify_pair(W1, W2, names: list | None = None, time_limit: float | None = None) -> SymbolicOpenness:
     """Piecewise local openness of M(W1, W2) = W1 W2 over the real parameter space.
 
@@ -599,6 +613,7 @@ def stratify_pair(W1, W2, names: list | None = None, time_limit: float | None = 
     if len(B) != k:
         raise InputError(f"shape mismatch: W1 is {m}x{k}, W2 is {len(B)}x{n} (need W1.cols == W2.rows)")
     P = [[sum((A[i][l] * B[l][j] for l in range(k)), R(0)) for j in range(n)] for i in range(m)]
+    _check_degrees(names, {"W1": A, "W2": B, "W1 W2": P})
     tvar = R.gens[-1]
     deadline = None if time_limit is None else t0 + time_limit
     st = _Stratifier(R, [A, B, P], m, k, n, tvar, deadline)
@@ -630,6 +645,11 @@ def _no_real_points(R, cell: dict) -> str | None:
     return None
 
 
+DOMAIN = ("real parameters: the case splits cover R^p; pruned branches have no real point (empty over C by a "
+          "Gröbner/Rabinowitsch certificate, or over R by a sum of squares); a listed cell is nonempty over C "
+          "but may have no real point")
+
+
 def certificate(res: SymbolicOpenness, tname: str) -> dict:
     from exactopen.certificate import envelope
 
@@ -644,9 +664,6 @@ def certificate(res: SymbolicOpenness, tname: str) -> dict:
         "theorem": res.theorem,
         "regime": regime,
         "cells": res.cells,
-        "domain": ("real parameters: the case splits cover R^p; pruned branches have no real point (empty over C by a "
-                   "Gröbner/Rabinowitsch certificate, or over R by a sum of squares); a listed cell is nonempty over C "
-                   "but may have no real point"),
     }
     evidence = {"rabinowitsch": tname, "tree": res.tree}
     claim = (f"for real parameters {', '.join(res.names) or '(none)'}: M(W1, W2) = W1 W2 ({res.m}x{res.k} times "
@@ -684,7 +701,7 @@ def describe(res: SymbolicOpenness) -> list[str]:
 def summary(res: SymbolicOpenness) -> dict:
     return {"verdict": "piecewise", "theorem": res.theorem, "parameters": res.names,
             "statement": statement(res.tree, res.cells), "cells": res.cells,
-            "domain": res.certificate["result"]["domain"]}
+            "domain": DOMAIN}
 
 
 # ---------------------------------------------------------------------------------------

@@ -149,8 +149,7 @@ def parametric_landscape(layers, Y1, X=None, name: str = "y", claim_id: str | No
     coef, gap_s = poly_to_str(_poly(ring, p[m])), poly_to_str(_poly(ring, gap))
     inputs = {"parameters": [name], "layers": [mx.to_json(W) for W in layers], "X": mx.to_json(X),
               "Y": sym_json(Y1, y)}
-    result = {"verdict": "piecewise", "loss": loss, "cells": [zero_cell, nz_cell],
-              "domain": f"{name} ranges over the reals"}
+    result = {"verdict": "piecewise", "loss": loss, "cells": [zero_cell, nz_cell]}
     evidence = {"split": name, "zero": {"verdict": "global_minimum"},
                 "nonzero": {"verdict": "saddle", "curve": curve_json, "descent_order": m,
                             "descent_coefficient": coef, "witness_t": rational_str(t0), "witness_gap": gap_s}}

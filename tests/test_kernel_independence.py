@@ -140,6 +140,20 @@ def test_readme_states_the_checker_size():
     lines = 0
     for f in sorted((root / "exactopen" / "kernel").glob("*.py")):
         lines += sum(1 for ln in f.read_text().splitlines() if ln.strip() and not ln.strip().startswith("#"))
-    m = re.search(r"trusted part: (\d+) non-blank, non-comment lines", (root / "README.md").read_text())
+    readme = (root / "README.md").read_text()
+    m = re.search(r"trusted part: (\d+) non-blank, non-comment lines", readme)
     assert m, "README does not state the checker's size"
     assert int(m.group(1)) == lines
+    for f in sorted((root / "exactopen" / "kernel").glob("*.py")):
+        n = sum(1 for ln in f.read_text().splitlines() if ln.strip() and not ln.strip().startswith("#"))
+        assert re.search(rf"\b{re.escape(f.stem)} {n}\b", readme), f"README does not state {f.stem} {n}"
+
+
+def test_docs_list_the_trusted_theorems_and_budgets():
+    """docs/checker.md holds the checker's own table of trusted theorems and budgets."""
+    from pathlib import Path
+
+    from exactopen.kernel.__main__ import theorems_text
+
+    root = Path(__file__).resolve().parent.parent
+    assert theorems_text() in (root / "docs" / "checker.md").read_text()

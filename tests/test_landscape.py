@@ -208,7 +208,7 @@ def test_not_critical_and_nondegenerate():
     cls = checked(classify_critical_point(net))
     assert cls.verdict == "not_critical"
     cert = nondegenerate_openness_certificate(net.layers)
-    assert cert["claim_id"] in ("lem-10", "thm-5", "prop-4") and "locally_open" in kernel.check(cert)
+    assert cert["claim_id"] in ("lem-10", "thm-5", "prop-4") and "locally open" in kernel.check(cert)
     assert nondegenerate_openness_certificate([f([[0, 0]]), f([[3]])]) is None
 
 

@@ -90,16 +90,14 @@ _FACTORS = {"type": "object", "required": ["lc", "factors"], "additionalProperti
 PROPOSED_DEFS = {
     "kind_pyramid_openness": {"properties": {
         "claim_id": {"const": "lem-6"}, "inputs": _NET, "evidence": _NET_EV,
-        "result": {"type": "object", "required": ["verdict", "route"], "additionalProperties": False,
+        "result": {"type": "object", "required": ["verdict"], "additionalProperties": False,
                    "properties": {"verdict": {"enum": ["locally_open", "undecided"]},
                                   "route": {"enum": [None, "X_full_column_rank", "every_full_column_rank_X",
-                                                     "linear_hidden_layers"]},
-                                  "reason": {"type": "string"}}}}},
+                                                     "linear_hidden_layers"]}}}}},
     "kind_pyramid_global": {"properties": {
         "claim_id": {"const": "sec-4"}, "inputs": _NET, "evidence": _NET_EV,
         "result": {"type": "object", "required": ["verdict"], "additionalProperties": False,
-                   "properties": {"verdict": {"enum": ["local_min_is_global", "undecided"]},
-                                  "conclusion": {"type": "string"}, "reason": {"type": "string"}}}}},
+                   "properties": {"verdict": {"enum": ["local_min_is_global", "undecided"]}}}}},
     "kind_pyramid_not_open": {"properties": {
         "claim_id": {"const": "lem-6"}, "inputs": _NET,
         "result": {"type": "object", "required": ["verdict"], "additionalProperties": False,

@@ -69,7 +69,7 @@ def test_tampered_certificate_is_not_rendered(tmp_path):
 def test_certificate_object_for_notebooks():
     c = Certificate.load(str(CERTS / "thm-5-open-1.json"))
     assert c.verdict == "locally_open"
-    assert c.verify().startswith("locally_open")
+    assert "is locally open at (W1, W2)" in c.verify() == c["claim"]
     assert c._repr_markdown_() == c.render("md")
     assert "<ol" in c._repr_html_() and "<html>" not in c._repr_html_()
     assert "\\begin{pmatrix}" in c._repr_latex_()

@@ -125,7 +125,7 @@ def _mutations():
 
     return [
         ("format", "rank", setp(("format",), "exactopen")),
-        ("version 2", "rank", setp(("version",), 2)),
+        ("version 1", "rank", setp(("version",), 1)),
         ("version str", "rank", setp(("version",), "1")),
         ("version bool", "rank", setp(("version",), True)),
         ("kind empty", "rank", setp(("kind",), "")),

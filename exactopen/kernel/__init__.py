@@ -7,8 +7,11 @@ Each kind of certificate has one small function: linear algebra in ``checks``, t
 families in ``openness``, ``pyramid`` and ``landscape`` (importing them registers them).
 """
 
-from exactopen.kernel.base import Rejected
-from exactopen.kernel.checks import KINDS, Malformed, check, check_file, check_text
+from exactopen.kernel.base import BUDGET, Malformed, Rejected, parse
+from exactopen.kernel.checks import (
+    CLAIM_IDS, KIND_THEOREMS, KINDS, THEOREMS, check, check_file, check_text, explain, read_file, statement,
+)
 from exactopen.kernel import openness, pyramid, landscape, symbolic, symbolic_landscape, validate  # noqa: F401,E402  (register kinds)
 
-__all__ = ["Rejected", "Malformed", "KINDS", "check", "check_file", "check_text"]
+__all__ = ["Rejected", "Malformed", "KINDS", "BUDGET", "THEOREMS", "KIND_THEOREMS", "CLAIM_IDS", "check",
+           "check_file", "check_text", "explain", "read_file", "statement", "parse"]

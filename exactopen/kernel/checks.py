@@ -1,27 +1,114 @@
-"""One checking function per certificate kind; :func:`check` dispatches on ``kind``.
+"""The checker's front door: one checking function per certificate kind, and :func:`check`,
+which reads a certificate strictly, dispatches on ``kind``, pins nested certificates, refuses
+unread (unchecked) fields and binds the claim sentence to what was checked.
 
-Each function reads the inputs, re-derives every asserted fact from the numbers with exact
-arithmetic, and returns a one-line summary of what was proved (or raises Rejected).
+Each kind's function reads the inputs, re-derives every asserted fact from the numbers with
+exact arithmetic, and returns the statement it proved (one line).  A certificate is accepted
+only if (1) that function returns, (2) it read every key of the certificate (a field the
+checker never read was not checked: unknown keys are refused), (3) ``claim`` is exactly the
+returned statement, and (4) ``claim_id`` is one of the ids that kind can bear on
+(:data:`CLAIM_IDS`); the claim id is a filing label, not a checked statement.
+
+Trusted theorems (the only steps not re-derived from numbers) are listed in
+:data:`THEOREMS`; each kind declares the ones it may use (:data:`KIND_THEOREMS`) and records
+the ones a given check used, so ``exactopen verify --explain`` can print them.
 """
 
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 
 from flint import fmpq_mat
 
 from exactopen.kernel.base import (
-    Rejected, field, full_column_rank, is_zero, matrix, rank_at_least, rank_at_most,
-    rank_exactly, require, same_shape, vector_index,
+    _LEDGER, BUDGET, Malformed, Obj, Rejected, fact, field, full_column_rank, is_zero, mark_read, matrix, parse,
+    rank_at_least, rank_at_most, rank_exactly, require, same_shape, unread_fields, vector_index,
 )
 
 FORMAT = "exactopen-certificate"
-VERSIONS = (1,)
+VERSIONS = (2,)
 KINDS: dict = {}
+ENVELOPE = ("format", "version", "kind", "claim", "claim_id", "generator", "inputs", "result", "evidence")
+
+THEOREMS = {
+    "behrends": "prop-4 (1) <=> (2): for k >= min(m, n), M(W1, W2) = W1 W2 is locally open at (W1, W2) iff "
+                "some W~1 with W~1 W2 = 0 makes W1 + W~1 of full row rank, or some W~2 with W1 W~2 = 0 makes "
+                "W2 + W~2 of full column rank (Behrends 2017, Thm 2.5).",
+    "behrends-dims": "prop-4 (1) <=> (3): the same openness in terms of dim N(W1) ∩ C(W2), rank W1, rank W2 "
+                     "(Behrends 2017; the paper's Prop. 4).",
+    "prop-18": "thm-5 sufficiency: for k < min(m, n), rank W1 = rank W2 and dim N(W1) ∩ C(W2) = 0 imply that "
+               "M is locally open at (W1, W2) relative to its range (the paper's Prop. 18 construction).",
+    "lem-10": "A chain W_h ... W_1 whose product has rank min_i d_i is locally open (the paper's Lemma 10).",
+    "spectral": "A real symmetric matrix is diagonalisable with real eigenvalues; its characteristic "
+                "polynomial then alternates in sign iff it is positive semidefinite (Descartes), and the "
+                "multiplicity of the root 0 is the dimension of its null space.",
+    "second-order": "At a critical point of a C^2 function, a Hessian that is positive definite on a "
+                    "subspace S makes the point a strict local minimum of the function restricted to the "
+                    "affine slice W + S (Taylor's theorem).",
+    "inverse-function": "The inverse function theorem (used to show that the gauge orbit of a slice covers a "
+                        "neighbourhood of W).",
+    "convexity": "A stationary point of a differentiable convex function is a global minimiser.",
+    "eckart-young": "min over rank Z <= r of |ZX - Y|_F^2 is |Y|^2 minus the sum of the r largest "
+                    "eigenvalues of Y P_X Y^T, P_X the projector on the row space of X (Eckart-Young).",
+    "ky-fan": "The sum of the r largest eigenvalues of a symmetric M is at most r mu + tr Q whenever "
+              "Q is PSD and Q - M + mu I is PSD (Ky Fan's maximum principle).",
+    "schur": "A symmetric block matrix [[A, B], [B^T, C]] with A PSD is PSD iff C - B^T A^+ B is PSD and "
+             "B lies in the range of A (generalised Schur complement).",
+    "courant-fischer": "lambda_k(A^T A) is the max over k-dimensional subspaces of the minimum Rayleigh "
+                       "quotient (Courant-Fischer).",
+    "gershgorin": "A symmetric, diagonally dominant matrix with a nonnegative diagonal is PSD (Gershgorin).",
+    "monotone-activations": "tanh and the logistic function are continuous and strictly increasing "
+                            "(their derivatives 1 - tanh^2 and s(1 - s) are positive).",
+    "open-maps": "A continuous, strictly increasing function R -> R applied entrywise is a homeomorphism "
+                 "onto an open set; surjective linear maps are open; compositions of open maps are open.",
+    "ivt": "The intermediate value theorem.",
+    "bernstein": "A polynomial of degree d whose Bernstein coefficients on [0, r] are all >= 0 is >= 0 on "
+                 "[0, r] (equivalently: (1+u)^d g(r u / (1+u)) has nonnegative coefficients).",
+    "sturm": "Sturm's theorem counts the distinct real roots of a polynomial in an interval.",
+}
+
+KIND_THEOREMS = {
+    "rank": (), "nullspace": (), "column_space": (), "intersection": (), "solve": (), "lifting": (),
+    "row_basis_bound": (), "perturbation_lower_bound": ("behrends", "prop-18"),
+    "openness": ("behrends", "prop-18"),
+    "chain_openness": ("lem-10",),
+    "basis_change": ("behrends", "prop-18"),
+    "pyramid_openness": ("monotone-activations", "open-maps"),
+    "pyramid_global": ("monotone-activations", "open-maps", "convexity"),
+    "pyramid_not_open": ("monotone-activations", "open-maps"),
+    "scalar_openness": ("ivt", "bernstein", "sturm"),
+    "polynomial_minimum": ("sturm",),
+    "symbolic_openness": ("behrends-dims", "prop-18"),
+    "symbolic_landscape": (),
+    "landscape_point": ("spectral", "second-order", "inverse-function", "convexity", "eckart-young", "ky-fan"),
+    "numerical_rank": ("spectral", "gershgorin", "courant-fischer"),
+    "validate_network": ("spectral", "gershgorin", "eckart-young", "ky-fan", "schur"),
+}
+
+CLAIM_IDS = {
+    "rank": (), "nullspace": (), "column_space": (), "intersection": (), "solve": (),
+    "openness": ("prop-4", "thm-5", "rem-1", "lem-16", "ex-3"),
+    "lifting": ("prop-18", "prop-4", "thm-5", "rem-1"),
+    "perturbation_lower_bound": ("thm-5-delta",),
+    "row_basis_bound": ("lem-13",),
+    "chain_openness": ("lem-10",),
+    "basis_change": ("lem-14", "lem-15", "lem-17"),
+    "pyramid_openness": ("lem-6",), "pyramid_global": ("sec-4",), "pyramid_not_open": ("lem-6",),
+    "scalar_openness": ("ex-2",), "polynomial_minimum": ("ex-2",),
+    "symbolic_openness": ("prop-4", "thm-5", "rem-1"),
+    "symbolic_landscape": ("thm-12",),
+    "landscape_point": ("lem-7", "thm-8", "cor-9", "lem-11", "lem-19", "thm-12", "ex-intro", "ex-3layer", "ex-3"),
+    "numerical_rank": (), "validate_network": ("lem-7", "thm-8"),
+}
 
 
-class Malformed(Rejected):
-    """Not readable as an exactopen certificate at all (the CLI exits 2)."""
+def rely(theorem: str) -> None:
+    """Record that the current check used a trusted theorem (it must be declared for the kind)."""
+    top = _LEDGER.stack[-1]
+    assert theorem in KIND_THEOREMS[top["kind"]], (top["kind"], theorem)
+    if theorem not in top["theorems"]:
+        top["theorems"].append(theorem)
 
 
 def kind(name):
@@ -29,6 +116,134 @@ def kind(name):
         KINDS[name] = fn
         return fn
     return deco
+
+
+def _derive(cert) -> tuple[str, dict]:
+    """Check everything but the claim sentence; return the statement and the ledger."""
+    if not isinstance(cert, dict) or cert.get("format") != FORMAT:
+        raise Malformed("not an exactopen certificate (no 'format': 'exactopen-certificate')")
+    version = cert.get("version")
+    require(type(version) is int and version in VERSIONS,
+            f"unsupported format version {version!r} (this checker reads version {VERSIONS[-1]}; "
+            "regenerate the certificate)")
+    for key in cert:
+        require(key in ENVELOPE, f"certificate.{key}: unknown field")
+    k = field(cert, "kind", str, "certificate")
+    require(k in KINDS, f"unknown certificate kind {k[:40]!r}")
+    field(cert, "claim", str, "certificate")
+    for key in ("inputs", "result", "evidence", "generator"):
+        field(cert, key, dict, "certificate")
+    gen = cert["generator"]
+    require(set(gen) == {"name", "version"} and all(isinstance(v, str) and len(v) < 100 for v in gen.values()),
+            "certificate.generator must be {name, version} (short strings)")
+    mark_read(gen)
+    require("claim_id" in cert, "certificate has no 'claim_id'")
+    cid = cert["claim_id"]
+    require(cid is None or cid in CLAIM_IDS[k],
+            f"claim_id {str(cid)[:40]!r} is not one a {k} certificate can bear on (allowed: "
+            f"{', '.join(CLAIM_IDS[k]) or 'none'})")
+    if len(_LEDGER.stack) > BUDGET["nesting"]:
+        raise Rejected(f"certificates nested beyond the budget nesting = {BUDGET['nesting']}")
+    _LEDGER.push(k)
+    try:
+        try:
+            statement = KINDS[k](cert)
+        except Rejected:
+            raise
+        except RecursionError:
+            raise Rejected("the evidence is nested too deeply") from None
+        except (ValueError, TypeError, KeyError, IndexError, ZeroDivisionError, AttributeError,
+                OverflowError) as exc:
+            raise Rejected(f"malformed evidence ({type(exc).__name__}: {str(exc)[:200]})") from None
+    finally:
+        ledger = _LEDGER.pop()
+    unread = [p for p in unread_fields(cert) if p != "certificate.claim"]
+    if unread:
+        raise Rejected(f"{unread[0]}: a field the checker does not read (unknown, or not checked)"
+                       + (f"; {len(unread) - 1} more" if len(unread) > 1 else ""))
+    return statement, ledger
+
+
+def _check_tree(cert) -> tuple[str, dict]:
+    statement, ledger = _derive(cert)
+    require(cert["claim"] == statement,
+            f"the claim sentence is not the statement the checker derived: {statement[:300]!r}")
+    return statement, ledger
+
+
+def nested(obj: dict, key: str, expected_kind: str, where: str) -> dict:
+    """The certificate obj[key], checked in full and required to be of ``expected_kind``.
+    Its facts join the outer ledger; the caller compares its inputs with the outer ones."""
+    sub = field(obj, key, dict, where)
+    require(sub.get("kind") == expected_kind,
+            f"{where}.{key} must be a {expected_kind} certificate, is {str(sub.get('kind'))[:40]!r}")
+    statement, ledger = _check_tree(sub)
+    if _LEDGER.stack:
+        top = _LEDGER.stack[-1]
+        top["facts"].append(f"{where}.{key} (nested {expected_kind} certificate): {statement}")
+        for t in ledger["theorems"]:
+            if t not in top["theorems"]:
+                top["theorems"].append(t)
+    return sub
+
+
+def same_matrix(obj, M: fmpq_mat, where: str) -> None:
+    """The nested certificate's matrix obj equals the outer matrix M (compared as matrices)."""
+    require(matrix(obj, where) == M, f"{where} is not the outer certificate's matrix")
+
+
+def _tree(cert):
+    """A strictly parsed copy of a certificate given as Python objects (API use)."""
+    if isinstance(cert, Obj):
+        return cert
+    try:
+        text = json.dumps(cert, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise Malformed(f"not a JSON certificate ({str(exc)[:200]})") from None
+    return parse(text)
+
+
+def check(cert) -> str:
+    """Verify a certificate (parsed, or a JSON text via :func:`check_text`); return the
+    statement it proves or raise Rejected / Malformed."""
+    return _check_tree(_tree(cert))[0]
+
+
+def statement(cert) -> str:
+    """The statement a certificate proves, derived by checking everything but its claim
+    sentence (the generator fills ``claim`` with it)."""
+    return _derive(_tree(cert))[0]
+
+
+def explain(cert) -> dict:
+    """Verify, and return {statement, kind, claim_id, facts, theorems} (theorems with their text)."""
+    tree = _tree(cert)
+    statement, ledger = _check_tree(tree)
+    return {"statement": statement, "kind": tree["kind"], "claim_id": tree["claim_id"],
+            "facts": ledger["facts"],
+            "theorems": [{"id": t, "statement": THEOREMS[t]} for t in ledger["theorems"]]}
+
+
+def check_text(text: str) -> str:
+    return check(parse(text))
+
+
+def read_file(path: str) -> str:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(BUDGET["file_bytes"] + 1)
+    except OSError as exc:
+        raise Malformed(f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > BUDGET["file_bytes"]:
+        raise Malformed(f"the file is larger than the budget file_bytes = {BUDGET['file_bytes']}")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Malformed(f"not UTF-8 text (byte {exc.start})") from None
+
+
+def check_file(path: str) -> str:
+    return check_text(read_file(path))
 
 
 def subject(inputs: dict, where: str = "inputs") -> fmpq_mat:
@@ -109,13 +324,30 @@ def intersection_dim(A: fmpq_mat, B: fmpq_mat, obj: dict, where: str) -> int:
     same_shape(P, B.ncols(), d, where + ".preimage")
     require(B * P == V, f"{where}: a basis vector is not B times its preimage")
     require(is_zero(A * V), f"{where}: a basis vector is not in N(A)")
-    if d:
-        rows = vector_index(field(obj, "basis_minor_rows", list, where), V.nrows(), where + ".basis_minor_rows")
-        full_column_rank(V, {"rows": rows, "cols": list(range(d))}, where + ".basis")
+    rows = vector_index(field(obj, "basis_minor_rows", list, where), V.nrows(), where + ".basis_minor_rows")
+    full_column_rank(V, {"rows": rows, "cols": list(range(d))}, where + ".basis")
     hiB = rank_at_most(B, field(obj, "rank_B", dict, where), where + ".rank_B")
     loAB = rank_at_least(A * B, field(obj, "AB_minor", dict, where), where + ".AB_minor")
     require(hiB - loAB <= d, f"{where}: dim <= rank B - rank AB <= {hiB - loAB}, but > {d} is not excluded")
     return d
+
+
+class _Union(dict):
+    """Keys of several objects read as one (each read is recorded on the object holding it)."""
+
+    def __init__(self, *parts):
+        super().__init__()
+        self.parts = parts
+        for p in parts:
+            for key in p:
+                require(not dict.__contains__(self, key), f"'{key}' appears in both result and evidence")
+                dict.__setitem__(self, key, None)
+
+    def __getitem__(self, key):
+        return next(p[key] for p in self.parts if key in p)
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
 
 
 @kind("intersection")
@@ -124,7 +356,7 @@ def check_intersection(cert: dict) -> str:
     inputs = cert["inputs"]
     A = matrix(field(inputs, "A", dict, "inputs"), "inputs.A")
     B = matrix(field(inputs, "B", dict, "inputs"), "inputs.B")
-    d = intersection_dim(A, B, {**cert["evidence"], **cert["result"]}, "certificate")
+    d = intersection_dim(A, B, _Union(cert["result"], cert["evidence"]), "certificate")
     return f"dim N(A) ∩ C(B) = {d}"
 
 
@@ -145,41 +377,3 @@ def check_solve(cert: dict) -> str:
     require(is_zero(y.transpose() * A), "y^T A != 0")
     require(not is_zero(y.transpose() * B), "y^T B = 0: no contradiction")
     return "A X = B has no solution"
-
-
-def check(cert) -> str:
-    """Verify a parsed certificate; return a summary or raise Rejected / Malformed."""
-    if not isinstance(cert, dict) or cert.get("format") != FORMAT:
-        raise Malformed("not an exactopen certificate (no 'format': 'exactopen-certificate')")
-    version = cert.get("version")
-    require(type(version) is int and version in VERSIONS, f"unsupported format version {version!r}")
-    k = field(cert, "kind", str, "certificate")
-    require(k in KINDS, f"unknown certificate kind {k!r}")
-    field(cert, "claim", str, "certificate")
-    for key in ("inputs", "result", "evidence", "generator"):
-        field(cert, key, dict, "certificate")
-    cid = cert.get("claim_id")
-    require(cid is None or isinstance(cid, str), "certificate.claim_id must be a string or null")
-    try:
-        return KINDS[k](cert)
-    except Rejected:
-        raise
-    except (ValueError, TypeError, KeyError, IndexError, ZeroDivisionError, AttributeError) as exc:
-        raise Rejected(f"malformed evidence ({type(exc).__name__}: {exc})") from None
-
-
-def check_text(text: str) -> str:
-    try:
-        cert = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        raise Malformed(f"not valid JSON ({exc})") from None
-    return check(cert)
-
-
-def check_file(path: str) -> str:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise Malformed(f"cannot read: {exc.strerror if isinstance(exc, OSError) else exc}") from None
-    return check_text(text)

@@ -13,17 +13,19 @@ from __future__ import annotations
 from flint import fmpq, fmpq_mat
 
 from exactopen.kernel.base import (
-    field, full_column_rank, full_row_rank, is_zero, matrix, rank_at_least, rational, require, same_shape,
+    BUDGET, chain, eye, fact, field, full_column_rank, full_row_rank, inner, is_psd, is_zero, matrix, optional,
+    psd_nullity, rank_at_least, rational, require, same_shape, within,
 )
-from exactopen.kernel.checks import kind
+from exactopen.kernel.checks import kind, rely
 
 VERDICTS = ("not_critical", "global_minimum", "strict_saddle", "higher_order_saddle", "local_minimum_not_global",
             "undecided")
-MAX_HESSIAN = 400  # largest Hessian the checker factors
+MAX_HESSIAN = BUDGET["hessian"]  # largest Hessian the checker builds
 
 
 def _layers(obj, where: str) -> list:
     require(isinstance(obj, list) and len(obj) >= 1, f"{where} must be a non-empty list of matrices")
+    within(len(obj), "layers", f"{where}: the number of layers")
     Ws = [matrix(M, f"{where}[{i}]") for i, M in enumerate(obj)]
     for i in range(1, len(Ws)):
         require(Ws[i].ncols() == Ws[i - 1].nrows(), f"{where}[{i}] does not chain with {where}[{i - 1}]")
@@ -32,6 +34,8 @@ def _layers(obj, where: str) -> list:
 
 def _problem(inputs: dict):
     """(layers, X, Y, weights or None, widths), all shapes checked."""
+    for key in inputs:
+        require(key in ("layers", "X", "Y", "weights"), f"inputs.{key}: unknown field")
     Ws = _layers(field(inputs, "layers", list, "inputs"), "inputs.layers")
     X = matrix(field(inputs, "X", dict, "inputs"), "inputs.X")
     Y = matrix(field(inputs, "Y", dict, "inputs"), "inputs.Y")
@@ -46,12 +50,7 @@ def _problem(inputs: dict):
     return Ws, X, Y, w, widths
 
 
-def _prod(mats: list, n: int) -> fmpq_mat:
-    """mats[-1] * ... * mats[0] (layer order); the n x n identity for an empty list."""
-    P = fmpq_mat(n, n, [fmpq(int(i == j)) for i in range(n) for j in range(n)])
-    for M in mats:
-        P = M * P
-    return P
+_prod = chain
 
 
 def _hadamard(A: fmpq_mat, w) -> fmpq_mat:
@@ -60,8 +59,7 @@ def _hadamard(A: fmpq_mat, w) -> fmpq_mat:
     return fmpq_mat(A.nrows(), A.ncols(), [a * b for a, b in zip(A.entries(), w.entries())])
 
 
-def _inner(A: fmpq_mat, B: fmpq_mat) -> fmpq:
-    return sum((a * b for a, b in zip(A.entries(), B.entries())), fmpq(0))
+_inner = inner
 
 
 def loss(Ws, X, Y, w) -> fmpq:
@@ -87,7 +85,7 @@ def curve_polynomial(Ws, X, Y, w, curve, where: str) -> list:
     polys = [[W] for W in Ws]  # polys[k][j] = coefficient of t^j in layer k
     for i, term in enumerate(curve):
         j = field(term, "power", int, f"{where}[{i}]")
-        require(1 <= j <= 64, f"{where}[{i}].power must be in 1..64")
+        require(1 <= j <= BUDGET["curve_power"], f"{where}[{i}].power must be in 1..{BUDGET['curve_power']}")
         Cs = _layers(field(term, "layers", list, f"{where}[{i}]"), f"{where}[{i}].layers")
         require(len(Cs) == len(Ws), f"{where}[{i}] has {len(Cs)} layers, the network has {len(Ws)}")
         for k, C in enumerate(Cs):
@@ -121,31 +119,6 @@ def _point(Ws, curve, t: fmpq) -> list:
         Cs = _layers(term["layers"], "curve")
         out = [W + C * (t ** j) for W, C in zip(out, Cs)]
     return out
-
-
-def is_psd(M: fmpq_mat) -> bool:
-    """Exact PSD test of a symmetric rational matrix: LDL^T with positive diagonal pivots.
-
-    Pivoting on a positive diagonal entry keeps PSD-ness equivalent to that of the Schur
-    complement; with no positive diagonal left, the rest is PSD iff it is zero.
-    """
-    n = M.nrows()
-    require(M.ncols() == n and M == M.transpose(), "PSD test of a non-symmetric matrix")
-    A = M.tolist()
-    idx = list(range(n))
-    while idx:
-        piv = next((i for i in idx if A[i][i] > 0), None)
-        if piv is None:
-            return all(A[i][j] == 0 for i in idx for j in idx)
-        idx.remove(piv)
-        d = A[piv][piv]
-        for i in idx:
-            f = A[i][piv] / d
-            if f != 0:
-                Ri, Rp = A[i], A[piv]
-                for j in idx:
-                    Ri[j] -= f * Rp[j]
-    return True
 
 
 def hessian(Ws, X, Y, w) -> fmpq_mat:
@@ -202,10 +175,12 @@ def _descent(Ws, X, Y, w, ev, L0, straight: bool) -> tuple:
     if straight:
         require(all(term.get("power") == 1 for term in curve), "a strict saddle needs a straight line W + tD")
         require(m == 2, f"the lowest term of p is t^{m}, not t^2: no negative curvature shown")
+    fact(f"p(t) = L(curve(t)) - L(W) expanded exactly: lowest term ({p[m]}) t^{m}, negative")
     t0 = rational(field(ev, "witness_t", str, "evidence"), "evidence.witness_t")
     require(t0 != 0, "evidence.witness_t must be nonzero")
     L1 = loss(_point(Ws, curve, t0), X, Y, w)
     require(L1 < L0, "the witness point does not have a smaller loss")
+    fact(f"at t = {t0} the curve's rational point has loss {L1} < {L0}")
     return m, p[m], L1
 
 
@@ -230,8 +205,8 @@ def _ky_fan(Ws, X, Y, w, lb, L0) -> None:
     same_shape(Q, M.nrows(), M.nrows(), "evidence.lower_bound.Q")
     r = min([Ws[0].ncols()] + [W.nrows() for W in Ws])
     require(is_psd(Q), "Q is not positive semidefinite")
-    I = fmpq_mat(M.nrows(), M.nrows(), [fmpq(int(i == j)) for i in range(M.nrows()) for j in range(M.nrows())])
-    require(is_psd(Q - M + I * mu), "Q - (M - mu I) is not positive semidefinite")
+    require(is_psd(Q - M + eye(M.nrows()) * mu), "Q - (M - mu I) is not positive semidefinite")
+    rely("spectral"); rely("eckart-young"); rely("ky-fan")
     bound = r * mu + sum((Q[i, i] for i in range(Q.nrows())), fmpq(0))
     require(2 * L0 <= _inner(Y, Y) - bound, "L(W) is above the certified lower bound on min L")
 
@@ -261,8 +236,28 @@ def _local_minimum(Ws, X, Y, w, mb: dict) -> int:
     where = "evidence.morse_bott.hessian_minor"
     rank = rank_at_least(H, field(mb, "hessian_minor", dict, "evidence.morse_bott"), where)
     require(rank == H.nrows() - r * r, f"the minor shows rank H >= {rank}, not N - r^2 = {H.nrows() - r * r}")
-    require(is_psd(H), "the Hessian is not positive semidefinite")
+    psd_nullity(H, "the Hessian")
+    for t in ("spectral", "second-order", "inverse-function"):
+        rely(t)
     return rank
+
+
+def _descent_claims(res, m: int, c, L1, where: str = "result") -> None:
+    """The result restates the descent the checker derived: order, coefficient, witness loss."""
+    require(field(res, "descent_order", int, where) == m, f"{where}.descent_order is not {m}")
+    require(rational(field(res, "descent_coefficient", str, where), f"{where}.descent_coefficient") == c,
+            f"{where}.descent_coefficient is not {c}")
+    require(rational(field(res, "witness_loss", str, where), f"{where}.witness_loss") == L1,
+            f"{where}.witness_loss is not the witness point's loss {L1}")
+
+
+def _true(res, key: str) -> None:
+    require(field(res, key, bool, "result") is True, f"result.{key} must be true")
+
+
+def loss_words(w, widths) -> str:
+    loss = "1/2 sum w_ij (W_h..W_1 X - Y)_ij^2" if w is not None else "1/2 |W_h..W_1 X - Y|_F^2"
+    return f"the point W of the linear network with widths ({','.join(map(str, widths))}), for L(W) = {loss},"
 
 
 @kind("landscape_point")
@@ -271,9 +266,11 @@ def check_landscape_point(cert: dict) -> str:
     Ws, X, Y, w, widths = _problem(cert["inputs"])
     res, ev = cert["result"], cert["evidence"]
     verdict = field(res, "verdict", str, "result")
-    require(verdict in VERDICTS, f"unknown verdict {verdict!r}")
+    require(verdict in VERDICTS, f"unknown verdict {verdict[:40]!r}")
     L0 = loss(Ws, X, Y, w)
     require(rational(field(res, "loss", str, "result"), "result.loss") == L0, "result.loss is not L(W)")
+    fact(f"L(W) = {L0}, recomputed from the layers and the data")
+    head = loss_words(w, widths)
     grads = gradient(Ws, X, Y, w)
     if verdict == "not_critical":
         g = field(ev, "gradient_entry", dict, "evidence")
@@ -282,27 +279,45 @@ def check_landscape_point(cert: dict) -> str:
         Gk = grads[k - 1]
         require(0 <= i < Gk.nrows() and 0 <= j < Gk.ncols(), "evidence.gradient_entry index out of range")
         require(Gk[i, j] != 0, f"dL/dW_{k}[{i},{j}] = 0")
-        return f"not a critical point: dL/dW_{k}[{i},{j}] = {Gk[i, j]}"
+        require(rational(field(res, "gradient_value", str, "result"), "result.gradient_value") == Gk[i, j],
+                f"result.gradient_value is not dL/dW_{k}[{i},{j}] = {Gk[i, j]}")
+        return f"{head} is not a critical point: dL/dW_{k}[{i},{j}] = {Gk[i, j]} != 0 (L(W) = {L0})"
     require(all(is_zero(G) for G in grads), "the gradient is not zero: not a critical point")
+    fact("every entry of the gradient dL/dW_k, k = 1..h, is exactly zero")
     if verdict == "global_minimum":
+        require(rational(field(res, "min_value", str, "result"), "result.min_value") == L0,
+                "result.min_value is not L(W)")
         lb = field(ev, "lower_bound", dict, "evidence")
         method = field(lb, "method", str, "evidence.lower_bound")
         if method == "stationary":
             G = _hadamard(_prod(Ws, X.nrows()) * X - Y, w) * X.transpose()
             require(is_zero(G), "the function-space gradient (w o (PX - Y)) X^T is not zero")
-            return f"global minimum: L = {L0} (the convex loss is stationary in Z = W_h..W_1)"
-        require(method == "ky_fan", f"unknown lower-bound method {method!r}")
+            rely("convexity")
+            return (f"{head} is a global minimum, min L = {L0}: the convex loss is stationary in "
+                    "Z = W_h..W_1, so Z minimises it over all matrices")
+        require(method == "ky_fan", f"unknown lower-bound method {method[:40]!r}")
         _ky_fan(Ws, X, Y, w, lb, L0)
-        return f"global minimum: L = {L0} equals the Ky Fan lower bound on min L"
+        return f"{head} is a global minimum, min L = {L0}: L(W) equals a Ky Fan lower bound on min L"
     if verdict in ("strict_saddle", "higher_order_saddle"):
         m, c, L1 = _descent(Ws, X, Y, w, ev, L0, verdict == "strict_saddle")
+        _descent_claims(res, m, c, L1)
+        _true(res, "non_global")
         if verdict == "higher_order_saddle":
-            require(is_psd(hessian(Ws, X, Y, w)), "the Hessian is not positive semidefinite")
-            return f"higher-order saddle: Hessian PSD, p(t) = {c} t^{m} + ..., witness loss {L1} < {L0}"
-        return f"strict saddle: p(t) = {c} t^2 + ... along W + tD, witness loss {L1} < {L0}"
+            _true(res, "hessian_psd")
+            N = sum(W.nrows() * W.ncols() for W in Ws)
+            within(N, "hessian", "the number of parameters (the side of the dense Hessian)")
+            psd_nullity(hessian(Ws, X, Y, w), "the Hessian (recomputed exactly)")
+            rely("spectral")
+            return (f"{head} is a higher-order saddle (not a local minimum, not a strict saddle): the Hessian is "
+                    f"positive semidefinite, and along a polynomial curve L - L(W) = ({c}) t^{m} + ..., with a "
+                    f"rational point of loss {L1} < L(W) = {L0}")
+        return (f"{head} is a strict saddle: along a straight line W + tD, L - L(W) = ({c}) t^2 + ..., "
+                f"with a rational point of loss {L1} < L(W) = {L0}")
     if verdict == "local_minimum_not_global":
         rank = _local_minimum(Ws, X, Y, w, field(ev, "morse_bott", dict, "evidence"))
         require(field(res, "hessian_rank", int, "result") == rank, "result.hessian_rank is not rank H")
+        _true(res, "hessian_psd")
+        _true(res, "non_global")
         wit = _layers(field(ev, "witness", list, "evidence"), "evidence.witness")
         require(len(wit) == 2, "evidence.witness must have two layers")
         for k in range(2):
@@ -311,12 +326,22 @@ def check_landscape_point(cert: dict) -> str:
         require(L1 < L0, "the witness point does not have a smaller loss")
         require(rational(field(res, "witness_loss", str, "result"), "result.witness_loss") == L1,
                 "result.witness_loss is not the witness's loss")
-        return f"local minimum, not global: H PSD of rank N - r^2 = {rank} (null space = gauge tangents), " \
-               f"witness loss {L1} < {L0}"
+        return (f"{head} is a local minimum, not global: the Hessian is PSD of rank N - r^2 = {rank} "
+                f"(its null space is the gauge orbit's tangent space), and a rational point has loss "
+                f"{L1} < L(W) = {L0}")
     # undecided: a critical point; optional checked facts
-    field(ev, "reason", str, "evidence")
     extra = ""
+    if optional(res, "hessian_psd", bool, "result") is not None:
+        _true(res, "hessian_psd")
+        N = sum(W.nrows() * W.ncols() for W in Ws)
+        within(N, "hessian", "the number of parameters (the side of the dense Hessian)")
+        psd_nullity(hessian(Ws, X, Y, w), "the Hessian")
+        rely("spectral")
+        extra += "; the Hessian is positive semidefinite"
     if "curve" in ev:
         m, c, L1 = _descent(Ws, X, Y, w, ev, L0, False)
-        extra = f"; not a local minimum: p(t) = {c} t^{m} + ..."
-    return f"critical point, L = {L0}, classification undecided{extra}"
+        _descent_claims(res, m, c, L1)
+        _true(res, "non_global")
+        _true(res, "not_local_minimum")
+        extra += f"; not a local minimum: along a polynomial curve L - L(W) = ({c}) t^{m} + ..., loss {L1} < {L0}"
+    return f"{head} is a critical point (L(W) = {L0}); its classification is undecided{extra}"

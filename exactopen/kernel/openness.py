@@ -1,11 +1,12 @@
 """Checker for local-openness certificates: openness, lifting, perturbation_lower_bound,
 row_basis_bound, chain_openness.
 
-Trusted theorems (the only steps not re-derived from numbers): prop-4's (1) <=> (2)
-(Behrends 2017), thm-5's "(equal ranks and (i)) => open" (the paper's Prop. 18) and
-lem-10.  Every condition (2a, 2b, i-iv, ranks, dimensions) is re-derived here; refutations
-of the conditions are proved directly (a vector of N(W1) ∩ C(W2) kills every candidate
-witness), and for k < min(m, n) non-openness can be proved theorem-free by an obstruction.
+Trusted theorems (the only steps not re-derived from numbers, see ``checks.THEOREMS``):
+prop-4's (1) <=> (2) (``behrends``), thm-5's "(equal ranks and (i)) => open" (``prop-18``)
+and ``lem-10``.  Every condition (2a, 2b, i-iv, ranks, dimensions) is re-derived here;
+refutations of the conditions are proved directly (a vector of N(W1) ∩ C(W2) kills every
+candidate witness), and for k < min(m, n) non-openness is accepted only with a theorem-free
+obstruction (thm-5's necessity is not trusted).
 """
 
 from __future__ import annotations
@@ -13,16 +14,27 @@ from __future__ import annotations
 from flint import fmpq
 
 from exactopen.kernel.base import (
+    BUDGET,
     field, full_column_rank, full_row_rank, is_zero, matrix, rank_at_least, rank_at_most,
     rank_exactly, rational, require, same_shape, sub, vector_index,
 )
-from exactopen.kernel.checks import check, intersection_dim, kind
+from exactopen.kernel.checks import fact, intersection_dim, kind, nested, rely, same_matrix
 
 OPEN, NOT_OPEN = "locally_open", "not_locally_open"
 
 
-def _pair(cert: dict):
+def regime(m: int, k: int, n: int) -> str:
+    return "k >= min(m,n)" if k >= min(m, n) else "k < min(m,n)"
+
+
+def words(verdict: str) -> str:
+    return "locally open" if verdict == OPEN else "not locally open"
+
+
+def _pair(cert: dict, extra: tuple = ()):
     inputs = cert["inputs"]
+    for key in inputs:
+        require(key in ("W1", "W2") + extra, f"inputs.{key}: unknown field")
     W1 = matrix(field(inputs, "W1", dict, "inputs"), "inputs.W1")
     W2 = matrix(field(inputs, "W2", dict, "inputs"), "inputs.W2")
     require(W1.ncols() == W2.nrows(), "inputs: W1.cols != W2.rows")
@@ -41,6 +53,8 @@ def _witness(ev: dict, key: str, factor, other, side: str, full: str):
     require(is_zero(prod), f"{key}: the witness does not satisfy {'W~1 W2' if side == 'left' else 'W1 W~2'} = 0")
     S = factor + Wt
     (full_row_rank if full == "row" else full_column_rank)(S, field(w, "minor", dict, key), key + ".minor")
+    fact(f"{key}: the witness W~ satisfies {'W~ W2' if side == 'left' else 'W1 W~'} = 0 and the sum has full "
+         f"{full} rank")
     return True
 
 
@@ -52,7 +66,10 @@ def check_openness(cert: dict) -> str:
     verdict = field(res, "verdict", str, "result")
     theorem = field(res, "theorem", str, "result")
     cond = field(res, "conditions", dict, "result")
+    require(field(res, "regime", str, "result") == regime(m, k, n), f"result.regime must be {regime(m, k, n)!r}")
     require(verdict in (OPEN, NOT_OPEN), "result.verdict must be locally_open or not_locally_open")
+    require(cert["claim_id"] in (None, "rem-1", "lem-16", "ex-3", theorem),
+            f"claim_id {cert['claim_id']!r} does not match the theorem applied ({theorem})")
     r1 = rank_exactly(W1, field(ev, "rank_W1", dict, "evidence"), field(ev["rank_W1"], "rank", int, "rank_W1"),
                       "evidence.rank_W1")
     r2 = rank_exactly(W2, field(ev, "rank_W2", dict, "evidence"), field(ev["rank_W2"], "rank", int, "rank_W2"),
@@ -61,8 +78,14 @@ def check_openness(cert: dict) -> str:
     dt = intersection_dim(W2.transpose(), W1.transpose(), field(ev, "intersection_T", dict, "evidence"),
                           "evidence.intersection_T")
 
+    head = f"M(W1, W2) = W1 W2 (W1 {m}x{k}, W2 {k}x{n}, {regime(m, k, n)})"
+
     def claimed(name: str, value: bool) -> None:
         require(cond.get(name) is value, f"result.conditions.{name} should be {value}")
+
+    def only(names) -> None:
+        for key in cond:
+            require(key in names, f"result.conditions.{key}: not a condition of {theorem}")
 
     if k >= min(m, n):
         require(theorem == "prop-4", "k >= min(m, n): the theorem is prop-4")
@@ -77,9 +100,13 @@ def check_openness(cert: dict) -> str:
         if not c2b:
             require(r2 + k - r1 - d < n, "(2b) is claimed false but rank(W2 + W~2) <= n is not excluded")
         claimed("2a", c2a); claimed("2b", c2b); claimed("3a", c3a); claimed("3b", c3b)
+        only(("2a", "2b", "3a", "3b"))
         require((verdict == OPEN) == (c2a or c2b), "verdict does not follow from prop-4 (2)")
-        how = "(2a)" if c2a else "(2b)" if c2b else "neither (2a) nor (2b)"
-        return f"{verdict} by prop-4: {how}; r1={r1}, r2={r2}, dim N(W1)∩C(W2)={d}"
+        rely("behrends")
+        how = ("(2a) holds, by the witness W~1" if c2a else "(2b) holds, by the witness W~2" if c2b else
+               "neither (2a) nor (2b) can hold")
+        return (f"{head} is {words(verdict)} at (W1, W2), by prop-4: {how}; rank W1 = {r1}, rank W2 = {r2}, "
+                f"dim N(W1) ∩ C(W2) = {d}")
     require(theorem == "thm-5", "k < min(m, n): the theorem is thm-5")
     ci = _witness(ev, "witness_i", W1, W2, "left", "column")
     cii = _witness(ev, "witness_ii", W2, W1, "right", "row")
@@ -90,13 +117,18 @@ def check_openness(cert: dict) -> str:
         require(dt > 0, "(ii) is claimed false but N(W2^T)∩C(W1^T) = 0")
     claimed("equal_ranks", r1 == r2); claimed("i", ci); claimed("ii", cii)
     claimed("iii", d == 0); claimed("iv", dt == 0)
+    only(("equal_ranks", "i", "ii", "iii", "iv"))
     is_open = r1 == r2 and ci
     require((verdict == OPEN) == is_open, "verdict does not follow from thm-5")
-    extra = ""
-    if "obstruction" in ev:
-        extra = "; " + _check_obstruction(W1, W2, field(ev, "obstruction", dict, "evidence"))
-        require(verdict == NOT_OPEN, "an obstruction proves non-openness")
-    return f"{verdict} by thm-5: ranks {r1}, {r2}; dims {d}, {dt}{extra}"
+    if verdict == OPEN:
+        require("obstruction" not in ev, "an obstruction proves non-openness, the verdict is locally_open")
+        rely("prop-18")
+        return (f"{head} is locally open at (W1, W2) in its range, by thm-5: rank W1 = rank W2 = {r1}, "
+                f"dim N(W1) ∩ C(W2) = {d}, dim N(W2^T) ∩ C(W1^T) = {dt}")
+    # non-openness is accepted only with a theorem-free obstruction
+    extra = _check_obstruction(W1, W2, field(ev, "obstruction", dict, "evidence"))
+    return (f"{head} is not locally open at (W1, W2) in its range (rank W1 = {r1}, rank W2 = {r2}, "
+            f"dim N(W1) ∩ C(W2) = {d}, dim N(W2^T) ∩ C(W1^T) = {dt}): {extra}")
 
 
 def _check_obstruction(W1, W2, ob: dict) -> str:
@@ -134,8 +166,10 @@ def _check_obstruction(W1, W2, ob: dict) -> str:
     bound = rational(field(ob, "bound", str, "obstruction"), "obstruction.bound")
     require(c == bound, f"obstruction.bound is not ||y^T {side}||^2 / ||y||^2")
     require(c > 0, "obstruction: bound is zero")
-    return (f"obstruction: every preimage of W1W2 + δR (any δ != 0, in the range) moves {side} by "
-            f"||Δ||_F^2 >= {field(ob, 'bound', str, 'obstruction')}")
+    fact(f"obstruction: W1 W2 = K M0, R = K M1 (side {side}), K of full column rank, M0 + δ M1 of full row rank, "
+         f"y^T K = 0 and ||y^T {side}||^2 / ||y||^2 = {c} > 0")
+    return (f"every preimage of the in-range targets W1 W2 + δR (any δ != 0) moves {side} by "
+            f"||Δ||_F^2 >= {c}, a theorem-free obstruction")
 
 
 def _norm2(M):
@@ -145,7 +179,7 @@ def _norm2(M):
 @kind("lifting")
 def check_lifting(cert: dict) -> str:
     """(W1 + D1)(W2 + D2) = Z, with the stated squared norms."""
-    W1, W2 = _pair(cert)
+    W1, W2 = _pair(cert, ("Z",))
     Z = matrix(field(cert["inputs"], "Z", dict, "inputs"), "inputs.Z")
     res = cert["result"]
     D1 = matrix(field(res, "D1", dict, "result"), "result.D1")
@@ -154,15 +188,19 @@ def check_lifting(cert: dict) -> str:
     same_shape(D2, W2.nrows(), W2.ncols(), "result.D2")
     same_shape(Z, W1.nrows(), W2.ncols(), "inputs.Z")
     require((W1 + D1) * (W2 + D2) == Z, "(W1 + D1)(W2 + D2) != Z")
+    norms = {}
     for key, val in (("norm2_D1", _norm2(D1)), ("norm2_D2", _norm2(D2)), ("norm2_target", _norm2(Z - W1 * W2))):
         require(rational(field(res, key, str, "result"), "result." + key) == val, f"result.{key} is wrong")
-    return "exact preimage of the target"
+        norms[key] = val
+    return (f"(W1 + D1)(W2 + D2) = Z exactly, with |D1|^2 = {norms['norm2_D1']}, |D2|^2 = {norms['norm2_D2']} "
+            f"and |Z - W1 W2|^2 = {norms['norm2_target']}")
 
 
 @kind("perturbation_lower_bound")
 def check_perturbation_lower_bound(cert: dict) -> str:
     """u^T W1 = 0, W2 v = 0, u, v != 0 and rank W1W2 < min(m,k,n): every preimage of
-    W1W2 + δ u v^T has ||A||_F ||B||_F >= δ |u||v| = distance (so δ(ε) <= ε^2)."""
+    W1W2 + δ u v^T has ||A||_F ||B||_F >= δ |u||v| = distance (so δ(ε) <= ε^2); the pair is
+    locally open by a nested openness certificate about the same (W1, W2)."""
     W1, W2 = _pair(cert)
     m, k, n = W1.nrows(), W1.ncols(), W2.ncols()
     ev = cert["evidence"]
@@ -172,16 +210,19 @@ def check_perturbation_lower_bound(cert: dict) -> str:
     require(not is_zero(u) and not is_zero(v), "u and v must be nonzero")
     require(is_zero(u.transpose() * W1), "u^T W1 != 0")
     require(is_zero(W2 * v), "W2 v != 0")
-    r = rank_at_most(W1 * W2, field(field(ev, "rank_W1W2", dict, "evidence"), "annihilator", dict, "rank_W1W2"),
-                     "evidence.rank_W1W2.annihilator")
+    rk = field(ev, "rank_W1W2", dict, "evidence")
+    r = rank_exactly(W1 * W2, rk, field(rk, "rank", int, "evidence.rank_W1W2"), "evidence.rank_W1W2")
     require(r + 1 <= min(m, k, n), "W1W2 + δ u v^T may leave the range")
-    require(cert["result"].get("exponent") == "1/2", "result.exponent must be '1/2'")
-    nested = field(ev, "openness_certificate", dict, "evidence")
-    verdict = check(nested) and nested["result"]["verdict"]
-    require(nested["inputs"] == cert["inputs"], "nested openness certificate is about other matrices")
-    require(cert["result"].get("openness") == verdict, "result.openness differs from the nested certificate")
+    require(field(cert["result"], "exponent", str, "result") == "1/2", "result.exponent must be '1/2'")
+    sub = nested(ev, "openness_certificate", "openness", "evidence")
+    same_matrix(sub["inputs"]["W1"], W1, "evidence.openness_certificate.inputs.W1")
+    same_matrix(sub["inputs"]["W2"], W2, "evidence.openness_certificate.inputs.W2")
+    verdict = sub["result"]["verdict"]
+    require(field(cert["result"], "openness", str, "result") == verdict,
+            "result.openness differs from the nested certificate")
     require(verdict == OPEN, "the rate claim is about locally open pairs")
-    return "perturbation >= sqrt(distance) at a locally open pair: δ = O(ε) fails"
+    return ("at this locally open pair, every preimage of W1 W2 + δ u v^T moves the factors by at least "
+            "sqrt(distance): δ = O(ε) fails (exponent 1/2)")
 
 
 @kind("row_basis_bound")
@@ -195,6 +236,7 @@ def check_row_basis_bound(cert: dict) -> str:
     B = vector_index(field(res, "B", list, "result"), m, "result.B")
     require(len(B) == r, "result.B must have rank-many rows")
     Bc = [i for i in range(m) if i not in set(B)]
+    require(field(ev, "complement", list, "evidence") == Bc, "evidence.complement is not the rows outside B")
     A = matrix(field(res, "A", dict, "result"), "result.A")
     same_shape(A, m - r, r, "result.A")
     VB = sub(V, B, range(V.ncols()))
@@ -205,14 +247,17 @@ def check_row_basis_bound(cert: dict) -> str:
     bound = 2 ** (m - r - 1)
     require(field(res, "bound", str, "result") == str(bound), "result.bound must be 2^(m-r-1)")
     require(mabs <= bound, f"max |A_ij| = {mabs} exceeds 2^(m-r-1) = {bound}")
-    return f"lem-13 row basis: max |A_ij| = {mabs} <= {bound}"
+    return (f"lem-13 on this V (rank {r} < {m} rows): the rows B = {B} span the others with coefficients "
+            f"A, max |A_ij| = {mabs} <= 2^(m-r-1) = {bound}")
 
 
 @kind("chain_openness")
 def check_chain_openness(cert: dict) -> str:
     """lem-10: rank(W_h ... W_1) = min_i d_i  =>  locally open; else undetermined."""
+    for key in cert["inputs"]:
+        require(key == "layers", f"inputs.{key}: unknown field")
     layers = field(cert["inputs"], "layers", list, "inputs")
-    require(len(layers) >= 1, "inputs.layers is empty")
+    require(1 <= len(layers) <= BUDGET["layers"], "inputs.layers: 1 to 64 layers")
     Ws = [matrix(L, f"inputs.layers[{i}]") for i, L in enumerate(layers)]
     for i in range(1, len(Ws)):
         require(Ws[i].ncols() == Ws[i - 1].nrows(), f"inputs.layers[{i}] does not chain")
@@ -227,7 +272,10 @@ def check_chain_openness(cert: dict) -> str:
     verdict = field(res, "verdict", str, "result")
     expected = OPEN if r == min(dims) else "undetermined"
     require(verdict == expected, f"verdict should be {expected}")
-    return f"chain {verdict}: rank {r}, widths {dims}"
+    if verdict == OPEN:
+        rely("lem-10")
+        return f"the product map of the chain with widths {dims} is locally open at W (rank {r} = min width, lem-10)"
+    return f"chain with widths {dims}: rank of the product {r} < min width {min(dims)}, lem-10 does not apply"
 
 
 @kind("basis_change")
@@ -251,16 +299,15 @@ def check_basis_change(cert: dict) -> str:
     A, B = U.transpose() * W1, W2 * V
     S = A * B
     require(all(S[i, j] == 0 for i in range(m) for j in range(n) if i != j), "U^T W1 W2 V is not diagonal")
-    orig, rot = field(ev, "original", dict, "evidence"), field(ev, "rotated", dict, "evidence")
-    check(orig)
-    check(rot)
-    require(orig["kind"] == rot["kind"] == "openness", "nested certificates must be openness certificates")
-    require(matrix(orig["inputs"]["W1"], "original.W1") == W1 and matrix(orig["inputs"]["W2"], "original.W2") == W2,
-            "original certificate is about other matrices")
-    require(matrix(rot["inputs"]["W1"], "rotated.W1") == A and matrix(rot["inputs"]["W2"], "rotated.W2") == B,
-            "rotated certificate is not about (U^T W1, W2 V)")
+    orig = nested(ev, "original", "openness", "evidence")
+    rot = nested(ev, "rotated", "openness", "evidence")
+    same_matrix(orig["inputs"]["W1"], W1, "evidence.original.inputs.W1")
+    same_matrix(orig["inputs"]["W2"], W2, "evidence.original.inputs.W2")
+    same_matrix(rot["inputs"]["W1"], A, "evidence.rotated.inputs.W1 (U^T W1)")
+    same_matrix(rot["inputs"]["W2"], B, "evidence.rotated.inputs.W2 (W2 V)")
     agree = orig["result"]["verdict"] == rot["result"]["verdict"]
-    require(res.get("verdicts_agree") is agree and res.get("verdict") == orig["result"]["verdict"],
+    require(field(res, "verdicts_agree", bool, "result") is agree
+            and field(res, "verdict", str, "result") == orig["result"]["verdict"],
             "result does not match the nested verdicts")
     notes = [f"verdicts {'agree' if agree else 'DIFFER'}"]
     if "carried_witness_i" in ev:
@@ -276,7 +323,7 @@ def check_basis_change(cert: dict) -> str:
         require(is_zero(sub(A, range(r, m), range(A.ncols()))), "lem-17: rows of U^T W1 beyond the rank do not vanish")
         require(is_zero(sub(B, range(B.nrows()), range(r, n))), "lem-17: columns of W2 V beyond the rank do not vanish")
         notes.append("lem-17 structure holds")
-    return "basis change: " + ", ".join(notes)
+    return f"U, V orthogonal with U^T W1 W2 V diagonal; openness of (W1, W2) and (U^T W1, W2 V): " + ", ".join(notes)
 
 
 def _unit_basis(n: int, r: int) -> dict:

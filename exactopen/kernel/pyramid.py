@@ -28,9 +28,10 @@ from math import comb
 from flint import fmpq, fmpq_mat, fmpq_poly
 
 from exactopen.kernel.base import (
-    field, full_column_rank, full_row_rank, matrix, rank_at_most, rational, require,
+    BUDGET, field, full_column_rank, full_row_rank, matrix, mark_read, optional, rank_at_most, rational, require,
+    within,
 )
-from exactopen.kernel.checks import kind
+from exactopen.kernel.checks import kind, rely
 
 TRUSTED = {
     "tanh": "d/dx tanh(x) = 1 - tanh(x)^2 > 0 on R",
@@ -47,6 +48,7 @@ class Act:
 
     def __init__(self, name: str, breakpoints=None, slopes=None, point=None, value=None):
         self.name = name
+        self.text = name
         self.breakpoints, self.slopes = breakpoints, slopes
         self.pieces = None
         if slopes is not None:
@@ -94,20 +96,27 @@ class Act:
 
 def _rat_list(obj, where: str) -> list:
     require(isinstance(obj, list), f"{where} is not a list")
+    within(len(obj), "degree", f"{where}: the length")
     return [rational(x, f"{where}[{i}]") for i, x in enumerate(obj)]
 
 
 def activation(obj, where: str) -> Act:
     """Read an activation and prove it continuous and strictly increasing (T1 for tanh/logistic)."""
     name = field(obj, "name", str, where)
+    allowed = {"leaky_relu": ("name", "slope"), "pwl": ("name", "breakpoints", "slopes", "point", "value")}
+    for key in obj:
+        require(key in allowed.get(name, ("name",)), f"{where}.{key}: unknown field for activation {name[:40]!r}")
     if name in TRUSTED:
+        rely("monotone-activations")
         return Act(name)
     if name == "identity":
         return Act(name, [], [fmpq(1)], fmpq(0), fmpq(0))
     if name == "leaky_relu":
         a = rational(field(obj, "slope", str, where), where + ".slope")
         require(a > 0, f"{where}: leaky ReLU slope {a} <= 0 is not strictly monotone")
-        return Act(name, [fmpq(0)], [a, fmpq(1)], fmpq(0), fmpq(0))
+        act = Act(name, [fmpq(0)], [a, fmpq(1)], fmpq(0), fmpq(0))
+        act.text = f"leaky_relu:{a}"
+        return act
     if name == "pwl":
         bps = _rat_list(field(obj, "breakpoints", list, where), where + ".breakpoints")
         sl = _rat_list(field(obj, "slopes", list, where), where + ".slopes")
@@ -117,7 +126,10 @@ def activation(obj, where: str) -> Act:
             require(s > 0, f"{where}: slope {i} is {s} <= 0, not strictly increasing")
         p = rational(field(obj, "point", str, where), where + ".point")
         v = rational(field(obj, "value", str, where), where + ".value")
-        return Act(name, bps, sl, p, v)
+        act = Act(name, bps, sl, p, v)
+        act.text = (f"pwl:breakpoints={','.join(map(str, bps))};slopes={','.join(map(str, sl))};"
+                    f"point={p};value={v}")
+        return act
     require(False, f"{where}: unknown activation {name!r} (no theorem of this checker covers it)")
 
 
@@ -127,13 +139,13 @@ def check_activation_evidence(act: Act, ev, where: str) -> str:
     if act.pieces is None:
         require(method == "trusted", f"{where}: {act.name} is covered only by the trusted fact T1")
         require(field(ev, "fact", str, where) == TRUSTED[act.name], f"{where}: not the checker's trusted fact")
-        return f"{act.name} (trusted: derivative > 0)"
+        return act.text
     require(method == "positive_slopes", f"{where}: method must be 'positive_slopes'")
     sl = _rat_list(field(ev, "slopes", list, where), where + ".slopes")
     bp = _rat_list(field(ev, "breakpoints", list, where), where + ".breakpoints")
     require(sl == act.slopes and bp == act.breakpoints, f"{where}: slopes/breakpoints differ from the activation's")
     require(all(s > 0 for s in sl), f"{where}: a slope is <= 0")
-    return f"{act.name} (slopes > 0)"
+    return act.text
 
 
 # --------------------------------------------------------------------------------------
@@ -141,8 +153,10 @@ def check_activation_evidence(act: Act, ev, where: str) -> str:
 # --------------------------------------------------------------------------------------
 
 def _network(inputs: dict, need_x: bool):
+    for key in inputs:
+        require(key in ("layers", "activations", "X"), f"inputs.{key}: unknown field")
     raw = field(inputs, "layers", list, "inputs")
-    require(len(raw) >= 1, "inputs.layers is empty")
+    require(1 <= len(raw) <= BUDGET["layers"], "inputs.layers: 1 to 64 layers")
     Ws = [matrix(w, f"inputs.layers[{i}]") for i, w in enumerate(raw)]
     acts_raw = field(inputs, "activations", list, "inputs")
     require(len(acts_raw) == len(Ws), "inputs: one activation per layer")
@@ -156,6 +170,13 @@ def _network(inputs: dict, need_x: bool):
         X = matrix(X, "inputs.X")
         require(X.nrows() == Ws[0].ncols(), "inputs.X does not chain with layer 1 (X.rows != W1.cols)")
     return Ws, acts, X
+
+
+def _net_text(Ws, X) -> str:
+    h = len(Ws)
+    d = [Ws[0].ncols()] + [W.nrows() for W in Ws]
+    return (f"F_{h}(W) = sigma_{h}(W_{h} ... sigma_1(W_1 X)) with d = ({', '.join(map(str, d))})"
+            + ("" if X is None else f", n = {X.ncols()}"))
 
 
 def _activation_evidence(acts, ev) -> list:
@@ -212,26 +233,38 @@ def check_pyramid_openness(cert: dict) -> str:
     Ws, acts, X = _network(field(cert, "inputs", dict, "certificate"), need_x=False)
     res, ev = cert["result"], cert["evidence"]
     verdict = field(res, "verdict", str, "result")
-    act_text = _activation_evidence(acts, ev)
+    act_text = ", ".join(_activation_evidence(acts, ev))
+    net = _net_text(Ws, X)
     hidden_linear = all(a.linear_slope is not None for a in acts[:-1])
     if verdict == "undecided":
         fails = _failures(Ws, X, ev)
         if any(f.startswith("rank X") for f in fails):
             require(not hidden_linear, "rank X < n does not block the linear_hidden_layers route")
-        return "lem-6 does not apply: " + "; ".join(fails)
+        return (f"lem-6 does not decide whether {net} is locally open at W: {'; '.join(fails)}. lem-6 is only "
+                "sufficient; this is not a claim of non-openness")
     require(verdict == "locally_open", "result.verdict must be 'locally_open' or 'undecided'")
     route = field(res, "route", str, "result")
     _all_full_row_rank(Ws, ev)
     if route == "X_full_column_rank":
         require(X is not None, "route X_full_column_rank needs inputs.X")
         full_column_rank(X, field(ev, "X_minor", dict, "evidence"), "evidence.X_minor")
+        text = ("F is locally open at W, and more: for every eps > 0 there is delta > 0 such that every Z with "
+                "||Z - F(W)|| < delta is F(W') for some ||W' - W|| < eps (lem-6; hypotheses checked: sigma_i "
+                "continuous strictly increasing, every W_i full row rank, X full column rank)")
     elif route == "every_full_column_rank_X":
         require(X is None, "route every_full_column_rank_X is for inputs without X")
+        text = ("for every input X in R^(d0 x n) of full column rank (any n <= d0), F is locally open at W, onto "
+                "a neighbourhood of F(W) in R^(d_h x n) (lem-6; hypotheses checked: sigma_i continuous strictly "
+                "increasing, every W_i full row rank)")
     elif route == "linear_hidden_layers":
         require(hidden_linear, "route linear_hidden_layers: a hidden activation is not x -> s x")
+        text = (f"for {'the given X' if X is not None else 'every input X'}, F is locally open at W relative to "
+                "its range (lem-6; hidden activations are x -> s x, so perturbing W_1 alone reaches every "
+                "{Z : rows in the row space of X} near F(W); every W_i full row rank)")
     else:
-        require(False, f"unknown route {route!r}")
-    return (f"locally open (lem-6, {route}): W1..W{len(Ws)} full row rank; activations " + ", ".join(act_text))
+        require(False, f"unknown route {route[:40]!r}")
+    rely("open-maps")
+    return f"{net}, activations {act_text}: {text}"
 
 
 @kind("pyramid_global")
@@ -243,17 +276,24 @@ def check_pyramid_global(cert: dict) -> str:
     Ws, acts, X = _network(field(cert, "inputs", dict, "certificate"), need_x=True)
     res, ev = cert["result"], cert["evidence"]
     verdict = field(res, "verdict", str, "result")
-    act_text = _activation_evidence(acts, ev)
+    act_text = ", ".join(_activation_evidence(acts, ev))
+    net = _net_text(Ws, X)
     if verdict == "undecided":
-        return "sec-4 hypotheses fail: " + "; ".join(_failures(Ws, X, ev))
+        return (f"sec-4 does not apply to {net} at W: {'; '.join(_failures(Ws, X, ev))}. This is not a claim that "
+                "a non-global local minimum exists")
     require(verdict == "local_min_is_global", "result.verdict must be 'local_min_is_global' or 'undecided'")
     full_column_rank(X, field(ev, "X_minor", dict, "evidence"), "evidence.X_minor")
     widths = [X.nrows()] + [W.nrows() for W in Ws]
     require(X.nrows() >= X.ncols(), "d0 < n")
     require(all(widths[i] <= widths[i - 1] for i in range(1, len(widths))), "widths are not non-increasing")
     _all_full_row_rank(Ws, ev)
-    return (f"sec-4 hypotheses hold (d = {widths}, n = {X.ncols()}, X full column rank, all W_i full row rank; "
-            "activations " + ", ".join(act_text) + "): every local min at W is global for convex l")
+    rely("open-maps"); rely("convexity")
+    return (f"{net}, activations {act_text}. For every convex loss l: R^(d_h x n) -> R: if W is a local minimum "
+            "of W' -> l(F(W')), then W is a global minimum. The sec-4 hypotheses hold, all checked: X full column rank "
+            "(d0 >= n), d_i <= d_(i-1), every W_i full row rank, every sigma_i continuous strictly increasing. "
+            "Argument: by lem-6 (valid with X of full column rank) F maps every eps-ball around W onto a "
+            "neighbourhood of F(W); by obs-1 F(W) is a local, hence (l convex) global, minimiser of l. Not used and not claimed: convexity "
+            "of the image of F")
 
 
 @kind("pyramid_not_open")
@@ -318,8 +358,11 @@ def check_pyramid_not_open(cert: dict) -> str:
     require(B0 * P == G0, "G(0) != pre-activation at the point: the family does not start at F(W)")
     c1, c2 = (B1 * P + B0 * Q) * K, (B1 * Q) * K
     require(any(x != 0 for x in c1.entries() + c2.entries()), "G(t) K is identically zero: the family stays in the subspace")
-    return (f"NOT locally open (lem-6 fails without X of full column rank): rank X <= {rX} < n = {n}, "
-            f"W1, W2 full row rank, activations {', '.join(act_text)}; radius {eps}")
+    rely("open-maps")
+    return (f"F(W) = sigma_2(W2 sigma_1(W1 X)) with d = ({X.nrows()}, {d1}, {W2.nrows()}), n = {n}, activations "
+            f"{', '.join(act_text)}, rank X <= {rX} < n: every W_i has full row rank and every sigma_i is continuous "
+            f"and strictly increasing, yet F is NOT locally open at W relative to its range (for eps = {eps} no "
+            "delta works). So lem-6 as restated (no hypothesis on X) is false; it needs X of full column rank")
 
 
 def _hadamard(S: fmpq_mat, Y: fmpq_mat, C: fmpq_mat) -> fmpq_mat:
@@ -339,6 +382,37 @@ def poly(obj, where: str) -> fmpq_poly:
     return fmpq_poly(_rat_list(obj, where))
 
 
+def poly_str(p: fmpq_poly, var: str = "w") -> str:
+    """p as text, highest power first: "w^2 - 1"."""
+    cs = p.coeffs()
+    if not cs:
+        return "0"
+    terms = []
+    for j in range(len(cs) - 1, -1, -1):
+        c = cs[j]
+        if c == 0:
+            continue
+        mono = "" if j == 0 else var if j == 1 else f"{var}^{j}"
+        mag = abs(c)
+        coef = str(mag) if (mag != 1 or j == 0) else ""
+        body = coef + ("*" if coef and mono else "") + mono
+        terms.append(("- " if c < 0 else "+ ") + body)
+    out = " ".join(terms)
+    return out[2:] if out.startswith("+ ") else "-" + out[2:]
+
+
+def delta_text(sides) -> str:
+    """delta(eps) = min over the two sides of c min(eps, r)^k, as text."""
+    parts = []
+    for s in sides:
+        c, k, r = str(s["c"]), s["k"], s["r"]
+        e = "eps" if r is None else f"min(eps, {r})"
+        if k > 1:
+            e = f"{e}^{k}"
+        parts.append(e if c == "1" else f"{c}*{e}")
+    return parts[0] if parts[0] == parts[1] else f"min({parts[0]}, {parts[1]})"
+
+
 def _sign_changes(vals) -> int:
     s = [v for v in vals if v != 0]
     return sum(1 for a, b in zip(s, s[1:]) if (a > 0) != (b > 0))
@@ -349,7 +423,9 @@ def _lead(p: fmpq_poly):
 
 
 def sturm_roots_above(p: fmpq_poly, lo) -> int:
-    """Number of distinct real roots of p in (lo, inf) (lo None: all of R); p(lo) != 0."""
+    """Number of distinct real roots of p in (lo, inf) (lo None: all of R); p(lo) != 0.
+    Cost: a Sturm sequence of degree d (budget sturm_degree), O(d^2) polynomial operations."""
+    within(p.degree(), "sturm_degree", "the degree of a polynomial whose real roots are counted")
     seq = [p, p.derivative()]
     while seq[-1].degree() > 0:
         r = -(seq[-2] % seq[-1])
@@ -365,10 +441,18 @@ def sturm_roots_above(p: fmpq_poly, lo) -> int:
 
 
 def bernstein_coefficients(g: fmpq_poly, r) -> list:
-    """Bernstein coefficients of u -> g(r u) on [0, 1] (T4)."""
-    h = [c * r ** j for j, c in enumerate(g.coeffs())]
+    """Bernstein coefficients of u -> g(r u) on [0, 1] (T4), up to the positive factors C(d, i):
+    the coefficients of P(u) = (1 + u)^d G(u / (1 + u)), G(x) = g(r x).  With rev the reversal
+    at degree d, P = rev(rev(G)(x + 1)): one Taylor shift in FLINT.
+
+    Cost: O(d^2) coefficient operations for degree d (budget ``degree``); the sign test needs
+    no division by C(d, i), which is positive."""
+    h = g.coeffs()
     d = len(h) - 1
-    return [sum((fmpq(comb(i, j), comb(d, j)) * h[j] for j in range(i + 1)), fmpq(0)) for i in range(d + 1)]
+    within(d, "degree", "the degree of the polynomial")
+    rev = fmpq_poly([c * r ** j for j, c in enumerate(h)][::-1])
+    shifted = rev(fmpq_poly([1, 1])).coeffs()
+    return (shifted + [fmpq(0)] * (d + 1 - len(shifted)))[::-1]
 
 
 def nonneg_on(g: fmpq_poly, r, where: str) -> None:
@@ -378,6 +462,7 @@ def nonneg_on(g: fmpq_poly, r, where: str) -> None:
         require(all(c >= 0 for c in g.coeffs()), f"{where}: a coefficient is negative (rho >= 0 not proved)")
     else:
         require(all(b >= 0 for b in bernstein_coefficients(g, r)), f"{where}: a Bernstein coefficient on [0, {r}] is negative")
+        rely("bernstein")
 
 
 def nonneg_factored(P: fmpq_poly, ev, lower, where: str) -> None:
@@ -392,6 +477,7 @@ def nonneg_factored(P: fmpq_poly, ev, lower, where: str) -> None:
         g = poly(field(f, "poly", list, w), w + ".poly")
         e = field(f, "exp", int, w)
         require(e >= 1 and g.degree() >= 1, f"{w}: exponent >= 1 and degree >= 1 required")
+        within(e * g.degree() + prod.degree(), "degree", f"{w}: the degree of the product")
         prod *= g ** e
         if e % 2:
             require(_lead(g) > 0, f"{w}: odd power of a factor with negative leading coefficient")
@@ -400,6 +486,7 @@ def nonneg_factored(P: fmpq_poly, ev, lower, where: str) -> None:
             if lower is not None:
                 require(g(lower) > 0, f"{w}: factor is not positive at the domain's end {lower}")
             require(sturm_roots_above(g, lower) == 0, f"{w}: odd power of a factor with a real root in the domain")
+            rely("sturm")
     require(prod == P, f"{where}: lc * prod factors^exp is not the polynomial")
 
 
@@ -415,14 +502,17 @@ def check_scalar_openness(cert: dict) -> str:
     point w1 with s (F(w1) - F(w0)) < 0 (then S holds values on the other side arbitrarily
     close to F(w0), while F(B_r(w0)) does not)."""
     inp, res, ev = cert["inputs"], cert["result"], cert["evidence"]
+    for key in inp:
+        require(key in ("F", "w0"), f"inputs.{key}: unknown field")
     F = poly(field(inp, "F", list, "inputs"), "inputs.F")
     w0 = rational(field(inp, "w0", str, "inputs"), "inputs.w0")
     verdict = field(res, "verdict", str, "result")
     relative = field(res, "relative_to", str, "result")
     require(rational(field(res, "F_w0", str, "result"), "result.F_w0") == F(w0), "result.F_w0 != F(w0)")
+    fs = poly_str(F)
     if F.degree() <= 0:
         require(verdict == "locally_open" and relative == "range", "a constant map is locally open in its range")
-        return "F is constant: locally open relative to its range {F(w0)}"
+        return f"F(w) = {fs} is constant: it is locally open at w0 = {w0} relative to its range {{{F(w0)}}}"
     x = fmpq_poly([0, 1])
     sides = {}
     for name, shift in (("right", fmpq_poly([w0, 1])), ("left", fmpq_poly([w0, -1]))):
@@ -432,6 +522,7 @@ def check_scalar_openness(cert: dict) -> str:
         c = rational(field(sd, "c", str, f"evidence.{name}"), f"evidence.{name}.c")
         k = field(sd, "k", int, f"evidence.{name}")
         require(c > 0 and k >= 1, f"evidence.{name}: need c > 0 and k >= 1")
+        within(k, "degree", f"evidence.{name}.k")
         r = sd.get("r")
         r = None if r is None else rational(r, f"evidence.{name}.r")
         require(r is None or r > 0, f"evidence.{name}.r must be > 0")
@@ -439,21 +530,29 @@ def check_scalar_openness(cert: dict) -> str:
         nonneg_on(g, r, f"evidence.{name}")
         sides[name] = (s, c, k, r)
     sR, sL = sides["right"][0], sides["left"][0]
+    rely("ivt")
+    dt = delta_text([{"c": c, "k": k, "r": r} for _s, c, k, r in (sides["right"], sides["left"])])
     if sR != sL:
         require(verdict == "locally_open" and relative == "R", "opposite directions: locally open in R")
         _check_delta(res, sides)
-        return f"locally open at w0 = {w0} (a full neighbourhood of F(w0) = {F(w0)} is covered)"
+        return (f"F(w) = {fs} is locally open at w0 = {w0}: for every eps > 0, F((w0 - eps, w0 + eps)) contains "
+                f"(F(w0) - delta, F(w0) + delta) with delta(eps) = {dt}, F(w0) = {F(w0)}")
     P = (F - F(w0)) * sR
+    side = f"[{F(w0)}, inf)" if sR > 0 else f"(-inf, {F(w0)}]"
     if verdict == "locally_open":
         require(relative == "range", "same direction on both sides: openness is relative to the range")
         nonneg_factored(P, field(ev, "global", dict, "evidence"), None, "evidence.global")
         _check_delta(res, sides)
-        return (f"locally open at w0 = {w0} relative to the range, which lies in "
-                f"{'[' if sR > 0 else '(-inf, '}{F(w0)}{', inf)' if sR > 0 else ']'}")
+        return (f"F(w) = {fs} is locally open at w0 = {w0} relative to its range S, which lies in {side} "
+                f"(F(w0) = {F(w0)} is the global {'minimum' if sR > 0 else 'maximum'} of F): for every eps > 0, "
+                f"B_delta(F(w0)) ∩ S ⊆ F(B_eps(w0)) with delta(eps) = {dt}")
     require(verdict == "not_locally_open", "result.verdict must be locally_open or not_locally_open")
+    require(relative == "range", "non-openness is stated relative to the range")
     w1 = rational(field(ev, "escape", str, "evidence"), "evidence.escape")
     require(P(w1) < 0, "evidence.escape: s (F(w1) - F(w0)) is not < 0")
-    return f"NOT locally open at w0 = {w0}: F(w1 = {w1}) = {F(w1)} lies on the side of F(w0) that no nearby w reaches"
+    return (f"F(w) = {fs} is NOT locally open at w0 = {w0} relative to its range: near w0, F stays in {side}, "
+            f"but F({w1}) = {F(w1)} lies on the other side of F(w0) = {F(w0)}, so the range holds values on that "
+            "side arbitrarily close to F(w0) that no w near w0 reaches")
 
 
 def _check_delta(res: dict, sides: dict) -> None:
@@ -462,6 +561,7 @@ def _check_delta(res: dict, sides: dict) -> None:
     require(len(d) == 2, "result.delta lists the two sides")
     for item, name in zip(d, ("right", "left")):
         s, c, k, r = sides[name]
+        require(field(item, "side", str, "result.delta") == name, f"result.delta: the sides are right, then left")
         require(rational(field(item, "c", str, "result.delta"), "c") == c and field(item, "k", int, "result.delta") == k,
                 f"result.delta ({name}) does not match the evidence")
         ri = item.get("r")
@@ -475,6 +575,8 @@ def check_polynomial_minimum(cert: dict) -> str:
     [lower, inf)), so the minimisers are global; optionally each listed preimage w maps to a
     minimiser under the map F (e.g. z = 1 = F(+-1) for F(w) = w^2)."""
     inp, res, ev = cert["inputs"], cert["result"], cert["evidence"]
+    for key in inp:
+        require(key in ("objective", "lower", "map"), f"inputs.{key}: unknown field")
     L = poly(field(inp, "objective", list, "inputs"), "inputs.objective")
     lower = inp.get("lower")
     lower = None if lower is None else rational(lower, "inputs.lower")
@@ -485,13 +587,16 @@ def check_polynomial_minimum(cert: dict) -> str:
         require(lower is None or p >= lower, f"minimiser {p} is outside the domain")
         require(L(p) == v, f"L({p}) = {L(p)} != {v}")
     nonneg_factored(L - v, field(ev, "nonnegativity", dict, "evidence"), lower, "evidence.nonnegativity")
-    text = f"min L = {v} on {'R' if lower is None else f'[{lower}, inf)'}, attained at {', '.join(map(str, mins))}"
+    text = (f"min of L = {poly_str(L)} over w in {'R' if lower is None else f'[{lower}, inf)'} is {v}, attained "
+            f"at w = {', '.join(map(str, mins))} (global minimisers)")
     if "map" in inp:
         F = poly(field(inp, "map", list, "inputs"), "inputs.map")
+        within(max(L.degree(), 0) * max(F.degree(), 0), "degree", "deg L * deg F (the degree of L(F(w)))")
         pre = _rat_list(field(res, "preimages", list, "result"), "result.preimages")
         for w in pre:
             require(F(w) in mins, f"F({w}) = {F(w)} is not a listed minimiser")
         require(poly(field(res, "composition", list, "result"), "result.composition") == L(F),
                 "result.composition is not L(F(w))")
-        text += f"; minimisers are F({', '.join(map(str, pre))}), L(F(w)) re-derived"
+        text += (f"; each of w = {', '.join(map(str, pre))} maps to a minimiser under F(w) = {poly_str(F)}, "
+                 f"and L(F(w)) = {poly_str(L(F))}")
     return text

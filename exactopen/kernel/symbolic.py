@@ -24,10 +24,42 @@ import re
 
 from flint import fmpq, fmpq_mpoly_ctx, fmpz
 
-from exactopen.kernel.base import field, require
-from exactopen.kernel.checks import kind
+from exactopen.kernel.base import BUDGET, Rejected, field, mark_read, require
+from exactopen.kernel.checks import kind, rely
 
 OPEN, NOT_OPEN = "locally_open", "not_locally_open"
+MAX_PARAMETERS = 16
+
+
+class Work:
+    """Bound on polynomial arithmetic: every product costs len(a) * len(b) term operations,
+    summed over one check (budget ``poly_work``); degrees stay below ``poly_degree``."""
+
+    spent = 0
+
+    @classmethod
+    def reset(cls):
+        cls.spent = 0
+
+    @classmethod
+    def mul(cls, a, b):
+        la = len(a) if hasattr(a, "total_degree") else 1
+        lb = len(b) if hasattr(b, "total_degree") else 1
+        cls.spent += max(la, 1) * max(lb, 1)
+        if cls.spent > BUDGET["poly_work"]:
+            raise Rejected(f"polynomial arithmetic beyond the budget poly_work = {BUDGET['poly_work']} term products")
+        da = a.total_degree() if hasattr(a, "total_degree") else 0
+        db = b.total_degree() if hasattr(b, "total_degree") else 0
+        if da + db > BUDGET["poly_degree"]:
+            raise Rejected(f"a polynomial of degree {da + db}, beyond the budget poly_degree = {BUDGET['poly_degree']}")
+        return a * b
+
+    @classmethod
+    def pow(cls, a, e: int):
+        out = None
+        for _ in range(e):  # e <= poly_degree / deg a, or a is constant (then the loop is cheap)
+            out = a if out is None else cls.mul(out, a)
+        return out if out is not None else a.context().constant(1)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TOK = re.compile(r"\s*(?:([0-9]+)|([A-Za-z_][A-Za-z0-9_]*)|(\*\*|[-+*/^()]))")
 MAX_DEPTH, MAX_NEST, MAX_EXP, MAX_MINOR = 200, 50, 1000, 8
@@ -72,7 +104,7 @@ class _Poly:
         while (op := self.take("*", "/")):
             q = self.unary(depth)
             if op == "*":
-                p = p * q
+                p = Work.mul(p, q)
             else:
                 require(q.is_constant() and not q.is_zero(), f"{self.where}: division by a non-constant or zero")
                 p = p * (1 / fmpq(q.leading_coefficient()))
@@ -88,7 +120,13 @@ class _Poly:
             e = self.toks[self.i]
             require(isinstance(e, fmpz) and e <= MAX_EXP, f"{self.where}: bad exponent")
             self.i += 1
-            return base ** int(e)
+            if base.is_constant():
+                c = fmpq(base.leading_coefficient()) if not base.is_zero() else fmpq(0)
+                bits = max(abs(int(c.p)), int(c.q)).bit_length()
+                require(bits * int(e) <= 3 * BUDGET["rational_digits"],
+                        f"{self.where}: a constant power beyond the budget rational_digits")
+                return base ** int(e)
+            return Work.pow(base, int(e))
         return base
 
     def atom(self, depth):
@@ -114,14 +152,15 @@ def _matrix(obj, P, where):
 
 
 def _mul(A, B, inner, ncols, zero):
-    return [[sum((A[i][l] * B[l][j] for l in range(inner)), zero) for j in range(ncols)] for i in range(len(A))]
+    return [[sum((Work.mul(A[i][l], B[l][j]) for l in range(inner)), zero) for j in range(ncols)]
+            for i in range(len(A))]
 
 
 def _det(M, one):
     if not M:
         return one
-    return sum(((-1) ** j * M[0][j] * _det([r[:j] + r[j + 1:] for r in M[1:]], one) for j in range(len(M))),
-               one - one)
+    return sum(((-1) ** j * Work.mul(M[0][j], _det([r[:j] + r[j + 1:] for r in M[1:]], one))
+                for j in range(len(M))), one - one)
 
 
 def _index(obj, bound, size, where):
@@ -132,7 +171,7 @@ def _index(obj, bound, size, where):
 
 def _combo(cofs, G, P, where):
     require(isinstance(cofs, list) and len(cofs) == len(G), f"{where}: needs one cofactor per equation")
-    return sum((P(c, where) * g for c, g in zip(cofs, G)), P.ctx.constant(0))
+    return sum((Work.mul(P(c, where), g) for c, g in zip(cofs, G)), P.ctx.constant(0))
 
 
 def _nonzero(D, obj, G, H, P, where):
@@ -141,8 +180,8 @@ def _nonzero(D, obj, G, H, P, where):
     require(len(pw) == len(H) and all(type(e) is int and 0 <= e <= MAX_EXP for e in pw), f"{where}.powers bad")
     prod = P.ctx.constant(1)
     for h, e in zip(H, pw):
-        prod = prod * h ** e
-    lhs = D * P(field(obj, "q", str, where), where + ".q") - prod
+        prod = Work.mul(prod, Work.pow(h, e))
+    lhs = Work.mul(D, P(field(obj, "q", str, where), where + ".q")) - prod
     require(lhs == _combo(field(obj, "cofactors", list, where), G, P, where + ".cofactors"),
             f"{where}: D q - prod h^e is not the stated combination of the equations")
 
@@ -179,8 +218,12 @@ def verdict_of(m, k, n, r1, r2, r12):
 
 @kind("symbolic_openness")
 def check_symbolic_openness(cert: dict) -> str:
+    Work.reset()
     inputs, res, ev = cert["inputs"], cert["result"], cert["evidence"]
+    for key in inputs:
+        require(key in ("parameters", "W1", "W2"), f"inputs.{key}: unknown field")
     names = field(inputs, "parameters", list, "inputs")
+    require(len(names) <= MAX_PARAMETERS, f"inputs.parameters: at most {MAX_PARAMETERS} parameters")
     t = field(ev, "rabinowitsch", str, "evidence")
     require(all(isinstance(x, str) and _NAME.fullmatch(x) for x in names + [t]) and len(set(names + [t])) ==
             len(names) + 1, "inputs.parameters / evidence.rabinowitsch must be distinct names")
@@ -191,8 +234,12 @@ def check_symbolic_openness(cert: dict) -> str:
     m = len(W1)
     require(len(W2) == k, "inputs: W1.cols != W2.rows")
     W12 = _mul(W1, W2, k, n, ctx.constant(0))
-    require(field(res, "theorem", str, "result") == ("prop-4" if k >= min(m, n) else "thm-5"),
+    theorem = "prop-4" if k >= min(m, n) else "thm-5"
+    require(field(res, "theorem", str, "result") == theorem,
             "result.theorem does not match the regime k >= min(m, n) / k < min(m, n)")
+    regime = "k >= min(m,n)" if k >= min(m, n) else "k < min(m,n)"
+    require(field(res, "regime", str, "result") == regime, f"result.regime must be {regime!r}")
+    require(cert["claim_id"] in (None, "rem-1", theorem), f"claim_id must be null, rem-1 or {theorem}")
     require(field(res, "verdict", str, "result") == "piecewise", "result.verdict must be 'piecewise'")
     tvar = ctx.gens()[-1]
     stats, summary = {"cells": 0, "empty": 0, "real": 0}, {}
@@ -209,7 +256,7 @@ def check_symbolic_openness(cert: dict) -> str:
             e = field(node, "empty", dict, "node")
             prod = ctx.constant(1)
             for h in H:
-                prod = prod * h
+                prod = Work.mul(prod, h)
             if "real_squares" in e:  # g_i = sum s_j q_j^2 (s_j > 0): real points have every q_j = 0
                 rs = field(e, "real_squares", dict, "empty")
                 i = field(rs, "equation", int, "real_squares")
@@ -219,12 +266,12 @@ def check_symbolic_openness(cert: dict) -> str:
                 require(all(x.is_constant() and not x.is_zero() and x.leading_coefficient() > 0 for x in w),
                         "real_squares: weights must be positive constants")
                 Q = [P(x[1], "real_squares.square") for x in terms]
-                require(G[i] == sum((a * q * q for a, q in zip(w, Q)), ctx.constant(0)),
+                require(G[i] == sum((Work.mul(a, Work.mul(q, q)) for a, q in zip(w, Q)), ctx.constant(0)),
                         "real_squares: the equation is not the stated sum of squares")
                 G = G + Q
                 stats["real"] += 1
             rhs = _combo(field(e, "cofactors", list, "empty"), G, Pt, "empty.cofactors") + \
-                Pt(field(e, "t_cofactor", str, "empty"), "empty.t_cofactor") * (1 - tvar * prod)
+                Work.mul(Pt(field(e, "t_cofactor", str, "empty"), "empty.t_cofactor"), 1 - Work.mul(tvar, prod))
             require(rhs == 1, f"empty leaf at {gs} = 0, {hs} != 0: the identity does not give 1")
             stats["empty"] += 1
             s = "empty"
@@ -235,6 +282,7 @@ def check_symbolic_openness(cert: dict) -> str:
             r2 = _rank(W2, n, field(c, "rank_W2", dict, where), G, H, P, where + ".rank_W2")
             r12 = _rank(W12, n, field(c, "rank_W1W2", dict, where), G, H, P, where + ".rank_W1W2")
             s = verdict_of(m, k, n, r1, r2, r12)
+            rely("behrends-dims" if k >= min(m, n) else "prop-18")
             require(field(c, "verdict", str, where) == s, f"{where}: ranks {r1}, {r2}, {r12} give {s}")
             stats["cells"] += 1
         summary[id(node)] = s
@@ -256,5 +304,10 @@ def check_symbolic_openness(cert: dict) -> str:
     walk(tree, [], [], [], [], 0)
     merged = cells(tree, [], [])
     require(field(res, "cells", list, "result") == merged, "result.cells differ from the merged cells of the tree")
-    return (f"piecewise openness over {len(names)} parameter(s): {stats['cells']} checked cells, "
-            f"{stats['empty']} empty branches ({stats['real']} over R by sums of squares), {len(merged)} merged cells cover the parameter space")
+    mark_read(res["cells"])
+    cases = "; ".join(
+        (" and ".join([f"{g} = 0" for g in c["equations"]] + [f"{h} != 0" for h in c["inequations"]]) or "everywhere")
+        + ": " + ("locally open" if c["verdict"] == OPEN else "not locally open") for c in merged)
+    return (f"for real parameters {', '.join(names) or '(none)'}, M(W1, W2) = W1 W2 ({m}x{k} times {k}x{n}, "
+            f"{theorem}) is, case by case: {cases} ({stats['cells']} checked cells; {stats['empty']} branches "
+            f"without points, {stats['real']} of them over R by sums of squares; a case may hold no real point)")

@@ -19,15 +19,14 @@ from __future__ import annotations
 
 from flint import fmpq, fmpq_mat, fmpq_mpoly_ctx
 
-from exactopen.kernel.base import field, matrix, rational, require
+from exactopen.kernel.base import BUDGET, eye, field, mark_read, matrix, rational, require, within
 from exactopen.kernel.checks import kind
-from exactopen.kernel.symbolic import _NAME, _matrix, _mul, _Poly
+from exactopen.kernel.symbolic import _NAME, Work, _matrix, _mul, _Poly
 
 VERDICTS = ("global_minimum", "saddle")
 
 
-def _eye(n):
-    return fmpq_mat(n, n, [fmpq(int(i == j)) for i in range(n) for j in range(n)])
+_eye = eye
 
 
 def _const(A, ctx):
@@ -60,7 +59,7 @@ def _curve_poly(Ws, X, Y, curve, P, ctx):
     polys = [[W] for W, _ in Ws]
     for i, term in enumerate(curve):
         j = field(term, "power", int, f"curve[{i}]")
-        require(1 <= j <= 64, f"curve[{i}].power must be in 1..64")
+        require(1 <= j <= BUDGET["curve_power"], f"curve[{i}].power must be in 1..{BUDGET['curve_power']}")
         Ls = field(term, "layers", list, f"curve[{i}]")
         require(len(Ls) == len(Ws), f"curve[{i}] has {len(Ls)} layers, the network has {len(Ws)}")
         for k, obj in enumerate(Ls):
@@ -82,7 +81,8 @@ def _curve_poly(Ws, X, Y, curve, P, ctx):
     for a in range(len(F)):
         for b in range(len(F)):
             if a + b > 0:
-                p[a + b] += sum((x * z for r, s in zip(F[a], F[b]) for x, z in zip(r, s)), ctx.constant(0)) / 2
+                p[a + b] += sum((Work.mul(x, z) for r, s in zip(F[a], F[b]) for x, z in zip(r, s)),
+                                ctx.constant(0)) / 2
     return p
 
 
@@ -95,7 +95,10 @@ def _negative_on(c, zero_cell: bool) -> bool:
 
 @kind("symbolic_landscape")
 def check_symbolic_landscape(cert: dict) -> str:
+    Work.reset()
     inputs, res, ev = cert["inputs"], cert["result"], cert["evidence"]
+    for key in inputs:
+        require(key in ("parameters", "layers", "X", "Y"), f"inputs.{key}: unknown field")
     names = field(inputs, "parameters", list, "inputs")
     require(len(names) == 1 and isinstance(names[0], str) and _NAME.fullmatch(names[0]),
             "inputs.parameters must be one name")
@@ -103,6 +106,7 @@ def check_symbolic_landscape(cert: dict) -> str:
     P = _Poly(ctx, set(names))
     Ls = field(inputs, "layers", list, "inputs")
     require(len(Ls) >= 1, "inputs.layers is empty")
+    within(len(Ls), "layers", "inputs.layers: the number of layers")
     Ws = [matrix(M, f"inputs.layers[{i}]") for i, M in enumerate(Ls)]
     Xm = matrix(field(inputs, "X", dict, "inputs"), "inputs.X")
     require(Ws[0].ncols() == Xm.nrows() and all(Ws[i].ncols() == Ws[i - 1].nrows() for i in range(1, len(Ws))),
@@ -119,7 +123,7 @@ def check_symbolic_landscape(cert: dict) -> str:
         g = _mul(_mul(_t(above, Ws[k].nrows()), E, len(above), n, ctx.constant(0)), _t(below, n),
                  n, len(below), ctx.constant(0))
         require(all(x.is_zero() for r in g for x in r), f"dL/dW_{k + 1} is not identically zero in {names[0]}")
-    L0 = sum((x * x for r in E for x in r), ctx.constant(0)) / 2
+    L0 = sum((Work.mul(x, x) for r in E for x in r), ctx.constant(0)) / 2
     require(P(field(res, "loss", str, "result"), "result.loss") == L0, "result.loss is not L(W; y)")
     split = field(ev, "split", str, "evidence")
     q = P(split, "evidence.split")
@@ -151,4 +155,7 @@ def check_symbolic_landscape(cert: dict) -> str:
                       "verdict": v})
     require(field(res, "verdict", str, "result") == "piecewise", "result.verdict must be 'piecewise'")
     require(field(res, "cells", list, "result") == cells, "result.cells differ from the checked cells")
-    return f"critical for every {names[0]}; cells cover R: " + "; ".join(out)
+    mark_read(res["cells"])
+    widths = [Ws[0].ncols()] + [M.nrows() for M in Ws]
+    return (f"the point W of the linear network with widths ({','.join(map(str, widths))}) and target Y({names[0]}) "
+            f"is critical for every real {names[0]}; the cells cover R: " + "; ".join(out))

@@ -6,7 +6,8 @@ factors, directions and dual matrices.  Irrational quantities are never computed
 
 * PSD facts use :func:`psd`: either ``{"method": "factor", "L": L}`` -- then A - L L^T is
   symmetric and diagonally dominant with a nonnegative diagonal, hence PSD (Gershgorin), so
-  A = L L^T + (A - L L^T) is PSD -- or ``{"method": "ldl"}`` (exact LDL^T).
+  A = L L^T + (A - L L^T) is PSD -- or ``{"method": "exact"}`` (signs of the characteristic
+  polynomial, :func:`exactopen.kernel.base.psd_nullity`).
 * sigma_k(A) >= s: V (n x k) of full column rank with V^T (A^T A - s^2 I) V PSD.  Then every
   x in the k-dimensional space C(V) has |Ax|^2 >= s^2 |x|^2, so by Courant-Fischer
   lambda_k(A^T A) = max over k-dim subspaces of the min Rayleigh quotient >= s^2.
@@ -26,24 +27,13 @@ from __future__ import annotations
 from flint import fmpq, fmpq_mat
 
 from exactopen.kernel.base import (
-    field,
-    full_column_rank,
-    matrix,
-    rank_exactly,
-    rational,
-    require,
+    approx, eye, field, fro2, full_column_rank, matrix, psd_nullity, rank_exactly, rational, require,
     same_shape,
 )
-from exactopen.kernel.checks import check, kind
-from exactopen.kernel.landscape import _problem, gradient, is_psd, loss
+from exactopen.kernel.checks import kind, nested, rely, same_matrix
+from exactopen.kernel.landscape import _problem, gradient, loss
 
-
-def _fro2(A: fmpq_mat) -> fmpq:
-    return sum((x * x for x in A.entries()), fmpq(0))
-
-
-def _eye(n: int) -> fmpq_mat:
-    return fmpq_mat(n, n, [fmpq(int(i == j)) for i in range(n) for j in range(n)])
+_fro2, _eye = fro2, eye
 
 
 def diagonally_dominant(R: fmpq_mat) -> bool:
@@ -64,9 +54,11 @@ def psd(A: fmpq_mat, ev, where: str) -> None:
         require(L.nrows() == A.nrows(), f"{where}.L has {L.nrows()} rows, expected {A.nrows()}")
         require(diagonally_dominant(A - L * L.transpose()),
                 f"{where}: A - L L^T is not diagonally dominant with a nonnegative diagonal")
+        rely("gershgorin")
         return
-    require(method == "ldl", f"{where}: unknown PSD method {method!r}")
-    require(is_psd(A), f"{where}: the matrix is not positive semidefinite (exact LDL^T)")
+    require(method == "exact", f"{where}: unknown PSD method {method[:40]!r}")
+    psd_nullity(A, where)
+    rely("spectral")
 
 
 def _claimed(obj, key: str, value: fmpq, where: str) -> fmpq:
@@ -82,6 +74,8 @@ def _claimed(obj, key: str, value: fmpq, where: str) -> fmpq:
 @kind("numerical_rank")
 def check_numerical_rank(cert: dict) -> str:
     """Exact rank, distances to lower-rank matrices, and lower bounds on singular values."""
+    for key in cert["inputs"]:
+        require(key == "A", f"inputs.{key}: unknown field")
     A = matrix(field(cert["inputs"], "A", dict, "inputs"), "inputs.A")
     res, ev = cert["result"], cert["evidence"]
     m, n = A.nrows(), A.ncols()
@@ -99,8 +93,8 @@ def check_numerical_rank(cert: dict) -> str:
         Q = matrix(field(e, "Q", dict, "evidence." + w), f"evidence.{w}.Q")
         same_shape(P, m, k, f"evidence.{w}.P")
         same_shape(Q, k, n, f"evidence.{w}.Q")
-        _claimed(a, "distance_sq", _fro2(A - P * Q), "result." + w)
-        out.append(f"|A - PQ|_F^2 = {float(rational(a['distance_sq'], 'd'))} with rank PQ <= {k}")
+        d2 = _claimed(a, "distance_sq", _fro2(A - P * Q), "result." + w)
+        out.append(f"a matrix of rank <= {k} lies at squared distance {d2} (about {approx(d2)}) from A")
     bounds = field(res, "singular_value_bounds", list, "result")
     ebounds = field(ev, "singular_value_bounds", list, "evidence")
     require(len(bounds) == len(ebounds), "result/evidence singular_value_bounds differ in length")
@@ -117,7 +111,8 @@ def check_numerical_rank(cert: dict) -> str:
         AV = A * V
         psd(AV.transpose() * AV - V.transpose() * V * (s * s), field(e, "psd", dict, "evidence." + w),
             f"evidence.{w}.psd")
-        out.append(f"sigma_{k} >= {float(s):.3g}")
+        rely("courant-fischer")
+        out.append(f"sigma_{k}(A) >= {s} (about {approx(s)})")
     return "; ".join(out)
 
 
@@ -129,6 +124,7 @@ def _global_lower_bound(Ws, X, Y, w, lb: dict) -> fmpq:
     """The certified lower bound LB <= min L (module docstring); returns LB."""
     require(w is None, "the lower bound is for the unweighted square loss")
     where = "evidence.global"
+    require(field(lb, "method", str, where) == "ky_fan_schur", f"{where}.method must be 'ky_fan_schur'")
     B = X
     if "B" in lb:  # X = C B: the row space of X lies in that of B, so M_X <= M_B
         B = matrix(lb["B"], where + ".B")
@@ -144,6 +140,7 @@ def _global_lower_bound(Ws, X, Y, w, lb: dict) -> fmpq:
     delta = rational(field(lb, "delta", str, where), where + ".delta")
     require(delta >= 0, f"{where}.delta is negative")
     psd(dual_matrix(B, Y, F, delta, mu), field(lb, "psd", dict, where), where + ".psd")
+    rely("schur"); rely("ky-fan"); rely("eckart-young")
     return (_fro2(Y) - r * mu - _fro2(F) - delta * dh) / 2
 
 
@@ -159,12 +156,12 @@ def dual_matrix(B: fmpq_mat, Y: fmpq_mat, F: fmpq_mat, delta: fmpq, mu: fmpq) ->
 
 def _snapped(cert, X, Y, where: str) -> list:
     """Check the embedded classification; return its layers (same X, Y, no weights)."""
-    sub = field(cert, "certificate", dict, where)
-    require(sub.get("kind") == "landscape_point", f"{where}.certificate must be a landscape_point certificate")
-    check(sub)
-    Ws2, X2, Y2, w2, _ = _problem(sub["inputs"])
-    require(w2 is None and X2 == X and Y2 == Y, f"{where}: the snapped point is for other data")
-    return Ws2
+    sub = nested(cert, "certificate", "landscape_point", where)
+    require(sub["inputs"].get("weights") is None, f"{where}: the snapped point is for a weighted loss")
+    same_matrix(sub["inputs"]["X"], X, f"{where}.certificate.inputs.X")
+    same_matrix(sub["inputs"]["Y"], Y, f"{where}.certificate.inputs.Y")
+    Ws2, _, _, _, _ = _problem(sub["inputs"])
+    return Ws2, sub
 
 
 def _dist2(A: list, B: list, where: str) -> fmpq:
@@ -179,23 +176,24 @@ def check_validate_network(cert: dict) -> str:
     """Facts about a (float) point W of L = 1/2|W_h..W_1 X - Y|^2: exact loss and gradient
     norm, an exact lower bound on min L (gap), a lower point near W, a snapped exact point."""
     Ws, X, Y, w, _ = _problem(cert["inputs"])
+    require(w is None, "validate_network is for the unweighted square loss")
     res, ev = cert["result"], cert["evidence"]
     L0 = _claimed(res, "loss", loss(Ws, X, Y, w), "result")
     g2 = _claimed(res, "gradient_norm_sq", sum((_fro2(G) for G in gradient(Ws, X, Y, w)), fmpq(0)), "result")
-    out = [f"L(W) = {float(L0):.6g}, |grad L(W)|^2 = {float(g2):.3g}"]
+    out = [f"at the given weights W, L(W) = {approx(L0)} and |grad L(W)|^2 = {approx(g2)} (exact values in the result)"]
     if res.get("global") is not None:
         gl = field(res, "global", dict, "result")
         LB = _global_lower_bound(Ws, X, Y, w, field(ev, "global", dict, "evidence"))
         _claimed(gl, "lower_bound", LB, "result.global")
         _claimed(gl, "gap", L0 - LB, "result.global")
-        out.append(f"min L >= {float(LB):.6g}, so L(W) - min L <= {float(L0 - LB):.3g}")
+        out.append(f"min L >= {approx(LB)}, so L(W) - min L <= {approx(L0 - LB)}")
         if gl.get("upper_bound") is not None:  # a network point attaining the upper bound
             pts = field(ev["global"], "point", list, "evidence.global")
             V = [matrix(M, f"evidence.global.point[{i}]") for i, M in enumerate(pts)]
             _dist2(Ws, V, "evidence.global.point")  # same shapes as W
             UB = _claimed(gl, "upper_bound", loss(V, X, Y, w), "result.global")
             _claimed(gl, "gap_lower", L0 - UB, "result.global")
-            out.append(f"min L <= {float(UB):.6g}, so L(W) - min L >= {float(L0 - UB):.3g}")
+            out.append(f"min L <= {approx(UB)} (a network point attains it), so L(W) - min L >= {approx(L0 - UB)}")
     if res.get("descent") is not None:
         de = field(res, "descent", dict, "result")
         Z = [matrix(M, f"evidence.descent.layers[{i}]")
@@ -204,13 +202,26 @@ def check_validate_network(cert: dict) -> str:
         L1 = _claimed(de, "loss", loss(Z, X, Y, w), "result.descent")
         require(L1 < L0, "the descent point does not have a smaller loss")
         _claimed(de, "decrease", L0 - L1, "result.descent")
-        out.append(f"a point at distance^2 {float(rho2):.3g} has loss lower by {float(L0 - L1):.3g}")
+        out.append(f"a rational point at squared distance {approx(rho2)} from W has a loss lower by {approx(L0 - L1)}")
     if res.get("snap") is not None:
         sn = field(res, "snap", dict, "result")
-        Ws2 = _snapped(field(ev, "snap", dict, "evidence"), X, Y, "evidence.snap")
+        Ws2, sub = _snapped(field(ev, "snap", dict, "evidence"), X, Y, "evidence.snap")
         d2 = _claimed(sn, "distance_sq", _dist2(Ws, Ws2, "snapped layers"), "result.snap")
         v = field(sn, "verdict", str, "result.snap")
-        require(v == ev["snap"]["certificate"]["result"].get("verdict"), "result.snap.verdict differs from the "
-                "embedded certificate's verdict")
-        out.append(f"exact point at distance^2 {float(d2):.3g}: {v}")
+        require(v == sub["result"]["verdict"], "result.snap.verdict differs from the embedded certificate's verdict")
+        rule = []
+        tol = sn.get("tolerance")
+        if tol is not None:
+            t = rational(tol, "result.snap.tolerance")
+            require(all(abs(a - b) <= t for W, V in zip(Ws, Ws2) for a, b in zip(W.entries(), V.entries())),
+                    "result.snap.tolerance: a snapped entry moved by more than the tolerance")
+            rule.append(f"every entry moved by at most {t}")
+        den = sn.get("max_denominator")
+        if den is not None:
+            require(type(den) is int and den >= 1, "result.snap.max_denominator must be a positive integer")
+            require(all(b.q <= den or a == b for W, V in zip(Ws, Ws2) for a, b in zip(W.entries(), V.entries())),
+                    "result.snap.max_denominator: a snapped entry has a larger denominator")
+            rule.append(f"every moved entry has denominator <= {den}")
+        out.append(f"a rational point W' at squared distance {approx(d2)} from W"
+                   + (f" ({'; '.join(rule)})" if rule else "") + f" is certified: {v.replace('_', ' ')}")
     return "; ".join(out)

@@ -1,0 +1,58 @@
+"""Run the checker alone: ``python -m exactopen.kernel FILE...`` (standard library + python-flint).
+
+Prints one line per file ("accepted: <statement>" or "REJECTED: <reason>"); ``--explain``
+adds the facts checked and the trusted theorems relied on; ``--theorems`` lists the trusted
+theorems per kind and the work budgets.  Exit 0 if every file is accepted, 1 if any is
+rejected, 2 if any is unreadable.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from exactopen.kernel import BUDGET, KIND_THEOREMS, THEOREMS, Malformed, Rejected, explain, parse, read_file
+
+
+def theorems_text() -> str:
+    """The trusted theorems, the kinds that may use each, and the budgets (Markdown)."""
+    lines = ["| theorem | statement | kinds that may rely on it |", "|---|---|---|"]
+    for tid, text in THEOREMS.items():
+        kinds = ", ".join(f"`{k}`" for k, ts in KIND_THEOREMS.items() if tid in ts) or "-"
+        lines.append(f"| `{tid}` | {text} | {kinds} |")
+    lines += ["", "| budget | limit |", "|---|---|"]
+    lines += [f"| `{k}` | {v:,} |" for k, v in BUDGET.items()]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if "--theorems" in args:
+        sys.stdout.write(theorems_text())
+        return 0
+    show = "--explain" in args
+    files = [a for a in args if a != "--explain"]
+    if not files or any(a.startswith("--") for a in files):
+        print("usage: python -m exactopen.kernel [--explain] FILE... | --theorems", file=sys.stderr)
+        return 2
+    worst = 0
+    for path in files:
+        try:
+            report = explain(parse(read_file(path)))
+        except Malformed as exc:
+            print(f"{path}: MALFORMED: {exc}", file=sys.stderr)
+            worst = 2
+        except Rejected as exc:
+            print(f"{path}: REJECTED: {exc}")
+            worst = max(worst, 1)
+        else:
+            print(f"{path}: accepted: {report['statement']}")
+            if show:
+                for f in report["facts"]:
+                    print(f"  checked: {f}")
+                for t in report["theorems"]:
+                    print(f"  trusted: {t['id']}: {t['statement']}")
+    return worst
+
+
+if __name__ == "__main__":
+    sys.exit(main())
