@@ -13,8 +13,8 @@ from __future__ import annotations
 from flint import fmpq_mat
 
 from exactopen import kernel
-from exactopen import matrix as mx
-from exactopen.openness import decide_pair, perturbation_table, sqrt_rate_certificate
+from exactopen.exact import matrix as mx
+from exactopen.openness.pair import decide_pair, perturbation_table, sqrt_rate_certificate
 
 
 def M(rows):

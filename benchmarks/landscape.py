@@ -2,7 +2,7 @@
 
 Architectures d = (w, w/2, ..., w/2, w) with h = 3, 4 and w in 4, 8, 16, 32; X = I
 (n = w) and a random full-row-rank X with n = 2 w.  Three constructed critical points per row
-(exactopen.landscape_examples): a global minimum (top components), a strict saddle (a
+(exactopen.landscape.examples): a global minimum (top components), a strict saddle (a
 non-top component swapped in) and a degenerate point (one component fewer than the
 bottleneck, not global).  Time = classification + the checker's re-verification.
 
@@ -16,8 +16,8 @@ import random
 import time
 
 from exactopen import kernel
-from exactopen.landscape import classify_critical_point
-from exactopen.landscape_examples import constructed_point
+from exactopen.landscape.classify import classify_critical_point
+from exactopen.landscape.examples import constructed_point
 
 
 def run(widths, depths, seed: int = 0):

@@ -41,7 +41,7 @@ def make_matrix(n: int, seed: int) -> fmpq_mat:
 
 def timed(fn, repeat: int = 1):
     """(result, best time of ``repeat`` runs)."""
-    from exactopen import linalg
+    from exactopen.exact import linalg
 
     best = None
     for _ in range(repeat):
@@ -87,7 +87,8 @@ def sympy_time(n: int, seed: int, timeout: float) -> tuple[float | None, str]:
 
 
 def run(sizes, seed: int, timeout: float) -> None:
-    from exactopen import kernel, linalg
+    from exactopen import kernel
+    from exactopen.exact import linalg
 
     head = (f"{'n':>5} {'rank':>5} | {'exactopen':>10} {'checker':>9} {'flint':>9} {'sympy DM':>10} | "
             f"{'exactopen/flint':>15} {'checker/exactopen':>17}")

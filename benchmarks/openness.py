@@ -49,7 +49,7 @@ def sympy_time(W1, W2, limit=60.0):
 
 def main() -> None:
     from exactopen import kernel
-    from exactopen.openness import decide_pair
+    from exactopen.openness.pair import decide_pair
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="first size only, no SymPy baseline")

@@ -34,7 +34,7 @@ LARGER = {
 
 def main() -> None:
     from exactopen import kernel
-    from exactopen.symbolic import stratify_pair
+    from exactopen.openness.parametric import stratify_pair
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="first three cases only")

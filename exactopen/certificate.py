@@ -108,7 +108,7 @@ class Certificate(dict):
         return kernel.check(dict(self))
 
     def render(self, fmt: str = "md") -> str:
-        from exactopen.render import render
+        from exactopen.report.render import render
 
         return render(dict(self), fmt)
 
@@ -123,7 +123,7 @@ class Certificate(dict):
         return self.render("tex")
 
     def _repr_html_(self) -> str:
-        from exactopen.render import blocks, to_html
+        from exactopen.report.render import blocks, to_html
 
         from exactopen import kernel
 

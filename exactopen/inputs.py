@@ -16,7 +16,7 @@ import os
 from flint import fmpq_mat
 
 from exactopen.errors import InputError
-from exactopen.numbers import from_float, parse_rational
+from exactopen.exact.numbers import from_float, parse_rational
 
 
 def _reject_constant(name):

@@ -6,7 +6,7 @@ with the independent checker, and lift a nearby target exactly.
 
 from exactopen.certificate import Certificate
 from exactopen.inputs import load_matrix
-from exactopen.openness import decide_pair, lift
+from exactopen.openness.pair import decide_pair, lift
 
 # 1. Exact matrices from JSON text (decimals are read exactly: "0.5" is 1/2).
 W1 = load_matrix('[[1], [1]]')

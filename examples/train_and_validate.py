@@ -23,8 +23,8 @@ import time
 import numpy as np
 
 from exactopen import kernel
-from exactopen.snap import parse_tolerance
-from exactopen.validate import network_from_arrays, validate
+from exactopen.numeric.snap import parse_tolerance
+from exactopen.numeric.validate import network_from_arrays, validate
 
 
 def gd(Ws, X, Y, lr, steps):

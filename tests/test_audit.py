@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from exactopen import audit, kernel
+from exactopen import kernel
+from exactopen.report import audit
 from tests.helpers import validate_schema
 
 ROOT = Path(__file__).resolve().parent.parent

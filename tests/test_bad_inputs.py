@@ -51,7 +51,8 @@ def jtext(obj) -> str:
 
 
 def _small_certificate() -> dict:
-    from exactopen import linalg, matrix as mx
+    from exactopen.exact import linalg
+    from exactopen.exact import matrix as mx
 
     return linalg.rank_certificate(mx.from_rows([[1, 2], [2, 4]]))
 
@@ -75,8 +76,8 @@ def _set(path, value):
 
 def _numrank_certificate(entry: str, distance_sq: str) -> str:
     """A numerical_rank certificate of [[2]] (rank-0 approximation) with A and the distance edited."""
-    from exactopen import matrix as mx
-    from exactopen.numeric_rank import numerical_rank_certificate
+    from exactopen.exact import matrix as mx
+    from exactopen.numeric.rank import numerical_rank_certificate
 
     cert, _, _ = numerical_rank_certificate(mx.from_rows([[2]]), [0])
     cert["inputs"]["A"]["rows"] = [[entry]]

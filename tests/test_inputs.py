@@ -1,4 +1,4 @@
-"""Exact input: exactopen.numbers (one number) and exactopen.inputs (matrices from JSON,
+"""Exact input: exactopen.exact.numbers (one number) and exactopen.inputs (matrices from JSON,
 inline literals, .npy/.npz).  Everything must be exact, and every bad input an InputError."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from exactopen.errors import InputError
 from exactopen.inputs import load_matrix, load_named, loads_json, parse_matrix
 from exactopen.kernel.base import rational as kernel_rational
-from exactopen.numbers import from_float, parse_rational, rational_str
+from exactopen.exact.numbers import from_float, parse_rational, rational_str
 
 
 def F(x) -> Fraction:

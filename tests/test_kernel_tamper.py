@@ -21,11 +21,12 @@ import pytest
 import sympy
 from flint import fmpq, fmpq_mat
 
-from exactopen import cli, kernel, linalg
-from exactopen import matrix as mx
+from exactopen import cli, kernel
+from exactopen.exact import linalg
+from exactopen.exact import matrix as mx
 from exactopen.certificate import dumps
 from exactopen.kernel import Malformed, Rejected
-from exactopen.numbers import rational_str
+from exactopen.exact.numbers import rational_str
 from helpers import schema_errors, validate_schema
 
 # ---------------------------------------------------------------------------------------

@@ -12,11 +12,11 @@ import pytest
 from flint import fmpq, fmpq_mat
 
 from exactopen import kernel
-from exactopen import matrix as mx
-from exactopen.architectures import (analyse_architecture, applicable_architectures, audit_point,
+from exactopen.exact import matrix as mx
+from exactopen.landscape.architectures import (analyse_architecture, applicable_architectures, audit_point,
                                      ex_3layer, ex_intro, thm12_construction)
-from exactopen.landscape import Network, classify_critical_point, nondegenerate_openness_certificate
-from exactopen.landscape_examples import constructed_point, random_invertible
+from exactopen.landscape.classify import Network, classify_critical_point, nondegenerate_openness_certificate
+from exactopen.landscape.examples import constructed_point, random_invertible
 
 try:
     from helpers import validate_schema
@@ -47,7 +47,7 @@ def test_audit_note_curve_polynomial():
     p = net.curve_polynomial(curve)
     assert p[:9] == [0, 0, 0, 0, fmpq(-1, 2), 0, 1, 0, fmpq(1, 2)] and all(c == 0 for c in p[9:])
     from exactopen.kernel import landscape as kl
-    from exactopen.landscape import curve_json
+    from exactopen.landscape.classify import curve_json
     kp = kl.curve_polynomial(net.layers, net.X, net.Y, None, curve_json(curve), "curve")
     assert kp[:9] == p[:9]
 

@@ -11,10 +11,10 @@ import pytest
 from flint import fmpq
 
 from exactopen import kernel
-from exactopen import matrix as mx
-from exactopen.landscape import Network, classify_critical_point
-from exactopen.landscape_examples import constructed_point
-from exactopen.landscape_localmin import (gauge_directions, local_minimum_certificate, morse_bott_test,
+from exactopen.exact import matrix as mx
+from exactopen.landscape.classify import Network, classify_critical_point
+from exactopen.landscape.examples import constructed_point
+from exactopen.landscape.local_min import (gauge_directions, local_minimum_certificate, morse_bott_test,
                                           search_nonglobal_local_minimum)
 
 try:
@@ -112,7 +112,7 @@ def _rejects(cert, needle=None):
 def _with_loss(c):
     """Recompute result.loss so that the tamper reaches the deeper checks."""
     from exactopen.kernel.landscape import _problem, loss
-    from exactopen.numbers import rational_str
+    from exactopen.exact.numbers import rational_str
 
     Ws, X, Y, w, _ = _problem(c["inputs"])
     c["result"]["loss"] = rational_str(loss(Ws, X, Y, w))
@@ -177,7 +177,7 @@ def test_never_fires_for_the_square_loss():
 
 def test_search_with_unit_weights_finds_nothing():
     """The same general search restricted to w = 1 (the square loss) finds no example."""
-    from exactopen import landscape_localmin as lm
+    from exactopen.landscape import local_min as lm
 
     old = lm.WEIGHT_CHOICES
     try:

@@ -1,4 +1,4 @@
-"""Property tests of exactopen.linalg against SymPy on random small rational matrices.
+"""Property tests of exactopen.exact.linalg against SymPy on random small rational matrices.
 
 Every answer is compared with SymPy's exact Matrix arithmetic, and every certificate the
 generator emits must be accepted by the independent checker and match the JSON Schema.
@@ -14,8 +14,9 @@ from flint import fmpq, fmpq_mat
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exactopen import kernel, linalg
-from exactopen import matrix as mx
+from exactopen import kernel
+from exactopen.exact import linalg
+from exactopen.exact import matrix as mx
 from helpers import validate_schema
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

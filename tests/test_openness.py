@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exactopen import kernel
-from exactopen import matrix as mx
+from exactopen.exact import matrix as mx
 from exactopen.errors import InputError
-from exactopen.openness import (
+from exactopen.openness.pair import (
     NOT_OPEN, OPEN, bounded_row_basis, decide_chain, decide_pair, lift, perturbation_table,
     row_basis_certificate, sqrt_rate_certificate,
 )

@@ -1,5 +1,5 @@
-"""Cross-check: the exact, certified verdict of exactopen.openness.decide_pair against the
-independent numerical probe exactopen.probe (issue 3, item 6).
+"""Cross-check: the exact, certified verdict of exactopen.openness.pair.decide_pair against the
+independent numerical probe exactopen.numeric.probe (issue 3, item 6).
 
 Random small instances with integer entries in [-2, 2] and controlled ranks (seeded), in
 both regimes (k >= min(m, n): prop-4; k < min(m, n): thm-5), with zero factors, rank
@@ -25,7 +25,7 @@ import numpy as np
 import pytest
 from flint import fmpq_mat, fmpz_mat
 
-from exactopen.probe import probe_openness
+from exactopen.numeric.probe import probe_openness
 
 KINDS = ("big", "small", "small-equal", "zero", "mismatch", "intersect", "small-equal-meet",
          "big-meet")
@@ -61,7 +61,7 @@ def _rank(M) -> int:
 
 
 def _nullspace(W) -> np.ndarray:
-    """Integer basis (columns) of N(W), via flint (independent of exactopen.linalg)."""
+    """Integer basis (columns) of N(W), via flint (independent of exactopen.exact.linalg)."""
     X, nullity = fmpz_mat([[int(v) for v in row] for row in W]).nullspace()
     cols = [[int(X[i, j]) for i in range(W.shape[1])] for j in range(nullity)]
     return np.array(cols, dtype=np.int64).T if cols else np.zeros((W.shape[1], 0), np.int64)
@@ -173,7 +173,7 @@ def _obstruction(cert):
 
 def run_crosscheck(count: int, seed: int) -> list[Record]:
     from exactopen.kernel import check
-    from exactopen.openness import decide_pair
+    from exactopen.openness.pair import decide_pair
 
     rng = np.random.default_rng(seed)
     out = []

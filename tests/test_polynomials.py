@@ -1,4 +1,4 @@
-"""The polynomial grammar (exactopen.polynomials): parsing, printing, round trips, errors."""
+"""The polynomial grammar (exactopen.exact.polynomials): parsing, printing, round trips, errors."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from fractions import Fraction
 import pytest
 
 from exactopen.errors import InputError
-from exactopen.polynomials import make_ring, names_in, parse_polynomial, poly_to_str, tokenize
+from exactopen.exact.polynomials import make_ring, names_in, parse_polynomial, poly_to_str, tokenize
 
 R = make_ring(["a", "b", "x_1"])
 a, b, x1 = R.gens

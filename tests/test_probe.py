@@ -1,4 +1,4 @@
-"""The numerical probe (exactopen.probe) on instances whose answer is known from first
+"""The numerical probe (exactopen.numeric.probe) on instances whose answer is known from first
 principles -- never from the paper's theorems.  The probe is not on the certified path; these
 tests check that it measures the definition of local openness correctly.
 
@@ -18,9 +18,9 @@ import numpy as np
 import pytest
 from flint import fmpq, fmpq_mat
 
-from exactopen.probe import decide, min_preimage, probe_openness, to_float_matrix
+from exactopen.numeric.probe import decide, min_preimage, probe_openness, to_float_matrix
 
-PROBE_SRC = Path(__file__).resolve().parent.parent / "exactopen" / "probe.py"
+PROBE_SRC = Path(__file__).resolve().parent.parent / "exactopen" / "numeric" / "probe.py"
 DELTAS = (1e-2, 1e-3, 1e-4)
 
 
@@ -241,7 +241,7 @@ def test_probe_is_independent_of_the_exact_side():
             imported.add(node.module or "")
     assert not any(name.startswith("exactopen") for name in imported), imported
     # numpy is imported lazily: importing the module alone does not load it
-    code = "import sys, exactopen.probe; print('numpy' in sys.modules)"
+    code = "import sys, exactopen.numeric.probe; print('numpy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=PROBE_SRC.parent.parent, check=True)
     assert out.stdout.strip() == "False"

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exactopen import kernel
-from exactopen import matrix as mx
-from exactopen import pyramid as P
+from exactopen.exact import matrix as mx
+from exactopen.pyramid import networks as P
 from exactopen.cli import main
 from exactopen.errors import InputError
 from exactopen.kernel import pyramid as KP

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from exactopen.certificate import Certificate
-from exactopen.render import render
+from exactopen.report.render import render
 
 CERTS = Path(__file__).resolve().parent.parent / "certificates"
 

@@ -16,7 +16,8 @@ import os
 import numpy as np
 import pytest
 
-from exactopen import audit, figures
+from exactopen.report import audit
+from exactopen.report import figures
 
 REL = 1e-12
 
@@ -179,7 +180,7 @@ def test_audit_certificates_do_not_depend_on_float_kernels(tmp_path, monkeypatch
 
 def test_canonical_eigendirections_ignore_sign_and_rotation():
     """The numeric helper's output depends on the eigenspace only, not on the basis."""
-    from exactopen.descent import canonical_eigendirections
+    from exactopen.landscape.descent import canonical_eigendirections
 
     rng = np.random.default_rng(7)
     Q, _ = np.linalg.qr(rng.standard_normal((6, 6)))
@@ -201,8 +202,8 @@ def test_simplest_by_oracle_matches_simplest_in_interval():
 
     from flint import fmpq
 
-    from exactopen.landscape_global import simplest_by_oracle
-    from exactopen.snap import simplest_in_interval
+    from exactopen.landscape.global_min import simplest_by_oracle
+    from exactopen.numeric.snap import simplest_in_interval
 
     rnd = random.Random(3)
     for _ in range(300):

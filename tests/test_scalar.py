@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exactopen import kernel
-from exactopen import scalar as S
+from exactopen.pyramid import scalar as S
 from exactopen.errors import InputError
 from exactopen.kernel import pyramid as KP
 from helpers import validate_schema

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from exactopen import linalg
-from exactopen import matrix as mx
+from exactopen.exact import linalg
+from exactopen.exact import matrix as mx
 from helpers import SCHEMA_PATH, schema_errors, validate_schema
 
 LINALG_KINDS = ["rank", "nullspace", "column_space", "intersection", "solve"]

@@ -1,7 +1,7 @@
-"""Piecewise local openness over parameter space (exactopen.symbolic, kernel kind symbolic_openness).
+"""Piecewise local openness over parameter space (exactopen.openness.parametric, kernel kind symbolic_openness).
 
 The piecewise answer is compared, at hundreds of rational points, with the numeric decision
-(exactopen.openness.decide_pair) on the instantiated matrices -- including points on the
+(exactopen.openness.pair.decide_pair) on the instantiated matrices -- including points on the
 special varieties, found by solving each cell's equations.  The checker must accept every
 certificate and reject tampered ones.
 """
@@ -26,9 +26,9 @@ from flint import fmpq, fmpq_mat
 
 from exactopen import kernel
 from exactopen.errors import InputError
-from exactopen.openness import decide_pair
-from exactopen.polynomials import parse_polynomial
-from exactopen.symbolic import (
+from exactopen.openness.pair import decide_pair
+from exactopen.exact.polynomials import parse_polynomial
+from exactopen.openness.parametric import (
     NOT_OPEN,
     OPEN,
     openness_command_symbolic,
@@ -126,7 +126,7 @@ def solve_cell(eqs, ineqs, names, rnd, tries=25):
         for nm in names:
             vals.setdefault(nm, rnd_value(rnd))
         full = {nm: vals[nm] for nm in names}
-        from exactopen.symbolic import evaluate
+        from exactopen.openness.parametric import evaluate
 
         if all(evaluate(e, full) == 0 for e in eqs) and all(evaluate(h, full) != 0 for h in ineqs):
             return full
@@ -135,14 +135,14 @@ def solve_cell(eqs, ineqs, names, rnd, tries=25):
 
 def instantiate(rows, values, ring):
     ev = [[parse_polynomial(str(x), ring) if not isinstance(x, int) else ring(x) for x in r] for r in rows]
-    from exactopen.symbolic import evaluate
+    from exactopen.openness.parametric import evaluate
 
     return fmpq_mat(len(ev), len(ev[0]), [fmpq(v.numerator, v.denominator) for r in ev
                                            for v in (evaluate(x, values) for x in r)])
 
 
 def check_point(res, W1, W2, values):
-    from exactopen import linalg
+    from exactopen.exact import linalg
 
     A, B = instantiate(W1, values, res.ring), instantiate(W2, values, res.ring)
     D = decide_pair(A, B, with_obstruction=False)
@@ -156,7 +156,7 @@ def check_point(res, W1, W2, values):
 
 
 def _in_cell(res, cell, values):
-    from exactopen.symbolic import evaluate
+    from exactopen.openness.parametric import evaluate
 
     return (all(evaluate(parse_polynomial(p, res.ring), values) == 0 for p in cell["equations"])
             and all(evaluate(parse_polynomial(p, res.ring), values) != 0 for p in cell["inequations"]))
@@ -164,10 +164,10 @@ def _in_cell(res, cell, values):
 
 def statement_holds(res, values) -> bool:
     """Evaluate the human statement's DNF (the generator's own formula) at a point."""
-    from exactopen.symbolic import _dnf
+    from exactopen.openness.parametric import _dnf
 
     def sat(dnf):
-        from exactopen.symbolic import evaluate
+        from exactopen.openness.parametric import evaluate
 
         return any(all((evaluate(parse_polynomial(p, res.ring), values) == 0) == (op == "=") for p, op in c)
                    for c in dnf)

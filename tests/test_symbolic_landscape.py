@@ -9,12 +9,12 @@ import pytest
 from flint import fmpq
 
 from exactopen import kernel
-from exactopen import matrix as mx
-from exactopen.architectures import thm12_construction
+from exactopen.exact import matrix as mx
+from exactopen.landscape.architectures import thm12_construction
 from exactopen.kernel import Rejected
-from exactopen.landscape import Network, classify_critical_point
-from exactopen.render import render
-from exactopen.symbolic_landscape import thm12_parametric
+from exactopen.landscape.classify import Network, classify_critical_point
+from exactopen.report.render import render
+from exactopen.landscape.parametric import thm12_parametric
 
 WIDTHS = ([2, 1, 1, 2], [2, 1, 1, 1, 2], [3, 1, 1, 2])
 

@@ -44,7 +44,7 @@ def test_the_reported_false_verdict_is_refused():
     made the old checker accept "locally open" at W1 = [[1,0],[0,0],[0,0]], W2 = 0."""
     from flint import fmpq_mat
 
-    from exactopen.openness import decide_pair
+    from exactopen.openness.pair import decide_pair
 
     W1, W2 = fmpq_mat(3, 2, [1, 0, 0, 0, 0, 0]), fmpq_mat(2, 3)
     assert not decide_pair(W1, W2).is_open  # the truth, certified by exactopen openness
@@ -189,8 +189,8 @@ def test_verify_explain_cli(capsys):
 def test_huge_rationals_are_stated_without_float():
     """A consistent numerical_rank certificate whose numbers exceed the float range (A = [[10^200]],
     distance^2 = 10^400): the checker states it with an exact-arithmetic approximation."""
-    from exactopen import matrix as mx
-    from exactopen.numeric_rank import numerical_rank_certificate
+    from exactopen.exact import matrix as mx
+    from exactopen.numeric.rank import numerical_rank_certificate
 
     cert, _, _ = numerical_rank_certificate(mx.from_rows([[2]]), [0])
     cert["inputs"]["A"]["rows"] = [["1" + "0" * 200]]

@@ -12,10 +12,10 @@ from flint import fmpq, fmpq_mat
 
 from exactopen import kernel
 from exactopen.cli import main
-from exactopen.numbers import from_float
-from exactopen.numeric_rank import numerical_rank_certificate
-from exactopen.snap import simplest_in_interval, snap_matrix, snap_value
-from exactopen.validate import network_from_arrays, validate
+from exactopen.exact.numbers import from_float
+from exactopen.numeric.rank import numerical_rank_certificate
+from exactopen.numeric.snap import simplest_in_interval, snap_matrix, snap_value
+from exactopen.numeric.validate import network_from_arrays, validate
 
 
 def exact(arr):
@@ -169,8 +169,8 @@ def test_global_bound_tampering_is_rejected(trained):
 
 
 def _recompute_bound(cert):
-    from exactopen.matrix import from_json
-    from exactopen.numbers import rational_str
+    from exactopen.exact.matrix import from_json
+    from exactopen.exact.numbers import rational_str
 
     ev, inp = cert["evidence"]["global"], cert["inputs"]
     Y, F = from_json(inp["Y"]), from_json(ev["F"])

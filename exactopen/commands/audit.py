@@ -16,7 +16,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from exactopen import audit
+    from exactopen.report import audit
     from exactopen.errors import InputError
 
     if not args.dir.strip():

@@ -45,7 +45,7 @@ def _human(cls, net) -> list[str]:
 
 def run_classify(args) -> int:
     from exactopen.inputs import load_matrix
-    from exactopen.landscape import Network, classify_critical_point
+    from exactopen.landscape.classify import Network, classify_critical_point
 
     layers = [load_matrix(s, numeric=args.numeric, what=f"layer {i + 1}") for i, s in enumerate(args.layers)]
     X = load_matrix(args.X, numeric=args.numeric, what="--X") if args.X else None
@@ -58,9 +58,9 @@ def run_classify(args) -> int:
 
 
 def run_thm12(args) -> int:
-    from exactopen.architectures import analyse_architecture, thm12_construction
+    from exactopen.landscape.architectures import analyse_architecture, thm12_construction
     from exactopen.errors import InputError
-    from exactopen.landscape import classify_critical_point
+    from exactopen.landscape.classify import classify_critical_point
 
     big = [d for d in args.widths if d > MAX_THM12_WIDTH]
     if big:  # the construction builds exact d_k x d_(k-1) matrices (and X = I of size d_0)
@@ -73,7 +73,7 @@ def run_thm12(args) -> int:
     if not a.applies:
         raise InputError(head[0] + ": thm-12's construction does not apply (d_p2* >= min(d_h, d_0))")
     if args.parametric:
-        from exactopen.symbolic_landscape import thm12_parametric
+        from exactopen.landscape.parametric import thm12_parametric
 
         par = thm12_parametric(args.widths)
         lines = [" and ".join([f"{e} = 0" for e in c["equations"]] + [f"{q} ≠ 0" for q in c["inequations"]])

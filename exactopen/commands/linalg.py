@@ -43,7 +43,7 @@ def _load(spec, args, what):
 
 
 def run_rank(args) -> int:
-    from exactopen import linalg
+    from exactopen.exact import linalg
     from exactopen.errors import InputError
 
     mats = [_load(s, args, f"matrix {i + 1}") for i, s in enumerate(args.matrices)]
@@ -58,7 +58,8 @@ def run_rank(args) -> int:
 
 
 def run_nullspace(args) -> int:
-    from exactopen import linalg, matrix as mx
+    from exactopen.exact import linalg
+    from exactopen.exact import matrix as mx
 
     A = _load(args.matrix, args, "matrix")
     cert = linalg.nullspace_certificate(A, "left" if args.left else "right")
@@ -70,7 +71,8 @@ def run_nullspace(args) -> int:
 
 
 def run_colspace(args) -> int:
-    from exactopen import linalg, matrix as mx
+    from exactopen.exact import linalg
+    from exactopen.exact import matrix as mx
 
     A = _load(args.matrix, args, "matrix")
     space = "row" if args.rows else "column"
@@ -83,7 +85,8 @@ def run_colspace(args) -> int:
 
 
 def run_intersect(args) -> int:
-    from exactopen import linalg, matrix as mx
+    from exactopen.exact import linalg
+    from exactopen.exact import matrix as mx
     from exactopen.errors import InputError
 
     A, B = _load(args.A, args, "--A"), _load(args.B, args, "--B")
@@ -99,7 +102,8 @@ def run_intersect(args) -> int:
 
 
 def run_solve(args) -> int:
-    from exactopen import linalg, matrix as mx
+    from exactopen.exact import linalg
+    from exactopen.exact import matrix as mx
     from exactopen.errors import InputError
 
     A, B = _load(args.A, args, "--A"), _load(args.B, args, "--B")

@@ -73,11 +73,11 @@ def describe(D) -> list[str]:
 
 
 def run_openness(args) -> int:
-    from exactopen.symbolic import openness_command_symbolic, spec_has_parameters
+    from exactopen.openness.parametric import openness_command_symbolic, spec_has_parameters
 
     if spec_has_parameters(args.W1) or spec_has_parameters(args.W2):
         return openness_command_symbolic(args.W1, args.W2, args)
-    from exactopen.openness import decide_pair
+    from exactopen.openness.pair import decide_pair
 
     W1, W2 = _pair(args)
     D = decide_pair(W1, W2)
@@ -86,8 +86,8 @@ def run_openness(args) -> int:
 
 
 def run_lift(args) -> int:
-    from exactopen import matrix as mx
-    from exactopen.openness import lift
+    from exactopen.exact import matrix as mx
+    from exactopen.openness.pair import lift
 
     W1, W2 = _pair(args)
     Z = _load(args.Z, args, "--Z")
@@ -103,11 +103,11 @@ def run_lift(args) -> int:
 def run_rate(args) -> int:
     from flint import fmpq_mat
 
-    from exactopen import matrix as mx
+    from exactopen.exact import matrix as mx
     from exactopen.errors import InputError
-    from exactopen.openness import decide_pair, perturbation_table, sqrt_rate_certificate, sqrt_rate_witness
+    from exactopen.openness.pair import decide_pair, perturbation_table, sqrt_rate_certificate, sqrt_rate_witness
 
-    from exactopen.numbers import check_float_range
+    from exactopen.exact.numbers import check_float_range
 
     W1, W2 = _pair(args)
     check_float_range(W1, "--W1", tiny=True)  # the rate table is computed in floats
@@ -139,7 +139,7 @@ def run_rate(args) -> int:
                      f"{(format(r['rate'], '15.3f') if 'rate' in r else ' ' * 15)}")
     cert = sqrt_rate_certificate(W1, W2, D)
     if cert is None:
-        from exactopen.linalg import rank_certificate
+        from exactopen.exact.linalg import rank_certificate
 
         lines.append("no rank-raising direction u v^T (u^T W1 = 0, W2 v = 0) exists: the construction's rate "
                      "above is the evidence (exponent 1 means δ = O(ε))")
@@ -155,7 +155,7 @@ def run_rate(args) -> int:
 
 
 def run_chain(args) -> int:
-    from exactopen.openness import decide_chain
+    from exactopen.openness.pair import decide_chain
 
     layers = [_load(s, args, f"layer {i + 1}") for i, s in enumerate(args.layers)]
     verdict, reason, cert = decide_chain(layers)
@@ -165,8 +165,8 @@ def run_chain(args) -> int:
 
 
 def run_rowbasis(args) -> int:
-    from exactopen import matrix as mx
-    from exactopen.openness import row_basis_certificate
+    from exactopen.exact import matrix as mx
+    from exactopen.openness.pair import row_basis_certificate
 
     V = _load(args.matrix, args, "matrix")
     cert = row_basis_certificate(V)
@@ -178,8 +178,8 @@ def run_rowbasis(args) -> int:
 
 
 def run_demo(args) -> int:
-    from exactopen import matrix as mx
-    from exactopen.openness import decide_pair
+    from exactopen.exact import matrix as mx
+    from exactopen.openness.pair import decide_pair
 
     W1, W2 = mx.from_rows([[1], [1]]), mx.from_rows([[0, 0]])
     print("Remark 1 of the paper: W1 = [[1],[1]], W2 = [[0,0]] (k = 1 < min(m, n) = 2)")

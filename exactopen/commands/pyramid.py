@@ -35,7 +35,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from exactopen import pyramid
+    from exactopen.pyramid import networks as pyramid
     from exactopen.errors import InputError
     from exactopen.inputs import load_matrix
 

@@ -20,7 +20,7 @@ def run(args) -> int:
     from exactopen.certificate import write_atomic
     from exactopen.cli import CheckFailed
     from exactopen.errors import InputError
-    from exactopen.render import render
+    from exactopen.report.render import render
 
     try:
         with open(args.certificate, encoding="utf-8") as fh:

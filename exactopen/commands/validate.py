@@ -49,9 +49,9 @@ def register(sub) -> None:
 
 def run_validate(args) -> int:
     from exactopen.errors import InputError
-    from exactopen.numbers import parse_rational
-    from exactopen.snap import parse_tolerance
-    from exactopen.validate import Progress, load_problem, validate
+    from exactopen.exact.numbers import parse_rational
+    from exactopen.numeric.snap import parse_tolerance
+    from exactopen.numeric.validate import Progress, load_problem, validate
 
     net = load_problem(args.weights, args.X, args.Y)
     _check_network_range(net)
@@ -81,7 +81,7 @@ def run_validate(args) -> int:
 
 def _check_network_range(net) -> None:
     """validate's numeric search runs in floats: refuse entries beyond 1e150 (InputError)."""
-    from exactopen.numbers import check_float_range
+    from exactopen.exact.numbers import check_float_range
 
     for i, W in enumerate(net.layers):
         check_float_range(W, f"W{i + 1}")
@@ -94,8 +94,8 @@ def _check_network_range(net) -> None:
 def run_numrank(args) -> int:
     from exactopen.errors import InputError
     from exactopen.inputs import load_matrix
-    from exactopen.numbers import check_float_range
-    from exactopen.numeric_rank import numerical_rank_certificate
+    from exactopen.exact.numbers import check_float_range
+    from exactopen.numeric.rank import numerical_rank_certificate
 
     A = load_matrix(args.matrix, numeric=args.numeric, what="matrix")
     check_float_range(A, "matrix")

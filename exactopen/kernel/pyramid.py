@@ -218,7 +218,7 @@ def _failures(Ws, X, ev) -> list[str]:
 
 @kind("pyramid_openness")
 def check_pyramid_openness(cert: dict) -> str:
-    """lem-6, with the hypothesis on X the paper's proof needs (see exactopen.pyramid).
+    """lem-6, with the hypothesis on X the paper's proof needs (see exactopen.pyramid.networks).
 
     Routes to "locally_open":
       X_full_column_rank  X given, rank X = n: F_h maps every eps-ball around W onto a

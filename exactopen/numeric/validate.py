@@ -34,11 +34,11 @@ from fractions import Fraction
 
 from flint import fmpq, fmpq_mat
 
-from exactopen import matrix as mx
+from exactopen.exact import matrix as mx
 from exactopen.errors import InputError
-from exactopen.landscape import Network
-from exactopen.numbers import from_float, rational_str
-from exactopen.numeric_rank import psd_certificate, to_float, to_grid
+from exactopen.landscape.classify import Network
+from exactopen.exact.numbers import from_float, rational_str
+from exactopen.numeric.rank import psd_certificate, to_float, to_grid
 
 _LAYER = re.compile(r"W(\d+)")
 TORCH_SUFFIXES = (".pt", ".pth")
@@ -223,7 +223,7 @@ def numeric_min_curvature(net: Network, dense_limit: int = 1500, steps: int = 12
         gm = _float_grad(unflat(flat - eps * v), X, Y)
         return np.concatenate([(a - b).ravel() for a, b in zip(gp, gm)]) / (2 * eps)
 
-    from exactopen.descent import lowest_eigenpairs
+    from exactopen.landscape.descent import lowest_eigenpairs
 
     vals, vecs = lowest_eigenpairs(hvp, N, dense_limit, steps, seed)
     return float(vals[0]), unflat(vecs[:, 0])
@@ -240,7 +240,7 @@ def global_lower_bound(net: Network):
     grows until the dual matrix K has an exact PSD certificate (lem-7's minimum, bounded)."""
     import numpy as np
 
-    from exactopen import linalg
+    from exactopen.exact import linalg
     from exactopen.kernel.validate import dual_matrix
 
     if net.weights is not None:
@@ -407,8 +407,8 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
     """Everything the point W = net.layers proves (see the module docstring), as one
     ``validate_network`` certificate with human lines and a JSON summary."""
     from exactopen.certificate import envelope
-    from exactopen.landscape import classify_critical_point
-    from exactopen.snap import distance_sq, snap_matrix
+    from exactopen.landscape.classify import classify_critical_point
+    from exactopen.numeric.snap import distance_sq, snap_matrix
 
     prog = progress or Progress(4, enabled=False)
     timings = {}

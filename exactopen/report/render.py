@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from exactopen import matrix as mx
+from exactopen.exact import matrix as mx
 
 
 @dataclass
@@ -140,7 +140,7 @@ def _steps_lifting(cert: dict) -> list[Block]:
 
 
 def _poly_text(coeffs) -> str:
-    from exactopen.numbers import rational_str
+    from exactopen.exact.numbers import rational_str
 
     terms = []
     for j, c in enumerate(coeffs):
@@ -152,7 +152,7 @@ def _poly_text(coeffs) -> str:
 
 
 def _steps_landscape(cert: dict) -> list[Block]:
-    from exactopen.landscape import Network
+    from exactopen.landscape.classify import Network
 
     res, ev, inp = cert["result"], cert["evidence"], cert["inputs"]
     layers = [_m(L) for L in inp["layers"]]

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from flint import fmpq_mat, fmpz_mat, nmod_mat
 
-from exactopen import matrix as mx
+from exactopen.exact import matrix as mx
 
 # Deterministic primes (2^61 - 1 and neighbours) keep certificates byte-reproducible.
 _PRIMES = (2305843009213693951, 2305843009213693921, 2305843009213693907)

@@ -6,7 +6,7 @@ d_{p2*} < min(d_h, d_0) the paper builds X = I, Y = e_{d_h} e_{d_0}^T and W with
 W_k = [I 0] or [I; 0] for k in {h..p2+1} u {p1..1} and W_k = 0 for k in {p2..p1+1}
 (p1 < p2 the two indices), and claims W is a local minimum that is not global.
 :func:`audit_point` classifies such points with the general algorithms of
-:mod:`exactopen.landscape` (no verdict or witness is hard-coded here) and recomputes, exactly,
+:mod:`exactopen.landscape.classify` (no verdict or witness is hard-coded here) and recomputes, exactly,
 what the paper checked: derivatives of g(t) = L(W + tA) along straight lines.
 """
 
@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from exactopen import matrix as mx
+from exactopen.exact import matrix as mx
 from exactopen.errors import InputError
-from exactopen.landscape import Network, classify_critical_point
+from exactopen.landscape.classify import Network, classify_critical_point
 
 
 @dataclass
@@ -84,8 +84,8 @@ def line_taylor_audit(net: Network, max_order: int = 6) -> dict:
     coefficients t^3..t^max_order are identically zero.  Passing these tests does not prove a
     local minimum (CLAIMS.md audit note).  Only for small networks (sympy, lazily imported).
     """
-    from exactopen import linalg
-    from exactopen.landscape_global import is_psd
+    from exactopen.exact import linalg
+    from exactopen.landscape.global_min import is_psd
 
     H = net.hessian_matrix()
     psd = is_psd(H)

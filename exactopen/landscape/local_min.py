@@ -50,10 +50,10 @@ from fractions import Fraction
 
 from flint import fmpq, fmpq_mat
 
-from exactopen import linalg
-from exactopen import matrix as mx
-from exactopen.landscape import Network
-from exactopen.numbers import rational_str
+from exactopen.exact import linalg
+from exactopen.exact import matrix as mx
+from exactopen.landscape.classify import Network
+from exactopen.exact.numbers import rational_str
 
 MAX_PARAMS = 400  # the checker factors Hessians up to this size
 
@@ -210,7 +210,7 @@ def canonical_gauge(W1, W2, tol: float = 1e-6):
 def _rationalize(A, bits: int) -> fmpq_mat:
     """Each entry snapped to the simplest rational within 2^-bits (odd in x; stable under
     float noise far below 2^-bits)."""
-    from exactopen.snap import simplest_in_interval
+    from exactopen.numeric.snap import simplest_in_interval
 
     tol = Fraction(1, 1 << bits)
     vals = [simplest_in_interval(Fraction(float(x)) - tol, Fraction(float(x)) + tol) for x in A.reshape(-1)]
@@ -272,7 +272,7 @@ def local_minimum_certificate(net: Network, claim_id: str | None = None, starts:
                               seed: int = 0) -> LocalMinimum:
     """Certificate (verdict ``local_minimum_not_global``) for a two-layer critical point: the
     exact gauge-slice proof of local minimality and an exact lower witness point (cor-9)."""
-    from exactopen.landscape import _envelope
+    from exactopen.landscape.classify import _envelope
 
     mb = morse_bott_test(net)
     if not mb.ok:

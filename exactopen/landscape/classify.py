@@ -13,7 +13,7 @@ decides what kind of point ``W`` is and returns a certificate the checker
 (:mod:`exactopen.kernel.landscape`) re-verifies.  Verdicts, in the order they are tried:
 ``not_critical``, ``global_minimum``, ``strict_saddle``, ``higher_order_saddle``,
 ``local_minimum_not_global`` (two-layer weighted losses only: the exact gauge-slice proof of
-:mod:`exactopen.landscape_localmin` plus a lower rational point), ``undecided``.
+:mod:`exactopen.landscape.local_min` plus a lower rational point), ``undecided``.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 
 from flint import fmpq, fmpq_mat
 
-from exactopen import matrix as mx
+from exactopen.exact import matrix as mx
 from exactopen.errors import InputError
-from exactopen.numbers import rational_str
+from exactopen.exact.numbers import rational_str
 
 VERDICTS = ("not_critical", "global_minimum", "strict_saddle", "higher_order_saddle",
             "local_minimum_not_global", "undecided")
@@ -344,10 +344,11 @@ def classify_critical_point(net: Network, *, exact_hessian_limit: int = 160,
     exactly otherwise) -> higher_order_saddle (exact PSD Hessian plus a polynomial descent
     curve, lem-19 / ex-intro) -> local_minimum_not_global (h = 2, weighted loss, at most
     ``exact_hessian_limit`` parameters: PSD Hessian whose null space is the gauge orbit's
-    tangent space, plus an exact lower point; :mod:`exactopen.landscape_localmin`) ->
+    tangent space, plus an exact lower point; :mod:`exactopen.landscape.local_min`) ->
     undecided (with the reason).
     """
-    from exactopen import descent, landscape_global
+    from exactopen.landscape import descent
+    from exactopen.landscape import global_min as landscape_global
 
     g = net.first_nonzero_gradient()
     if g is not None:
@@ -388,7 +389,7 @@ def classify_critical_point(net: Network, *, exact_hessian_limit: int = 160,
         return Classification("undecided", cert, reason=reason)
     lm_note = ""
     if net.h == 2 and net.weights is not None and net.nparams <= exact_hessian_limit:
-        from exactopen import landscape_localmin
+        from exactopen.landscape import local_min as landscape_localmin
 
         lm = landscape_localmin.local_minimum_certificate(net, claim_id=claim_id)
         if lm.certificate is not None:
@@ -409,17 +410,17 @@ def classify_critical_point(net: Network, *, exact_hessian_limit: int = 160,
 def nondegenerate_openness_certificate(layers) -> dict | None:
     """lem-10: if rank(W_h..W_1) = min_i d_i, the product map is locally open at W.
 
-    Returns the chain certificate of :func:`exactopen.openness.decide_chain` (rank evidence
+    Returns the chain certificate of :func:`exactopen.openness.pair.decide_chain` (rank evidence
     of the product), or None when W is degenerate.  With lem-11 this is the paper's route to
     "a non-degenerate local minimum is global".
     """
-    from exactopen.openness import decide_chain, OPEN
+    from exactopen.openness.pair import decide_chain, OPEN
 
     if len(layers) == 1:
         return None
     dims = [layers[0].ncols()] + [W.nrows() for W in layers]
     P = _prod(layers, layers[0].ncols())
-    from exactopen import linalg
+    from exactopen.exact import linalg
 
     if linalg.rank(P) != min(dims):
         return None

@@ -7,8 +7,8 @@ linear in y and vanishes at y = 0 and y = 1), and the answer is piecewise:
 * y = 0: L(W; 0) = 0, so W is a global minimum (L >= 0);
 * y != 0: W is a saddle, neither a local nor a global minimum.
 
-The descent curve for y != 0 is not hard-coded: :func:`exactopen.descent.search_descent_curve`
-(or, failing that, :func:`exactopen.landscape.classify_critical_point`) finds a curve at y = s,
+The descent curve for y != 0 is not hard-coded: :func:`exactopen.landscape.descent.search_descent_curve`
+(or, failing that, :func:`exactopen.landscape.classify.classify_critical_point`) finds a curve at y = s,
 s = 1 then s = -1; the perturbation of one layer is multiplied by s*y, and the polynomial
 p(t; y) = L(gamma(t)) - L(W) is obtained exactly by interpolation in y (p has degree <= 2 in y
 when Y is linear in y and one layer depends on y; a fourth value re-checks it).  The layer is
@@ -24,12 +24,12 @@ from fractions import Fraction
 
 from flint import fmpq
 
-from exactopen import matrix as mx
+from exactopen.exact import matrix as mx
 from exactopen.certificate import envelope
 from exactopen.errors import InputError
-from exactopen.landscape import Network
-from exactopen.numbers import parse_rational, rational_str
-from exactopen.polynomials import make_ring, poly_to_str
+from exactopen.landscape.classify import Network
+from exactopen.exact.numbers import parse_rational, rational_str
+from exactopen.exact.polynomials import make_ring, poly_to_str
 
 KIND = "symbolic_landscape"
 
@@ -69,8 +69,8 @@ def _monomial_negative(coeffs) -> int | None:
 
 def _candidate_curves(layers, Y1, X):
     """Descent curves at y = s (s = 1, -1), found by the general searches."""
-    from exactopen.descent import search_descent_curve
-    from exactopen.landscape import classify_critical_point
+    from exactopen.landscape.descent import search_descent_curve
+    from exactopen.landscape.classify import classify_critical_point
 
     for s in (1, -1):
         net = Network.build(layers, Y1 * s, X)
@@ -169,7 +169,7 @@ def parametric_landscape(layers, Y1, X=None, name: str = "y", claim_id: str | No
 
 def thm12_parametric(widths, name: str = "y") -> ParametricLandscape:
     """thm-12's construction for ``widths`` with the target entry y (the paper's Y at y = 1)."""
-    from exactopen.architectures import thm12_construction
+    from exactopen.landscape.architectures import thm12_construction
 
     net = thm12_construction(widths)
     return parametric_landscape(net.layers, net.Y, net.X, name, "thm-12", "thm-12's construction: ")

@@ -1,7 +1,7 @@
 """Piecewise local openness over parameter space (generator side; issue 7).
 
 Matrices W1, W2 whose entries are polynomials in named real parameters (see
-:mod:`exactopen.polynomials`).  The verdict of ``prop-4`` / ``thm-5`` is a function of
+:mod:`exactopen.exact.polynomials`).  The verdict of ``prop-4`` / ``thm-5`` is a function of
 (rank W1, rank W2, rank W1W2) (dim N(W1)∩C(W2) = rank W2 - rank W1W2), so it is constant on
 every cell of a rank stratification.  :func:`stratify_pair` builds that stratification as a
 binary tree of case splits p = 0 | p != 0 (comprehensive fraction-free elimination: the
@@ -17,7 +17,7 @@ The kernel's kind is ``symbolic_openness`` (:mod:`exactopen.kernel.symbolic`).
 Real parameters: the tree partitions R^p (indeed C^p); a pruned branch has no complex and
 hence no real point; a listed cell has complex points but may have no real ones (the
 generator flags, without certificate, cells with a one-variable equation without real roots).
-SymPy is imported lazily (only this module and :mod:`exactopen.polynomials` use it).
+SymPy is imported lazily (only this module and :mod:`exactopen.exact.polynomials` use it).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from exactopen.errors import InputError
-from exactopen.polynomials import make_ring, names_in, parse_polynomial, poly_to_str
+from exactopen.exact.polynomials import make_ring, names_in, parse_polynomial, poly_to_str
 
 OPEN, NOT_OPEN = "locally_open", "not_locally_open"
 KIND = "symbolic_openness"
@@ -589,7 +589,7 @@ def parse_symbolic_matrices(raw: dict, names: list | None = None):
 def _check_degrees(names, mats: dict) -> None:
     """InputError if a minor of a matrix could hold a power above MAX_EXPONENT (the largest
     exponent a certificate may hold): degree in a parameter x the matrix's largest minor size."""
-    from exactopen.polynomials import MAX_EXPONENT
+    from exactopen.exact.polynomials import MAX_EXPONENT
 
     for what, M in mats.items():
         size = min(len(M), len(M[0]))
@@ -757,7 +757,7 @@ def spec_has_parameters(spec_text: str) -> bool:
         if isinstance(x, list):
             stack.extend(x)
         elif isinstance(x, str) and re.search(r"[A-Za-z_]", x):
-            from exactopen.numbers import parse_rational
+            from exactopen.exact.numbers import parse_rational
 
             try:
                 parse_rational(x)

@@ -1,6 +1,6 @@
 """Snapping exact (dyadic) numbers to nearby simple rationals, with the exact snap distance.
 
-A float converted exactly (``exactopen.numbers.from_float``) is a dyadic rational with a
+A float converted exactly (``exactopen.exact.numbers.from_float``) is a dyadic rational with a
 large denominator; training rarely lands exactly on the simple rationals of a paper's
 example.  :func:`simplest_in_interval` returns the rational with the smallest denominator
 (and then the smallest numerator) in ``[x - tol, x + tol]`` -- the continued-fraction /
@@ -80,7 +80,7 @@ def distance_sq(A: list, B: list) -> fmpq:
 
 def parse_tolerance(text: str, what: str = "--snap") -> Fraction:
     """A positive tolerance from text (decimal or p/q, read exactly)."""
-    from exactopen.numbers import parse_rational
+    from exactopen.exact.numbers import parse_rational
 
     q = parse_rational(text, what)
     if q <= 0:

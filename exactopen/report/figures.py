@@ -98,7 +98,7 @@ def descent_figure(folder: str, stem: str, curve_coeffs: list, line_coeffs: dict
     t^0 upwards, exact rationals as strings or numbers), beside straight lines W + tD."""
     import numpy as np
 
-    from exactopen.numbers import parse_rational
+    from exactopen.exact.numbers import parse_rational
 
     plt = _plt()
 

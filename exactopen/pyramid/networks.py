@@ -45,11 +45,11 @@ from dataclasses import dataclass, field
 
 from flint import fmpq, fmpq_mat
 
-from exactopen import matrix as mx
+from exactopen.exact import matrix as mx
 from exactopen.certificate import envelope
 from exactopen.errors import InputError
-from exactopen.linalg import rank_evidence
-from exactopen.numbers import parse_rational, rational_str
+from exactopen.exact.linalg import rank_evidence
+from exactopen.exact.numbers import parse_rational, rational_str
 
 TRUSTED_FACTS = {
     "tanh": "d/dx tanh(x) = 1 - tanh(x)^2 > 0 on R",
@@ -301,14 +301,14 @@ def _hypotheses(Ws, X, need_x_fcr: bool):
 
 
 def _row_annihilator(W: fmpq_mat) -> dict:
-    from exactopen.linalg import left_nullspace
+    from exactopen.exact.linalg import left_nullspace
 
     P = left_nullspace(W)
     return {"side": "left", "basis": mx.to_json(P.kernel), "minor_rows": P.free}
 
 
 def _col_annihilator(X: fmpq_mat) -> dict:
-    from exactopen.linalg import nullspace
+    from exactopen.exact.linalg import nullspace
 
     P = nullspace(X)
     return {"side": "right", "basis": mx.to_json(P.kernel), "minor_rows": P.free}
@@ -458,7 +458,7 @@ def certify_not_open(layers, activations, X, family, radius=None, t0=None) -> Py
             D[j, j] = S[a, j]
         blocks.append(X * D)
     blocks.append(C)
-    from exactopen.linalg import nullspace
+    from exactopen.exact.linalg import nullspace
 
     K = nullspace(mx.vstack(*blocks)).kernel
     if K.ncols() == 0:

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 
 from flint import fmpq, fmpq_mat
 
-from exactopen import linalg
-from exactopen import matrix as mx
+from exactopen.exact import linalg
+from exactopen.exact import matrix as mx
 from exactopen.certificate import envelope
 from exactopen.errors import InputError
-from exactopen.numbers import rational_str
+from exactopen.exact.numbers import rational_str
 
 OPEN, NOT_OPEN = "locally_open", "not_locally_open"
 

@@ -31,9 +31,9 @@ from fractions import Fraction
 
 from flint import fmpq, fmpq_mat
 
-from exactopen import linalg
-from exactopen import matrix as mx
-from exactopen.landscape import Network, hadamard, inner
+from exactopen.exact import linalg
+from exactopen.exact import matrix as mx
+from exactopen.landscape.classify import Network, hadamard, inner
 
 
 @dataclass

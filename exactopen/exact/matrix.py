@@ -13,7 +13,7 @@ from typing import Iterable, Sequence
 
 from flint import fmpq, fmpq_mat, fmpz
 
-from exactopen.numbers import rational_str
+from exactopen.exact.numbers import rational_str
 
 Matrix = fmpq_mat
 

@@ -18,7 +18,7 @@ from typing import Callable
 
 from flint import fmpq, fmpq_mat
 
-from exactopen import matrix as mx
+from exactopen.exact import matrix as mx
 
 CERTIFIED, REFUTED, UNDECIDABLE = "certified", "refuted", "not decidable here"
 
@@ -57,7 +57,7 @@ def _low_rank(rnd: random.Random, a: int, b: int, r: int) -> fmpq_mat:
 
 def pair_family(seed: int, regime: str, want: Callable, count: int = 1, tries: int = 4000):
     """Seeded search for pairs (W1, W2) in a regime whose decision satisfies ``want``."""
-    from exactopen.openness import decide_pair
+    from exactopen.openness.pair import decide_pair
 
     rnd = random.Random(seed)
     found = []
@@ -98,7 +98,7 @@ def build_prop4() -> ClaimResult:
     for i, (name, want) in enumerate(cases.items()):
         for j, D in enumerate(pair_family(400 + i, "prop-4", lambda D: D.theorem == "prop-4" and want(D), 2)):
             certs.append((f"{name}-{j + 1}", D.certificate))
-    from exactopen.symbolic import stratify_pair
+    from exactopen.openness.parametric import stratify_pair
 
     diag = stratify_pair([["a", 0], [0, "b"]], [["c", 0], [0, "d"]])
     certs.append(("parametric-diagonal", diag.certificate))
@@ -126,7 +126,7 @@ def build_thm5() -> ClaimResult:
 
 
 def build_thm5_delta() -> ClaimResult:
-    from exactopen.openness import perturbation_table, sqrt_rate_certificate
+    from exactopen.openness.pair import perturbation_table, sqrt_rate_certificate
 
     W1, W2 = fmpq_mat(3, 2), fmpq_mat(2, 3)
     certs = [("zero-pair-sqrt-rate", sqrt_rate_certificate(W1, W2))]
@@ -149,14 +149,14 @@ def _w(D, i):
 
 
 def build_rem1() -> ClaimResult:
-    from exactopen.openness import decide_pair
+    from exactopen.openness.pair import decide_pair
 
     D = decide_pair(M([[1], [1]]), M([[0, 0]]))
     F = decide_pair(M([[1, 0], [0, 1], [1, 1]]), M([[1, 0, 2], [0, 1, 1]]))
     one = pair_family(700, "thm-5", lambda D: D.facts.r2 == D.facts.k and D.facts.r1 < D.facts.k)[0]
     certs = [("worked-example", D.certificate), ("full-rank-factors", F.certificate),
              ("one-full-rank-factor", one.certificate)]
-    from exactopen.symbolic import stratify_pair
+    from exactopen.openness.parametric import stratify_pair
 
     param = stratify_pair([[1], [1]], [["x", "y"]])
     certs.append(("parametric-W2-x-y", param.certificate))
@@ -168,7 +168,7 @@ def build_rem1() -> ClaimResult:
 
 
 def build_lem13() -> ClaimResult:
-    from exactopen.openness import row_basis_certificate
+    from exactopen.openness.pair import row_basis_certificate
 
     rnd = random.Random(1300)
     certs = []
@@ -182,7 +182,7 @@ def build_lem13() -> ClaimResult:
 
 
 def _basis_change_instances():
-    from exactopen.openness import basis_change_certificate, cayley_orthogonal
+    from exactopen.openness.pair import basis_change_certificate, cayley_orthogonal
 
     U = cayley_orthogonal(M([[0, 1, 2], [-1, 0, 1], [-2, -1, 0]]))
     V = cayley_orthogonal(M([[0, 3], [-3, 0]]))
@@ -225,7 +225,7 @@ def build_lem17() -> ClaimResult:
 
 
 def build_prop18() -> ClaimResult:
-    from exactopen.openness import lift
+    from exactopen.openness.pair import lift
 
     certs = []
     for i, D in enumerate(pair_family(1800, "thm-5", lambda D: D.is_open and D.facts.k >= 2, 3)):
@@ -239,7 +239,7 @@ def build_prop18() -> ClaimResult:
 
 
 def build_lem10() -> ClaimResult:
-    from exactopen.openness import decide_chain
+    from exactopen.openness.pair import decide_chain
 
     chains = {
         "non-degenerate": [M([[1, 0], [0, 1]]), M([[1, 1]]), M([[1], [2]])],
@@ -252,9 +252,9 @@ def build_lem10() -> ClaimResult:
 
 
 def build_ex3_openness() -> list[tuple[str, dict]]:
-    from exactopen.openness import decide_pair
+    from exactopen.openness.pair import decide_pair
 
-    from exactopen.landscape import Network
+    from exactopen.landscape.classify import Network
 
     name = lambda a: f"w1-{a}" if a >= 0 else f"w1-minus-{-a}"  # noqa: E731
     out = []
@@ -271,7 +271,7 @@ def build_ex3_openness() -> list[tuple[str, dict]]:
 # ---------------------------------------------------------------------------------------
 
 def build_ex2() -> ClaimResult:
-    from exactopen.scalar import example_2
+    from exactopen.pyramid.scalar import example_2
 
     names = {"w^2 open at 0": "w2-open-at-0", "w^2 open at 1": "w2-open-at-1", "w^2 open at -1": "w2-open-at-minus-1",
              "(w^2-1)^2 minima": "minima-of-loss", "(z-1)^2 on z>=0": "auxiliary-minimum-on-range"}
@@ -293,7 +293,7 @@ def _pyramid_instances(seed: int, count: int):
         widths = [d0] + d
         layers = [_low_rank(rnd, widths[i + 1], widths[i], widths[i + 1]) for i in range(h)]
         X = _low_rank(rnd, d0, n, n)
-        from exactopen import linalg
+        from exactopen.exact import linalg
 
         if all(linalg.rank(W) == W.nrows() for W in layers) and linalg.rank(X) == n:
             out.append((layers, [rnd.choice(acts) for _ in range(h)], X))
@@ -301,7 +301,7 @@ def _pyramid_instances(seed: int, count: int):
 
 
 def build_lem6() -> ClaimResult:
-    from exactopen.pyramid import decide_pyramid, lemma6_counterexample, parse_activations
+    from exactopen.pyramid.networks import decide_pyramid, lemma6_counterexample, parse_activations
 
     certs = [("counterexample-X-rank-deficient", lemma6_counterexample().certificate)]
     for i, (layers, acts, X) in enumerate(_pyramid_instances(600, 3)):
@@ -314,7 +314,7 @@ def build_lem6() -> ClaimResult:
 
 
 def build_sec4() -> ClaimResult:
-    from exactopen.pyramid import certify_global, parse_activations
+    from exactopen.pyramid.networks import certify_global, parse_activations
 
     certs = [(f"instance-{i + 1}", certify_global(layers, parse_activations(acts, len(layers)), X).certificate)
              for i, (layers, acts, X) in enumerate(_pyramid_instances(604, 3))]
@@ -329,13 +329,13 @@ def build_sec4() -> ClaimResult:
 # ---------------------------------------------------------------------------------------
 
 def _classified(net, claim_id: str):
-    from exactopen.landscape import classify_critical_point
+    from exactopen.landscape.classify import classify_critical_point
 
     return classify_critical_point(net, claim_id=claim_id)
 
 
 def _constructed(seed: int, widths, subset, **kw):
-    from exactopen.landscape_examples import constructed_point
+    from exactopen.landscape.examples import constructed_point
 
     return constructed_point(widths, subset, random.Random(seed), **kw)
 
@@ -377,7 +377,7 @@ def build_thm8() -> ClaimResult:
 
 
 def build_cor9() -> ClaimResult:
-    from exactopen.landscape import Network
+    from exactopen.landscape.classify import Network
 
     rnd = random.Random(900)
     certs, counts = [], {}
@@ -390,7 +390,7 @@ def build_cor9() -> ClaimResult:
         counts[cls.verdict] = counts.get(cls.verdict, 0) + 1
         certs.append((f"weighted-zero-point-{i + 1}", cls.certificate))
     ok = set(counts) <= {"global_minimum", "strict_saddle"}
-    from exactopen.landscape_localmin import search_nonglobal_local_minimum
+    from exactopen.landscape.local_min import search_nonglobal_local_minimum
 
     found = search_nonglobal_local_minimum((2, 1, 2), seed=0)
     if found is not None:
@@ -403,7 +403,7 @@ def build_cor9() -> ClaimResult:
 
 
 def build_lem11() -> ClaimResult:
-    from exactopen.landscape import nondegenerate_openness_certificate
+    from exactopen.landscape.classify import nondegenerate_openness_certificate
 
     specs = [([3, 2, 2, 3], [0, 1], {}), ([3, 2, 2, 3], [0, 2], {}), ([2, 2, 1, 2], [1], {"change_basis": True}),
              ([3, 2, 2, 2, 3], [0, 1], {"n_samples": 4})]
@@ -429,7 +429,7 @@ def build_lem19() -> ClaimResult:
 
 
 def _counterexample(name: str, net) -> ClaimResult:
-    from exactopen.architectures import audit_point
+    from exactopen.landscape.architectures import audit_point
 
     row = audit_point(net, name)
     COUNTEREXAMPLE_ROWS[name] = row
@@ -452,8 +452,8 @@ def is_descent_certificate(cert: dict) -> bool:
 def descent_figure(cert: dict, folder: str, stem: str, formats=("png",)) -> list[str]:
     """Exact loss along a certificate's descent curve, beside the straight lines through W along
     the curve's first term and through γ(1) (sampled from the exact polynomials)."""
-    from exactopen import figures
-    from exactopen.landscape import Network
+    from exactopen.report import figures
+    from exactopen.landscape.classify import Network
 
     inp = cert["inputs"]
     net = Network.build([mx.from_json(L) for L in inp["layers"]], mx.from_json(inp["Y"]), mx.from_json(inp["X"]),
@@ -471,19 +471,19 @@ def descent_figure(cert: dict, folder: str, stem: str, formats=("png",)) -> list
 
 
 def build_ex_intro() -> ClaimResult:
-    from exactopen.architectures import ex_intro
+    from exactopen.landscape.architectures import ex_intro
 
     return _counterexample("ex-intro", ex_intro())
 
 
 def build_ex_3layer() -> ClaimResult:
-    from exactopen.architectures import ex_3layer
+    from exactopen.landscape.architectures import ex_3layer
 
     return _counterexample("ex-3layer", ex_3layer())
 
 
 def build_thm12() -> ClaimResult:
-    from exactopen.architectures import applicable_architectures, audit_point, thm12_construction
+    from exactopen.landscape.architectures import applicable_architectures, audit_point, thm12_construction
 
     certs, counts = [], {}
     for d in applicable_architectures(4, 4):
@@ -492,7 +492,7 @@ def build_thm12() -> ClaimResult:
         certs.append(("d-" + "-".join(map(str, d)), row["certificate"]))
     ok = set(counts) <= {"strict_saddle", "higher_order_saddle"}
     n = len(certs)
-    from exactopen.symbolic_landscape import thm12_parametric
+    from exactopen.landscape.parametric import thm12_parametric
 
     for d in ([2, 1, 1, 2], [2, 1, 1, 1, 2]):
         par = thm12_parametric(d)
@@ -506,7 +506,7 @@ def build_thm12() -> ClaimResult:
 
 
 def _fig(name: str, folder: str) -> list[str]:
-    from exactopen import figures
+    from exactopen.report import figures
 
     return getattr(figures, name)(folder)
 
@@ -568,9 +568,9 @@ def run(out_dir: str, only: list[str] | None = None) -> list[dict]:
     """Regenerate the certificates into ``out_dir``; return the table rows."""
     from exactopen import kernel
     from exactopen.certificate import dumps, write_atomic
-    from exactopen.render import render
+    from exactopen.report.render import render
 
-    from exactopen import figures
+    from exactopen.report import figures
 
     os.makedirs(out_dir, exist_ok=True)
     rows = []

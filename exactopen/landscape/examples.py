@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from flint import fmpq, fmpq_mat
 
-from exactopen import matrix as mx
-from exactopen.landscape import Network
+from exactopen.exact import matrix as mx
+from exactopen.landscape.classify import Network
 
 
 def rational_orthogonal(n: int, rng: random.Random, size: int = 3) -> fmpq_mat:

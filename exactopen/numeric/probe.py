@@ -3,7 +3,7 @@
 This module is an *independent cross-check* of the exact decision procedure (issue 3,
 item 6).  It works in binary floating point (numpy), proves nothing, and is never used to
 produce a verdict or a certificate.  It imports nothing from the exact side of exactopen
-(``exactopen.openness``, ``exactopen.linalg``) and does not evaluate the conditions of the
+(``exactopen.openness.pair``, ``exactopen.exact.linalg``) and does not evaluate the conditions of the
 paper's theorems (``prop-4``, ``thm-5``, ``rem-1``): it tests the *definition* directly.
 
 Definition tested.  M is locally open at (W1, W2) relative to its range

@@ -25,9 +25,9 @@ from fractions import Fraction
 
 from flint import fmpq, fmpq_mat, fmpz_mat
 
-from exactopen import linalg
-from exactopen import matrix as mx
-from exactopen.numbers import rational_str
+from exactopen.exact import linalg
+from exactopen.exact import matrix as mx
+from exactopen.exact.numbers import rational_str
 
 # ---------------------------------------------------------------------------------------
 # Numeric helpers (floats; results re-checked exactly)
@@ -82,7 +82,7 @@ def psd_certificate(A: fmpq_mat, max_tries: int = 4) -> dict | None:
     import numpy as np
 
     from exactopen.kernel.validate import diagonally_dominant
-    from exactopen.landscape_global import is_psd
+    from exactopen.landscape.global_min import is_psd
 
     n = A.nrows()
     if n == 0:

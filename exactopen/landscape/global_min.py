@@ -21,9 +21,9 @@ from fractions import Fraction
 
 from flint import fmpq, fmpq_mat
 
-from exactopen import linalg
-from exactopen import matrix as mx
-from exactopen.numbers import rational_str
+from exactopen.exact import linalg
+from exactopen.exact import matrix as mx
+from exactopen.exact.numbers import rational_str
 
 
 def is_psd(M: fmpq_mat) -> bool:

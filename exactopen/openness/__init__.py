@@ -1,0 +1,6 @@
+"""Local openness of matrix multiplication (the paper's Section 3 and Appendix B).
+
+``pair``: decide M(W1, W2) = W1 W2 at a pair (prop-4, thm-5), with witnesses, obstructions,
+liftings (prop-18), perturbation rates (thm-5-delta), row bases (lem-13), chains (lem-10) and
+changes of basis (lem-14 to lem-17); ``parametric``: the same over parameter space.
+"""

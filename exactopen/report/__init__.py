@@ -1,0 +1,2 @@
+"""Output for people: rendered proofs (``render``), figures (``figures``) and the paper audit
+(``audit``)."""
