@@ -1,4 +1,4 @@
-"""Benchmark: certified classification time for deep linear networks (issue 4, item 8).
+"""Benchmark: certified classification time for deep linear networks.
 
 Architectures d = (w, w/2, ..., w/2, w) with h = 3, 4 and w in 4, 8, 16, 32; X = I
 (n = w) and a random full-row-rank X with n = 2 w.  Three constructed critical points per row

@@ -1,4 +1,4 @@
-"""Benchmark: certified rank + null space of rational matrices (issue 2, item 7).
+"""Benchmark: certified rank + null space of rational matrices.
 
 For each size n the matrix is A = L R with L (n x r) and R (r x n) random rationals p/q
 (|p| <= 9, 1 <= q <= 9, fixed seed), r = n/2, so rank A = n/2.  Columns:

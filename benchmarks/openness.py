@@ -1,4 +1,4 @@
-"""Benchmark: decide + certify + check local openness of W1 W2 (issue 3, item 8).
+"""Benchmark: decide + certify + check local openness of W1 W2.
 
 Prints, for W1 m x k and W2 k x n with ranks about k/2 and rational entries p/q, the time of
 exactopen's decision with certificate, the checker's time, and SymPy Matrix.rank() on W1

@@ -1,4 +1,4 @@
-"""Benchmark: piecewise local openness with 4 real parameters (issue 7, item 7).
+"""Benchmark: piecewise local openness with 4 real parameters.
 
 For 2x2 . 2x2 and 3x2 . 2x3 pairs whose entries carry 4 parameters a, b, c, d (and, for scaling, two cases
 with 6 and 8 parameters), prints the

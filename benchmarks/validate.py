@@ -1,12 +1,12 @@
-"""Benchmark: validating trained float weights exactly (issue 6, item 6).
+"""Benchmark: validating trained float weights exactly.
 
 4-layer linear networks d = (w, w, w, w, w) (or with a bottleneck w/2 in the middle,
 ``--bottleneck``), n = 2 w samples, X Gaussian, Y = a teacher network's output (layers
 I + 0.3 N/sqrt(w)) plus noise 0.1 N; weights from numpy gradient descent with momentum 0.5
 (float64, identity-like start).  Time = exactopen.numeric.validate.validate (exact loss
 and gradient, exact lower/upper bounds on min L with PSD certificates, a descent witness when
-the point is not near-global) + the checker's re-verification (kernel.check).  The target
-(issue 6): w = 64 in under 30 s.  The machine is shared: timings are noisy.
+the point is not near-global) + the checker's re-verification (kernel.check).  The target:
+w = 64 in under 30 s.  The machine is shared: timings are noisy.
 
     python benchmarks/validate.py [--widths 16 64 128] [--steps 1000] [--bottleneck]
 """
@@ -25,7 +25,8 @@ import numpy as np
 
 from exactopen import kernel
 from exactopen.certificate import dumps
-from exactopen.numeric.validate import network_from_arrays, validate
+from exactopen.inputs import network_from_arrays
+from exactopen.numeric.validate import validate
 
 
 def train(widths, n, steps, seed):

@@ -1,7 +1,7 @@
 """exactopen: exact, certified checks of the local-openness framework of
-"Learning Deep Models: Critical Points and Local Openness" (claims in shared/paper/CLAIMS.md).
+"Learning Deep Models: Critical Points and Local Openness" (claims catalogue: exactopen/report/claims.md).
 
-The package is split in two (see DESIGN.md):
+The package is split in two (see README.md):
 
 * the *generator* (everything outside ``exactopen.kernel``) decides questions and
   writes certificates; it may use clever or even numeric methods;

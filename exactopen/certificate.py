@@ -24,7 +24,8 @@ import json
 import os
 import tempfile
 
-from exactopen import __version__
+from exactopen import __version__, kernel
+from exactopen.exact import matrix as mx
 
 FORMAT = "exactopen-certificate"
 FORMAT_VERSION = 2
@@ -48,8 +49,6 @@ def envelope(kind: str, claim: str | None, inputs: dict, result: dict, evidence:
         "result": result,
         "evidence": evidence,
     }
-    from exactopen import kernel
-
     try:
         cert["claim"] = kernel.statement(cert)
     except kernel.Rejected as exc:
@@ -85,46 +84,43 @@ def write_certificate(path: str, cert: dict) -> None:
     write_atomic(path, dumps(cert))
 
 
-class Certificate(dict):
-    """A certificate (a plain dict) with conveniences for notebooks and scripts.
+# ---------------------------------------------------------------------------------------
+# evidence writers, each paired with the checker's reader of the same shape
+# ---------------------------------------------------------------------------------------
 
-    ``verify()`` runs the independent checker; ``render(fmt)`` gives the step-by-step proof
-    ("md", "tex", "html"); in Jupyter the object displays as its rendered proof.
-    """
+def matrix_json(A) -> dict:
+    """{"shape": [m, n], "rows": [...]} (read by ``kernel.primitives.matrix``)."""
+    return mx.to_json(A)
 
-    @classmethod
-    def load(cls, path: str) -> "Certificate":
-        import json
 
-        with open(path, encoding="utf-8") as fh:
-            return cls(json.load(fh))
+def minor_evidence(rows, cols) -> dict:
+    """A nonsingular square submatrix (read by ``kernel.primitives.rank_at_least``)."""
+    return {"rows": list(rows), "cols": list(cols)}
 
-    def save(self, path: str) -> None:
-        write_certificate(path, dict(self))
 
-    def verify(self) -> str:
-        from exactopen import kernel
+def annihilator_evidence(ev) -> dict:
+    """An independent annihilating basis (read by ``kernel.primitives.rank_at_most``); ``ev`` is an
+    :class:`exactopen.exact.linalg.RankEvidence`."""
+    return {"side": ev.side, "basis": matrix_json(ev.annihilator), "minor_rows": ev.annihilator_rows}
 
-        return kernel.check(dict(self))
 
-    def render(self, fmt: str = "md") -> str:
-        from exactopen.report.render import render
+def rank_evidence(ev, with_rank: bool = False) -> dict:
+    """rank = r by a minor and an annihilator (read by ``kernel.primitives.rank_exactly``)."""
+    out = {"rank": ev.rank} if with_rank else {}
+    out.update({"minor": minor_evidence(ev.rows, ev.cols), "annihilator": annihilator_evidence(ev)})
+    return out
 
-        return render(dict(self), fmt)
 
-    @property
-    def verdict(self):
-        return self.get("result", {}).get("verdict")
+def intersection_evidence(I, with_basis: bool = False) -> dict:
+    """dim N(A) ∩ C(B) (read by ``kernel.core.intersection_dim``); ``I`` is an
+    :class:`exactopen.exact.linalg.Intersection`."""
+    out = {"dim": I.dim, "basis": matrix_json(I.basis)} if with_basis else {}
+    out.update({"preimage": matrix_json(I.preimage), "basis_minor_rows": I.basis_rows,
+                "rank_B": annihilator_evidence(I.rank_B), "AB_minor": minor_evidence(I.ab_rows, I.ab_cols)})
+    return out
 
-    def _repr_markdown_(self) -> str:
-        return self.render("md")
 
-    def _repr_latex_(self) -> str:
-        return self.render("tex")
-
-    def _repr_html_(self) -> str:
-        from exactopen.report.render import blocks, to_html
-
-        from exactopen import kernel
-
-        return to_html(blocks(dict(self), kernel.explain(dict(self))), standalone=False)
+def witness_evidence(W, rows, cols) -> dict:
+    """A witness W~ of prop-4 (2) / thm-5 (i), (ii) with the full-rank minor of factor + W~
+    (read by ``kernel.openness._witness``)."""
+    return {"matrix": matrix_json(W), "minor": minor_evidence(rows, cols)}

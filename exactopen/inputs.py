@@ -1,22 +1,34 @@
-"""Reading matrices from user input (generator side): JSON files, inline JSON, .npy/.npz.
+"""Reading user input (generator side): the one reader of user files.
 
-A SPEC is an inline JSON literal (``'[[1],[1]]'``, ``'[["1/2", 0]]'``) or a file path,
-optionally followed by ``:NAME`` to pick one matrix from a JSON object or an ``.npz``
-archive.  JSON numbers are read from their decimal text, exactly (``0.1`` is 1/10);
-NaN/Infinity are refused.  Binary floats from ``.npy``/``.npz`` are converted exactly only
-when the caller asks for the numeric path (``numeric=True``).  Every problem raises
-:class:`InputError` with one line naming it.
+Matrices: JSON files, inline JSON, ``.npy``/``.npz``.  A SPEC is an inline JSON literal
+(``'[[1],[1]]'``, ``'[["1/2", 0]]'``) or a file path, optionally followed by ``:NAME`` to pick
+one matrix from a JSON object or an ``.npz`` archive.  JSON numbers are read from their
+decimal text, exactly (``0.1`` is 1/10); NaN/Infinity are refused.  Binary floats from
+``.npy``/``.npz`` are converted exactly (:func:`exactopen.numeric.bridge.to_exact`) only when
+the caller asks for the numeric path (``numeric=True``).
+
+Trained weights (``exactopen validate``): :func:`load_weights` reads layers W1..Wh from an
+``.npz``/JSON file (through the same matrix reader) or a PyTorch ``state_dict``
+(``.pt``/``.pth``, torch imported lazily); :func:`load_problem` adds X and Y and builds the
+exact network; :func:`network_from_arrays` does the same from numpy arrays (Python API).
+
+Every problem raises :class:`InputError` with one line naming it.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 
 from flint import fmpq_mat
 
 from exactopen.errors import InputError
-from exactopen.exact.numbers import from_float, parse_rational
+from exactopen.exact.numbers import parse_rational
+from exactopen.numeric.bridge import to_exact
+
+_LAYER = re.compile(r"W(\d+)")
+TORCH_SUFFIXES = (".pt", ".pth")
 
 
 def _reject_constant(name):
@@ -71,27 +83,6 @@ def parse_matrix(obj, where: str = "matrix", allow_empty: bool = False) -> fmpq_
     return fmpq_mat(len(obj), n, entries)
 
 
-def _from_array(arr, where: str, numeric: bool) -> fmpq_mat:
-    import numpy as np
-
-    if arr.ndim != 2:
-        raise InputError(f"{where}: expected a 2-D array, got {arr.ndim}-D")
-    if arr.size == 0:
-        raise InputError(f"{where}: empty array")
-    kind = arr.dtype.kind
-    if kind in "iu":
-        vals = [parse_rational(int(x)) for x in arr.ravel()]
-    elif kind == "f":
-        if not numeric:
-            raise InputError(f"{where}: float array; pass --from-float to convert binary floats exactly")
-        if not np.all(np.isfinite(arr)):
-            raise InputError(f"{where}: array contains NaN or infinity")
-        vals = [from_float(float(x), where) for x in arr.ravel()]
-    else:
-        raise InputError(f"{where}: unsupported array dtype {arr.dtype}")
-    return fmpq_mat(arr.shape[0], arr.shape[1], vals)
-
-
 def _split_name(spec: str) -> tuple[str, str | None]:
     if os.path.exists(spec):
         return spec, None
@@ -136,7 +127,7 @@ def _read_raw(path: str) -> dict:
 
 def _convert(raw, where: str, numeric: bool) -> fmpq_mat:
     if hasattr(raw, "dtype") and hasattr(raw, "ndim"):
-        return _from_array(raw, where, numeric)
+        return to_exact(raw, where, floats=numeric)
     return parse_matrix(raw, where)
 
 
@@ -147,11 +138,10 @@ def load_named(spec: str, numeric: bool = False) -> dict[str, fmpq_mat]:
     return {k: _convert(v, f"{path}:{k}" if k else path, numeric) for k, v in raw.items()}
 
 
-def load_matrix(spec: str, numeric: bool = False, what: str = "matrix") -> fmpq_mat:
-    """One exact matrix from a SPEC (inline JSON, FILE, or FILE:NAME).
-
-    Only the chosen matrix is converted: other entries of the file may be of another kind.
-    """
+def load_raw(spec: str, what: str = "matrix"):
+    """The chosen matrix of a SPEC (inline JSON, FILE, or FILE:NAME), not yet converted: a JSON
+    value or a numpy array, with the place it came from.  (Entries may name parameters: the
+    parametric readers convert them themselves.)"""
     if not isinstance(spec, str) or not spec.strip():
         raise InputError(f"{what}: empty specification")
     s = spec.strip()
@@ -159,15 +149,103 @@ def load_matrix(spec: str, numeric: bool = False, what: str = "matrix") -> fmpq_
         obj = loads_json(s, what)
         if isinstance(obj, dict) and not ("shape" in obj and "rows" in obj):
             raise InputError(f"{what}: inline JSON must be a matrix (a list of rows)")
-        return parse_matrix(obj, what)
+        return obj, what
     path, name = _split_name(s)
     raw = _read_raw(path)
     if name is not None:
         if name not in raw:
             names = ", ".join(sorted(k for k in raw if k)) or "none"
             raise InputError(f"{path}: no matrix named {name!r} (has: {names})")
-        return _convert(raw[name], f"{path}:{name}", numeric)
+        return raw[name], f"{path}:{name}"
     if len(raw) == 1:
         key = next(iter(raw))
-        return _convert(raw[key], f"{path}:{key}" if key else path, numeric)
+        return raw[key], (f"{path}:{key}" if key else path)
     raise InputError(f"{path}: holds several matrices ({', '.join(sorted(raw))}); pick one with {path}:NAME")
+
+
+def load_matrix(spec: str, numeric: bool = False, what: str = "matrix") -> fmpq_mat:
+    """One exact matrix from a SPEC (inline JSON, FILE, or FILE:NAME).
+
+    Only the chosen matrix is converted: other entries of the file may be of another kind.
+    """
+    raw, where = load_raw(spec, what)
+    return _convert(raw, where, numeric)
+
+
+# ---------------------------------------------------------------------------------------
+# trained weights (exactopen validate)
+# ---------------------------------------------------------------------------------------
+
+def load_torch_state_dict(path: str) -> list:
+    """Layers W_1..W_h from a PyTorch state_dict of bias-free nn.Linear layers (file order).
+
+    torch is imported lazily; float32/float16 weights are widened to float64 exactly."""
+    try:
+        import torch
+    except ImportError:
+        raise InputError(f"{path}: reading a PyTorch file needs torch (pip install 'exactopen[torch]')") from None
+    try:
+        sd = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # noqa: BLE001  (torch raises many types on bad files)
+        raise InputError(f"{path}: cannot read as a PyTorch state_dict ({type(exc).__name__}: {exc})") from None
+    if not isinstance(sd, dict):
+        raise InputError(f"{path}: expected a state_dict (a dict of tensors), got {type(sd).__name__}")
+    layers = []
+    for key, val in sd.items():
+        if not hasattr(val, "detach"):
+            raise InputError(f"{path}: entry {key!r} is not a tensor")
+        arr = val.detach().cpu().double().numpy()
+        if key.endswith("bias"):
+            if arr.any():
+                raise InputError(f"{path}: {key} is a nonzero bias; exactopen validates linear layers without bias")
+            continue
+        if not key.endswith("weight"):
+            raise InputError(f"{path}: unexpected entry {key!r} (expected nn.Linear '...weight' tensors)")
+        layers.append(to_exact(arr, f"{path}:{key}"))
+    if not layers:
+        raise InputError(f"{path}: no '...weight' tensors found")
+    return layers
+
+
+def load_weights(path: str) -> tuple[list, dict]:
+    """(layers W_1..W_h, other matrices in the file by name, e.g. X and Y), floats exactly.
+
+    .npz / JSON: arrays named W1..Wh (consecutive); .pt/.pth: a torch state_dict."""
+    if not os.path.exists(path):
+        raise InputError(f"{path}: no such file")
+    if path.lower().endswith(TORCH_SUFFIXES):
+        return load_torch_state_dict(path), {}
+    named = load_named(path, numeric=True)
+    idx = {int(m.group(1)): k for k in named if (m := _LAYER.fullmatch(k))}
+    if not idx:
+        raise InputError(f"{path}: no layers found (name them W1, W2, ..., input layer first)")
+    h = max(idx)
+    missing = [i for i in range(1, h + 1) if i not in idx]
+    if missing:
+        raise InputError(f"{path}: layers must be W1..W{h}; missing W{missing[0]}")
+    layers = [named[idx[i]] for i in range(1, h + 1)]
+    rest = {k: v for k, v in named.items() if k not in idx.values()}
+    return layers, rest
+
+
+def load_problem(weights: str, X: str | None = None, Y: str | None = None):
+    """The network at the user's (float) point, exactly; X, Y from flags or the weights file."""
+    from exactopen.landscape.network import Network
+
+    layers, rest = load_weights(weights)
+    Xm = load_matrix(X, numeric=True, what="--X") if X else rest.get("X")
+    if Y:
+        Ym = load_matrix(Y, numeric=True, what="--Y")
+    elif "Y" in rest:
+        Ym = rest["Y"]
+    else:
+        raise InputError("no targets: pass --Y FILE (or store an array named Y in the weights file)")
+    return Network.build(layers, Ym, Xm)
+
+
+def network_from_arrays(layers, Y, X=None):
+    """Python API: the network at float numpy arrays (input layer first), converted exactly."""
+    from exactopen.landscape.network import Network
+
+    Ws = [to_exact(W, f"W{i + 1}") for i, W in enumerate(layers)]
+    return Network.build(Ws, to_exact(Y, "Y"), None if X is None else to_exact(X, "X"))

@@ -4,7 +4,7 @@ Load matrices, decide local openness, inspect the certificate, render its proof,
 with the independent checker, and lift a nearby target exactly.
 """
 
-from exactopen.certificate import Certificate
+from exactopen.report.notebook import Certificate
 from exactopen.inputs import load_matrix
 from exactopen.openness.pair import decide_pair, lift
 

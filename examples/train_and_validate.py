@@ -23,8 +23,9 @@ import time
 import numpy as np
 
 from exactopen import kernel
+from exactopen.inputs import network_from_arrays
 from exactopen.numeric.snap import parse_tolerance
-from exactopen.numeric.validate import network_from_arrays, validate
+from exactopen.numeric.validate import validate
 
 
 def gd(Ws, X, Y, lr, steps):

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from exactopen.errors import InputError
 from exactopen.inputs import load_matrix, load_named, loads_json, parse_matrix
-from exactopen.kernel.base import rational as kernel_rational
+from exactopen.kernel.primitives import rational as kernel_rational
 from exactopen.exact.numbers import from_float, parse_rational, rational_str
 
 

@@ -1,4 +1,4 @@
-"""Landscape of deep linear networks: classification, certificates, checker, CLI (issue 4)."""
+"""Landscape of deep linear networks: classification, certificates, checker, CLI."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from exactopen import kernel
 from exactopen.exact import matrix as mx
 from exactopen.landscape.architectures import (analyse_architecture, applicable_architectures, audit_point,
                                      ex_3layer, ex_intro, thm12_construction)
-from exactopen.landscape.classify import Network, classify_critical_point, nondegenerate_openness_certificate
+from exactopen.landscape.classify import classify_critical_point, nondegenerate_openness_certificate
+from exactopen.landscape.network import Network
 from exactopen.landscape.examples import constructed_point, random_invertible
 
 try:
@@ -41,13 +42,13 @@ def f(rows):
 # -- model -------------------------------------------------------------------------------
 
 def test_audit_note_curve_polynomial():
-    """CLAIMS.md audit note: W3 = [[1],[t]], W2 = [[t^2]], W1 = [[1,t]] gives 1/2 - t^4/2 + t^6 + t^8/2."""
+    """ex-intro's descent curve: W3 = [[1],[t]], W2 = [[t^2]], W1 = [[1,t]] gives 1/2 - t^4/2 + t^6 + t^8/2."""
     net = ex_intro()
     curve = [(1, [f([[0, 1]]), f([[0]]), f([[0], [1]])]), (2, [f([[0, 0]]), f([[1]]), f([[0], [0]])])]
     p = net.curve_polynomial(curve)
     assert p[:9] == [0, 0, 0, 0, fmpq(-1, 2), 0, 1, 0, fmpq(1, 2)] and all(c == 0 for c in p[9:])
     from exactopen.kernel import landscape as kl
-    from exactopen.landscape.classify import curve_json
+    from exactopen.landscape.network import curve_json
     kp = kl.curve_polynomial(net.layers, net.X, net.Y, None, curve_json(curve), "curve")
     assert kp[:9] == p[:9]
 

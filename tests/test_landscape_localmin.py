@@ -12,7 +12,8 @@ from flint import fmpq
 
 from exactopen import kernel
 from exactopen.exact import matrix as mx
-from exactopen.landscape.classify import Network, classify_critical_point
+from exactopen.landscape.classify import classify_critical_point
+from exactopen.landscape.network import Network
 from exactopen.landscape.examples import constructed_point
 from exactopen.landscape.local_min import (gauge_directions, local_minimum_certificate, morse_bott_test,
                                           search_nonglobal_local_minimum)
@@ -111,7 +112,7 @@ def _rejects(cert, needle=None):
 
 def _with_loss(c):
     """Recompute result.loss so that the tamper reaches the deeper checks."""
-    from exactopen.kernel.landscape import _problem, loss
+    from exactopen.kernel.network import loss, problem as _problem
     from exactopen.exact.numbers import rational_str
 
     Ws, X, Y, w, _ = _problem(c["inputs"])

@@ -1,5 +1,5 @@
 """Cross-check: the exact, certified verdict of exactopen.openness.pair.decide_pair against the
-independent numerical probe exactopen.numeric.probe (issue 3, item 6).
+independent numerical probe exactopen.numeric.probe.
 
 Random small instances with integer entries in [-2, 2] and controlled ranks (seeded), in
 both regimes (k >= min(m, n): prop-4; k < min(m, n): thm-5), with zero factors, rank

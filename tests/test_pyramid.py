@@ -48,7 +48,7 @@ def rejected(cert: dict, *words: str) -> str:
 
 
 # --------------------------------------------------------------------------------------
-# JSON-Schema blocks proposed for certificates/schema.json (handed to the lead)
+# JSON-Schema blocks for the pyramid kinds of certificates/schema.json
 # --------------------------------------------------------------------------------------
 
 _RAT = {"$ref": "#/$defs/rational"}

@@ -28,10 +28,10 @@ from exactopen import kernel
 from exactopen.errors import InputError
 from exactopen.openness.pair import decide_pair
 from exactopen.exact.polynomials import parse_polynomial
+from exactopen.commands.openness import openness_command_symbolic
 from exactopen.openness.parametric import (
     NOT_OPEN,
     OPEN,
-    openness_command_symbolic,
     spec_has_parameters,
     stratify_pair,
     verdict_of,
@@ -208,7 +208,7 @@ def test_sample_count_is_in_the_hundreds(results):
 
 
 # ---------------------------------------------------------------------------------------
-# The examples of the issue
+# Worked examples
 # ---------------------------------------------------------------------------------------
 
 def test_rem1_generalised(results):

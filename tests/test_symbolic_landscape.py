@@ -12,7 +12,8 @@ from exactopen import kernel
 from exactopen.exact import matrix as mx
 from exactopen.landscape.architectures import thm12_construction
 from exactopen.kernel import Rejected
-from exactopen.landscape.classify import Network, classify_critical_point
+from exactopen.landscape.classify import classify_critical_point
+from exactopen.landscape.network import Network
 from exactopen.report.render import render
 from exactopen.landscape.parametric import thm12_parametric
 

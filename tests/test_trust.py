@@ -197,4 +197,4 @@ def test_huge_rationals_are_stated_without_float():
     cert["result"]["approximations"][0]["distance_sq"] = "1" + "0" * 400
     cert["claim"] = kernel.statement(cert)
     assert "1.0e+400" in kernel.check(cert)
-    assert kernel.base.approx(kernel.base.fmpq(-2, 3)) == "-0.6667"
+    assert kernel.primitives.approx(kernel.primitives.fmpq(-2, 3)) == "-0.6667"

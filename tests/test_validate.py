@@ -1,4 +1,4 @@
-"""Issue 6: validating numerical results (snapping, certified numerical rank, trained weights)."""
+"""Validating numerical results (snapping, certified numerical rank, trained weights)."""
 
 from __future__ import annotations
 
@@ -12,15 +12,15 @@ from flint import fmpq, fmpq_mat
 
 from exactopen import kernel
 from exactopen.cli import main
-from exactopen.exact.numbers import from_float
+from exactopen.inputs import network_from_arrays
+from exactopen.numeric.bridge import from_float, to_exact
 from exactopen.numeric.rank import numerical_rank_certificate
 from exactopen.numeric.snap import simplest_in_interval, snap_matrix, snap_value
-from exactopen.numeric.validate import network_from_arrays, validate
+from exactopen.numeric.validate import validate
 
 
 def exact(arr):
-    a = np.asarray(arr, dtype=float)
-    return fmpq_mat(a.shape[0], a.shape[1], [from_float(x) for x in a.ravel()])
+    return to_exact(np.asarray(arr, dtype=float))
 
 
 def rejected(cert) -> bool:

@@ -45,7 +45,8 @@ def _human(cls, net) -> list[str]:
 
 def run_classify(args) -> int:
     from exactopen.inputs import load_matrix
-    from exactopen.landscape.classify import Network, classify_critical_point
+    from exactopen.landscape.classify import classify_critical_point
+    from exactopen.landscape.network import Network
 
     layers = [load_matrix(s, numeric=args.numeric, what=f"layer {i + 1}") for i, s in enumerate(args.layers)]
     X = load_matrix(args.X, numeric=args.numeric, what="--X") if args.X else None

@@ -73,7 +73,7 @@ def describe(D) -> list[str]:
 
 
 def run_openness(args) -> int:
-    from exactopen.openness.parametric import openness_command_symbolic, spec_has_parameters
+    from exactopen.openness.parametric import spec_has_parameters
 
     if spec_has_parameters(args.W1) or spec_has_parameters(args.W2):
         return openness_command_symbolic(args.W1, args.W2, args)
@@ -185,4 +185,14 @@ def run_demo(args) -> int:
     print("Remark 1 of the paper: W1 = [[1],[1]], W2 = [[0,0]] (k = 1 < min(m, n) = 2)")
     D = decide_pair(W1, W2)
     emit(args, D.certificate, describe(D), {"verdict": D.verdict, "theorem": D.theorem, "reason": D.reason})
+    return 0
+
+
+def openness_command_symbolic(W1_spec: str, W2_spec: str, args, time_limit: float | None = 600.0) -> int:
+    """``exactopen openness`` with parameters: piecewise verdict, checked, then printed."""
+    from exactopen.cli import emit
+    from exactopen.openness.parametric import _raw_spec, describe, stratify_pair, summary
+
+    res = stratify_pair(_raw_spec(W1_spec, "--W1"), _raw_spec(W2_spec, "--W2"), time_limit=time_limit)
+    emit(args, res.certificate, describe(res), summary(res))
     return 0

@@ -1,4 +1,4 @@
-"""CLI commands for numerical results (issue 6): ``validate`` (trained weights) and ``numrank``
+"""CLI commands for numerical results: ``validate`` (trained weights) and ``numrank``
 (certified numerical rank)."""
 
 from __future__ import annotations
@@ -50,8 +50,10 @@ def register(sub) -> None:
 def run_validate(args) -> int:
     from exactopen.errors import InputError
     from exactopen.exact.numbers import parse_rational
+    from exactopen.inputs import load_problem
+    from exactopen.numeric.progress import Progress
     from exactopen.numeric.snap import parse_tolerance
-    from exactopen.numeric.validate import Progress, load_problem, validate
+    from exactopen.numeric.validate import validate
 
     net = load_problem(args.weights, args.X, args.Y)
     _check_network_range(net)

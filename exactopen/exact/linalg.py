@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 from flint import fmpq_mat, fmpz_mat, nmod_mat
 
+from exactopen.certificate import annihilator_evidence, envelope, intersection_evidence
+from exactopen.certificate import rank_evidence as rank_evidence_json
 from exactopen.exact import matrix as mx
 
 # Deterministic primes (2^61 - 1 and neighbours) keep certificates byte-reproducible.
@@ -222,17 +224,6 @@ class RankEvidence:
     annihilator: fmpq_mat = field(repr=False)
     annihilator_rows: list[int] = field(default_factory=list)
 
-    def to_json(self) -> dict:
-        return {
-            "minor": {"rows": self.rows, "cols": self.cols},
-            "annihilator": {
-                "side": self.side,
-                "basis": mx.to_json(self.annihilator),
-                "minor_rows": self.annihilator_rows,
-            },
-        }
-
-
 def rank_evidence(A: fmpq_mat) -> RankEvidence:
     """Rank with the smaller of the two annihilators (right if n <= m, else left)."""
     m, n = A.nrows(), A.ncols()
@@ -350,7 +341,7 @@ def solve(A: fmpq_mat, B: fmpq_mat) -> Solution:
 
 
 # ---------------------------------------------------------------------------------------
-# Certificates of the facts above (checked by exactopen.kernel.checks)
+# Certificates of the facts above (checked by exactopen.kernel.core)
 # ---------------------------------------------------------------------------------------
 
 def _inputs_for(A: fmpq_mat, factors: list[fmpq_mat] | None) -> dict:
@@ -371,19 +362,15 @@ def _product(factors: list[fmpq_mat]) -> fmpq_mat:
 def rank_certificate(A: fmpq_mat | None = None, *, factors: list[fmpq_mat] | None = None,
                      name: str = "A", claim_id: str | None = None) -> dict:
     """Certificate that rank A = r (or rank of the product of ``factors``)."""
-    from exactopen.certificate import envelope
-
     M = _product(factors) if factors else A
     ev = rank_evidence(M)
     what = " * ".join(f"F{i + 1}" for i in range(len(factors))) if factors else name
     return envelope("rank", f"rank({what}) = {ev.rank} for the {M.nrows()}x{M.ncols()} matrix {what}",
-                    _inputs_for(M, factors), {"rank": ev.rank}, ev.to_json(), claim_id)
+                    _inputs_for(M, factors), {"rank": ev.rank}, rank_evidence_json(ev), claim_id)
 
 
 def nullspace_certificate(A: fmpq_mat, side: str = "right", name: str = "A") -> dict:
     """Certificate that the columns of a basis span N(A) (right) or N(A^T) (left)."""
-    from exactopen.certificate import envelope
-
     P = rank_profile(A if side == "right" else A.transpose())
     what = f"N({name})" if side == "right" else f"N({name}^T)"
     return envelope(
@@ -395,8 +382,6 @@ def nullspace_certificate(A: fmpq_mat, side: str = "right", name: str = "A") -> 
 
 def column_space_certificate(A: fmpq_mat, space: str = "column", name: str = "A") -> dict:
     """Certificate of a basis of the column space (columns of A) or row space (rows of A)."""
-    from exactopen.certificate import envelope
-
     ev = rank_evidence(A)
     if space == "column":
         basis = mx.submatrix(A, None, ev.cols)
@@ -411,23 +396,11 @@ def column_space_certificate(A: fmpq_mat, space: str = "column", name: str = "A"
         f"of the {space} space of {name}",
         {"A": mx.to_json(A)}, {"space": space, "basis": mx.to_json(basis)},
         {"preimage": mx.to_json(pre), "basis_minor_rows": bminor,
-         "annihilator": ev.to_json()["annihilator"]},
+         "annihilator": annihilator_evidence(ev)},
     )
 
 
-def intersection_evidence(I: Intersection) -> dict:
-    """Evidence part of an N(A) ∩ C(B) certificate (reused by openness certificates)."""
-    return {
-        "preimage": mx.to_json(I.preimage),
-        "basis_minor_rows": I.basis_rows,
-        "rank_B": I.rank_B.to_json()["annihilator"],
-        "AB_minor": {"rows": I.ab_rows, "cols": I.ab_cols},
-    }
-
-
 def intersection_certificate(A: fmpq_mat, B: fmpq_mat, names=("A", "B"), claim_id: str | None = None) -> dict:
-    from exactopen.certificate import envelope
-
     I = intersection_null_col(A, B)
     a, b = names
     return envelope(
@@ -438,8 +411,6 @@ def intersection_certificate(A: fmpq_mat, B: fmpq_mat, names=("A", "B"), claim_i
 
 
 def solve_certificate(A: fmpq_mat, B: fmpq_mat) -> dict:
-    from exactopen.certificate import envelope
-
     S = solve(A, B)
     if S.solvable:
         return envelope("solve", "A X = B is solved by X", {"A": mx.to_json(A), "B": mx.to_json(B)},

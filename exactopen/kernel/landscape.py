@@ -12,157 +12,15 @@ from __future__ import annotations
 
 from flint import fmpq, fmpq_mat
 
-from exactopen.kernel.base import (
-    BUDGET, chain, eye, fact, field, full_column_rank, full_row_rank, inner, is_psd, is_zero, matrix, optional,
+from exactopen.kernel.primitives import (
+    chain, eye, fact, field, full_column_rank, full_row_rank, inner, is_psd, is_zero, matrix, optional,
     psd_nullity, rank_at_least, rational, require, same_shape, within,
 )
-from exactopen.kernel.checks import kind, rely
+from exactopen.kernel.core import kind, rely
+from exactopen.kernel.network import curve_polynomial, gradient, hadamard, hessian, layers, loss, point, problem
 
 VERDICTS = ("not_critical", "global_minimum", "strict_saddle", "higher_order_saddle", "local_minimum_not_global",
             "undecided")
-MAX_HESSIAN = BUDGET["hessian"]  # largest Hessian the checker builds
-
-
-def _layers(obj, where: str) -> list:
-    require(isinstance(obj, list) and len(obj) >= 1, f"{where} must be a non-empty list of matrices")
-    within(len(obj), "layers", f"{where}: the number of layers")
-    Ws = [matrix(M, f"{where}[{i}]") for i, M in enumerate(obj)]
-    for i in range(1, len(Ws)):
-        require(Ws[i].ncols() == Ws[i - 1].nrows(), f"{where}[{i}] does not chain with {where}[{i - 1}]")
-    return Ws
-
-
-def _problem(inputs: dict):
-    """(layers, X, Y, weights or None, widths), all shapes checked."""
-    for key in inputs:
-        require(key in ("layers", "X", "Y", "weights"), f"inputs.{key}: unknown field")
-    Ws = _layers(field(inputs, "layers", list, "inputs"), "inputs.layers")
-    X = matrix(field(inputs, "X", dict, "inputs"), "inputs.X")
-    Y = matrix(field(inputs, "Y", dict, "inputs"), "inputs.Y")
-    same_shape(X, Ws[0].ncols(), X.ncols(), "inputs.X")
-    same_shape(Y, Ws[-1].nrows(), X.ncols(), "inputs.Y")
-    w = inputs.get("weights")
-    if w is not None:
-        w = matrix(w, "inputs.weights")
-        same_shape(w, Y.nrows(), Y.ncols(), "inputs.weights")
-        require(all(x > 0 for x in w.entries()), "inputs.weights: every weight must be positive")
-    widths = [Ws[0].ncols()] + [W.nrows() for W in Ws]
-    return Ws, X, Y, w, widths
-
-
-_prod = chain
-
-
-def _hadamard(A: fmpq_mat, w) -> fmpq_mat:
-    if w is None:
-        return A
-    return fmpq_mat(A.nrows(), A.ncols(), [a * b for a, b in zip(A.entries(), w.entries())])
-
-
-_inner = inner
-
-
-def loss(Ws, X, Y, w) -> fmpq:
-    E = _prod(Ws, X.nrows()) * X - Y
-    return _inner(E, _hadamard(E, w)) / 2
-
-
-def gradient(Ws, X, Y, w) -> list:
-    """dL/dW_k = (W_h..W_{k+1})^T G (W_{k-1}..W_1)^T with G = (w o (PX - Y)) X^T."""
-    d0 = X.nrows()
-    G = _hadamard(_prod(Ws, d0) * X - Y, w) * X.transpose()
-    out = []
-    for k in range(len(Ws)):
-        A = _prod(Ws[k + 1:], Ws[k].nrows())
-        B = _prod(Ws[:k], d0)
-        out.append(A.transpose() * G * B.transpose())
-    return out
-
-
-def curve_polynomial(Ws, X, Y, w, curve, where: str) -> list:
-    """Coefficients of p(t) = L(W + sum_j t^j C_j) - L(W), exactly (a list, p[0] = 0)."""
-    require(isinstance(curve, list) and curve, f"{where} must be a non-empty list of terms")
-    polys = [[W] for W in Ws]  # polys[k][j] = coefficient of t^j in layer k
-    for i, term in enumerate(curve):
-        j = field(term, "power", int, f"{where}[{i}]")
-        require(1 <= j <= BUDGET["curve_power"], f"{where}[{i}].power must be in 1..{BUDGET['curve_power']}")
-        Cs = _layers(field(term, "layers", list, f"{where}[{i}]"), f"{where}[{i}].layers")
-        require(len(Cs) == len(Ws), f"{where}[{i}] has {len(Cs)} layers, the network has {len(Ws)}")
-        for k, C in enumerate(Cs):
-            same_shape(C, Ws[k].nrows(), Ws[k].ncols(), f"{where}[{i}].layers[{k}]")
-            while len(polys[k]) <= j:
-                polys[k].append(fmpq_mat(Ws[k].nrows(), Ws[k].ncols()))
-            polys[k][j] = polys[k][j] + C
-    F = [X]
-    for layer in polys:  # F(t) <- layer(t) * F(t)
-        G = [fmpq_mat(layer[0].nrows(), X.ncols()) for _ in range(len(F) + len(layer) - 1)]
-        for a, L in enumerate(layer):
-            if not is_zero(L):
-                for b, M in enumerate(F):
-                    G[a + b] = G[a + b] + L * M
-        F = G
-    F[0] = F[0] - Y
-    p = [fmpq(0)] * (2 * len(F) - 1)
-    wF = [_hadamard(E, w) for E in F]
-    for a in range(len(F)):
-        for b in range(len(F)):
-            if a + b > 0:
-                p[a + b] += _inner(F[a], wF[b]) / 2
-    return p
-
-
-def _point(Ws, curve, t: fmpq) -> list:
-    """The layers of the curve at parameter value t."""
-    out = list(Ws)
-    for term in curve:
-        j = term["power"]
-        Cs = _layers(term["layers"], "curve")
-        out = [W + C * (t ** j) for W, C in zip(out, Cs)]
-    return out
-
-
-def hessian(Ws, X, Y, w) -> fmpq_mat:
-    """Exact Hessian of L in the coordinates (W_1 row-major, ..., W_h row-major).
-
-    H = J^T diag(w) J + S, J_k = A_k (x) (B_k X)^T, and for l > k the block
-    S[(l,a,b),(k,c,d)] = (A_l^T G B_k^T)[a,d] * (W_{l-1}..W_{k+1})[b,c].
-    """
-    h, d0 = len(Ws), X.nrows()
-    n, dh = X.ncols(), Ws[-1].nrows()
-    G = _hadamard(_prod(Ws, d0) * X - Y, w) * X.transpose()
-    offs = [0]
-    for W in Ws:
-        offs.append(offs[-1] + W.nrows() * W.ncols())
-    N = offs[-1]
-    require(N <= MAX_HESSIAN, f"Hessian of size {N} exceeds the checker's limit {MAX_HESSIAN}")
-    J = fmpq_mat(dh * n, N)
-    wJ = fmpq_mat(dh * n, N)
-    for k, W in enumerate(Ws):
-        A, BX = _prod(Ws[k + 1:], W.nrows()), _prod(Ws[:k], d0) * X
-        for c in range(W.nrows()):
-            for d in range(W.ncols()):
-                col = offs[k] + c * W.ncols() + d
-                for i in range(dh):
-                    if A[i, c] != 0:
-                        for j in range(n):
-                            v = A[i, c] * BX[d, j]
-                            J[i * n + j, col] = v
-                            wJ[i * n + j, col] = v if w is None else v * w[i, j]
-    H = J.transpose() * wJ
-    for l in range(h):
-        for k in range(l):
-            T = _prod(Ws[l + 1:], Ws[l].nrows()).transpose() * G * _prod(Ws[:k], d0).transpose()
-            Mlk = _prod(Ws[k + 1:l], Ws[k].nrows())
-            for a in range(Ws[l].nrows()):
-                for b in range(Ws[l].ncols()):
-                    for c in range(Ws[k].nrows()):
-                        for d in range(Ws[k].ncols()):
-                            v = T[a, d] * Mlk[b, c]
-                            if v != 0:
-                                r, s = offs[l] + a * Ws[l].ncols() + b, offs[k] + c * Ws[k].ncols() + d
-                                H[r, s] += v
-                                H[s, r] += v
-    return H
 
 
 def _descent(Ws, X, Y, w, ev, L0, straight: bool) -> tuple:
@@ -178,7 +36,7 @@ def _descent(Ws, X, Y, w, ev, L0, straight: bool) -> tuple:
     fact(f"p(t) = L(curve(t)) - L(W) expanded exactly: lowest term ({p[m]}) t^{m}, negative")
     t0 = rational(field(ev, "witness_t", str, "evidence"), "evidence.witness_t")
     require(t0 != 0, "evidence.witness_t must be nonzero")
-    L1 = loss(_point(Ws, curve, t0), X, Y, w)
+    L1 = loss(point(Ws, curve, t0), X, Y, w)
     require(L1 < L0, "the witness point does not have a smaller loss")
     fact(f"at t = {t0} the curve's rational point has loss {L1} < {L0}")
     return m, p[m], L1
@@ -208,7 +66,7 @@ def _ky_fan(Ws, X, Y, w, lb, L0) -> None:
     require(is_psd(Q - M + eye(M.nrows()) * mu), "Q - (M - mu I) is not positive semidefinite")
     rely("spectral"); rely("eckart-young"); rely("ky-fan")
     bound = r * mu + sum((Q[i, i] for i in range(Q.nrows())), fmpq(0))
-    require(2 * L0 <= _inner(Y, Y) - bound, "L(W) is above the certified lower bound on min L")
+    require(2 * L0 <= inner(Y, Y) - bound, "L(W) is above the certified lower bound on min L")
 
 
 def _local_minimum(Ws, X, Y, w, mb: dict) -> int:
@@ -261,9 +119,9 @@ def loss_words(w, widths) -> str:
 
 
 @kind("landscape_point")
-def check_landscape_point(cert: dict) -> str:
+def check_landscapepoint(cert: dict) -> str:
     """What kind of point W is for L (verdicts in VERDICTS); see the module docstring."""
-    Ws, X, Y, w, widths = _problem(cert["inputs"])
+    Ws, X, Y, w, widths = problem(cert["inputs"])
     res, ev = cert["result"], cert["evidence"]
     verdict = field(res, "verdict", str, "result")
     require(verdict in VERDICTS, f"unknown verdict {verdict[:40]!r}")
@@ -290,7 +148,7 @@ def check_landscape_point(cert: dict) -> str:
         lb = field(ev, "lower_bound", dict, "evidence")
         method = field(lb, "method", str, "evidence.lower_bound")
         if method == "stationary":
-            G = _hadamard(_prod(Ws, X.nrows()) * X - Y, w) * X.transpose()
+            G = hadamard(chain(Ws, X.nrows()) * X - Y, w) * X.transpose()
             require(is_zero(G), "the function-space gradient (w o (PX - Y)) X^T is not zero")
             rely("convexity")
             return (f"{head} is a global minimum, min L = {L0}: the convex loss is stationary in "
@@ -318,7 +176,7 @@ def check_landscape_point(cert: dict) -> str:
         require(field(res, "hessian_rank", int, "result") == rank, "result.hessian_rank is not rank H")
         _true(res, "hessian_psd")
         _true(res, "non_global")
-        wit = _layers(field(ev, "witness", list, "evidence"), "evidence.witness")
+        wit = layers(field(ev, "witness", list, "evidence"), "evidence.witness")
         require(len(wit) == 2, "evidence.witness must have two layers")
         for k in range(2):
             same_shape(wit[k], Ws[k].nrows(), Ws[k].ncols(), f"evidence.witness[{k}]")

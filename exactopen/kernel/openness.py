@@ -1,7 +1,7 @@
 """Checker for local-openness certificates: openness, lifting, perturbation_lower_bound,
 row_basis_bound, chain_openness.
 
-Trusted theorems (the only steps not re-derived from numbers, see ``checks.THEOREMS``):
+Trusted theorems (the only steps not re-derived from numbers, see ``core.THEOREMS``):
 prop-4's (1) <=> (2) (``behrends``), thm-5's "(equal ranks and (i)) => open" (``prop-18``)
 and ``lem-10``.  Every condition (2a, 2b, i-iv, ranks, dimensions) is re-derived here;
 refutations of the conditions are proved directly (a vector of N(W1) ∩ C(W2) kills every
@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from flint import fmpq
 
-from exactopen.kernel.base import (
-    BUDGET,
+from exactopen.kernel.primitives import (
+    BUDGET, fact,
     field, full_column_rank, full_row_rank, is_zero, matrix, rank_at_least, rank_at_most,
     rank_exactly, rational, require, same_shape, sub, vector_index,
 )
-from exactopen.kernel.checks import fact, intersection_dim, kind, nested, rely, same_matrix
+from exactopen.kernel.core import kind, nested, rely, same_matrix
+from exactopen.kernel.linalg import intersection_dim
 
 OPEN, NOT_OPEN = "locally_open", "not_locally_open"
 
@@ -323,7 +324,7 @@ def check_basis_change(cert: dict) -> str:
         require(is_zero(sub(A, range(r, m), range(A.ncols()))), "lem-17: rows of U^T W1 beyond the rank do not vanish")
         require(is_zero(sub(B, range(B.nrows()), range(r, n))), "lem-17: columns of W2 V beyond the rank do not vanish")
         notes.append("lem-17 structure holds")
-    return f"U, V orthogonal with U^T W1 W2 V diagonal; openness of (W1, W2) and (U^T W1, W2 V): " + ", ".join(notes)
+    return "U, V orthogonal with U^T W1 W2 V diagonal; openness of (W1, W2) and (U^T W1, W2 V): " + ", ".join(notes)
 
 
 def _unit_basis(n: int, r: int) -> dict:

@@ -23,15 +23,14 @@ re-derived here with exact rationals.  Piecewise-linear activations (identity, l
 
 from __future__ import annotations
 
-from math import comb
 
 from flint import fmpq, fmpq_mat, fmpq_poly
 
-from exactopen.kernel.base import (
-    BUDGET, field, full_column_rank, full_row_rank, matrix, mark_read, optional, rank_at_most, rational, require,
+from exactopen.kernel.primitives import (
+    BUDGET, field, full_column_rank, full_row_rank, matrix, rank_at_most, rational, require,
     within,
 )
-from exactopen.kernel.checks import kind, rely
+from exactopen.kernel.core import kind, rely
 
 TRUSTED = {
     "tanh": "d/dx tanh(x) = 1 - tanh(x)^2 > 0 on R",
@@ -561,7 +560,7 @@ def _check_delta(res: dict, sides: dict) -> None:
     require(len(d) == 2, "result.delta lists the two sides")
     for item, name in zip(d, ("right", "left")):
         s, c, k, r = sides[name]
-        require(field(item, "side", str, "result.delta") == name, f"result.delta: the sides are right, then left")
+        require(field(item, "side", str, "result.delta") == name, "result.delta: the sides are right, then left")
         require(rational(field(item, "c", str, "result.delta"), "c") == c and field(item, "k", int, "result.delta") == k,
                 f"result.delta ({name}) does not match the evidence")
         ri = item.get("r")

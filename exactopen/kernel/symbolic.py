@@ -20,147 +20,15 @@ Trusted: prop-4 (1) <=> (3), thm-5 (v) <=> (equal ranks and (iii)), and the rank
 
 from __future__ import annotations
 
-import re
 
-from flint import fmpq, fmpq_mpoly_ctx, fmpz
+from flint import fmpq_mpoly_ctx
 
-from exactopen.kernel.base import BUDGET, Rejected, field, mark_read, require
-from exactopen.kernel.checks import kind, rely
+from exactopen.kernel.primitives import field, mark_read, require
+from exactopen.kernel.core import kind, rely
+from exactopen.kernel.polynomials import MAX_DEPTH, MAX_EXP, MAX_MINOR, NAME, Parser, Work, det, mat_mul, poly_matrix
 
 OPEN, NOT_OPEN = "locally_open", "not_locally_open"
 MAX_PARAMETERS = 16
-
-
-class Work:
-    """Bound on polynomial arithmetic: every product costs len(a) * len(b) term operations,
-    summed over one check (budget ``poly_work``); degrees stay below ``poly_degree``."""
-
-    spent = 0
-
-    @classmethod
-    def reset(cls):
-        cls.spent = 0
-
-    @classmethod
-    def mul(cls, a, b):
-        la = len(a) if hasattr(a, "total_degree") else 1
-        lb = len(b) if hasattr(b, "total_degree") else 1
-        cls.spent += max(la, 1) * max(lb, 1)
-        if cls.spent > BUDGET["poly_work"]:
-            raise Rejected(f"polynomial arithmetic beyond the budget poly_work = {BUDGET['poly_work']} term products")
-        da = a.total_degree() if hasattr(a, "total_degree") else 0
-        db = b.total_degree() if hasattr(b, "total_degree") else 0
-        if da + db > BUDGET["poly_degree"]:
-            raise Rejected(f"a polynomial of degree {da + db}, beyond the budget poly_degree = {BUDGET['poly_degree']}")
-        return a * b
-
-    @classmethod
-    def pow(cls, a, e: int):
-        out = None
-        for _ in range(e):  # e <= poly_degree / deg a, or a is constant (then the loop is cheap)
-            out = a if out is None else cls.mul(out, a)
-        return out if out is not None else a.context().constant(1)
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_TOK = re.compile(r"\s*(?:([0-9]+)|([A-Za-z_][A-Za-z0-9_]*)|(\*\*|[-+*/^()]))")
-MAX_DEPTH, MAX_NEST, MAX_EXP, MAX_MINOR = 200, 50, 1000, 8
-
-
-class _Poly:
-    """Recursive descent over the input grammar (integers only: certificates are canonical)."""
-
-    def __init__(self, ctx, allowed):
-        self.ctx, self.gens = ctx, {nm: g for nm, g in zip(ctx.names(), ctx.gens()) if nm in allowed}
-
-    def __call__(self, text, where):
-        require(isinstance(text, str) and len(text) <= 10 ** 7, f"{where}: not a polynomial string")
-        self.toks, pos = [], 0
-        while pos < len(text.rstrip()):
-            m = _TOK.match(text, pos)
-            require(m is not None, f"{where}: bad character at {pos} in {text[:40]!r}")
-            self.toks.append(fmpz(m.group(1)) if m.group(1) else m.group(2) or m.group(3))
-            pos = m.end()
-        self.toks.append(None)
-        self.i, self.where = 0, where
-        p = self.expr(0)
-        require(self.toks[self.i] is None, f"{where}: trailing text in {text[:40]!r}")
-        return p
-
-    def take(self, *ops):
-        t = self.toks[self.i]
-        if isinstance(t, str) and t in ops:
-            self.i += 1
-            return "^" if t == "**" else t
-        return None
-
-    def expr(self, depth):
-        require(depth < MAX_NEST, f"{self.where}: nested too deeply")
-        p = self.term(depth)
-        while (op := self.take("+", "-")):
-            p = p + self.term(depth) if op == "+" else p - self.term(depth)
-        return p
-
-    def term(self, depth):
-        p = self.unary(depth)
-        while (op := self.take("*", "/")):
-            q = self.unary(depth)
-            if op == "*":
-                p = Work.mul(p, q)
-            else:
-                require(q.is_constant() and not q.is_zero(), f"{self.where}: division by a non-constant or zero")
-                p = p * (1 / fmpq(q.leading_coefficient()))
-        return p
-
-    def unary(self, depth):
-        if (op := self.take("+", "-")):
-            require(depth < MAX_NEST, f"{self.where}: nested too deeply")
-            p = self.unary(depth + 1)
-            return -p if op == "-" else p
-        base = self.atom(depth)
-        if self.take("^", "**"):
-            e = self.toks[self.i]
-            require(isinstance(e, fmpz) and e <= MAX_EXP, f"{self.where}: bad exponent")
-            self.i += 1
-            if base.is_constant():
-                c = fmpq(base.leading_coefficient()) if not base.is_zero() else fmpq(0)
-                bits = max(abs(int(c.p)), int(c.q)).bit_length()
-                require(bits * int(e) <= 3 * BUDGET["rational_digits"],
-                        f"{self.where}: a constant power beyond the budget rational_digits")
-                return base ** int(e)
-            return Work.pow(base, int(e))
-        return base
-
-    def atom(self, depth):
-        t = self.toks[self.i]
-        self.i += 1
-        if isinstance(t, fmpz):
-            return self.ctx.constant(t)
-        if isinstance(t, str) and t in self.gens:
-            return self.gens[t]
-        require(t == "(", f"{self.where}: unexpected token {t!r}")
-        p = self.expr(depth + 1)
-        require(self.take(")") is not None, f"{self.where}: missing ')'")
-        return p
-
-
-def _matrix(obj, P, where):
-    shape = field(obj, "shape", list, where)
-    require(len(shape) == 2 and all(type(d) is int and 0 <= d <= 1000 for d in shape), f"{where}.shape bad")
-    rows = field(obj, "rows", list, where)
-    require(len(rows) == shape[0] and all(isinstance(r, list) and len(r) == shape[1] for r in rows),
-            f"{where}: rows do not match the shape")
-    return [[P(x, f"{where}[{i}][{j}]") for j, x in enumerate(r)] for i, r in enumerate(rows)], shape[1]
-
-
-def _mul(A, B, inner, ncols, zero):
-    return [[sum((Work.mul(A[i][l], B[l][j]) for l in range(inner)), zero) for j in range(ncols)]
-            for i in range(len(A))]
-
-
-def _det(M, one):
-    if not M:
-        return one
-    return sum(((-1) ** j * Work.mul(M[0][j], _det([r[:j] + r[j + 1:] for r in M[1:]], one))
-                for j in range(len(M))), one - one)
 
 
 def _index(obj, bound, size, where):
@@ -192,19 +60,19 @@ def _rank(A, ncols, ev, G, H, P, where):
     mi = field(ev, "minor", dict, where)
     rows = _index(field(mi, "rows", list, where), len(A), r, where + ".minor.rows")
     cols = _index(field(mi, "cols", list, where), ncols, r, where + ".minor.cols")
-    _nonzero(_det([[A[i][j] for j in cols] for i in rows], P.ctx.constant(1)), field(mi, "nonzero", dict, where),
+    _nonzero(det([[A[i][j] for j in cols] for i in rows], P.ctx.constant(1)), field(mi, "nonzero", dict, where),
              G, H, P, where + ".minor.nonzero")
     an = field(ev, "annihilator", dict, where)
-    N, c = _matrix(field(an, "basis", dict, where), P, where + ".basis")
+    N, c = poly_matrix(field(an, "basis", dict, where), P, where + ".basis")
     require(len(N) == ncols and c == ncols - r and c <= MAX_MINOR, f"{where}.basis must be {ncols}x{ncols - r}")
-    AN = _mul(A, N, ncols, c, P.ctx.constant(0))
+    AN = mat_mul(A, N, ncols, c, P.ctx.constant(0))
     cof = field(an, "cofactors", list, where)
     require(len(cof) == len(A) and all(isinstance(x, list) and len(x) == c for x in cof), f"{where}.cofactors shape")
     for i in range(len(A)):
         for j in range(c):
             require(AN[i][j] == _combo(cof[i][j], G, P, where), f"{where}: (A N)[{i}][{j}] is not in the ideal")
     nr = _index(field(an, "minor_rows", list, where), ncols, c, where + ".minor_rows")
-    _nonzero(_det([N[i] for i in nr], P.ctx.constant(1)), field(an, "nonzero", dict, where), G, H, P,
+    _nonzero(det([N[i] for i in nr], P.ctx.constant(1)), field(an, "nonzero", dict, where), G, H, P,
              where + ".annihilator.nonzero")
     return r
 
@@ -225,15 +93,15 @@ def check_symbolic_openness(cert: dict) -> str:
     names = field(inputs, "parameters", list, "inputs")
     require(len(names) <= MAX_PARAMETERS, f"inputs.parameters: at most {MAX_PARAMETERS} parameters")
     t = field(ev, "rabinowitsch", str, "evidence")
-    require(all(isinstance(x, str) and _NAME.fullmatch(x) for x in names + [t]) and len(set(names + [t])) ==
+    require(all(isinstance(x, str) and NAME.fullmatch(x) for x in names + [t]) and len(set(names + [t])) ==
             len(names) + 1, "inputs.parameters / evidence.rabinowitsch must be distinct names")
     ctx = fmpq_mpoly_ctx.get(tuple(names) + (t,), "lex")
-    P, Pt = _Poly(ctx, set(names)), _Poly(ctx, set(names) | {t})
-    W1, k = _matrix(field(inputs, "W1", dict, "inputs"), P, "inputs.W1")
-    W2, n = _matrix(field(inputs, "W2", dict, "inputs"), P, "inputs.W2")
+    P, Pt = Parser(ctx, set(names)), Parser(ctx, set(names) | {t})
+    W1, k = poly_matrix(field(inputs, "W1", dict, "inputs"), P, "inputs.W1")
+    W2, n = poly_matrix(field(inputs, "W2", dict, "inputs"), P, "inputs.W2")
     m = len(W1)
     require(len(W2) == k, "inputs: W1.cols != W2.rows")
-    W12 = _mul(W1, W2, k, n, ctx.constant(0))
+    W12 = mat_mul(W1, W2, k, n, ctx.constant(0))
     theorem = "prop-4" if k >= min(m, n) else "thm-5"
     require(field(res, "theorem", str, "result") == theorem,
             "result.theorem does not match the regime k >= min(m, n) / k < min(m, n)")

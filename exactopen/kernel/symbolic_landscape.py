@@ -17,11 +17,11 @@ are polynomials in the parameter (strings in kernel.symbolic's grammar).  L(W; y
 
 from __future__ import annotations
 
-from flint import fmpq, fmpq_mat, fmpq_mpoly_ctx
+from flint import fmpq, fmpq_mpoly_ctx
 
-from exactopen.kernel.base import BUDGET, eye, field, mark_read, matrix, rational, require, within
-from exactopen.kernel.checks import kind
-from exactopen.kernel.symbolic import _NAME, Work, _matrix, _mul, _Poly
+from exactopen.kernel.primitives import BUDGET, eye, field, mark_read, matrix, rational, require, within
+from exactopen.kernel.core import kind
+from exactopen.kernel.polynomials import NAME, Parser, Work, mat_mul, poly_matrix
 
 VERDICTS = ("global_minimum", "saddle")
 
@@ -49,7 +49,7 @@ def _chain(mats, start, ncols, ctx):
     """mats[-1] ... mats[0] start (each mats[k] a (rows, cols, entries) triple)."""
     F = start
     for M, cols in mats:
-        F = _mul(M, F, cols, ncols, ctx.constant(0))
+        F = mat_mul(M, F, cols, ncols, ctx.constant(0))
     return F
 
 
@@ -63,7 +63,7 @@ def _curve_poly(Ws, X, Y, curve, P, ctx):
         Ls = field(term, "layers", list, f"curve[{i}]")
         require(len(Ls) == len(Ws), f"curve[{i}] has {len(Ls)} layers, the network has {len(Ws)}")
         for k, obj in enumerate(Ls):
-            C, c = _matrix(obj, P, f"curve[{i}].layers[{k}]")
+            C, c = poly_matrix(obj, P, f"curve[{i}].layers[{k}]")
             require(len(C) == len(Ws[k][0]) and c == Ws[k][1], f"curve[{i}].layers[{k}] has the wrong shape")
             while len(polys[k]) <= j:
                 polys[k].append(_zeros(len(C), c, ctx))
@@ -74,7 +74,7 @@ def _curve_poly(Ws, X, Y, curve, P, ctx):
         G = [_zeros(len(layer[0]), n, ctx) for _ in range(len(F) + len(layer) - 1)]
         for a, L in enumerate(layer):
             for b, M in enumerate(F):
-                G[a + b] = _add(G[a + b], _mul(L, M, Ws[k][1], n, ctx.constant(0)))
+                G[a + b] = _add(G[a + b], mat_mul(L, M, Ws[k][1], n, ctx.constant(0)))
         F = G
     F[0] = _add(F[0], Y, -1)
     p = [ctx.constant(0) for _ in range(2 * len(F) - 1)]
@@ -100,10 +100,10 @@ def check_symbolic_landscape(cert: dict) -> str:
     for key in inputs:
         require(key in ("parameters", "layers", "X", "Y"), f"inputs.{key}: unknown field")
     names = field(inputs, "parameters", list, "inputs")
-    require(len(names) == 1 and isinstance(names[0], str) and _NAME.fullmatch(names[0]),
+    require(len(names) == 1 and isinstance(names[0], str) and NAME.fullmatch(names[0]),
             "inputs.parameters must be one name")
     ctx = fmpq_mpoly_ctx.get(tuple(names), "lex")
-    P = _Poly(ctx, set(names))
+    P = Parser(ctx, set(names))
     Ls = field(inputs, "layers", list, "inputs")
     require(len(Ls) >= 1, "inputs.layers is empty")
     within(len(Ls), "layers", "inputs.layers: the number of layers")
@@ -111,7 +111,7 @@ def check_symbolic_landscape(cert: dict) -> str:
     Xm = matrix(field(inputs, "X", dict, "inputs"), "inputs.X")
     require(Ws[0].ncols() == Xm.nrows() and all(Ws[i].ncols() == Ws[i - 1].nrows() for i in range(1, len(Ws))),
             "inputs: the layers and X do not chain")
-    Y, n = _matrix(field(inputs, "Y", dict, "inputs"), P, "inputs.Y")
+    Y, n = poly_matrix(field(inputs, "Y", dict, "inputs"), P, "inputs.Y")
     require(len(Y) == Ws[-1].nrows() and n == Xm.ncols(), "inputs.Y has the wrong shape")
     W = [(_const(M, ctx), M.ncols()) for M in Ws]
     X = _const(Xm, ctx)
@@ -120,7 +120,7 @@ def check_symbolic_landscape(cert: dict) -> str:
         above = _chain(W[k + 1:], _const(_eye(Ws[k].nrows()), ctx),
                        Ws[k].nrows(), ctx)
         below = _chain(W[:k], X, n, ctx)
-        g = _mul(_mul(_t(above, Ws[k].nrows()), E, len(above), n, ctx.constant(0)), _t(below, n),
+        g = mat_mul(mat_mul(_t(above, Ws[k].nrows()), E, len(above), n, ctx.constant(0)), _t(below, n),
                  n, len(below), ctx.constant(0))
         require(all(x.is_zero() for r in g for x in r), f"dL/dW_{k + 1} is not identically zero in {names[0]}")
     L0 = sum((Work.mul(x, x) for r in E for x in r), ctx.constant(0)) / 2

@@ -1,4 +1,4 @@
-"""Checker for certificates about numerical results (issue 6): ``numerical_rank`` and
+"""Checker for certificates about numerical results: ``numerical_rank`` and
 ``validate_network`` (claims lem-7, thm-8 applied to float weights).
 
 Everything is recomputed here from the exact (dyadic) inputs; the certificate supplies only
@@ -7,7 +7,7 @@ factors, directions and dual matrices.  Irrational quantities are never computed
 * PSD facts use :func:`psd`: either ``{"method": "factor", "L": L}`` -- then A - L L^T is
   symmetric and diagonally dominant with a nonnegative diagonal, hence PSD (Gershgorin), so
   A = L L^T + (A - L L^T) is PSD -- or ``{"method": "exact"}`` (signs of the characteristic
-  polynomial, :func:`exactopen.kernel.base.psd_nullity`).
+  polynomial, :func:`exactopen.kernel.primitives.psd_nullity`).
 * sigma_k(A) >= s: V (n x k) of full column rank with V^T (A^T A - s^2 I) V PSD.  Then every
   x in the k-dimensional space C(V) has |Ax|^2 >= s^2 |x|^2, so by Courant-Fischer
   lambda_k(A^T A) = max over k-dim subspaces of the min Rayleigh quotient >= s^2.
@@ -26,12 +26,12 @@ from __future__ import annotations
 
 from flint import fmpq, fmpq_mat
 
-from exactopen.kernel.base import (
+from exactopen.kernel.primitives import (
     approx, eye, field, fro2, full_column_rank, matrix, psd_nullity, rank_exactly, rational, require,
     same_shape,
 )
-from exactopen.kernel.checks import kind, nested, rely, same_matrix
-from exactopen.kernel.landscape import _problem, gradient, loss
+from exactopen.kernel.core import kind, nested, rely, same_matrix
+from exactopen.kernel.network import gradient, loss, problem
 
 _fro2, _eye = fro2, eye
 
@@ -160,7 +160,7 @@ def _snapped(cert, X, Y, where: str) -> list:
     require(sub["inputs"].get("weights") is None, f"{where}: the snapped point is for a weighted loss")
     same_matrix(sub["inputs"]["X"], X, f"{where}.certificate.inputs.X")
     same_matrix(sub["inputs"]["Y"], Y, f"{where}.certificate.inputs.Y")
-    Ws2, _, _, _, _ = _problem(sub["inputs"])
+    Ws2, _, _, _, _ = problem(sub["inputs"])
     return Ws2, sub
 
 
@@ -175,7 +175,7 @@ def _dist2(A: list, B: list, where: str) -> fmpq:
 def check_validate_network(cert: dict) -> str:
     """Facts about a (float) point W of L = 1/2|W_h..W_1 X - Y|^2: exact loss and gradient
     norm, an exact lower bound on min L (gap), a lower point near W, a snapped exact point."""
-    Ws, X, Y, w, _ = _problem(cert["inputs"])
+    Ws, X, Y, w, _ = problem(cert["inputs"])
     require(w is None, "validate_network is for the unweighted square loss")
     res, ev = cert["result"], cert["evidence"]
     L0 = _claimed(res, "loss", loss(Ws, X, Y, w), "result")

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from exactopen.exact import matrix as mx
 from exactopen.errors import InputError
-from exactopen.landscape.classify import Network, classify_critical_point
+from exactopen.landscape.classify import classify_critical_point
+from exactopen.landscape.network import Network
 
 
 @dataclass
@@ -82,7 +83,7 @@ def line_taylor_audit(net: Network, max_order: int = 6) -> dict:
     Returns whether g'(0) = 0 for all A (criticality), whether g''(0) >= 0 for all A (Hessian
     PSD, exact LDL^T), dim N(H), and for A in N(H) (symbolic coefficients) which Taylor
     coefficients t^3..t^max_order are identically zero.  Passing these tests does not prove a
-    local minimum (CLAIMS.md audit note).  Only for small networks (sympy, lazily imported).
+    local minimum.  Only for small networks (sympy, lazily imported).
     """
     from exactopen.exact import linalg
     from exactopen.landscape.global_min import is_psd
@@ -140,13 +141,13 @@ def audit_point(net: Network, name: str, with_lines: bool = True) -> dict:
 
 
 def ex_intro() -> Network:
-    """ex-intro's data (CLAIMS.md), input layer first."""
+    """ex-intro's data (claims catalogue), input layer first."""
     f = mx.from_rows
     return Network.build([f([[1, 0]]), f([[0]]), f([[1], [0]])], f([[0, 0], [0, 1]]), mx.identity(2))
 
 
 def ex_3layer() -> Network:
-    """ex-3layer's data as reconstructed in CLAIMS.md (W1 = W3^T)."""
+    """ex-3layer's data as read in the claims catalogue (W1 = W3^T)."""
     f = mx.from_rows
     W3 = f([[-1, 1], [1, 1], [-1, 1]])
     return Network.build([W3.transpose(), f([[1, 1], [1, 1]]), W3], f([[1, 0, -1], [0, 4, 0], [-1, 0, 1]]),

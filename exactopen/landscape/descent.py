@@ -10,7 +10,7 @@ coefficient is negative, and a rational t0 with L(gamma(t0)) < L(W).
   a complete factorisation proves H PSD.
 * :func:`numeric_negative_curvature` (numeric helper): Lanczos on float Hessian-vector
   products; the Ritz vector is rounded to a rational direction and re-checked exactly.
-* :func:`search_descent_curve`: the rank-one path search of issue item 4.  A *path* sends a
+* :func:`search_descent_curve`: the rank-one path search.  A *path* sends a
   rank-one signal u v^T through the network: perturbed layers k get C_k = x_k y_k^T, the
   layers between two perturbed ones stay as they are (y_{k'}^T W_{k'-1}..W_{k+1} x_k != 0),
   u and v are chosen with u^T G v != 0 (G the function-space gradient).  The vectors come
@@ -33,7 +33,8 @@ from flint import fmpq, fmpq_mat
 
 from exactopen.exact import linalg
 from exactopen.exact import matrix as mx
-from exactopen.landscape.classify import Network, hadamard, inner
+from exactopen.landscape.network import Network, hadamard, inner
+from exactopen.numeric.bridge import to_float, to_grid
 
 
 @dataclass
@@ -119,22 +120,16 @@ def exact_negative_curvature(net: Network):
     return found, False
 
 
-def _floats(A: fmpq_mat):
-    import numpy as np
-
-    return np.array([[float(x) for x in r] for r in A.tolist()], dtype=float).reshape(A.nrows(), A.ncols())
-
-
 def numeric_negative_curvature(net: Network, steps: int = 400, seed: int = 0,
                                dense_limit: int = 2500) -> Descent | None:
     """Numeric helper: Lanczos for the smallest Hessian eigenvalue from float Hessian-vector
     products; the Ritz vector is rounded to rationals and re-checked exactly (thm-8)."""
     import numpy as np
 
-    Ws = [_floats(W) for W in net.layers]
-    X = _floats(net.X)
-    Rm = _floats(net.residual)
-    w = None if net.weights is None else _floats(net.weights)
+    Ws = [to_float(W) for W in net.layers]
+    X = to_float(net.X)
+    Rm = to_float(net.residual)
+    w = None if net.weights is None else to_float(net.weights)
     h = len(Ws)
     shapes = [W.shape for W in Ws]
     sizes = [a * b for a, b in shapes]
@@ -266,8 +261,7 @@ def _round_direction(net: Network, x) -> Descent | None:
         return None
     x = x / top
     for bits in (6, 8, 10, 12, 16, 20, 24):
-        den = 1 << bits
-        vec = [fmpq(int(round(float(v) * den)), den) for v in x]
+        vec = to_grid(x, bits, fixed=True).entries()
         lead = next((v for v in vec if v != 0), None)
         if lead is None:
             continue
@@ -285,7 +279,7 @@ def structured_negative_curvature(net: Network) -> Descent | None:
 
 
 # ---------------------------------------------------------------------------------------
-# Rank-one path search (issue item 4; lem-19, ex-intro, ex-3layer, thm-12)
+# Rank-one path search (lem-19, ex-intro, ex-3layer, thm-12)
 # ---------------------------------------------------------------------------------------
 
 def _null(A: fmpq_mat) -> fmpq_mat:
@@ -396,7 +390,7 @@ def _exponent_search(net: Network, pert: list, Cs: dict, straight_only: bool, ma
 
 def search_descent_curve(net: Network, effort: int = 2, straight_only: bool = False,
                          max_tuples: int | None = None) -> Descent | None:
-    """Rank-one path search for a polynomial descent curve (issue item 4; lem-19, thm-12)."""
+    """Rank-one path search for a polynomial descent curve (lem-19, thm-12)."""
     if mx.is_zero(net.G):
         return None
     h = net.h

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from flint import fmpq, fmpq_mat
 
 from exactopen.exact import matrix as mx
-from exactopen.landscape.classify import Network
+from exactopen.landscape.network import Network
 
 
 def rational_orthogonal(n: int, rng: random.Random, size: int = 3) -> fmpq_mat:

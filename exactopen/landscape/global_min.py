@@ -17,13 +17,13 @@ Two lower bounds on ``min L`` are produced, both re-checked by the kernel:
 
 from __future__ import annotations
 
-from fractions import Fraction
 
 from flint import fmpq, fmpq_mat
 
 from exactopen.exact import linalg
 from exactopen.exact import matrix as mx
 from exactopen.exact.numbers import rational_str
+from exactopen.numeric.bridge import to_float
 
 
 def is_psd(M: fmpq_mat) -> bool:
@@ -46,8 +46,7 @@ def _sym_eigs(K: fmpq_mat):
 
     if K.nrows() == 0:
         return np.zeros(0)
-    A = np.array([[float(x) for x in r] for r in K.tolist()])
-    return np.sort(np.linalg.eigvals(A).real)
+    return np.sort(np.linalg.eigvals(to_float(K)).real)
 
 
 def _trace(A: fmpq_mat) -> fmpq:

@@ -1,5 +1,5 @@
 """Certified non-global local minima of two-layer linear networks with a weighted square loss
-(claim cor-9 of shared/paper/CLAIMS.md and its audit note).
+(the limit of claim cor-9 of the claims catalogue).
 
 Problem: L(W1, W2) = 1/2 sum_ij w_ij ((W2 W1 X - Y)_ij)^2 with positive rational weights w,
 W1 of size r x d0 (r = d1) and W2 of size d2 x r.  For the square loss every local minimum
@@ -46,14 +46,14 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from fractions import Fraction
 
 from flint import fmpq, fmpq_mat
 
 from exactopen.exact import linalg
 from exactopen.exact import matrix as mx
-from exactopen.landscape.classify import Network
+from exactopen.landscape.network import Network, point_certificate
 from exactopen.exact.numbers import rational_str
+from exactopen.numeric.bridge import float_loss, to_float, to_simplest
 
 MAX_PARAMS = 400  # the checker factors Hessians up to this size
 
@@ -141,17 +141,6 @@ def morse_bott_test(net: Network) -> MorseBott:
 # numeric helpers (floats; every result is re-checked exactly before use)
 # ---------------------------------------------------------------------------------------
 
-def _np(A: fmpq_mat):
-    import numpy as np
-
-    return np.array([[float(x) for x in row] for row in A.tolist()], dtype=float).reshape(A.nrows(), A.ncols())
-
-
-def _numeric_loss(W1, W2, X, Y, w) -> float:
-    E = W2 @ W1 @ X - Y
-    return 0.5 * float((w * E * E).sum())
-
-
 def numeric_als(W1, W2, X, Y, w, iters: int = 300, ridge: float = 1e-12):
     """Numeric helper: alternating weighted least squares from (W1, W2) (float arrays).
 
@@ -172,7 +161,7 @@ def numeric_als(W1, W2, X, Y, w, iters: int = 300, ridge: float = 1e-12):
         W1 = sol.reshape(r, X.shape[0])
         if np.array_equal(W1, old[0]) and np.array_equal(W2, old[1]):
             break
-    return W1, W2, _numeric_loss(W1, W2, X, Y, w)
+    return W1, W2, float_loss([W1, W2], X, Y, w)
 
 
 def canonical_gauge(W1, W2, tol: float = 1e-6):
@@ -207,16 +196,6 @@ def canonical_gauge(W1, W2, tol: float = 1e-6):
     return W1c, W2 @ G
 
 
-def _rationalize(A, bits: int) -> fmpq_mat:
-    """Each entry snapped to the simplest rational within 2^-bits (odd in x; stable under
-    float noise far below 2^-bits)."""
-    from exactopen.numeric.snap import simplest_in_interval
-
-    tol = Fraction(1, 1 << bits)
-    vals = [simplest_in_interval(Fraction(float(x)) - tol, Fraction(float(x)) + tol) for x in A.reshape(-1)]
-    return fmpq_mat(A.shape[0], A.shape[1], [fmpq(v.numerator, v.denominator) for v in vals])
-
-
 def lower_point(net: Network, starts: int = 12, seed: int = 0) -> list | None:
     """A rational point with strictly smaller exact loss than ``net``'s, or None.
 
@@ -230,15 +209,15 @@ def lower_point(net: Network, starts: int = 12, seed: int = 0) -> list | None:
     import numpy as np
 
     W1e, W2e = net.layers
-    X, Y = _np(net.X), _np(net.Y)
-    w = np.ones(Y.shape) if net.weights is None else _np(net.weights)
+    X, Y = to_float(net.X), to_float(net.Y)
+    w = np.ones(Y.shape) if net.weights is None else to_float(net.weights)
     L0 = net.loss()
     rng = np.random.default_rng(seed)
     scale = max(1.0, float(np.abs(Y).max()))
     cands = []
     for _ in range(starts):
-        W1 = rng.standard_normal(_np(W1e).shape) * np.sqrt(scale)
-        W2 = rng.standard_normal(_np(W2e).shape) * np.sqrt(scale)
+        W1 = rng.standard_normal(to_float(W1e).shape) * np.sqrt(scale)
+        W2 = rng.standard_normal(to_float(W2e).shape) * np.sqrt(scale)
         W1, W2, Lf = numeric_als(W1, W2, X, Y, w)
         if not np.isfinite(Lf):
             continue
@@ -246,7 +225,7 @@ def lower_point(net: Network, starts: int = 12, seed: int = 0) -> list | None:
         if canon is None:
             continue
         for bits in (4, 6, 8, 10, 12, 16, 20):
-            cand = [_rationalize(canon[0], bits), _rationalize(canon[1], bits)]
+            cand = [to_simplest(canon[0], bits), to_simplest(canon[1], bits)]
             L1 = net.loss_at(cand)
             if L1 < L0:
                 cands.append((L1, str([c.entries() for c in cand]), cand))
@@ -272,7 +251,6 @@ def local_minimum_certificate(net: Network, claim_id: str | None = None, starts:
                               seed: int = 0) -> LocalMinimum:
     """Certificate (verdict ``local_minimum_not_global``) for a two-layer critical point: the
     exact gauge-slice proof of local minimality and an exact lower witness point (cor-9)."""
-    from exactopen.landscape.classify import _envelope
 
     mb = morse_bott_test(net)
     if not mb.ok:
@@ -285,7 +263,7 @@ def local_minimum_certificate(net: Network, claim_id: str | None = None, starts:
     result = {"hessian_psd": True, "hessian_rank": mb.hessian_rank, "witness_loss": rational_str(L1),
               "non_global": True}
     evidence = {"morse_bott": mb.evidence, "witness": [mx.to_json(W) for W in wit]}
-    cert = _envelope(net, "local_minimum_not_global", result, evidence, claim_id or "cor-9")
+    cert = point_certificate(net, "local_minimum_not_global", result, evidence, claim_id or "cor-9")
     return LocalMinimum(cert, mb, wit, "local minimum, not global")
 
 

@@ -27,7 +27,7 @@ from flint import fmpq
 from exactopen.exact import matrix as mx
 from exactopen.certificate import envelope
 from exactopen.errors import InputError
-from exactopen.landscape.classify import Network
+from exactopen.landscape.network import Network
 from exactopen.exact.numbers import parse_rational, rational_str
 from exactopen.exact.polynomials import make_ring, poly_to_str
 

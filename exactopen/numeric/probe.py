@@ -1,7 +1,7 @@
 """Numerical probe of local openness of M(W1, W2) = W1 W2 -- NOT on the certified path.
 
-This module is an *independent cross-check* of the exact decision procedure (issue 3,
-item 6).  It works in binary floating point (numpy), proves nothing, and is never used to
+This module is an *independent cross-check* of the exact decision procedure.
+It works in binary floating point (numpy), proves nothing, and is never used to
 produce a verdict or a certificate.  It imports nothing from the exact side of exactopen
 (``exactopen.openness.pair``, ``exactopen.exact.linalg``) and does not evaluate the conditions of the
 paper's theorems (``prop-4``, ``thm-5``, ``rem-1``): it tests the *definition* directly.
@@ -123,7 +123,12 @@ def _entry_to_float(x: Any) -> float:
 
 
 def to_float_matrix(W: Any):
-    """A float64 numpy array from nested lists, a numpy array or a flint fmpq/fmpz matrix."""
+    """A float64 numpy array from nested lists, a numpy array or a flint fmpq/fmpz matrix.
+
+    The probe's own conversion, deliberately not :func:`exactopen.numeric.bridge.to_float`:
+    the probe is an independent cross-check and imports nothing from exactopen (checked by
+    ``tests/test_probe.py::test_probe_is_independent_of_the_exact_side``); it also reads
+    nested lists of numbers and "p/q" strings, which the bridge does not take."""
     import numpy as np
 
     if hasattr(W, "nrows") and hasattr(W, "ncols") and hasattr(W, "entries"):

@@ -1,5 +1,5 @@
-"""Certified numerical rank of a (float) matrix, and the numeric helpers the validation code
-shares (issue 6, item 2).
+"""Certified numerical rank of a (float) matrix, and the exact PSD certificate from a float
+Cholesky factor that the validation bounds share.
 
 For an exact matrix A (typically the exact dyadic value of a float array) this certifies:
 
@@ -14,8 +14,9 @@ tolerance tau is exactly k (some matrix of rank <= k is within tau in Frobenius 
 rank <= k - 1 is within tau even in spectral norm).
 
 NUMERIC HELPERS (floats): singular vectors, Cholesky factors and eigenvectors come from numpy
-and are rounded to dyadic rationals on a common grid; every fact built from them is
-re-checked exactly (here, and again by :mod:`exactopen.kernel.validate`).
+and are rounded to dyadic rationals on a common grid (:func:`exactopen.numeric.bridge.to_grid`);
+every fact built from them is re-checked exactly (here, and again by
+:mod:`exactopen.kernel.validate`).
 """
 
 from __future__ import annotations
@@ -23,41 +24,16 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from flint import fmpq, fmpq_mat, fmpz_mat
+from flint import fmpq, fmpq_mat
 
 from exactopen.exact import linalg
 from exactopen.exact import matrix as mx
 from exactopen.exact.numbers import rational_str
+from exactopen.numeric.bridge import to_float, to_grid
 
 # ---------------------------------------------------------------------------------------
 # Numeric helpers (floats; results re-checked exactly)
 # ---------------------------------------------------------------------------------------
-
-def to_float(A: fmpq_mat):
-    """NUMERIC: a float64 copy of an exact matrix."""
-    import numpy as np
-
-    m, n = A.nrows(), A.ncols()
-    return np.array([float(x) for x in A.entries()], dtype=float).reshape(m, n)
-
-
-def to_grid(arr, bits: int = 50) -> fmpq_mat:
-    """NUMERIC -> exact: round a float array to multiples of 2^-b (one common denominator,
-    b chosen so the largest entry keeps ``bits`` bits).  Common denominators keep the exact
-    products fast."""
-    import numpy as np
-
-    arr = np.atleast_2d(np.asarray(arr, dtype=float))
-    m, n = arr.shape
-    top = float(np.max(np.abs(arr))) if arr.size else 0.0
-    if top == 0.0 or not math.isfinite(top):
-        return fmpq_mat(m, n)
-    b = bits - math.frexp(top)[1]
-    ints = np.rint(np.ldexp(arr, b))
-    Z = fmpz_mat(m, n, [int(x) for x in ints.ravel()])
-    scale = fmpq(1, 2 ** b) if b >= 0 else fmpq(2 ** (-b))
-    return fmpq_mat(Z) * scale
-
 
 def nice_below(x: float, digits: int = 3) -> Fraction:
     """A short decimal in (0, x] (``digits`` significant digits), exactly, for printing."""
@@ -182,7 +158,9 @@ def numerical_rank(A: fmpq_mat, ranks=None, tol: float | None = None):
                 entry["sigma_lower"] = float(s)
         info["ranks"][k] = entry
     result = {"rank": ev.rank, "approximations": apps, "singular_value_bounds": bounds}
-    evidence = {"rank": {"minor": {"rows": ev.rows, "cols": ev.cols}, "annihilator": ev.to_json()["annihilator"]},
+    from exactopen.certificate import rank_evidence
+
+    evidence = {"rank": rank_evidence(ev),
                 "approximations": eapps, "singular_value_bounds": ebounds}
     return result, evidence, info
 

@@ -4,3 +4,5 @@
 liftings (prop-18), perturbation rates (thm-5-delta), row bases (lem-13), chains (lem-10) and
 changes of basis (lem-14 to lem-17); ``parametric``: the same over parameter space.
 """
+
+OPEN, NOT_OPEN = "locally_open", "not_locally_open"  # the two verdicts, as certificates spell them

@@ -19,11 +19,10 @@ from flint import fmpq, fmpq_mat
 
 from exactopen.exact import linalg
 from exactopen.exact import matrix as mx
-from exactopen.certificate import envelope
+from exactopen.certificate import envelope, intersection_evidence, rank_evidence, witness_evidence
 from exactopen.errors import InputError
 from exactopen.exact.numbers import rational_str
-
-OPEN, NOT_OPEN = "locally_open", "not_locally_open"
+from exactopen.openness import NOT_OPEN, OPEN  # noqa: F401  (callers also import them from here)
 
 
 class InternalDisagreement(AssertionError):
@@ -350,19 +349,9 @@ def _obstruction_one_side(A: fmpq_mat, B: fmpq_mat, ranks: tuple[int, int] | Non
 # Certificates
 # ---------------------------------------------------------------------------------------
 
-def _rank_json(ev: linalg.RankEvidence) -> dict:
-    return {"rank": ev.rank, **ev.to_json()}
-
-
-def _intersection_json(I: linalg.Intersection) -> dict:
-    return {"dim": I.dim, "basis": mx.to_json(I.basis), **linalg.intersection_evidence(I)}
-
-
-def _witness_json(W: fmpq_mat, S: fmpq_mat, full: str) -> dict:
-    """Witness W~ and the full-rank minor of S = factor + W~ ("row" or "column")."""
-    rows, cols = linalg.nonsingular_minor(S)
-    minor = {"rows": rows, "cols": cols}
-    return {"matrix": mx.to_json(W), "minor": minor}
+def _witness_json(W: fmpq_mat, S: fmpq_mat) -> dict:
+    """Witness W~ and a full-rank minor of S = factor + W~."""
+    return witness_evidence(W, *linalg.nonsingular_minor(S))
 
 
 def openness_certificate(W1: fmpq_mat, W2: fmpq_mat, D: PairDecision, with_obstruction: bool = True) -> dict:
@@ -371,21 +360,21 @@ def openness_certificate(W1: fmpq_mat, W2: fmpq_mat, D: PairDecision, with_obstr
     inputs = {"W1": mx.to_json(W1), "W2": mx.to_json(W2)}
     regime = "k >= min(m,n)" if k >= min(m, n) else "k < min(m,n)"
     ev: dict = {
-        "rank_W1": _rank_json(F.rank1),
-        "rank_W2": _rank_json(F.rank2),
-        "intersection": _intersection_json(F.inter),
-        "intersection_T": _intersection_json(F.inter_t),
+        "rank_W1": rank_evidence(F.rank1, with_rank=True),
+        "rank_W2": rank_evidence(F.rank2, with_rank=True),
+        "intersection": intersection_evidence(F.inter, with_basis=True),
+        "intersection_T": intersection_evidence(F.inter_t, with_basis=True),
     }
     if D.theorem == "prop-4":
         if D.witness1 is not None:
-            ev["witness_2a"] = _witness_json(D.witness1, W1 + D.witness1, "row")
+            ev["witness_2a"] = _witness_json(D.witness1, W1 + D.witness1)
         if D.witness2 is not None:
-            ev["witness_2b"] = _witness_json(D.witness2, W2 + D.witness2, "column")
+            ev["witness_2b"] = _witness_json(D.witness2, W2 + D.witness2)
     else:
         if D.witness1 is not None:
-            ev["witness_i"] = _witness_json(D.witness1, W1 + D.witness1, "column")
+            ev["witness_i"] = _witness_json(D.witness1, W1 + D.witness1)
         if D.witness2 is not None:
-            ev["witness_ii"] = _witness_json(D.witness2, W2 + D.witness2, "row")
+            ev["witness_ii"] = _witness_json(D.witness2, W2 + D.witness2)
         if not D.is_open and with_obstruction:
             ob = obstruction(W1, W2, F)
             if ob is not None:
@@ -567,7 +556,7 @@ def sqrt_rate_witness(W1: fmpq_mat, W2: fmpq_mat) -> dict | None:
     if Lu.ncols() == 0 or Nv.ncols() == 0:
         return None
     u, v = mx.submatrix(Lu, None, [0]), mx.submatrix(Nv, None, [0])
-    return {"u": mx.to_json(u), "v": mx.to_json(v), "rank_W1W2": {"rank": P12.rank, **P12.to_json()}}
+    return {"u": mx.to_json(u), "v": mx.to_json(v), "rank_W1W2": rank_evidence(P12, with_rank=True)}
 
 
 def sqrt_rate_certificate(W1: fmpq_mat, W2: fmpq_mat, D: PairDecision | None = None) -> dict | None:
@@ -655,7 +644,7 @@ def row_basis_certificate(V: fmpq_mat) -> dict:
              f"{rational_str(mx_abs)} <= 2^(m-r-1) = {bound}")
     return envelope("row_basis_bound", claim, {"V": mx.to_json(V)},
                     {"rank": r, "B": B, "A": mx.to_json(A), "max_abs": rational_str(mx_abs), "bound": str(bound)},
-                    {"rank_V": ev.to_json(), "B_minor_cols": cols, "complement": Bc}, "lem-13")
+                    {"rank_V": rank_evidence(ev), "B_minor_cols": cols, "complement": Bc}, "lem-13")
 
 
 # ---------------------------------------------------------------------------------------
@@ -692,7 +681,7 @@ def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
     claim = f"the product map of widths {dims} is {verdict.replace('_', ' ')} at W: {reason}"
     cert = envelope("chain_openness", claim, {"layers": [mx.to_json(W) for W in layers]},
                     {"verdict": verdict, "widths": dims, "rank": ev.rank},
-                    {"rank_product": ev.to_json()}, "lem-10")
+                    {"rank_product": rank_evidence(ev)}, "lem-10")
     return verdict, reason, cert
 
 
@@ -720,7 +709,7 @@ def basis_change_certificate(U: fmpq_mat, A: fmpq_mat, B: fmpq_mat, V: fmpq_mat)
     res = {"verdicts_agree": D1.verdict == D0.verdict, "verdict": D1.verdict}
     cond = D0.conditions
     if D0.theorem == "thm-5" and D0.witness1 is not None:
-        ev["carried_witness_i"] = _witness_json(U * D0.witness1, W1 + U * D0.witness1, "column")
+        ev["carried_witness_i"] = _witness_json(U * D0.witness1, W1 + U * D0.witness1)
     if D0.theorem == "thm-5" and cond.get("i") and cond.get("ii"):
         res["lem17_rank"] = linalg.rank(A * B)
     claim = (f"W1 = U A, W2 = B V^T with U, V orthogonal and U^T W1 W2 V = A B diagonal: M is "

@@ -1,4 +1,4 @@
-"""Piecewise local openness over parameter space (generator side; issue 7).
+"""Piecewise local openness over parameter space (generator side).
 
 Matrices W1, W2 whose entries are polynomials in named real parameters (see
 :mod:`exactopen.exact.polynomials`).  The verdict of ``prop-4`` / ``thm-5`` is a function of
@@ -22,16 +22,15 @@ SymPy is imported lazily (only this module and :mod:`exactopen.exact.polynomials
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from exactopen.errors import InputError
+from exactopen.openness import NOT_OPEN, OPEN
 from exactopen.exact.polynomials import make_ring, names_in, parse_polynomial, poly_to_str
 
-OPEN, NOT_OPEN = "locally_open", "not_locally_open"
 KIND = "symbolic_openness"
 
 
@@ -705,42 +704,17 @@ def summary(res: SymbolicOpenness) -> dict:
 
 
 # ---------------------------------------------------------------------------------------
-# CLI glue (the lead wires these into exactopen/commands/openness.py)
+# reading a matrix SPEC whose entries may name parameters
 # ---------------------------------------------------------------------------------------
 
 def _raw_spec(spec: str, what: str):
-    """The unconverted matrix of a SPEC: inline JSON, a JSON file, or FILE:NAME."""
-    from exactopen.inputs import loads_json
+    """The unconverted matrix of a SPEC (read by :func:`exactopen.inputs.load_raw`)."""
+    from exactopen.inputs import load_raw
 
-    if not isinstance(spec, str) or not spec.strip():
-        raise InputError(f"{what}: empty specification")
-    s = spec.strip()
-    if s[0] in "[{":
-        return loads_json(s, what)
-    path, name = s, None
-    if not os.path.exists(s):
-        p, sep, nm = s.rpartition(":")
-        if sep and p and nm and os.path.exists(p):
-            path, name = p, nm
-    if not os.path.exists(path):
-        raise InputError(f"{path}: no such file")
-    if path.lower().endswith((".npy", ".npz")):
-        raise InputError(f"{path}: numpy files hold numbers only, not parameters")
-    try:
-        with open(path, encoding="utf-8") as fh:
-            obj = loads_json(fh.read(), path)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read ({exc})") from None
-    if isinstance(obj, dict) and not ("shape" in obj and "rows" in obj):
-        if name is None:
-            if len(obj) != 1:
-                raise InputError(f"{path}: holds several matrices ({', '.join(sorted(obj))}); pick one with "
-                                 f"{path}:NAME")
-            name = next(iter(obj))
-        if name not in obj:
-            raise InputError(f"{path}: no matrix named {name!r}")
-        obj = obj[name]
-    return obj
+    raw, where = load_raw(spec, what)
+    if hasattr(raw, "dtype"):
+        raise InputError(f"{where}: numpy files hold numbers only, not parameters")
+    return raw
 
 
 def spec_has_parameters(spec_text: str) -> bool:
@@ -764,12 +738,3 @@ def spec_has_parameters(spec_text: str) -> bool:
             except InputError:
                 return True
     return False
-
-
-def openness_command_symbolic(W1_spec: str, W2_spec: str, args, time_limit: float | None = 600.0) -> int:
-    """``exactopen openness`` with parameters: piecewise verdict, checked, then printed."""
-    from exactopen.cli import emit
-
-    res = stratify_pair(_raw_spec(W1_spec, "--W1"), _raw_spec(W2_spec, "--W2"), time_limit=time_limit)
-    emit(args, res.certificate, describe(res), summary(res))
-    return 0

@@ -1,6 +1,6 @@
 """Pyramidal non-linear networks F_h(W) = sigma_h(W_h ... sigma_1(W_1 X)): lem-6 and sec-4.
 
-What is decided (claim ids from shared/paper/CLAIMS.md):
+What is decided (claim ids from the claims catalogue):
 
 * :func:`decide_pyramid` (lem-6) -- local openness of F_h at W = (W_1, ..., W_h).
   Lemma 6 as restated assumes only "sigma_i continuous, strictly monotone; every W_i full row

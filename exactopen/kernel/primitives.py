@@ -31,8 +31,10 @@ BUDGET = {
     "degree": 4096,               # degree of a univariate polynomial (and the exponent k)
     "sturm_degree": 256,          # degree of a polynomial given to a Sturm sequence
     "hessian": 400,               # side of a dense Hessian the checker builds
+    "psd_work": 250_000_000_000,  # n^4 * (bits of the largest entry) of a PSD test (about 8 s)
     "layers": 64,                 # layers of a network
-    "curve_power": 64,            # largest power of t in a descent curve
+    "curve_power": 64,            # largest power of t in a descent curve (and number of its terms)
+    "curve_work": 300_000_000,    # entry operations to expand the loss along a curve
     "poly_degree": 1024,          # total degree of a multivariate polynomial
     "poly_work": 20_000_000,      # term products in one check's polynomial arithmetic
 }
@@ -387,6 +389,8 @@ def psd_nullity(M: fmpq_mat, where: str) -> int:
     if n == 0:
         return 0
     Z = M.numer_denom()[0]
+    bits = max(max((abs(int(x)).bit_length() for x in Z.entries()), default=1), 1)
+    within(n ** 4 * bits, "psd_work", f"{where}: n^4 * (bits of the largest entry) of the PSD test")
     c = Z.charpoly().coeffs()  # c[i] is the coefficient of t^i, c[n] = 1
     require(all(c[i] * (-1) ** (n - i) >= 0 for i in range(n + 1)),
             f"{where}: the matrix is not positive semidefinite (characteristic polynomial "

@@ -1,0 +1,168 @@
+"""The deep linear network model, shared by the ``landscape_point`` and ``validate_network``
+kinds: L(W) = 1/2 sum_ij w_ij ((W_h ... W_1 X - Y)_ij)^2 with layers W_1..W_h (input first,
+W_k is d_k x d_{k-1}), data X (d_0 x n), Y (d_h x n) and optional positive weights w.
+
+Everything is recomputed from the inputs: the loss, the gradient, the exact Hessian, and the
+polynomial L(W + sum_j t^j C_j) - L(W) of a curve (polynomial matrices are lists of fmpq_mat
+coefficients, index = power of t).
+"""
+
+from __future__ import annotations
+
+from flint import fmpq, fmpq_mat
+
+from exactopen.kernel.primitives import (
+    BUDGET, chain, field, inner, is_zero, matrix, require, same_shape, within,
+)
+
+MAX_HESSIAN = BUDGET["hessian"]  # largest Hessian the checker builds
+
+
+def layers(obj, where: str) -> list:
+    require(isinstance(obj, list) and len(obj) >= 1, f"{where} must be a non-empty list of matrices")
+    within(len(obj), "layers", f"{where}: the number of layers")
+    Ws = [matrix(M, f"{where}[{i}]") for i, M in enumerate(obj)]
+    for i in range(1, len(Ws)):
+        require(Ws[i].ncols() == Ws[i - 1].nrows(), f"{where}[{i}] does not chain with {where}[{i - 1}]")
+    return Ws
+
+
+def problem(inputs: dict):
+    """(layers, X, Y, weights or None, widths), all shapes checked."""
+    for key in inputs:
+        require(key in ("layers", "X", "Y", "weights"), f"inputs.{key}: unknown field")
+    Ws = layers(field(inputs, "layers", list, "inputs"), "inputs.layers")
+    X = matrix(field(inputs, "X", dict, "inputs"), "inputs.X")
+    Y = matrix(field(inputs, "Y", dict, "inputs"), "inputs.Y")
+    same_shape(X, Ws[0].ncols(), X.ncols(), "inputs.X")
+    same_shape(Y, Ws[-1].nrows(), X.ncols(), "inputs.Y")
+    w = inputs.get("weights")
+    if w is not None:
+        w = matrix(w, "inputs.weights")
+        same_shape(w, Y.nrows(), Y.ncols(), "inputs.weights")
+        require(all(x > 0 for x in w.entries()), "inputs.weights: every weight must be positive")
+    widths = [Ws[0].ncols()] + [W.nrows() for W in Ws]
+    return Ws, X, Y, w, widths
+
+
+
+
+def hadamard(A: fmpq_mat, w) -> fmpq_mat:
+    if w is None:
+        return A
+    return fmpq_mat(A.nrows(), A.ncols(), [a * b for a, b in zip(A.entries(), w.entries())])
+
+
+
+
+def loss(Ws, X, Y, w) -> fmpq:
+    E = chain(Ws, X.nrows()) * X - Y
+    return inner(E, hadamard(E, w)) / 2
+
+
+def gradient(Ws, X, Y, w) -> list:
+    """dL/dW_k = (W_h..W_{k+1})^T G (W_{k-1}..W_1)^T with G = (w o (PX - Y)) X^T."""
+    d0 = X.nrows()
+    G = hadamard(chain(Ws, d0) * X - Y, w) * X.transpose()
+    out = []
+    for k in range(len(Ws)):
+        A = chain(Ws[k + 1:], Ws[k].nrows())
+        B = chain(Ws[:k], d0)
+        out.append(A.transpose() * G * B.transpose())
+    return out
+
+
+def curve_polynomial(Ws, X, Y, w, curve, where: str) -> list:
+    """Coefficients of p(t) = L(W + sum_j t^j C_j) - L(W), exactly (a list, p[0] = 0)."""
+    require(isinstance(curve, list) and curve, f"{where} must be a non-empty list of terms")
+    polys = [[W] for W in Ws]  # polys[k][j] = coefficient of t^j in layer k
+    for i, term in enumerate(curve):
+        j = field(term, "power", int, f"{where}[{i}]")
+        require(1 <= j <= BUDGET["curve_power"], f"{where}[{i}].power must be in 1..{BUDGET['curve_power']}")
+        Cs = layers(field(term, "layers", list, f"{where}[{i}]"), f"{where}[{i}].layers")
+        require(len(Cs) == len(Ws), f"{where}[{i}] has {len(Cs)} layers, the network has {len(Ws)}")
+        for k, C in enumerate(Cs):
+            same_shape(C, Ws[k].nrows(), Ws[k].ncols(), f"{where}[{i}].layers[{k}]")
+            while len(polys[k]) <= j:
+                polys[k].append(fmpq_mat(Ws[k].nrows(), Ws[k].ncols()))
+            polys[k][j] = polys[k][j] + C
+    require(len(curve) <= BUDGET["curve_power"], f"{where}: more than {BUDGET['curve_power']} terms")
+    # work: every product L * M below costs rows(L) * cols(L) * cols(X) entry operations
+    work, n = 0, X.ncols()
+    deg = 0
+    for layer in polys:
+        deg += len(layer) - 1
+        work += (deg + 1) * len(layer) * layer[0].nrows() * layer[0].ncols() * n
+    deg_total = 2 * deg + 1
+    work += deg_total * deg_total * Ws[-1].nrows() * n
+    within(work, "curve_work", f"{where}: the entry operations needed to expand L(curve(t))")
+    F = [X]
+    for layer in polys:  # F(t) <- layer(t) * F(t)
+        G = [fmpq_mat(layer[0].nrows(), X.ncols()) for _ in range(len(F) + len(layer) - 1)]
+        for a, L in enumerate(layer):
+            if not is_zero(L):
+                for b, M in enumerate(F):
+                    G[a + b] = G[a + b] + L * M
+        F = G
+    F[0] = F[0] - Y
+    p = [fmpq(0)] * (2 * len(F) - 1)
+    wF = [hadamard(E, w) for E in F]
+    for a in range(len(F)):
+        for b in range(len(F)):
+            if a + b > 0:
+                p[a + b] += inner(F[a], wF[b]) / 2
+    return p
+
+
+def point(Ws, curve, t: fmpq) -> list:
+    """The layers of the curve at parameter value t."""
+    out = list(Ws)
+    for term in curve:
+        j = term["power"]
+        Cs = layers(term["layers"], "curve")
+        out = [W + C * (t ** j) for W, C in zip(out, Cs)]
+    return out
+
+
+def hessian(Ws, X, Y, w) -> fmpq_mat:
+    """Exact Hessian of L in the coordinates (W_1 row-major, ..., W_h row-major).
+
+    H = J^T diag(w) J + S, J_k = A_k (x) (B_k X)^T, and for l > k the block
+    S[(l,a,b),(k,c,d)] = (A_l^T G B_k^T)[a,d] * (W_{l-1}..W_{k+1})[b,c].
+    """
+    h, d0 = len(Ws), X.nrows()
+    n, dh = X.ncols(), Ws[-1].nrows()
+    G = hadamard(chain(Ws, d0) * X - Y, w) * X.transpose()
+    offs = [0]
+    for W in Ws:
+        offs.append(offs[-1] + W.nrows() * W.ncols())
+    N = offs[-1]
+    require(N <= MAX_HESSIAN, f"Hessian of size {N} exceeds the checker's limit {MAX_HESSIAN}")
+    J = fmpq_mat(dh * n, N)
+    wJ = fmpq_mat(dh * n, N)
+    for k, W in enumerate(Ws):
+        A, BX = chain(Ws[k + 1:], W.nrows()), chain(Ws[:k], d0) * X
+        for c in range(W.nrows()):
+            for d in range(W.ncols()):
+                col = offs[k] + c * W.ncols() + d
+                for i in range(dh):
+                    if A[i, c] != 0:
+                        for j in range(n):
+                            v = A[i, c] * BX[d, j]
+                            J[i * n + j, col] = v
+                            wJ[i * n + j, col] = v if w is None else v * w[i, j]
+    H = J.transpose() * wJ
+    for l in range(h):
+        for k in range(l):
+            T = chain(Ws[l + 1:], Ws[l].nrows()).transpose() * G * chain(Ws[:k], d0).transpose()
+            Mlk = chain(Ws[k + 1:l], Ws[k].nrows())
+            for a in range(Ws[l].nrows()):
+                for b in range(Ws[l].ncols()):
+                    for c in range(Ws[k].nrows()):
+                        for d in range(Ws[k].ncols()):
+                            v = T[a, d] * Mlk[b, c]
+                            if v != 0:
+                                r, s = offs[l] + a * Ws[l].ncols() + b, offs[k] + c * Ws[k].ncols() + d
+                                H[r, s] += v
+                                H[s, r] += v
+    return H

@@ -1,0 +1,144 @@
+"""The float bridge: the one place where binary floats and exact rationals meet.
+
+Everything on the float side of exactopen (numpy searches, eigensolvers, training output)
+crosses into the exact side here, and back.  No claim is decided here; what crosses from
+floats to rationals is only a *proposal* that the caller re-checks exactly (and the checker,
+:mod:`exactopen.kernel`, re-checks again).
+
+Exact -> float (rounding to nearest; the float side only proposes):
+
+* :func:`to_float`: an exact matrix as a float64 numpy array;
+* :func:`float_of`: one rational (fmpq, Fraction, int) as the nearest float, without
+  overflow for huge numerators and denominators;
+* :func:`float_network`: the float layers, X and Y of a network.
+
+Float -> exact, three ways, each a function of the float values only:
+
+* :func:`from_float` / :func:`to_exact`: *exactly* -- every finite binary float is a dyadic
+  rational p / 2^k, so the user's float weights become an exact rational point with no
+  rounding at all (:func:`from_float` is :func:`exactopen.exact.numbers.from_float`, re-exported;
+  NaN and infinities raise :class:`InputError`);
+* :func:`to_grid`: rounded to a dyadic grid 2^-b (round half to even, so the rounding of -x
+  is minus the rounding of x) -- b fixed (``fixed=True``) or chosen so the largest entry keeps
+  ``bits`` significant bits; one common denominator keeps exact products fast;
+* :func:`to_simplest`: each entry snapped to the simplest rational within 2^-bits
+  (:func:`exactopen.numeric.snap.snap_matrix` of the exact value) -- stable under float
+  noise far below 2^-bits.
+
+Floats of a network: :func:`float_loss` is the float value of
+L(W) = 1/2 sum w o (W_h ... W_1 X - Y)^2 (a numeric helper; the exact loss is
+``Network.loss``).
+
+numpy is imported lazily.  :mod:`exactopen.numeric.probe` deliberately does not use this
+module: the probe is an independent cross-check and imports nothing from exactopen.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from flint import fmpq, fmpq_mat, fmpz_mat
+
+from exactopen.errors import InputError
+from exactopen.exact.numbers import from_float
+
+__all__ = ["float_loss", "float_network", "float_of", "from_float", "to_exact", "to_float", "to_grid",
+           "to_simplest"]
+
+
+# ---------------------------------------------------------------------------------------
+# exact -> float
+# ---------------------------------------------------------------------------------------
+
+def to_float(A: fmpq_mat):
+    """NUMERIC: a float64 copy of an exact matrix (each entry rounded to the nearest float)."""
+    import numpy as np
+
+    m, n = A.nrows(), A.ncols()
+    return np.array([float(x) for x in A.entries()], dtype=float).reshape(m, n)
+
+
+def float_of(x) -> float:
+    """The nearest float to a rational x (fmpq, Fraction or int), through Python's correctly
+    rounded Fraction -> float (OverflowError beyond the float range)."""
+    x = fmpq(x)
+    return float(Fraction(int(x.p), int(x.q)))
+
+
+def float_network(net):
+    """NUMERIC: (float layers W_1..W_h, float X, float Y) of a network."""
+    return [to_float(W) for W in net.layers], to_float(net.X), to_float(net.Y)
+
+
+def float_loss(Ws, X, Y, w=None) -> float:
+    """NUMERIC: 1/2 sum (w o (W_h ... W_1 X - Y))^2 in floats (w = None: the square loss).
+
+    The product is applied to X layer by layer (W_1 X first)."""
+    import numpy as np
+
+    P = X
+    for W in Ws:
+        P = W @ P
+    if w is None:
+        return 0.5 * float(np.sum((P - Y) ** 2))
+    E = P - Y
+    return 0.5 * float(np.sum(w * E * E))
+
+
+# ---------------------------------------------------------------------------------------
+# float -> exact
+# ---------------------------------------------------------------------------------------
+
+def to_exact(arr, where: str = "array", floats: bool = True, allow_empty: bool = False) -> fmpq_mat:
+    """The exact matrix of a 2-D numpy array (or nested lists) of integers or floats.
+
+    Integers are read as they are; floats exactly (:func:`from_float`: float16/float32 widen
+    to float64 without rounding).  ``floats=False`` (the CLI's exact path) refuses float
+    arrays.  Every problem raises :class:`InputError` naming ``where``."""
+    import numpy as np
+
+    a = np.asarray(arr)
+    if a.ndim != 2:
+        raise InputError(f"{where}: expected a 2-D array, got {a.ndim}-D")
+    if a.size == 0 and not allow_empty:
+        raise InputError(f"{where}: empty array")
+    kind = a.dtype.kind
+    if kind in "iu":
+        vals = [fmpq(int(x)) for x in a.ravel()]
+    elif kind == "f":
+        if not floats:
+            raise InputError(f"{where}: float array; pass --from-float to convert binary floats exactly")
+        if not np.all(np.isfinite(a)):
+            raise InputError(f"{where}: array contains NaN or infinity")
+        vals = [from_float(float(x), where) for x in a.ravel()]
+    else:
+        raise InputError(f"{where}: unsupported array dtype {a.dtype}")
+    return fmpq_mat(a.shape[0], a.shape[1], vals)
+
+
+def to_grid(arr, bits: int = 50, fixed: bool = False) -> fmpq_mat:
+    """NUMERIC -> exact: a float array (1-D arrays become one row) rounded to multiples of
+    2^-b, round half to even.  ``fixed``: b = ``bits``; otherwise b is chosen so that the
+    largest entry keeps ``bits`` significant bits (one common denominator: exact products stay
+    fast).  An all-zero or non-finite array gives the zero matrix."""
+    import numpy as np
+
+    arr = np.atleast_2d(np.asarray(arr, dtype=float))
+    m, n = arr.shape
+    top = float(np.max(np.abs(arr))) if arr.size else 0.0
+    if top == 0.0 or not math.isfinite(top):
+        return fmpq_mat(m, n)
+    b = bits if fixed else bits - math.frexp(top)[1]
+    ints = np.rint(np.ldexp(arr, b))
+    Z = fmpz_mat(m, n, [int(x) for x in ints.ravel()])
+    scale = fmpq(1, 2 ** b) if b >= 0 else fmpq(2 ** (-b))
+    return fmpq_mat(Z) * scale
+
+
+def to_simplest(arr, bits: int) -> fmpq_mat:
+    """NUMERIC -> exact: each entry of a float array replaced by the simplest rational within
+    2^-bits of its exact value (odd in x; stable under float noise far below 2^-bits)."""
+    from exactopen.numeric.snap import snap_matrix
+
+    return snap_matrix(to_exact(arr, "float array", allow_empty=True), Fraction(1, 1 << bits))

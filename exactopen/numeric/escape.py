@@ -1,0 +1,157 @@
+"""A lower point near trained weights W (``exactopen validate``; the certificate part
+``descent`` of ``validate_network``).
+
+The result is an exact rational point Z with L(Z) < L(W) at exact squared distance
+|Z - W|^2, so the minimum of L over the ball of that radius around W lies at least
+L(W) - L(Z) below L(W) (and W is not a local minimum within it).  Two sources:
+
+* :func:`descent_from_curve`: a point gamma(t) on the certified descent curve of the
+  snapped point's exact classification (the strict or higher-order saddle curves of thm-8
+  and lem-19, from :mod:`exactopen.landscape.descent`), for t halved until the point is
+  close to W;
+* :func:`descent_numeric` (NUMERIC): a float negative-curvature direction of the Hessian at W
+  (finite differences of the float gradient; the plain negative gradient when there is no
+  negative curvature), a float line search, the direction rounded to a dyadic grid
+  (:func:`exactopen.numeric.bridge.to_grid`).
+
+Either way the chosen point's loss and distance are computed exactly here (:func:`_pick`)
+and recomputed by the checker; the floats only propose candidates.  This module decides no
+claim of the paper by itself: it exhibits an exact inequality L(Z) < L(W).
+"""
+
+from __future__ import annotations
+
+import math
+
+from flint import fmpq
+
+from exactopen.exact import matrix as mx
+from exactopen.exact.numbers import parse_rational, rational_str
+from exactopen.numeric.bridge import (
+    float_loss,
+    float_network,
+    float_of,
+    from_float,
+    to_grid,
+)
+
+
+def _float_grad(Ws, X, Y) -> list:
+    """NUMERIC: the float gradient of the square loss 1/2 |W_h ... W_1 X - Y|^2, per layer."""
+    h = len(Ws)
+    outs = [X]
+    for W in Ws:
+        outs.append(W @ outs[-1])
+    G = outs[-1] - Y
+    grads = [None] * h
+    back = G
+    for k in range(h - 1, -1, -1):
+        grads[k] = back @ outs[k].T
+        back = Ws[k].T @ back
+    return grads
+
+
+def numeric_min_curvature(net, dense_limit: int = 1500, steps: int = 120, seed: int = 0):
+    """NUMERIC: (lambda_min estimate, direction as float layers) of the Hessian at W, from
+    central finite differences of the float gradient (dense below ``dense_limit`` parameters,
+    Lanczos with full reorthogonalisation above)."""
+    import numpy as np
+
+    Ws, X, Y = float_network(net)
+    shapes = [W.shape for W in Ws]
+    sizes = [a * b for a, b in shapes]
+    N = sum(sizes)
+    flat = np.concatenate([W.ravel() for W in Ws])
+
+    def unflat(v):
+        out, o = [], 0
+        for (a, b), s in zip(shapes, sizes):
+            out.append(v[o:o + s].reshape(a, b))
+            o += s
+        return out
+
+    eps = 1e-5 * max(1.0, float(np.max(np.abs(flat))))
+
+    def hvp(v):
+        gp = _float_grad(unflat(flat + eps * v), X, Y)
+        gm = _float_grad(unflat(flat - eps * v), X, Y)
+        return np.concatenate([(a - b).ravel() for a, b in zip(gp, gm)]) / (2 * eps)
+
+    from exactopen.landscape.descent import lowest_eigenpairs
+
+    vals, vecs = lowest_eigenpairs(hvp, N, dense_limit, steps, seed)
+    return float(vals[0]), unflat(vecs[:, 0])
+
+
+def _descent_part(net, Z: list) -> tuple[dict, dict]:
+    d2 = sum((mx.frobenius_sq(a - b) for a, b in zip(net.layers, Z)), fmpq(0))
+    L1 = net.loss_at(Z)
+    return ({"distance_sq": rational_str(d2), "loss": rational_str(L1), "decrease": rational_str(net.loss() - L1)},
+            {"layers": [mx.to_json(M) for M in Z]})
+
+
+def descent_from_curve(net, snapped, cert: dict, radius: float | None = None):
+    """A point gamma(t) on the snapped point's certified descent curve with L < L(W)."""
+    ev = cert["evidence"]
+    if "curve" not in ev:
+        return None
+    curve = [(term["power"], [mx.from_json(C) for C in term["layers"]]) for term in ev["curve"]]
+    t = parse_rational(ev["witness_t"])
+    return _pick([snapped.curve_point(curve, t / 2 ** j) for j in range(40)], net, radius)
+
+
+def default_radius(net) -> float:
+    """The default search radius for a lower point: 0.1 * max(1, |W|_F)."""
+    return 0.1 * max(1.0, math.sqrt(float_of(sum((mx.frobenius_sq(W) for W in net.layers), fmpq(0)))))
+
+
+def _pick(points: list, net, radius: float | None = None):
+    """Among candidate points with L < L(W): the one with the largest decrease within distance
+    ``radius`` of W (default :func:`default_radius`), else the closest one.  Exact losses."""
+    radius = default_radius(net) if radius is None else radius
+    L0 = net.loss()
+    inside, closest = None, None
+    for Z in points:
+        L1 = net.loss_at(Z)
+        if L1 >= L0:
+            continue
+        rho = math.sqrt(float_of(sum((mx.frobenius_sq(a - b) for a, b in zip(net.layers, Z)), fmpq(0))))
+        if rho <= radius and (inside is None or L1 < inside[0]):
+            inside = (L1, Z)
+        if closest is None or rho < closest[0]:
+            closest = (rho, Z)
+    Z = inside[1] if inside else (closest[1] if closest else None)
+    return None if Z is None else _descent_part(net, Z)
+
+
+def descent_numeric(net, radius: float | None = None):
+    """NUMERIC: a negative-curvature direction D at W (sign: <grad, D> <= 0) and the step on a
+    geometric grid with the lowest float loss; the chosen point is checked exactly."""
+    import numpy as np
+
+    lam, D = numeric_min_curvature(net)
+    Ws, X, Y = float_network(net)
+    g = _float_grad(Ws, X, Y)
+    scale_w = max(1.0, math.sqrt(sum(float(np.sum(W ** 2)) for W in Ws)))
+    if lam >= 0:
+        # no negative curvature: a plain gradient step (a first-order descent)
+        D = [-a for a in g]
+    elif sum(float(np.sum(a * b)) for a, b in zip(g, D)) > 0:
+        D = [-a for a in D]
+    nd = math.sqrt(sum(float(np.sum(a ** 2)) for a in D))
+    if nd == 0:
+        return None
+    D = [a / nd for a in D]
+    L0f = float_loss(Ws, X, Y)
+    cands = sorted((float_loss([W + t * d for W, d in zip(Ws, D)], X, Y), t)
+                   for t in (scale_w * 2.0 ** -j for j in range(40)))
+    Dq = [to_grid(d) for d in D]
+    good = [(lf, t) for lf, t in cands if lf < L0f]
+    if not good:
+        return None
+    # float preselection: the best step within the radius (|D| = 1, so rho ~ t), else the shortest
+    radius = default_radius(net) if radius is None else radius
+    within = [(lf, t) for lf, t in good if t <= radius]
+    ts = [within[0][1]] if within else [min(t for _, t in good)]
+    part = _pick([[W + d * from_float(t) for W, d in zip(net.layers, Dq)] for t in ts], net, radius)
+    return None if part is None else (*part, lam)
