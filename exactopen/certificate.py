@@ -24,8 +24,9 @@ import json
 import os
 import tempfile
 
+from flint import fmpq
+
 from exactopen import __version__, kernel
-from exactopen.exact import matrix as mx
 
 FORMAT = "exactopen-certificate"
 FORMAT_VERSION = 2
@@ -88,9 +89,16 @@ def write_certificate(path: str, cert: dict) -> None:
 # evidence writers, each paired with the checker's reader of the same shape
 # ---------------------------------------------------------------------------------------
 
+def rational_str(x) -> str:
+    """Canonical text of a rational: ``"p"`` or ``"p/q"`` with q > 1 (read by
+    ``kernel.primitives.rational``)."""
+    x = fmpq(x)
+    return str(x.p) if x.q == 1 else f"{x.p}/{x.q}"
+
+
 def matrix_json(A) -> dict:
-    """{"shape": [m, n], "rows": [...]} (read by ``kernel.primitives.matrix``)."""
-    return mx.to_json(A)
+    """{"shape": [m, n], "rows": [["p/q", ...], ...]} (read by ``kernel.primitives.matrix``)."""
+    return {"shape": [A.nrows(), A.ncols()], "rows": [[rational_str(x) for x in r] for r in A.tolist()]}
 
 
 def minor_evidence(rows, cols) -> dict:

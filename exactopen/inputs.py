@@ -4,13 +4,13 @@ Matrices: JSON files, inline JSON, ``.npy``/``.npz``.  A SPEC is an inline JSON 
 (``'[[1],[1]]'``, ``'[["1/2", 0]]'``) or a file path, optionally followed by ``:NAME`` to pick
 one matrix from a JSON object or an ``.npz`` archive.  JSON numbers are read from their
 decimal text, exactly (``0.1`` is 1/10); NaN/Infinity are refused.  Binary floats from
-``.npy``/``.npz`` are converted exactly (:func:`exactopen.numeric.bridge.to_exact`) only when
+``.npy``/``.npz`` are converted exactly (:func:`exactopen.exact.floats.to_exact`) only when
 the caller asks for the numeric path (``numeric=True``).
 
 Trained weights (``exactopen validate``): :func:`load_weights` reads layers W1..Wh from an
 ``.npz``/JSON file (through the same matrix reader) or a PyTorch ``state_dict``
-(``.pt``/``.pth``, torch imported lazily); :func:`load_problem` adds X and Y and builds the
-exact network; :func:`network_from_arrays` does the same from numpy arrays (Python API).
+(``.pt``/``.pth``, torch imported lazily); :func:`load_problem` adds X and Y (the exact network is
+:func:`exactopen.landscape.network.network_from_arrays` / ``Network.build``).
 
 Every problem raises :class:`InputError` with one line naming it.
 """
@@ -25,7 +25,7 @@ from flint import fmpq_mat
 
 from exactopen.errors import InputError
 from exactopen.exact.numbers import parse_rational
-from exactopen.numeric.bridge import to_exact
+from exactopen.exact.floats import to_exact
 
 _LAYER = re.compile(r"W(\d+)")
 TORCH_SUFFIXES = (".pt", ".pth")
@@ -229,9 +229,8 @@ def load_weights(path: str) -> tuple[list, dict]:
 
 
 def load_problem(weights: str, X: str | None = None, Y: str | None = None):
-    """The network at the user's (float) point, exactly; X, Y from flags or the weights file."""
-    from exactopen.landscape.network import Network
-
+    """(layers, X or None, Y) at the user's (float) point, exactly; X, Y from flags or the
+    weights file."""
     layers, rest = load_weights(weights)
     Xm = load_matrix(X, numeric=True, what="--X") if X else rest.get("X")
     if Y:
@@ -240,12 +239,4 @@ def load_problem(weights: str, X: str | None = None, Y: str | None = None):
         Ym = rest["Y"]
     else:
         raise InputError("no targets: pass --Y FILE (or store an array named Y in the weights file)")
-    return Network.build(layers, Ym, Xm)
-
-
-def network_from_arrays(layers, Y, X=None):
-    """Python API: the network at float numpy arrays (input layer first), converted exactly."""
-    from exactopen.landscape.network import Network
-
-    Ws = [to_exact(W, f"W{i + 1}") for i, W in enumerate(layers)]
-    return Network.build(Ws, to_exact(Y, "Y"), None if X is None else to_exact(X, "X"))
+    return layers, Xm, Ym

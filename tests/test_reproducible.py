@@ -203,7 +203,7 @@ def test_simplest_by_oracle_matches_simplest_in_interval():
     from flint import fmpq
 
     from exactopen.landscape.global_min import simplest_by_oracle
-    from exactopen.numeric.snap import simplest_in_interval
+    from exactopen.exact.snap import simplest_in_interval
 
     rnd = random.Random(3)
     for _ in range(300):

@@ -12,10 +12,10 @@ from flint import fmpq, fmpq_mat
 
 from exactopen import kernel
 from exactopen.cli import main
-from exactopen.inputs import network_from_arrays
-from exactopen.numeric.bridge import from_float, to_exact
+from exactopen.landscape.network import network_from_arrays
+from exactopen.exact.floats import from_float, to_exact
 from exactopen.numeric.rank import numerical_rank_certificate
-from exactopen.numeric.snap import simplest_in_interval, snap_matrix, snap_value
+from exactopen.exact.snap import simplest_in_interval, snap_matrix, snap_value
 from exactopen.numeric.validate import validate
 
 

@@ -51,11 +51,13 @@ def run_validate(args) -> int:
     from exactopen.errors import InputError
     from exactopen.exact.numbers import parse_rational
     from exactopen.inputs import load_problem
+    from exactopen.landscape.network import Network
     from exactopen.numeric.progress import Progress
-    from exactopen.numeric.snap import parse_tolerance
+    from exactopen.exact.snap import parse_tolerance
     from exactopen.numeric.validate import validate
 
-    net = load_problem(args.weights, args.X, args.Y)
+    layers, X, Y = load_problem(args.weights, args.X, args.Y)
+    net = Network.build(layers, Y, X)
     _check_network_range(net)
     tol = parse_tolerance(args.snap) if args.snap else None
     if args.snap_den is not None and args.snap_den < 1:

@@ -13,6 +13,7 @@ from typing import Iterable, Sequence
 
 from flint import fmpq, fmpq_mat, fmpz
 
+from exactopen import certificate
 from exactopen.exact.numbers import rational_str
 
 Matrix = fmpq_mat
@@ -122,9 +123,7 @@ def unit_columns(n: int, idx: Sequence[int]) -> fmpq_mat:
     return E
 
 
-def to_json(A: fmpq_mat) -> dict:
-    """Certificate encoding of a matrix."""
-    return {"shape": [A.nrows(), A.ncols()], "rows": [[rational_str(x) for x in r] for r in A.tolist()]}
+to_json = certificate.matrix_json  # the certificate format's encoding of a matrix
 
 
 def from_json(obj: dict) -> fmpq_mat:

@@ -14,6 +14,7 @@ from fractions import Fraction
 
 from flint import fmpq, fmpz
 
+from exactopen import certificate
 from exactopen.errors import InputError
 
 # re.ASCII: \d is 0-9 only (not other scripts' digits)
@@ -83,10 +84,7 @@ def from_float(x: float, where: str = "entry") -> fmpq:
     return fmpq(p, q)
 
 
-def rational_str(x) -> str:
-    """Canonical text of a rational: ``"p"`` or ``"p/q"`` with q > 1 (the certificate format)."""
-    x = fmpq(x)
-    return str(x.p) if x.q == 1 else f"{x.p}/{x.q}"
+rational_str = certificate.rational_str  # the certificate format's text of a rational
 
 
 FLOAT_SAFE_EXPONENT = 150  # |x| <= 10^150: squares and short products of entries stay finite floats

@@ -34,7 +34,7 @@ from flint import fmpq, fmpq_mat
 from exactopen.exact import linalg
 from exactopen.exact import matrix as mx
 from exactopen.landscape.network import Network, hadamard, inner
-from exactopen.numeric.bridge import to_float, to_grid
+from exactopen.exact.floats import to_float, to_grid
 
 
 @dataclass

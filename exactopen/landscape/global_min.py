@@ -23,7 +23,7 @@ from flint import fmpq, fmpq_mat
 from exactopen.exact import linalg
 from exactopen.exact import matrix as mx
 from exactopen.exact.numbers import rational_str
-from exactopen.numeric.bridge import to_float
+from exactopen.exact.floats import to_float
 
 
 def is_psd(M: fmpq_mat) -> bool:

@@ -53,7 +53,7 @@ from exactopen.exact import linalg
 from exactopen.exact import matrix as mx
 from exactopen.landscape.network import Network, point_certificate
 from exactopen.exact.numbers import rational_str
-from exactopen.numeric.bridge import float_loss, to_float, to_simplest
+from exactopen.exact.floats import float_loss, to_float, to_simplest
 
 MAX_PARAMS = 400  # the checker factors Hessians up to this size
 

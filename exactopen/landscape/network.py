@@ -301,6 +301,14 @@ def _claim(net: Network, verdict: str) -> str:  # noqa: D401 (kept for the reade
     return f"the point W of the linear network with widths {d} {what} L(W) = {loss}"
 
 
+def network_from_arrays(layers, Y, X=None) -> Network:
+    """Python API: the network at float numpy arrays (input layer first), converted exactly."""
+    from exactopen.exact.floats import to_exact
+
+    Ws = [to_exact(W, f"W{i + 1}") for i, W in enumerate(layers)]
+    return Network.build(Ws, to_exact(Y, "Y"), None if X is None else to_exact(X, "X"))
+
+
 def point_certificate(net: Network, verdict: str, result: dict, evidence: dict, claim_id) -> dict:
     """The landscape_point certificate of ``net``'s point (the checker derives its claim)."""
     res = {"verdict": verdict, "loss": rational_str(net.loss()), **result}

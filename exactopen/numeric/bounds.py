@@ -17,7 +17,7 @@ So L(W) - UB <= L(W) - min L <= L(W) - LB: W is epsilon-global with epsilon = L(
 The bounds decide no claim of the paper; they apply lem-7's minimum to the user's point.
 
 NUMERIC: M, its top eigenpairs, F, mu and the Eckart-Young point are computed in floats and
-rounded (:mod:`exactopen.numeric.bridge`); the PSD certificate, LB and UB are exact.
+rounded (:mod:`exactopen.exact.floats`); the PSD certificate, LB and UB are exact.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from flint import fmpq, fmpq_mat
 
 from exactopen.exact import matrix as mx
 from exactopen.exact.numbers import rational_str
-from exactopen.numeric.bridge import from_float, to_float, to_grid
+from exactopen.exact.floats import from_float, to_float, to_grid
 from exactopen.numeric.rank import psd_certificate
 
 

@@ -12,7 +12,7 @@ L(W) - L(Z) below L(W) (and W is not a local minimum within it).  Two sources:
 * :func:`descent_numeric` (NUMERIC): a float negative-curvature direction of the Hessian at W
   (finite differences of the float gradient; the plain negative gradient when there is no
   negative curvature), a float line search, the direction rounded to a dyadic grid
-  (:func:`exactopen.numeric.bridge.to_grid`).
+  (:func:`exactopen.exact.floats.to_grid`).
 
 Either way the chosen point's loss and distance are computed exactly here (:func:`_pick`)
 and recomputed by the checker; the floats only propose candidates.  This module decides no
@@ -27,7 +27,7 @@ from flint import fmpq
 
 from exactopen.exact import matrix as mx
 from exactopen.exact.numbers import parse_rational, rational_str
-from exactopen.numeric.bridge import (
+from exactopen.exact.floats import (
     float_loss,
     float_network,
     float_of,

@@ -125,7 +125,7 @@ def _entry_to_float(x: Any) -> float:
 def to_float_matrix(W: Any):
     """A float64 numpy array from nested lists, a numpy array or a flint fmpq/fmpz matrix.
 
-    The probe's own conversion, deliberately not :func:`exactopen.numeric.bridge.to_float`:
+    The probe's own conversion, deliberately not :func:`exactopen.exact.floats.to_float`:
     the probe is an independent cross-check and imports nothing from exactopen (checked by
     ``tests/test_probe.py::test_probe_is_independent_of_the_exact_side``); it also reads
     nested lists of numbers and "p/q" strings, which the bridge does not take."""

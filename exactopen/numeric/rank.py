@@ -14,7 +14,7 @@ tolerance tau is exactly k (some matrix of rank <= k is within tau in Frobenius 
 rank <= k - 1 is within tau even in spectral norm).
 
 NUMERIC HELPERS (floats): singular vectors, Cholesky factors and eigenvectors come from numpy
-and are rounded to dyadic rationals on a common grid (:func:`exactopen.numeric.bridge.to_grid`);
+and are rounded to dyadic rationals on a common grid (:func:`exactopen.exact.floats.to_grid`);
 every fact built from them is re-checked exactly (here, and again by
 :mod:`exactopen.kernel.validate`).
 """
@@ -29,7 +29,7 @@ from flint import fmpq, fmpq_mat
 from exactopen.exact import linalg
 from exactopen.exact import matrix as mx
 from exactopen.exact.numbers import rational_str
-from exactopen.numeric.bridge import to_float, to_grid
+from exactopen.exact.floats import to_float, to_grid
 
 # ---------------------------------------------------------------------------------------
 # Numeric helpers (floats; results re-checked exactly)

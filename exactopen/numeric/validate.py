@@ -3,7 +3,7 @@
 thm-8 and lem-19 through the embedded classification of the snapped point).
 
 The loss is L(W) = 1/2 |W_h ... W_1 X - Y|_F^2.  Floats are converted exactly (every float is
-a dyadic rational, :mod:`exactopen.numeric.bridge`), so "the user's point" W is an exact
+a dyadic rational, :mod:`exactopen.exact.floats`), so "the user's point" W is an exact
 rational point; a float point is (practically) never exactly critical, so the verdicts are
 about W and about exact points near it, with every distance stated:
 
@@ -17,11 +17,11 @@ about W and about exact points near it, with every distance stated:
   re-checked exactly -- it shows that the minimum of L over the ball of radius rho around W
   is at least Delta below L(W);
 * snapping (``--snap TOL``): W' = the simplest rationals within TOL of W's entries
-  (:mod:`exactopen.numeric.snap`), classified exactly as by ``exactopen classify`` (the
+  (:mod:`exactopen.exact.snap`), classified exactly as by ``exactopen classify`` (the
   embedded landscape_point certificate, which names its own claim), with the exact distance
   |W - W'|.
 
-Reading the weights is :mod:`exactopen.inputs` (``load_problem``, ``network_from_arrays``);
+Reading the weights is :mod:`exactopen.inputs` (``load_problem``; ``network_from_arrays`` in :mod:`exactopen.landscape.network`);
 the progress bar is :mod:`exactopen.numeric.progress`.  Everything the numeric helpers produce
 is re-checked exactly here and again by the checker (``validate_network`` kind) before a
 verdict is printed.
@@ -40,7 +40,7 @@ from exactopen.exact import matrix as mx
 from exactopen.exact.numbers import parse_rational, rational_str
 from exactopen.landscape.network import Network
 from exactopen.numeric.bounds import global_lower_bound
-from exactopen.numeric.bridge import float_of
+from exactopen.exact.floats import float_of
 from exactopen.numeric.escape import descent_from_curve, descent_numeric
 from exactopen.numeric.progress import Progress
 
@@ -63,7 +63,7 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
     ``validate_network`` certificate with human lines and a JSON summary."""
     from exactopen.certificate import envelope
     from exactopen.landscape.classify import classify_critical_point
-    from exactopen.numeric.snap import distance_sq, snap_matrix
+    from exactopen.exact.snap import distance_sq, snap_matrix
 
     prog = progress or Progress(4, enabled=False)
     timings = {}

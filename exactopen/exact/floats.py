@@ -22,7 +22,7 @@ Float -> exact, three ways, each a function of the float values only:
   is minus the rounding of x) -- b fixed (``fixed=True``) or chosen so the largest entry keeps
   ``bits`` significant bits; one common denominator keeps exact products fast;
 * :func:`to_simplest`: each entry snapped to the simplest rational within 2^-bits
-  (:func:`exactopen.numeric.snap.snap_matrix` of the exact value) -- stable under float
+  (:func:`exactopen.exact.snap.snap_matrix` of the exact value) -- stable under float
   noise far below 2^-bits.
 
 Floats of a network: :func:`float_loss` is the float value of
@@ -139,6 +139,6 @@ def to_grid(arr, bits: int = 50, fixed: bool = False) -> fmpq_mat:
 def to_simplest(arr, bits: int) -> fmpq_mat:
     """NUMERIC -> exact: each entry of a float array replaced by the simplest rational within
     2^-bits of its exact value (odd in x; stable under float noise far below 2^-bits)."""
-    from exactopen.numeric.snap import snap_matrix
+    from exactopen.exact.snap import snap_matrix
 
     return snap_matrix(to_exact(arr, "float array", allow_empty=True), Fraction(1, 1 << bits))
