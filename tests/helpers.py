@@ -1,6 +1,6 @@
-"""Shared test helpers: JSON Schema validation of certificates.
+"""Shared test helpers: the repository root and JSON Schema validation of certificates.
 
-Import as ``from helpers import validate_schema`` (tests/ is on sys.path under pytest).
+Import as ``from tests.helpers import ROOT, validate_schema`` (tests/ is a package).
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ import functools
 import json
 from pathlib import Path
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "certificates" / "schema.json"
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA_PATH = ROOT / "certificates" / "schema.json"
 
 
 @functools.lru_cache(maxsize=1)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 
 
-
 def register(sub) -> None:
     p = sub.add_parser("audit", help="the paper audit: certificates for every claim id, with a verdict table")
     p.add_argument("--dir", default="certificates", help="output folder (default: certificates)")
@@ -16,8 +15,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from exactopen.report import audit
     from exactopen.errors import InputError
+    from exactopen.report import audit, markdown
 
     if not args.dir.strip():
         raise InputError("--dir: empty folder name")
@@ -41,10 +40,10 @@ def run(args) -> int:
         print(f"audit --check: every certificate in {args.dir}/ is accepted and reproducible")
         return 0
     rows = audit.run(args.dir, args.only)
-    print(audit.table_text(rows))
+    print(markdown.table_text(rows))
     if not args.only and os.path.basename(os.path.normpath(args.dir)) == "certificates":
         readme = os.path.join(os.path.dirname(os.path.abspath(args.dir)), "README.md")
-        if audit.update_readme(readme, audit.table_markdown(rows)):
+        if markdown.update_readme(readme, rows):
             print(f"README table updated: {readme}")
     bad = [r for r in rows if r["checker"] not in ("accepted", "-")]
     print(f"\n{len(rows)} claims; certificates in {args.dir}/; table in {args.dir}/AUDIT.md")

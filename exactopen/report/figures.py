@@ -121,3 +121,32 @@ def descent_figure(folder: str, stem: str, curve_coeffs: list, line_coeffs: dict
     ax.set_title(title)
     ax.legend(fontsize=8)
     return _save(fig, folder, stem, formats)
+
+
+def is_descent_certificate(cert: dict) -> bool:
+    """A landscape certificate whose descent needs a curve (not a straight line)."""
+    curve = cert.get("evidence", {}).get("curve") if cert.get("kind") == "landscape_point" else None
+    return bool(curve) and any(term["power"] > 1 for term in curve)
+
+
+def certificate_descent_figure(cert: dict, folder: str, stem: str, formats=("png",)) -> list[str]:
+    """Exact loss along a certificate's descent curve, beside the straight lines through W along
+    the curve's first term and through γ(1) (sampled from the exact polynomials)."""
+    from flint import fmpq
+
+    from exactopen.exact import matrix as mx
+    from exactopen.landscape.network import Network
+
+    inp = cert["inputs"]
+    net = Network.build([mx.from_json(L) for L in inp["layers"]], mx.from_json(inp["Y"]), mx.from_json(inp["X"]),
+                        mx.from_json(inp["weights"]) if inp.get("weights") else None)
+    curve = [(c["power"], [mx.from_json(L) for L in c["layers"]]) for c in cert["evidence"]["curve"]]
+    p = net.curve_polynomial(curve)
+    first = min(j for j, _ in curve)
+    tangent = [(1, dict(curve)[first])]
+    chord = [(1, [sum((Cs[k] for _, Cs in curve[1:]), curve[0][1][k]) for k in range(net.h)])]
+    lines = {"W + tC (first term of the curve)": net.curve_polynomial(tangent),
+             "W + t(ΣC_j) (through γ(1))": net.curve_polynomial(chord)}
+    t0 = float(fmpq(*map(int, (cert["evidence"]["witness_t"] + "/1").split("/")[:2])))
+    return descent_figure(folder, stem, p, lines, f"{stem[8:]}: loss along the descent curve and along "
+                          "straight lines", 2.5 * abs(t0), formats)

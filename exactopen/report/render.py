@@ -1,4 +1,4 @@
-"""Step-by-step proofs from certificates, in Markdown, LaTeX or HTML (issue 5).
+"""Step-by-step proofs from certificates, in Markdown, LaTeX or HTML.
 
 A certificate is turned into a list of blocks (headings, paragraphs, typeset matrices, and
 numbered steps that name the fact the checker verified and the claim id), then emitted in
@@ -152,7 +152,7 @@ def _poly_text(coeffs) -> str:
 
 
 def _steps_landscape(cert: dict) -> list[Block]:
-    from exactopen.landscape.classify import Network
+    from exactopen.landscape.network import Network
 
     res, ev, inp = cert["result"], cert["evidence"], cert["inputs"]
     layers = [_m(L) for L in inp["layers"]]
