@@ -14,7 +14,8 @@ from flint import fmpq_mat
 
 from exactopen import kernel
 from exactopen.exact import matrix as mx
-from exactopen.openness.pair import decide_pair, perturbation_table, sqrt_rate_certificate
+from exactopen.openness.pair import decide_pair
+from exactopen.openness.rates import perturbation_table, sqrt_rate_certificate
 
 
 def M(rows):

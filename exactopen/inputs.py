@@ -24,8 +24,8 @@ import re
 from flint import fmpq_mat
 
 from exactopen.errors import InputError
-from exactopen.exact.numbers import parse_rational
 from exactopen.exact.floats import to_exact
+from exactopen.exact.numbers import parse_rational
 
 _LAYER = re.compile(r"W(\d+)")
 TORCH_SUFFIXES = (".pt", ".pth")

@@ -4,9 +4,10 @@ Load matrices, decide local openness, inspect the certificate, render its proof,
 with the independent checker, and lift a nearby target exactly.
 """
 
-from exactopen.report.notebook import Certificate
 from exactopen.inputs import load_matrix
-from exactopen.openness.pair import decide_pair, lift
+from exactopen.openness.lifting import lift
+from exactopen.openness.pair import decide_pair
+from exactopen.report.notebook import Certificate
 
 # 1. Exact matrices from JSON text (decimals are read exactly: "0.5" is 1/2).
 W1 = load_matrix('[[1], [1]]')

@@ -23,8 +23,8 @@ import time
 import numpy as np
 
 from exactopen import kernel
-from exactopen.landscape.network import network_from_arrays
 from exactopen.exact.snap import parse_tolerance
+from exactopen.landscape.network import network_from_arrays
 from exactopen.numeric.validate import validate
 
 

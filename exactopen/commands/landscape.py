@@ -59,8 +59,11 @@ def run_classify(args) -> int:
 
 
 def run_thm12(args) -> int:
-    from exactopen.landscape.architectures import analyse_architecture, thm12_construction
     from exactopen.errors import InputError
+    from exactopen.landscape.architectures import (
+        analyse_architecture,
+        thm12_construction,
+    )
     from exactopen.landscape.classify import classify_critical_point
 
     big = [d for d in args.widths if d > MAX_THM12_WIDTH]

@@ -43,8 +43,8 @@ def _load(spec, args, what):
 
 
 def run_rank(args) -> int:
-    from exactopen.exact import linalg
     from exactopen.errors import InputError
+    from exactopen.exact import linalg
 
     mats = [_load(s, args, f"matrix {i + 1}") for i, s in enumerate(args.matrices)]
     for i in range(1, len(mats)):
@@ -85,9 +85,9 @@ def run_colspace(args) -> int:
 
 
 def run_intersect(args) -> int:
+    from exactopen.errors import InputError
     from exactopen.exact import linalg
     from exactopen.exact import matrix as mx
-    from exactopen.errors import InputError
 
     A, B = _load(args.A, args, "--A"), _load(args.B, args, "--B")
     if A.ncols() != B.nrows():
@@ -102,9 +102,9 @@ def run_intersect(args) -> int:
 
 
 def run_solve(args) -> int:
+    from exactopen.errors import InputError
     from exactopen.exact import linalg
     from exactopen.exact import matrix as mx
-    from exactopen.errors import InputError
 
     A, B = _load(args.A, args, "--A"), _load(args.B, args, "--B")
     if A.nrows() != B.nrows():

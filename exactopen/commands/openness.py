@@ -87,7 +87,7 @@ def run_openness(args) -> int:
 
 def run_lift(args) -> int:
     from exactopen.exact import matrix as mx
-    from exactopen.openness.pair import lift
+    from exactopen.openness.lifting import lift
 
     W1, W2 = _pair(args)
     Z = _load(args.Z, args, "--Z")
@@ -103,11 +103,15 @@ def run_lift(args) -> int:
 def run_rate(args) -> int:
     from flint import fmpq_mat
 
-    from exactopen.exact import matrix as mx
     from exactopen.errors import InputError
-    from exactopen.openness.pair import decide_pair, perturbation_table, sqrt_rate_certificate, sqrt_rate_witness
-
+    from exactopen.exact import matrix as mx
     from exactopen.exact.numbers import check_float_range
+    from exactopen.openness.pair import decide_pair
+    from exactopen.openness.rates import (
+        perturbation_table,
+        sqrt_rate_certificate,
+        sqrt_rate_witness,
+    )
 
     W1, W2 = _pair(args)
     check_float_range(W1, "--W1", tiny=True)  # the rate table is computed in floats
@@ -155,7 +159,7 @@ def run_rate(args) -> int:
 
 
 def run_chain(args) -> int:
-    from exactopen.openness.pair import decide_chain
+    from exactopen.openness.chain import decide_chain
 
     layers = [_load(s, args, f"layer {i + 1}") for i, s in enumerate(args.layers)]
     verdict, reason, cert = decide_chain(layers)
@@ -166,7 +170,7 @@ def run_chain(args) -> int:
 
 def run_rowbasis(args) -> int:
     from exactopen.exact import matrix as mx
-    from exactopen.openness.pair import row_basis_certificate
+    from exactopen.openness.row_basis import row_basis_certificate
 
     V = _load(args.matrix, args, "matrix")
     cert = row_basis_certificate(V)
@@ -191,7 +195,12 @@ def run_demo(args) -> int:
 def openness_command_symbolic(W1_spec: str, W2_spec: str, args, time_limit: float | None = 600.0) -> int:
     """``exactopen openness`` with parameters: piecewise verdict, checked, then printed."""
     from exactopen.cli import emit
-    from exactopen.openness.parametric import _raw_spec, describe, stratify_pair, summary
+    from exactopen.openness.parametric import (
+        _raw_spec,
+        describe,
+        stratify_pair,
+        summary,
+    )
 
     res = stratify_pair(_raw_spec(W1_spec, "--W1"), _raw_spec(W2_spec, "--W2"), time_limit=time_limit)
     emit(args, res.certificate, describe(res), summary(res))

@@ -35,9 +35,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from exactopen.pyramid import networks as pyramid
     from exactopen.errors import InputError
     from exactopen.inputs import load_matrix
+    from exactopen.pyramid import networks as pyramid
 
     if args.counterexample:
         if args.layers or args.X or args.activation or args.global_:

@@ -50,10 +50,10 @@ def register(sub) -> None:
 def run_validate(args) -> int:
     from exactopen.errors import InputError
     from exactopen.exact.numbers import parse_rational
+    from exactopen.exact.snap import parse_tolerance
     from exactopen.inputs import load_problem
     from exactopen.landscape.network import Network
     from exactopen.numeric.progress import Progress
-    from exactopen.exact.snap import parse_tolerance
     from exactopen.numeric.validate import validate
 
     layers, X, Y = load_problem(args.weights, args.X, args.Y)
@@ -97,8 +97,8 @@ def _check_network_range(net) -> None:
 
 def run_numrank(args) -> int:
     from exactopen.errors import InputError
-    from exactopen.inputs import load_matrix
     from exactopen.exact.numbers import check_float_range
+    from exactopen.inputs import load_matrix
     from exactopen.numeric.rank import numerical_rank_certificate
 
     A = load_matrix(args.matrix, numeric=args.numeric, what="matrix")

@@ -14,11 +14,28 @@ standard library and python-flint.  Read it in this order:
 Run it alone: ``python -m exactopen.kernel [--explain] FILE...``.
 """
 
-from exactopen.kernel.primitives import BUDGET, Malformed, Rejected, parse
-from exactopen.kernel.core import (
-    CLAIM_IDS, KIND_THEOREMS, KINDS, THEOREMS, check, check_file, check_text, explain, read_file, statement,
+from exactopen.kernel import (  # noqa: F401,E402  (register kinds)
+    landscape,
+    linalg,
+    openness,
+    pyramid,
+    symbolic,
+    symbolic_landscape,
+    validate,
 )
-from exactopen.kernel import linalg, openness, pyramid, landscape, symbolic, symbolic_landscape, validate  # noqa: F401,E402  (register kinds)
+from exactopen.kernel.core import (
+    CLAIM_IDS,
+    KIND_THEOREMS,
+    KINDS,
+    THEOREMS,
+    check,
+    check_file,
+    check_text,
+    explain,
+    read_file,
+    statement,
+)
+from exactopen.kernel.primitives import BUDGET, Malformed, Rejected, parse
 
 __all__ = ["Rejected", "Malformed", "KINDS", "BUDGET", "THEOREMS", "KIND_THEOREMS", "CLAIM_IDS", "check",
            "check_file", "check_text", "explain", "read_file", "statement", "parse"]

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 import sys
 
-from exactopen.kernel import BUDGET, KIND_THEOREMS, THEOREMS, Malformed, Rejected, explain, parse, read_file
+from exactopen.kernel import (
+    BUDGET,
+    KIND_THEOREMS,
+    THEOREMS,
+    Malformed,
+    Rejected,
+    explain,
+    parse,
+    read_file,
+)
 
 
 def theorems_text() -> str:

@@ -21,7 +21,17 @@ import json
 from flint import fmpq_mat
 
 from exactopen.kernel.primitives import (
-    _LEDGER, BUDGET, Malformed, Obj, Rejected, field, mark_read, matrix, parse, require, unread_fields,
+    _LEDGER,
+    BUDGET,
+    Malformed,
+    Obj,
+    Rejected,
+    field,
+    mark_read,
+    matrix,
+    parse,
+    require,
+    unread_fields,
 )
 
 FORMAT = "exactopen-certificate"

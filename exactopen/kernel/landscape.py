@@ -12,12 +12,36 @@ from __future__ import annotations
 
 from flint import fmpq, fmpq_mat
 
-from exactopen.kernel.primitives import (
-    chain, eye, fact, field, full_column_rank, full_row_rank, inner, is_psd, is_zero, matrix, optional,
-    psd_nullity, rank_at_least, rational, require, same_shape, within,
-)
 from exactopen.kernel.core import kind, rely
-from exactopen.kernel.network import curve_polynomial, gradient, hadamard, hessian, layers, loss, point, problem
+from exactopen.kernel.network import (
+    curve_polynomial,
+    gradient,
+    hadamard,
+    hessian,
+    layers,
+    loss,
+    point,
+    problem,
+)
+from exactopen.kernel.primitives import (
+    chain,
+    eye,
+    fact,
+    field,
+    full_column_rank,
+    full_row_rank,
+    inner,
+    is_psd,
+    is_zero,
+    matrix,
+    optional,
+    psd_nullity,
+    rank_at_least,
+    rational,
+    require,
+    same_shape,
+    within,
+)
 
 VERDICTS = ("not_critical", "global_minimum", "strict_saddle", "higher_order_saddle", "local_minimum_not_global",
             "undecided")

@@ -11,7 +11,15 @@ from flint import fmpq_mat
 
 from exactopen.kernel.core import kind
 from exactopen.kernel.primitives import (
-    field, full_column_rank, is_zero, matrix, rank_at_least, rank_at_most, rank_exactly, require, same_shape,
+    field,
+    full_column_rank,
+    is_zero,
+    matrix,
+    rank_at_least,
+    rank_at_most,
+    rank_exactly,
+    require,
+    same_shape,
     vector_index,
 )
 

@@ -12,7 +12,15 @@ from __future__ import annotations
 from flint import fmpq, fmpq_mat
 
 from exactopen.kernel.primitives import (
-    BUDGET, chain, field, inner, is_zero, matrix, require, same_shape, within,
+    BUDGET,
+    chain,
+    field,
+    inner,
+    is_zero,
+    matrix,
+    require,
+    same_shape,
+    within,
 )
 
 MAX_HESSIAN = BUDGET["hessian"]  # largest Hessian the checker builds

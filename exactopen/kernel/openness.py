@@ -13,13 +13,26 @@ from __future__ import annotations
 
 from flint import fmpq
 
-from exactopen.kernel.primitives import (
-    BUDGET, fact,
-    field, full_column_rank, full_row_rank, is_zero, matrix, rank_at_least, rank_at_most,
-    rank_exactly, rational, require, same_shape, sub, vector_index,
-)
 from exactopen.kernel.core import kind, nested, rely, same_matrix
 from exactopen.kernel.linalg import intersection_dim
+from exactopen.kernel.primitives import (
+    BUDGET,
+    fact,
+    field,
+    fro2,
+    full_column_rank,
+    full_row_rank,
+    is_zero,
+    matrix,
+    rank_at_least,
+    rank_at_most,
+    rank_exactly,
+    rational,
+    require,
+    same_shape,
+    sub,
+    vector_index,
+)
 
 OPEN, NOT_OPEN = "locally_open", "not_locally_open"
 
@@ -163,7 +176,7 @@ def _check_obstruction(W1, W2, ob: dict) -> str:
     same_shape(y, m, 1, "obstruction.y")
     require(is_zero(y.transpose() * K), "obstruction: y^T K != 0")
     require(not is_zero(y), "obstruction: y = 0")
-    c = _norm2(y.transpose() * A) / _norm2(y)
+    c = fro2(y.transpose() * A) / fro2(y)
     bound = rational(field(ob, "bound", str, "obstruction"), "obstruction.bound")
     require(c == bound, f"obstruction.bound is not ||y^T {side}||^2 / ||y||^2")
     require(c > 0, "obstruction: bound is zero")
@@ -171,10 +184,6 @@ def _check_obstruction(W1, W2, ob: dict) -> str:
          f"y^T K = 0 and ||y^T {side}||^2 / ||y||^2 = {c} > 0")
     return (f"every preimage of the in-range targets W1 W2 + δR (any δ != 0) moves {side} by "
             f"||Δ||_F^2 >= {c}, a theorem-free obstruction")
-
-
-def _norm2(M):
-    return sum((x * x for x in M.entries()), fmpq(0))
 
 
 @kind("lifting")
@@ -190,7 +199,7 @@ def check_lifting(cert: dict) -> str:
     same_shape(Z, W1.nrows(), W2.ncols(), "inputs.Z")
     require((W1 + D1) * (W2 + D2) == Z, "(W1 + D1)(W2 + D2) != Z")
     norms = {}
-    for key, val in (("norm2_D1", _norm2(D1)), ("norm2_D2", _norm2(D2)), ("norm2_target", _norm2(Z - W1 * W2))):
+    for key, val in (("norm2_D1", fro2(D1)), ("norm2_D2", fro2(D2)), ("norm2_target", fro2(Z - W1 * W2))):
         require(rational(field(res, key, str, "result"), "result." + key) == val, f"result.{key} is wrong")
         norms[key] = val
     return (f"(W1 + D1)(W2 + D2) = Z exactly, with |D1|^2 = {norms['norm2_D1']}, |D2|^2 = {norms['norm2_D2']} "

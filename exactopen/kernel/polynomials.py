@@ -13,8 +13,6 @@ from flint import fmpq, fmpz
 from exactopen.kernel.primitives import BUDGET, Rejected, field, require
 
 
-
-
 class Work:
     """Bound on polynomial arithmetic: every product costs len(a) * len(b) term operations,
     summed over one check (budget ``poly_work``); degrees stay below ``poly_degree``."""

@@ -23,14 +23,20 @@ re-derived here with exact rationals.  Piecewise-linear activations (identity, l
 
 from __future__ import annotations
 
-
 from flint import fmpq, fmpq_mat, fmpq_poly
 
+from exactopen.kernel.core import kind, rely
 from exactopen.kernel.primitives import (
-    BUDGET, field, full_column_rank, full_row_rank, matrix, rank_at_most, rational, require,
+    BUDGET,
+    field,
+    full_column_rank,
+    full_row_rank,
+    matrix,
+    rank_at_most,
+    rational,
+    require,
     within,
 )
-from exactopen.kernel.core import kind, rely
 
 TRUSTED = {
     "tanh": "d/dx tanh(x) = 1 - tanh(x)^2 > 0 on R",

@@ -20,12 +20,21 @@ Trusted: prop-4 (1) <=> (3), thm-5 (v) <=> (equal ranks and (iii)), and the rank
 
 from __future__ import annotations
 
-
 from flint import fmpq_mpoly_ctx
 
-from exactopen.kernel.primitives import field, mark_read, require
 from exactopen.kernel.core import kind, rely
-from exactopen.kernel.polynomials import MAX_DEPTH, MAX_EXP, MAX_MINOR, NAME, Parser, Work, det, mat_mul, poly_matrix
+from exactopen.kernel.polynomials import (
+    MAX_DEPTH,
+    MAX_EXP,
+    MAX_MINOR,
+    NAME,
+    Parser,
+    Work,
+    det,
+    mat_mul,
+    poly_matrix,
+)
+from exactopen.kernel.primitives import field, mark_read, require
 
 OPEN, NOT_OPEN = "locally_open", "not_locally_open"
 MAX_PARAMETERS = 16

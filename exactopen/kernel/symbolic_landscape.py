@@ -19,14 +19,22 @@ from __future__ import annotations
 
 from flint import fmpq, fmpq_mpoly_ctx
 
-from exactopen.kernel.primitives import BUDGET, eye, field, mark_read, matrix, rational, require, within
 from exactopen.kernel.core import kind
 from exactopen.kernel.polynomials import NAME, Parser, Work, mat_mul, poly_matrix
+from exactopen.kernel.primitives import (
+    BUDGET,
+    eye,
+    field,
+    mark_read,
+    matrix,
+    rational,
+    require,
+    within,
+)
 
 VERDICTS = ("global_minimum", "saddle")
 
 
-_eye = eye
 
 
 def _const(A, ctx):
@@ -117,7 +125,7 @@ def check_symbolic_landscape(cert: dict) -> str:
     X = _const(Xm, ctx)
     E = _add(_chain(W, X, n, ctx), Y, -1)
     for k in range(len(W)):
-        above = _chain(W[k + 1:], _const(_eye(Ws[k].nrows()), ctx),
+        above = _chain(W[k + 1:], _const(eye(Ws[k].nrows()), ctx),
                        Ws[k].nrows(), ctx)
         below = _chain(W[:k], X, n, ctx)
         g = mat_mul(mat_mul(_t(above, Ws[k].nrows()), E, len(above), n, ctx.constant(0)), _t(below, n),

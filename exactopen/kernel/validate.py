@@ -26,14 +26,21 @@ from __future__ import annotations
 
 from flint import fmpq, fmpq_mat
 
-from exactopen.kernel.primitives import (
-    approx, eye, field, fro2, full_column_rank, matrix, psd_nullity, rank_exactly, rational, require,
-    same_shape,
-)
 from exactopen.kernel.core import kind, nested, rely, same_matrix
 from exactopen.kernel.network import gradient, loss, problem
-
-_fro2, _eye = fro2, eye
+from exactopen.kernel.primitives import (
+    approx,
+    eye,
+    field,
+    fro2,
+    full_column_rank,
+    matrix,
+    psd_nullity,
+    rank_exactly,
+    rational,
+    require,
+    same_shape,
+)
 
 
 def diagonally_dominant(R: fmpq_mat) -> bool:
@@ -93,7 +100,7 @@ def check_numerical_rank(cert: dict) -> str:
         Q = matrix(field(e, "Q", dict, "evidence." + w), f"evidence.{w}.Q")
         same_shape(P, m, k, f"evidence.{w}.P")
         same_shape(Q, k, n, f"evidence.{w}.Q")
-        d2 = _claimed(a, "distance_sq", _fro2(A - P * Q), "result." + w)
+        d2 = _claimed(a, "distance_sq", fro2(A - P * Q), "result." + w)
         out.append(f"a matrix of rank <= {k} lies at squared distance {d2} (about {approx(d2)}) from A")
     bounds = field(res, "singular_value_bounds", list, "result")
     ebounds = field(ev, "singular_value_bounds", list, "evidence")
@@ -141,14 +148,14 @@ def _global_lower_bound(Ws, X, Y, w, lb: dict) -> fmpq:
     require(delta >= 0, f"{where}.delta is negative")
     psd(dual_matrix(B, Y, F, delta, mu), field(lb, "psd", dict, where), where + ".psd")
     rely("schur"); rely("ky-fan"); rely("eckart-young")
-    return (_fro2(Y) - r * mu - _fro2(F) - delta * dh) / 2
+    return (fro2(Y) - r * mu - fro2(F) - delta * dh) / 2
 
 
 def dual_matrix(B: fmpq_mat, Y: fmpq_mat, F: fmpq_mat, delta: fmpq, mu: fmpq) -> fmpq_mat:
     """K = [[B B^T, B Y^T], [Y B^T, F F^T + (delta + mu) I]] (its PSD-ness bounds S_r(M))."""
     dh = Y.nrows()
     S, N = B * B.transpose(), B * Y.transpose()
-    C2 = (F * F.transpose() + _eye(dh) * (delta + mu)).tolist()
+    C2 = (F * F.transpose() + eye(dh) * (delta + mu)).tolist()
     top = [a + b for a, b in zip(S.tolist(), N.tolist())]
     bottom = [a + b for a, b in zip(N.transpose().tolist(), C2)]
     return fmpq_mat(S.nrows() + dh, S.nrows() + dh, [x for row in top + bottom for x in row])
@@ -168,7 +175,7 @@ def _dist2(A: list, B: list, where: str) -> fmpq:
     require(len(A) == len(B), f"{where}: different numbers of layers")
     for k, (a, b) in enumerate(zip(A, B)):
         same_shape(b, a.nrows(), a.ncols(), f"{where}[{k}]")
-    return sum((_fro2(a - b) for a, b in zip(A, B)), fmpq(0))
+    return sum((fro2(a - b) for a, b in zip(A, B)), fmpq(0))
 
 
 @kind("validate_network")
@@ -179,7 +186,7 @@ def check_validate_network(cert: dict) -> str:
     require(w is None, "validate_network is for the unweighted square loss")
     res, ev = cert["result"], cert["evidence"]
     L0 = _claimed(res, "loss", loss(Ws, X, Y, w), "result")
-    g2 = _claimed(res, "gradient_norm_sq", sum((_fro2(G) for G in gradient(Ws, X, Y, w)), fmpq(0)), "result")
+    g2 = _claimed(res, "gradient_norm_sq", sum((fro2(G) for G in gradient(Ws, X, Y, w)), fmpq(0)), "result")
     out = [f"at the given weights W, L(W) = {approx(L0)} and |grad L(W)|^2 = {approx(g2)} (exact values in the result)"]
     if res.get("global") is not None:
         gl = field(res, "global", dict, "result")

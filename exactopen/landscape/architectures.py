@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from exactopen.exact import matrix as mx
 from exactopen.errors import InputError
+from exactopen.exact import matrix as mx
 from exactopen.landscape.classify import classify_critical_point
 from exactopen.landscape.network import Network
 

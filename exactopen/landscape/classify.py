@@ -14,8 +14,14 @@ from dataclasses import dataclass, field
 from exactopen.exact import linalg
 from exactopen.exact.numbers import rational_str
 from exactopen.landscape import descent, global_min, local_min
-from exactopen.landscape.network import Network, chain_product, curve_json, point_certificate
-from exactopen.openness.pair import OPEN, decide_chain
+from exactopen.landscape.network import (
+    Network,
+    chain_product,
+    curve_json,
+    point_certificate,
+)
+from exactopen.openness.chain import decide_chain
+from exactopen.openness.pair import OPEN
 
 # ---------------------------------------------------------------------------------------
 # Classification

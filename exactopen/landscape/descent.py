@@ -33,8 +33,8 @@ from flint import fmpq, fmpq_mat
 
 from exactopen.exact import linalg
 from exactopen.exact import matrix as mx
-from exactopen.landscape.network import Network, hadamard, inner
 from exactopen.exact.floats import to_float, to_grid
+from exactopen.landscape.network import Network, hadamard, inner
 
 
 @dataclass

@@ -17,13 +17,12 @@ Two lower bounds on ``min L`` are produced, both re-checked by the kernel:
 
 from __future__ import annotations
 
-
 from flint import fmpq, fmpq_mat
 
 from exactopen.exact import linalg
 from exactopen.exact import matrix as mx
-from exactopen.exact.numbers import rational_str
 from exactopen.exact.floats import to_float
+from exactopen.exact.numbers import rational_str
 
 
 def is_psd(M: fmpq_mat) -> bool:

@@ -51,9 +51,9 @@ from flint import fmpq, fmpq_mat
 
 from exactopen.exact import linalg
 from exactopen.exact import matrix as mx
-from exactopen.landscape.network import Network, point_certificate
-from exactopen.exact.numbers import rational_str
 from exactopen.exact.floats import float_loss, to_float, to_simplest
+from exactopen.exact.numbers import rational_str
+from exactopen.landscape.network import Network, point_certificate
 
 MAX_PARAMS = 400  # the checker factors Hessians up to this size
 

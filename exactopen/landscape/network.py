@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from flint import fmpq, fmpq_mat
 
 from exactopen.certificate import envelope
-from exactopen.exact import matrix as mx
 from exactopen.errors import InputError
+from exactopen.exact import matrix as mx
 from exactopen.exact.numbers import rational_str
 
 VERDICTS = ("not_critical", "global_minimum", "strict_saddle", "higher_order_saddle",

@@ -24,12 +24,12 @@ from fractions import Fraction
 
 from flint import fmpq
 
-from exactopen.exact import matrix as mx
 from exactopen.certificate import envelope
 from exactopen.errors import InputError
-from exactopen.landscape.network import Network
+from exactopen.exact import matrix as mx
 from exactopen.exact.numbers import parse_rational, rational_str
 from exactopen.exact.polynomials import make_ring, poly_to_str
+from exactopen.landscape.network import Network
 
 KIND = "symbolic_landscape"
 
@@ -69,8 +69,8 @@ def _monomial_negative(coeffs) -> int | None:
 
 def _candidate_curves(layers, Y1, X):
     """Descent curves at y = s (s = 1, -1), found by the general searches."""
-    from exactopen.landscape.descent import search_descent_curve
     from exactopen.landscape.classify import classify_critical_point
+    from exactopen.landscape.descent import search_descent_curve
 
     for s in (1, -1):
         net = Network.build(layers, Y1 * s, X)

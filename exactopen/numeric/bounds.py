@@ -27,8 +27,8 @@ import math
 from flint import fmpq, fmpq_mat
 
 from exactopen.exact import matrix as mx
-from exactopen.exact.numbers import rational_str
 from exactopen.exact.floats import from_float, to_float, to_grid
+from exactopen.exact.numbers import rational_str
 from exactopen.numeric.rank import psd_certificate
 
 

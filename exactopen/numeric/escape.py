@@ -26,7 +26,6 @@ import math
 from flint import fmpq
 
 from exactopen.exact import matrix as mx
-from exactopen.exact.numbers import parse_rational, rational_str
 from exactopen.exact.floats import (
     float_loss,
     float_network,
@@ -34,6 +33,7 @@ from exactopen.exact.floats import (
     from_float,
     to_grid,
 )
+from exactopen.exact.numbers import parse_rational, rational_str
 
 
 def _float_grad(Ws, X, Y) -> list:

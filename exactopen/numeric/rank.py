@@ -28,8 +28,8 @@ from flint import fmpq, fmpq_mat
 
 from exactopen.exact import linalg
 from exactopen.exact import matrix as mx
-from exactopen.exact.numbers import rational_str
 from exactopen.exact.floats import to_float, to_grid
+from exactopen.exact.numbers import rational_str
 
 # ---------------------------------------------------------------------------------------
 # Numeric helpers (floats; results re-checked exactly)

@@ -37,10 +37,10 @@ from flint import fmpq
 
 from exactopen.errors import InputError
 from exactopen.exact import matrix as mx
+from exactopen.exact.floats import float_of
 from exactopen.exact.numbers import parse_rational, rational_str
 from exactopen.landscape.network import Network
 from exactopen.numeric.bounds import global_lower_bound
-from exactopen.exact.floats import float_of
 from exactopen.numeric.escape import descent_from_curve, descent_numeric
 from exactopen.numeric.progress import Progress
 
@@ -62,8 +62,8 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
     """Everything the point W = net.layers proves (see the module docstring), as one
     ``validate_network`` certificate with human lines and a JSON summary."""
     from exactopen.certificate import envelope
-    from exactopen.landscape.classify import classify_critical_point
     from exactopen.exact.snap import distance_sq, snap_matrix
+    from exactopen.landscape.classify import classify_critical_point
 
     prog = progress or Progress(4, enabled=False)
     timings = {}

@@ -28,8 +28,13 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from exactopen.errors import InputError
+from exactopen.exact.polynomials import (
+    make_ring,
+    names_in,
+    parse_polynomial,
+    poly_to_str,
+)
 from exactopen.openness import NOT_OPEN, OPEN
-from exactopen.exact.polynomials import make_ring, names_in, parse_polynomial, poly_to_str
 
 KIND = "symbolic_openness"
 

@@ -45,9 +45,9 @@ from dataclasses import dataclass, field
 
 from flint import fmpq, fmpq_mat
 
-from exactopen.exact import matrix as mx
 from exactopen.certificate import envelope
 from exactopen.errors import InputError
+from exactopen.exact import matrix as mx
 from exactopen.exact.linalg import rank_evidence
 from exactopen.exact.numbers import parse_rational, rational_str
 

@@ -36,9 +36,9 @@ from flint import fmpq, fmpq_poly
 
 from exactopen.certificate import envelope
 from exactopen.errors import InputError
-from exactopen.kernel.pyramid import delta_text as _delta_text, poly_str
 from exactopen.exact.numbers import parse_rational, rational_str
-
+from exactopen.kernel.pyramid import delta_text as _delta_text
+from exactopen.kernel.pyramid import poly_str
 
 # --------------------------------------------------------------------------------------
 # polynomials

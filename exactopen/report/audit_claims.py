@@ -96,7 +96,7 @@ def build_thm5() -> ClaimResult:
 
 
 def build_thm5_delta() -> ClaimResult:
-    from exactopen.openness.pair import perturbation_table, sqrt_rate_certificate
+    from exactopen.openness.rates import perturbation_table, sqrt_rate_certificate
 
     W1, W2 = fmpq_mat(3, 2), fmpq_mat(2, 3)
     certs = [("zero-pair-sqrt-rate", sqrt_rate_certificate(W1, W2))]
@@ -138,7 +138,7 @@ def build_rem1() -> ClaimResult:
 
 
 def build_lem13() -> ClaimResult:
-    from exactopen.openness.pair import row_basis_certificate
+    from exactopen.openness.row_basis import row_basis_certificate
 
     rnd = random.Random(1300)
     certs = []
@@ -152,7 +152,10 @@ def build_lem13() -> ClaimResult:
 
 
 def _basis_change_instances():
-    from exactopen.openness.pair import basis_change_certificate, cayley_orthogonal
+    from exactopen.openness.basis_change import (
+        basis_change_certificate,
+        cayley_orthogonal,
+    )
 
     U = cayley_orthogonal(M([[0, 1, 2], [-1, 0, 1], [-2, -1, 0]]))
     V = cayley_orthogonal(M([[0, 3], [-3, 0]]))
@@ -195,7 +198,7 @@ def build_lem17() -> ClaimResult:
 
 
 def build_prop18() -> ClaimResult:
-    from exactopen.openness.pair import lift
+    from exactopen.openness.lifting import lift
 
     certs = []
     for i, D in enumerate(pair_family(1800, "thm-5", lambda D: D.is_open and D.facts.k >= 2, 3)):
@@ -209,7 +212,7 @@ def build_prop18() -> ClaimResult:
 
 
 def build_lem10() -> ClaimResult:
-    from exactopen.openness.pair import decide_chain
+    from exactopen.openness.chain import decide_chain
 
     chains = {
         "non-degenerate": [M([[1, 0], [0, 1]]), M([[1, 1]]), M([[1], [2]])],
@@ -222,9 +225,8 @@ def build_lem10() -> ClaimResult:
 
 
 def build_ex3_openness() -> list[tuple[str, dict]]:
-    from exactopen.openness.pair import decide_pair
-
     from exactopen.landscape.network import Network
+    from exactopen.openness.pair import decide_pair
 
     name = lambda a: f"w1-{a}" if a >= 0 else f"w1-minus-{-a}"  # noqa: E731
     out = []
@@ -277,7 +279,11 @@ def _pyramid_instances(seed: int, count: int):
 
 
 def build_lem6() -> ClaimResult:
-    from exactopen.pyramid.networks import decide_pyramid, lemma6_counterexample, parse_activations
+    from exactopen.pyramid.networks import (
+        decide_pyramid,
+        lemma6_counterexample,
+        parse_activations,
+    )
 
     certs = [("counterexample-X-rank-deficient", lemma6_counterexample().certificate)]
     for i, (layers, acts, X) in enumerate(_pyramid_instances(600, 3)):
@@ -432,7 +438,11 @@ def build_ex_3layer() -> ClaimResult:
 
 
 def build_thm12() -> ClaimResult:
-    from exactopen.landscape.architectures import applicable_architectures, audit_point, thm12_construction
+    from exactopen.landscape.architectures import (
+        applicable_architectures,
+        audit_point,
+        thm12_construction,
+    )
 
     certs, counts = [], {}
     for d in applicable_architectures(4, 4):

@@ -17,17 +17,11 @@ from hypothesis import strategies as st
 from exactopen import kernel
 from exactopen.errors import InputError
 from exactopen.exact import matrix as mx
-from exactopen.openness.pair import (
-    NOT_OPEN,
-    OPEN,
-    bounded_row_basis,
-    decide_chain,
-    decide_pair,
-    lift,
-    perturbation_table,
-    row_basis_certificate,
-    sqrt_rate_certificate,
-)
+from exactopen.openness.chain import decide_chain
+from exactopen.openness.lifting import lift
+from exactopen.openness.pair import NOT_OPEN, OPEN, decide_pair
+from exactopen.openness.rates import perturbation_table, sqrt_rate_certificate
+from exactopen.openness.row_basis import bounded_row_basis, row_basis_certificate
 
 try:
     from tests.helpers import validate_schema
