@@ -25,9 +25,9 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 from exactopen.errors import InputError
+from exactopen.exact.ideals import TrackedIdeal, evaluate, normalize, sum_of_squares
 from exactopen.exact.polynomials import (
     make_ring,
     names_in,
@@ -35,6 +35,7 @@ from exactopen.exact.polynomials import (
     poly_to_str,
 )
 from exactopen.openness import NOT_OPEN, OPEN
+from exactopen.openness.cases import DOMAIN, _lit, merged_cells, statement
 
 KIND = "symbolic_openness"
 
@@ -45,75 +46,6 @@ def verdict_of(m: int, k: int, n: int, r1: int, r2: int, r12: int) -> str:
     if k >= min(m, n):
         return OPEN if (d <= k - m or n - (r2 - d) <= k - r1) else NOT_OPEN
     return OPEN if (r1 == r2 and d == 0) else NOT_OPEN
-
-
-# ---------------------------------------------------------------------------------------
-# Gröbner bases with cofactors
-# ---------------------------------------------------------------------------------------
-
-class TrackedIdeal:
-    """Gröbner basis (Buchberger, grevlex) of <gens>, each element with its cofactors.
-
-    ``basis[k] = sum_i cof[k][i] * gens[i]``; :meth:`reduce` returns the normal form and the
-    cofactors of ``f - nf`` in terms of ``gens``.
-    """
-
-    def __init__(self, R, gens, stop_at_unit: bool = False):
-        from sympy.polys.monomials import monomial_div, monomial_lcm
-
-        self.R, self.gens = R, list(gens)
-        s = len(self.gens)
-        basis, cof = [], []
-        for i, g in enumerate(self.gens):
-            if g:
-                lc = g.LC
-                basis.append(g.quo_ground(lc))
-                cof.append([R(0)] * i + [R(1).quo_ground(lc)] + [R(0)] * (s - i - 1))
-        pairs = [(i, j) for j in range(len(basis)) for i in range(j)]
-        while pairs and not (stop_at_unit and any(b.is_ground for b in basis)):
-            pairs.sort(key=lambda ij: sum(monomial_lcm(basis[ij[0]].LM, basis[ij[1]].LM)))
-            i, j = pairs.pop(0)
-            li, lj = basis[i].LM, basis[j].LM
-            if all(a == 0 or b == 0 for a, b in zip(li, lj)):
-                continue  # Buchberger's first criterion: coprime leading monomials
-            L = monomial_lcm(li, lj)
-            ui, uj = monomial_div(L, li), monomial_div(L, lj)
-            sp = basis[i].mul_monom(ui) - basis[j].mul_monom(uj)
-            sc = [a.mul_monom(ui) - b.mul_monom(uj) for a, b in zip(cof[i], cof[j])]
-            Q, r = sp.div(basis) if sp else ([R(0)] * len(basis), R(0))
-            if not r:
-                continue
-            rc = list(sc)
-            for q, c in zip(Q, cof):
-                if q:
-                    rc = [x - q * y for x, y in zip(rc, c)]
-            lc = r.LC
-            pairs.extend((a, len(basis)) for a in range(len(basis)))
-            basis.append(r.quo_ground(lc))
-            cof.append([x.quo_ground(lc) for x in rc])
-        self.basis, self.cof = basis, cof
-
-    def reduce(self, f):
-        """(nf, cofactors) with f - nf = sum cofactors[i] * gens[i] and nf reduced."""
-        R = self.R
-        if not self.basis or not f:
-            return f, [R(0)] * len(self.gens)
-        Q, r = f.div(self.basis)
-        out = [R(0)] * len(self.gens)
-        for q, c in zip(Q, self.cof):
-            if q:
-                out = [x + q * y for x, y in zip(out, c)]
-        return r, out
-
-
-def normalize(f):
-    """Primitive integer multiple of f with positive leading coefficient (None for constants)."""
-    if f.is_ground:
-        return None
-    _, g = f.clear_denoms()
-    _, g = g.primitive()
-    g = g.set_ring(f.ring) if g.ring != f.ring else g
-    return -g if g.LC < 0 else g
 
 
 # ---------------------------------------------------------------------------------------
@@ -182,37 +114,6 @@ class SymbolicOpenness:
 
     def statement(self) -> str:
         return statement(self.tree, self.cells)
-
-
-def evaluate(p, values: dict) -> Fraction:
-    """Exact value of a polynomial at a point given as {name: Fraction}."""
-    syms = [str(s) for s in p.ring.symbols]
-    total = Fraction(0)
-    for monom, c in p.terms():
-        term = Fraction(int(c.numerator), int(c.denominator))
-        for s, e in zip(syms, monom):
-            if e:
-                term *= Fraction(values[s]) ** e
-        total += term
-    return total
-
-
-def sum_of_squares(g):
-    """[(s_j, q_j)] with g = sum s_j q_j^2 and s_j > 0 rational, for simple g; else None."""
-    R = g.ring
-    if not g or g.LC < 0:
-        return None
-    terms = g.terms()
-    if all(c > 0 and all(e % 2 == 0 for e in mon) for mon, c in terms):
-        return [(R(c), R({tuple(e // 2 for e in mon): 1})) for mon, c in terms]
-    used = [i for i, d in enumerate(g.degrees()) if d]
-    if len(used) == 1 and g.degrees()[used[0]] == 2:
-        x = R.gens[used[0]]
-        a, b, c = g.coeff(x ** 2), g.coeff(x), g.coeff(1)
-        rest = c - b * b / (4 * a)
-        if a > 0 and rest > 0:  # a (x + b/2a)^2 + (c - b^2/4a)
-            return [(R(a), x + R(b / (2 * a))), (R(rest), R(1))]
-    return None
 
 
 class _Stratifier:
@@ -420,115 +321,6 @@ class _Stratifier:
         }
 
 
-def _summaries(tree: dict) -> dict:
-    out: dict = {}
-
-    def walk(node):
-        if "split" in node:
-            z, nz = walk(node["zero"]), walk(node["nonzero"])
-            s = nz if z == "empty" else z if nz == "empty" else z if z == nz else None
-        elif "empty" in node:
-            s = "empty"
-        else:
-            s = node["cell"]["verdict"]
-        out[id(node)] = s
-        return s
-
-    walk(tree)
-    return out
-
-
-def merged_cells(tree: dict) -> list:
-    """Cells of the tree with one-verdict subtrees merged (the kernel recomputes this)."""
-    summ = _summaries(tree)
-
-    def cells(node, gs, hs):
-        s = summ[id(node)]
-        if s is not None:
-            return [] if s == "empty" else [{"equations": gs, "inequations": hs, "verdict": s}]
-        z, nz, p = node["zero"], node["nonzero"], node["split"]
-        if summ[id(z)] == "empty":
-            return cells(nz, gs, hs)
-        if summ[id(nz)] == "empty":
-            return cells(z, gs, hs)
-        return cells(z, gs + [p], hs) + cells(nz, gs, hs + [p])
-
-    return cells(tree, [], [])
-
-
-# ---------------------------------------------------------------------------------------
-# The statement ("locally open iff ...")
-# ---------------------------------------------------------------------------------------
-
-def _dnf(tree: dict, verdict: str):
-    """The set where the verdict holds, as a list of conjunctions of literals (p, '=' | '!=');
-    True is [[]], False is [].  Uses A or (not A and B) = A or B, and drops literals whose
-    complement branch is empty."""
-    summ = _summaries(tree)
-
-    def go(node):
-        s = summ[id(node)]
-        if s == "empty":
-            return "dc"
-        if s is not None:
-            return [[]] if s == verdict else []
-        p = node["split"]
-        z, nz = go(node["zero"]), go(node["nonzero"])
-        if z == "dc":
-            return nz
-        if nz == "dc":
-            return z
-        if nz == [[]]:
-            return [[(p, "!=")]] + [c for c in z if c]
-        if z == [[]]:
-            return [[(p, "=")]] + [c for c in nz if c]
-        return [[(p, "=")] + c for c in z] + [[(p, "!=")] + c for c in nz]
-
-    out = go(tree)
-    return [[]] if out == "dc" else out
-
-
-_AFFINE = re.compile(r"(?:([0-9]+)\*)?([A-Za-z_][A-Za-z0-9_]*) ([+-]) ([0-9]+(?:/[0-9]+)?)", re.ASCII)
-_DIFF = re.compile(r"([A-Za-z_][A-Za-z0-9_]*) - ([A-Za-z_][A-Za-z0-9_]*)", re.ASCII)
-
-
-def _lit(lit) -> str:
-    """Human text of p = 0 / p != 0; "3*a - 2 = 0" reads "a = 2/3", "a - b = 0" reads "a = b"."""
-    p, op = lit
-    rel = "=" if op == "=" else "≠"
-    m = _AFFINE.fullmatch(p)
-    if m:
-        v = Fraction(m.group(4)) / int(m.group(1) or 1) * (-1 if m.group(3) == "+" else 1)
-        return f"{m.group(2)} {rel} {v}"
-    m = _DIFF.fullmatch(p)
-    if m:
-        return f"{m.group(1)} {rel} {m.group(2)}"
-    return f"{p} {rel} 0"
-
-
-def _conj(c) -> str:
-    return " and ".join(_lit(x) for x in c) or "always"
-
-
-def statement(tree: dict, cells: list) -> str:
-    """One line: "locally open iff x ≠ 0 or y ≠ 0" (or "for every value ...")."""
-    verdicts = {c["verdict"] for c in cells}
-    if verdicts == {OPEN}:
-        return "locally open for every value of the parameters"
-    if verdicts == {NOT_OPEN}:
-        return "not locally open for any value of the parameters"
-    yes, no = _dnf(tree, OPEN), _dnf(tree, NOT_OPEN)
-    options = []
-    options.append("locally open iff " + " or ".join(
-        f"({_conj(c)})" if len(c) > 1 and len(yes) > 1 else _conj(c) for c in yes))
-    if len(no) == 1:  # negate one conjunction: a disjunction of negated literals
-        neg = [(p, "!=" if op == "=" else "=") for p, op in no[0]]
-        options.append("locally open iff " + " or ".join(_lit(x) for x in neg))
-    options.append("not locally open iff " + " or ".join(
-        f"({_conj(c)})" if len(c) > 1 and len(no) > 1 else _conj(c) for c in no))
-    return min(options, key=len)
-
-
 # ---------------------------------------------------------------------------------------
 # Entry points
 # ---------------------------------------------------------------------------------------
@@ -647,11 +439,6 @@ def _no_real_points(R, cell: dict) -> str | None:
             if Poly(expr, R.symbols[used[0]]).count_roots() == 0:
                 return f"{s} = 0 has no real solution"
     return None
-
-
-DOMAIN = ("real parameters: the case splits cover R^p; pruned branches have no real point (empty over C by a "
-          "Gröbner/Rabinowitsch certificate, or over R by a sum of squares); a listed cell is nonempty over C "
-          "but may have no real point")
 
 
 def certificate(res: SymbolicOpenness, tname: str) -> dict:

@@ -125,7 +125,7 @@ def solve_cell(eqs, ineqs, names, rnd, tries=25):
         for nm in names:
             vals.setdefault(nm, rnd_value(rnd))
         full = {nm: vals[nm] for nm in names}
-        from exactopen.openness.parametric import evaluate
+        from exactopen.exact.ideals import evaluate
 
         if all(evaluate(e, full) == 0 for e in eqs) and all(evaluate(h, full) != 0 for h in ineqs):
             return full
@@ -134,7 +134,7 @@ def solve_cell(eqs, ineqs, names, rnd, tries=25):
 
 def instantiate(rows, values, ring):
     ev = [[parse_polynomial(str(x), ring) if not isinstance(x, int) else ring(x) for x in r] for r in rows]
-    from exactopen.openness.parametric import evaluate
+    from exactopen.exact.ideals import evaluate
 
     return fmpq_mat(len(ev), len(ev[0]), [fmpq(v.numerator, v.denominator) for r in ev
                                            for v in (evaluate(x, values) for x in r)])
@@ -155,7 +155,7 @@ def check_point(res, W1, W2, values):
 
 
 def _in_cell(res, cell, values):
-    from exactopen.openness.parametric import evaluate
+    from exactopen.exact.ideals import evaluate
 
     return (all(evaluate(parse_polynomial(p, res.ring), values) == 0 for p in cell["equations"])
             and all(evaluate(parse_polynomial(p, res.ring), values) != 0 for p in cell["inequations"]))
@@ -163,10 +163,10 @@ def _in_cell(res, cell, values):
 
 def statement_holds(res, values) -> bool:
     """Evaluate the human statement's DNF (the generator's own formula) at a point."""
-    from exactopen.openness.parametric import _dnf
+    from exactopen.openness.cases import _dnf
 
     def sat(dnf):
-        from exactopen.openness.parametric import evaluate
+        from exactopen.exact.ideals import evaluate
 
         return any(all((evaluate(parse_polynomial(p, res.ring), values) == 0) == (op == "=") for p, op in c)
                    for c in dnf)
