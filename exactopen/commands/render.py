@@ -22,19 +22,14 @@ def run(args) -> int:
     from exactopen.errors import InputError
     from exactopen.report.render import render
 
-    try:
-        with open(args.certificate, encoding="utf-8") as fh:
-            cert = json.load(fh)
-    except OSError as exc:
-        raise InputError(f"{args.certificate}: cannot read ({exc.strerror or exc})") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{args.certificate}: cannot read: not UTF-8 text (byte {exc.start})") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{args.certificate}: not valid JSON ({exc})") from None
-    except RecursionError:
-        raise InputError(f"{args.certificate}: not valid JSON (nested too deeply)") from None
-    except ValueError as exc:  # e.g. an integer literal beyond Python's 4300-digit limit
-        raise InputError(f"{args.certificate}: not a valid certificate ({exc})") from None
+    try:  # the checker's strict reader (duplicate keys, floats, depth) before anything else
+        text = kernel.read_file(args.certificate)
+        kernel.parse(text)
+        cert = json.loads(text)
+    except kernel.Malformed as exc:
+        raise InputError(f"{args.certificate}: {exc}") from None
+    except (ValueError, RecursionError) as exc:
+        raise InputError(f"{args.certificate}: not valid JSON ({str(exc)[:200]})") from None
     try:
         text = render(cert, args.format)
     except kernel.Malformed as exc:

@@ -24,12 +24,11 @@ def run(args) -> int:
     for path in args.files:
         try:
             text = read_file(path)
-            tree = parse(text)
-            if _is_json_schema(tree):
+            if _is_json_schema(parse(text)):
                 if not args.quiet:
                     print(f"{path}: skipped (a JSON Schema, not a certificate)")
                 continue
-            report = explain(tree)
+            report = explain(text)
         except Malformed as exc:
             print(f"{path}: MALFORMED: {exc}", file=sys.stderr)
             worst = 2

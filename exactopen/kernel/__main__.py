@@ -17,7 +17,6 @@ from exactopen.kernel import (
     Malformed,
     Rejected,
     explain,
-    parse,
     read_file,
 )
 
@@ -46,7 +45,7 @@ def main(argv=None) -> int:
     worst = 0
     for path in files:
         try:
-            report = explain(parse(read_file(path)))
+            report = explain(read_file(path))
         except Malformed as exc:
             print(f"{path}: MALFORMED: {exc}", file=sys.stderr)
             worst = 2

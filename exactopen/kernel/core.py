@@ -24,7 +24,6 @@ from exactopen.kernel.primitives import (
     _LEDGER,
     BUDGET,
     Malformed,
-    Obj,
     Rejected,
     field,
     mark_read,
@@ -201,9 +200,10 @@ def same_matrix(obj, M: fmpq_mat, where: str) -> None:
 
 
 def _tree(cert):
-    """A strictly parsed copy of a certificate given as Python objects (API use)."""
-    if isinstance(cert, Obj):
-        return cert
+    """A fresh, strictly parsed certificate tree: from JSON text, or from Python objects (API
+    use; also a tree read before, whose record of read keys must not carry over)."""
+    if isinstance(cert, str):
+        return parse(cert)
     try:
         text = json.dumps(cert, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError, RecursionError) as exc:
@@ -212,8 +212,8 @@ def _tree(cert):
 
 
 def check(cert) -> str:
-    """Verify a certificate (parsed, or a JSON text via :func:`check_text`); return the
-    statement it proves or raise Rejected / Malformed."""
+    """Verify a certificate (Python objects, or its JSON text); return the statement it proves
+    or raise Rejected / Malformed."""
     return _check_tree(_tree(cert))[0]
 
 
@@ -224,7 +224,8 @@ def statement(cert) -> str:
 
 
 def explain(cert) -> dict:
-    """Verify, and return {statement, kind, claim_id, facts, theorems} (theorems with their text)."""
+    """Verify (Python objects or JSON text), and return {statement, kind, claim_id, facts,
+    theorems} (theorems with their text)."""
     tree = _tree(cert)
     statement, ledger = _check_tree(tree)
     return {"statement": statement, "kind": tree["kind"], "claim_id": tree["claim_id"],
@@ -233,7 +234,7 @@ def explain(cert) -> dict:
 
 
 def check_text(text: str) -> str:
-    return check(parse(text))
+    return check(text)
 
 
 def read_file(path: str) -> str:

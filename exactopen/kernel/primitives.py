@@ -125,8 +125,8 @@ def _no_constant(text):
 
 
 def _int(text):
-    require(len(text.lstrip("-")) <= BUDGET["int_digits"],
-            f"a JSON integer with {len(text)} digits, beyond the budget int_digits = {BUDGET['int_digits']}")
+    if len(text.lstrip("-")) > BUDGET["int_digits"]:
+        raise Malformed(f"a JSON integer with {len(text)} digits, beyond the budget int_digits = {BUDGET['int_digits']}")
     return int(text)
 
 
