@@ -62,16 +62,17 @@ def dumps(cert: dict) -> str:
     return json.dumps(cert, indent=1, ensure_ascii=False) + "\n"
 
 
-def write_atomic(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename."""
+def write_atomic_bytes(path: str, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename (mode 0644)."""
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".exactopen-", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; the files are meant to be served and shared
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -79,6 +80,11 @@ def write_atomic(path: str, text: str) -> None:
         except OSError:
             pass
         raise
+
+
+def write_atomic(path: str, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` atomically (see :func:`write_atomic_bytes`)."""
+    write_atomic_bytes(path, text.encode("utf-8"))
 
 
 def write_certificate(path: str, cert: dict) -> None:

@@ -11,6 +11,9 @@ def register(sub) -> None:
     p.add_argument("--check", action="store_true",
                    help="re-verify the committed certificates and require a byte-identical regeneration")
     p.add_argument("--only", nargs="+", metavar="CLAIM", help="only these claim ids")
+    p.add_argument("--html", metavar="DIR",
+                   help="also write the audit as a static site into DIR (index, one page per claim and per "
+                        "certificate, errata, counterexamples; works from file:// with no network)")
     p.set_defaults(func=run)
 
 
@@ -18,6 +21,8 @@ def run(args) -> int:
     from exactopen.errors import InputError
     from exactopen.report import audit, markdown
 
+    if args.html is not None and not args.html.strip():
+        raise InputError("--html: empty folder name")
     if not args.dir.strip():
         raise InputError("--dir: empty folder name")
     if args.check and not os.path.isdir(args.dir):
@@ -38,7 +43,7 @@ def run(args) -> int:
         if problems:
             return 1
         print(f"audit --check: every certificate in {args.dir}/ is accepted and reproducible")
-        return 0
+        return _site(args)
     rows = audit.run(args.dir, args.only)
     print(markdown.table_text(rows))
     if not args.only and os.path.basename(os.path.normpath(args.dir)) == "certificates":
@@ -47,4 +52,19 @@ def run(args) -> int:
             print(f"README table updated: {readme}")
     bad = [r for r in rows if r["checker"] not in ("accepted", "-")]
     print(f"\n{len(rows)} claims; certificates in {args.dir}/; table in {args.dir}/AUDIT.md")
-    return 1 if bad else 0
+    return 1 if bad else _site(args)
+
+
+def _site(args) -> int:
+    """``--html DIR``: the static site, built from the certificates folder just written or checked."""
+    if not args.html:
+        return 0
+    from exactopen.errors import InputError
+    from exactopen.report import site
+
+    try:
+        pages = site.build(args.dir, args.html)
+    except OSError as exc:
+        raise InputError(f"--html {args.html}: cannot write ({exc.strerror or exc})") from None
+    print(f"site: {len(pages)} pages in {args.html}/ (open {os.path.join(args.html, 'index.html')})")
+    return 0

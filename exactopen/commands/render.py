@@ -9,7 +9,9 @@ def register(sub) -> None:
     p = sub.add_parser("render", help="render a certificate as a step-by-step proof (md, tex or html)")
     p.add_argument("certificate", metavar="CERT")
     p.add_argument("--format", choices=("md", "tex", "html"), default="md")
-    p.add_argument("--out", metavar="FILE", help="write to FILE (atomically) instead of standard output")
+    p.add_argument("--standalone", action="store_true",
+                   help="tex: a whole document (preamble and \\begin{document}) instead of a fragment")
+    p.add_argument("--out", metavar="FILE", help="write to FILE (atomically, mode 0644) instead of standard output")
     p.set_defaults(func=run)
 
 
@@ -31,7 +33,7 @@ def run(args) -> int:
     except (ValueError, RecursionError) as exc:
         raise InputError(f"{args.certificate}: not valid JSON ({str(exc)[:200]})") from None
     try:
-        text = render(cert, args.format)
+        text = render(cert, args.format, standalone=args.standalone)
     except kernel.Malformed as exc:
         raise InputError(f"{args.certificate}: {exc}") from None
     except kernel.Rejected as exc:

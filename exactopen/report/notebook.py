@@ -1,6 +1,8 @@
 """A certificate as an object for notebooks and scripts: load, save, verify, render.
 
-In Jupyter a :class:`Certificate` displays as its rendered proof (after the checker accepted it).
+In Jupyter a :class:`Certificate` displays as its rendered proof, after the checker accepted it;
+a certificate the checker rejects (or cannot read) displays one banner "REJECTED: <reason>"
+in every format, never a traceback.
 """
 
 from __future__ import annotations
@@ -9,7 +11,8 @@ import json
 
 from exactopen import kernel
 from exactopen.certificate import write_certificate
-from exactopen.report.render import blocks, render, to_html
+from exactopen.report import emit
+from exactopen.report.render import blocks, rejected_blocks, render
 
 
 class Certificate(dict):
@@ -30,18 +33,28 @@ class Certificate(dict):
     def verify(self) -> str:
         return kernel.check(dict(self))
 
-    def render(self, fmt: str = "md") -> str:
-        return render(dict(self), fmt)
+    def render(self, fmt: str = "md", standalone: bool = False) -> str:
+        return render(dict(self), fmt, standalone=standalone)
 
     @property
     def verdict(self):
-        return self.get("result", {}).get("verdict")
+        res = self.get("result")
+        return res.get("verdict") if isinstance(res, dict) else None
+
+    def _blocks(self):
+        """The proof's blocks, or the rejection banner (any failure of the checker or of reading)."""
+        try:
+            return blocks(dict(self), kernel.explain(dict(self)))
+        except (kernel.Rejected, kernel.Malformed) as exc:
+            return rejected_blocks(str(exc) or type(exc).__name__)
+        except Exception as exc:  # noqa: BLE001 - a display must never print a traceback
+            return rejected_blocks(f"unreadable certificate ({type(exc).__name__}: {str(exc)[:200]})")
 
     def _repr_markdown_(self) -> str:
-        return self.render("md")
+        return emit.to_markdown(self._blocks())
 
     def _repr_latex_(self) -> str:
-        return self.render("tex")
+        return emit.to_latex(self._blocks())
 
     def _repr_html_(self) -> str:
-        return to_html(blocks(dict(self), kernel.explain(dict(self))), standalone=False)
+        return emit.to_html(self._blocks(), standalone=False)

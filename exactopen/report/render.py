@@ -1,14 +1,18 @@
 """Step-by-step proofs from certificates, in Markdown, LaTeX or HTML.
 
-A certificate is turned into a list of blocks (headings, paragraphs, typeset matrices, and
-numbered steps that name the fact the checker verified and the claim id), then emitted in
-the requested format.  Rendering never decides anything: run the checker first
-(:func:`render` does, and states the checker's summary at the end).
+A certificate is turned into a list of blocks (title, the checker's statement, inputs,
+numbered steps, matrices, the verdict in words, what was taken on trust), then emitted by
+:mod:`exactopen.report.emit`.  Rendering never decides anything: :func:`render` runs the
+checker first and only renders what it accepted; the statement shown is the checker's own
+(``kernel.explain``), and each step restates a fact the checker re-derives from the numbers.
+
+Text inside blocks is prose with inline mathematics between ``$...$`` (a LaTeX subset that
+:mod:`exactopen.report.mathml` turns into MathML for HTML).
 """
 
 from __future__ import annotations
 
-import html
+import re
 from dataclasses import dataclass
 
 from exactopen.exact import matrix as mx
@@ -16,10 +20,42 @@ from exactopen.exact import matrix as mx
 
 @dataclass
 class Block:
-    kind: str  # "h", "p", "step", "matrix", "image"
+    kind: str  # "title", "meta", "statement", "h2", "p", "step", "matrix", "math", "verdict", "theorem", "image", "banner"
     text: str = ""
     name: str = ""
     value: object = None
+
+
+LONG = 20  # exact numbers longer than this (characters) are shown shortened, the exact value beside
+
+
+# ---------------------------------------------------------------------------------------
+# numbers, polynomials and matrices as LaTeX
+# ---------------------------------------------------------------------------------------
+
+_RAT = re.compile(r"^-?\d+(/\d+)?$")
+
+
+def q(x) -> str:
+    """An exact rational as inline LaTeX (a fraction, or ``\\eolong`` when it is long)."""
+    s = x if isinstance(x, str) else mx.rational_str(x)
+    if len(s) > LONG and _RAT.match(s):
+        return f"\\eolong{{{s}}}"
+    if "/" in s and _RAT.match(s):
+        p, d = s.split("/")
+        sign = "-" if p.startswith("-") else ""
+        return f"{sign}\\tfrac{{{p.lstrip('-')}}}{{{d}}}"
+    return s
+
+
+def poly(s: str) -> str:
+    """A polynomial in parameters as written by SymPy or the checker (``2*a**2 - b/3``) in LaTeX."""
+    s = str(s).replace("**", "^")
+    s = re.sub(r"\^(\d+)", r"^{\1}", s)
+    s = re.sub(r"(\d)\*(?=[A-Za-z(])", r"\1 ", s)
+    s = s.replace("*", " ")
+    s = s.replace("!=", "\\ne ").replace(">=", "\\ge ").replace("<=", "\\le ")
+    return re.sub(r"(?<![\w/])(\d+)/(\d+)(?![\w/])", r"\\tfrac{\1}{\2}", s)
 
 
 def _m(obj) -> object:
@@ -30,125 +66,353 @@ def _m(obj) -> object:
         return [list(map(str, r)) for r in obj["rows"]]
 
 
-def _cells(A) -> list[list[str]]:
+def cells(A) -> list[list[str]]:
     if isinstance(A, list):
-        return A
-    return [[mx.rational_str(x) for x in r] for r in A.tolist()]
+        return [[poly(x) for x in r] for r in A]
+    return [[q(x) for x in r] for r in A.tolist()]
 
 
-def _one(idx) -> list[int]:
+def shape(A) -> tuple[int, int]:
+    if isinstance(A, list):
+        return len(A), len(A[0]) if A else 0
+    return A.nrows(), A.ncols()
+
+
+def mat(A) -> str:
+    """A matrix as a bracketed LaTeX matrix (amsmath ``bmatrix``)."""
+    rows = cells(A)
+    if not rows or not rows[0]:
+        r, c = shape(A)
+        return f"0_{{{r}\\times {c}}}"
+    return "\\begin{bmatrix} " + " \\\\ ".join(" & ".join(r) for r in rows) + " \\end{bmatrix}"
+
+
+def _is_zero(A) -> bool:
+    if isinstance(A, list):
+        return all(x == "0" for r in A for x in r)
+    return mx.is_zero(A)
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def _idx(idx) -> str:
     """Indices as a reader counts them (from 1)."""
-    return [i + 1 for i in idx]
+    return ", ".join(str(i + 1) for i in idx)
 
 
-def _rank_steps(ev: dict, name: str, r: int) -> list[Block]:
-    out = []
-    mn = ev.get("minor") or {}
-    if mn.get("rows"):
-        out.append(Block("step", f"The {len(mn['rows'])}×{len(mn['rows'])} submatrix of {name} on rows "
-                         f"{_one(mn['rows'])} and columns {_one(mn['cols'])} has a nonzero determinant, "
-                         f"so rank {name} ≥ {r}."))
-    ann = ev.get("annihilator")
-    if ann:
-        N = _m(ann["basis"])
-        if N.ncols() == 0:
-            out.append(Block("step", f"rank {name} ≤ {r} because {name} has only {r} "
-                             f"{'columns' if ann['side'] == 'right' else 'rows'}."))
-            return out
-        side = "N(" + name + ")" if ann["side"] == "right" else "N(" + name + "ᵀ)"
-        prod = f"{name}·N = 0" if ann["side"] == "right" else f"Nᵀ·{name} = 0"
-        out.append(Block("step", f"The {N.ncols()} columns of N lie in {side} ({prod}) and are independent "
-                         f"(rows {_one(ann['minor_rows'])} of N form a nonsingular block), so rank {name} ≤ {r}."))
-        out.append(Block("matrix", name="N", value=N))
+def _t(name: str) -> str:
+    """A matrix name as LaTeX: W1 -> W_1, W~1 -> \\tilde W_1, W2ᵀ -> W_2^\\top."""
+    tr = name.endswith("ᵀ")
+    name = name.rstrip("ᵀ")
+    tilde = "~" in name
+    name = name.replace("~", "")
+    m = re.fullmatch(r"([A-Za-z]+)(\d+)", name)
+    out = f"{m.group(1)}_{{{m.group(2)}}}" if m else name
+    if tilde:
+        out = "\\tilde " + out
+    return out + ("^\\top" if tr else "")
+
+
+def poly_t(coeffs, var: str = "t") -> str:
+    """sum_j c_j t^j, exactly, lowest power first."""
+    terms = []
+    for j, c in enumerate(coeffs):
+        if c == 0:
+            continue
+        s = mx.rational_str(c)
+        neg = s.startswith("-")
+        body = q(s.lstrip("-"))
+        mono = "" if j == 0 else var if j == 1 else f"{var}^{{{j}}}"
+        if mono and body == "1":
+            body = ""
+        terms.append(("-" if neg else "+", (body + (" " if body and mono else "") + mono) or "1"))
+    if not terms:
+        return "0"
+    out = ("-" if terms[0][0] == "-" else "") + terms[0][1]
+    for sign, t in terms[1:]:
+        out += f" {sign} {t}"
     return out
 
+
+# ---------------------------------------------------------------------------------------
+# words for kinds and verdicts
+# ---------------------------------------------------------------------------------------
+
+VERDICT_WORDS = {
+    "locally_open": "locally open", "not_locally_open": "not locally open",
+    "global_minimum": "a global minimum", "higher_order_saddle": "a higher-order saddle",
+    "strict_saddle": "a strict saddle", "saddle": "a saddle", "not_critical": "not a critical point",
+    "local_minimum_not_global": "a local minimum that is not global", "undecided": "undecided",
+    "local_min_is_global": "every local minimum is global", "undetermined": "not decided by lem-10",
+}
+
+
+def title(cert: dict) -> str:
+    k, v = cert["kind"], cert.get("result", {}).get("verdict")
+    land = {"higher_order_saddle": "A higher-order saddle of the loss of a deep linear network",
+            "strict_saddle": "A strict saddle of the loss of a deep linear network",
+            "global_minimum": "A global minimum of the loss of a deep linear network",
+            "local_minimum_not_global": "A local minimum that is not global (weighted square loss)",
+            "not_critical": "Not a critical point of the loss", "saddle": "A saddle of the loss",
+            "undecided": "A critical point of the loss (undecided)"}
+    fixed = {
+        "openness": f"The product map is {VERDICT_WORDS.get(v, v)} at (W1, W2)",
+        "landscape_point": land.get(v, "A point of the loss of a deep linear network"),
+        "lifting": "An exact preimage of a nearby target",
+        "symbolic_openness": "Local openness of the product map, case by case in the parameters",
+        "symbolic_landscape": "A critical point for every value of the parameter: global minimum or saddle",
+        "perturbation_lower_bound": "How far the factors must move: a lower bound",
+        "row_basis_bound": "A row basis with small coefficients (Lemma 13)",
+        "chain_openness": ("The product of the chain is locally open at W" if v == "locally_open"
+                           else "Lemma 10 does not apply to this chain"),
+        "basis_change": "Local openness is unchanged by the orthogonal change of basis",
+        "pyramid_openness": "The pyramidal network is locally open at W",
+        "pyramid_not_open": "The pyramidal network is not locally open at W",
+        "pyramid_global": "Local minima of the pyramidal network's loss are global",
+        "scalar_openness": f"A scalar map that is {VERDICT_WORDS.get(v, v)} at a point",
+        "polynomial_minimum": "The minimum of a polynomial on an interval",
+        "validate_network": "What the checker proves about these (trained) weights",
+        "numerical_rank": "Certified numerical rank of a matrix",
+        "rank": "The exact rank of a matrix", "nullspace": "A basis of a null space",
+        "column_space": "A basis of a column space", "intersection": "The intersection of two subspaces",
+        "solve": "An exact solution of a linear system",
+    }
+    return fixed.get(k, k.replace("_", " ").capitalize())
+
+
+def verdict_sentence(cert: dict) -> str | None:
+    k, res = cert["kind"], cert.get("result", {})
+    v = res.get("verdict")
+    if k == "openness":
+        return (f"The product map $M(W_1, W_2) = W_1 W_2$ is {VERDICT_WORDS[v]} at $(W_1, W_2)$ "
+                f"(by `{res['theorem']}`{'' if v == 'locally_open' else ' and a theorem-free obstruction'}).")
+    if k == "landscape_point":
+        extra = {"higher_order_saddle": ": not a local minimum, although no straight line through $W$ shows "
+                                        "descent to second order",
+                 "strict_saddle": ": the loss decreases along a straight line with negative curvature",
+                 "global_minimum": "", "local_minimum_not_global": ""}.get(v, "")
+        return f"$W$ is {VERDICT_WORDS.get(v, v.replace('_', ' '))}{extra}."
+    if k == "chain_openness":
+        return ("The product map of the chain is locally open at $W$." if v == "locally_open" else
+                "Lemma 10 does not apply here; no verdict on local openness is claimed.")
+    if k in ("pyramid_openness", "pyramid_not_open", "scalar_openness") and v:
+        return f"The map is {VERDICT_WORDS.get(v, v)} at the given point."
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# the checker's facts, in words
+# ---------------------------------------------------------------------------------------
+
+_NAMES = {"rank_W1": "$W_1$", "rank_W2": "$W_2$", "rank_V": "$V$", "X_rank": "$X$", "X_minor": "$X$",
+          "rank_product": "the product $W_h \\cdots W_1$", "rank_W1W2": "$W_1 W_2$", "B_minor": "the rows $B$",
+          "intersection": "$N(W_1) \\cap C(W_2)$", "intersection_T": "$N(W_2^\\top) \\cap C(W_1^\\top)$",
+          "hessian_minor": "the Hessian", "W1_minor": "$W_1$", "W2_minor": "$W_2$", "rank": "the matrix",
+          "original": "the pair $(W_1, W_2)$", "rotated": "the pair $(U^\\top W_1, W_2 V)$",
+          "openness_certificate": "the pair $(W_1, W_2)$", "snap": "the snapped point",
+          "carried_witness_i": "the carried witness of (i)", "carried_witness_ii": "the carried witness of (ii)"}
+
+
+def _subject(path: str) -> str:
+    parts = [p for p in re.split(r"\.", path) if p and p not in ("evidence", "result", "morse_bott")]
+    m = re.match(r"layers\[(\d+)\]", parts[0]) if parts else None
+    if m:
+        return f"$W_{{{int(m.group(1)) + 1}}}$"
+    m = re.match(r"singular_value_bounds\[(\d+)\]", parts[0]) if parts else None
+    if m:
+        return f"the bound on the {int(m.group(1)) + 1}. singular value"
+    for p in parts:
+        if p in _NAMES:
+            return _NAMES[p]
+    return "a matrix of the evidence"
+
+
+def fact_text(f: str) -> str | None:
+    """One of the checker's facts (``kernel.explain``) as a plain sentence, or None when it is
+    only bookkeeping (an empty minor)."""
+    m = re.match(r"^([\w.\[\]]+)(?: \((?:[^()]*)\))?: (.*)$", f)
+    path, body = (m.group(1), m.group(2)) if m else ("", f)
+    who = _subject(path) if path else "the matrix"
+    mn = re.match(r"the (\d+)x\d+ minor on rows \[([\d, ]*)\], columns \[([\d, ]*)\] is nonsingular, "
+                  r"so rank >= (\d+)$", body)
+    if mn:
+        size = int(mn.group(1))
+        if size == 0:
+            return None
+        rows = [int(x) for x in mn.group(2).split(",")]
+        cols = [int(x) for x in mn.group(3).split(",")]
+        return (f"The ${size}\\times {size}$ minor of {who} on {'row' if size == 1 else 'rows'} {_idx(rows)} and "
+                f"{'column' if size == 1 else 'columns'} {_idx(cols)} is nonzero, so its rank is at least "
+                f"${mn.group(4)}$.")
+    an = re.match(r"(\d+) independent vectors annihilate the matrix \((left|right)\), so rank <= (\d+)$", body)
+    if an:
+        n = int(an.group(1))
+        if n == 0:
+            return f"{who[0].upper() + who[1:]} has only ${an.group(3)}$ columns or rows, so its rank is at most ${an.group(3)}$."
+        side = "from the right" if an.group(2) == "right" else "from the left"
+        return (f"{plural(n, 'independent vector')} annihilate {who} {side}, so its rank is at most "
+                f"${an.group(3)}$.")
+    nested = re.match(r"^([\w.\[\]]+) \(nested (\w+) certificate\): (.*)$", f)
+    if nested:
+        return (f"A nested {nested.group(2).replace('_', ' ')} certificate about {_subject(nested.group(1))}, "
+                f"checked in full, states: “{nested.group(3)}”.")
+    body = re.sub(r"^(evidence|result)\.[\w.\[\]]+: ", "", f)
+    return _ascii_math_words(body[0].upper() + body[1:]) + ("" if body.endswith(".") else ".")
+
+
+def _ascii_math_words(s: str) -> str:
+    return s.replace(">=", "≥").replace("<=", "≤").replace("!=", "≠")
+
+
+# ---------------------------------------------------------------------------------------
+# the proof of each kind
+# ---------------------------------------------------------------------------------------
 
 def _inputs(cert: dict) -> list[Block]:
     blocks = []
     for key, val in cert.get("inputs", {}).items():
         if isinstance(val, dict) and "shape" in val:
-            blocks.append(Block("matrix", name=key, value=_m(val)))
+            blocks.append(Block("matrix", name=_t(key), value=_m(val)))
         elif isinstance(val, list) and val and isinstance(val[0], dict) and "shape" in val[0]:
             for i, v in enumerate(val):
-                label = f"W{i + 1}" if key == "layers" else f"{key}[{i + 1}]"
+                label = f"W_{{{i + 1}}}" if key == "layers" else f"{key}_{{{i + 1}}}"
                 blocks.append(Block("matrix", name=label, value=_m(v)))
     return blocks
+
+
+def _rank_steps(ev: dict, name: str, r: int) -> list[Block]:
+    out, t = [], _t(name)
+    mn = ev.get("minor") or {}
+    if mn.get("rows"):
+        s = len(mn["rows"])
+        out.append(Block("step", f"The ${s}\\times {s}$ minor of ${t}$ on {'row' if s == 1 else 'rows'} "
+                         f"{_idx(mn['rows'])} and {'column' if s == 1 else 'columns'} {_idx(mn['cols'])} is "
+                         f"nonzero, so $\\operatorname{{rank}} {t} \\ge {r}$."))
+    elif r == 0:
+        out.append(Block("step", f"${t} = 0$, so $\\operatorname{{rank}} {t} = 0$."))
+    ann = ev.get("annihilator")
+    if ann:
+        N = _m(ann["basis"])
+        right = ann["side"] == "right"
+        if shape(N)[1] == 0:
+            if r:
+                out.append(Block("step", f"$\\operatorname{{rank}} {t} \\le {r}$ because ${t}$ has only "
+                                 f"{plural(r, 'column' if right else 'row')}."))
+            return out
+        n = shape(N)[1]
+        nm = f"N_{{{name[1:]}}}" if re.fullmatch(r"W\d", name) else "N"
+        prod = f"{t} {nm} = 0" if right else f"{nm}^\\top {t} = 0"
+        rows = ann["minor_rows"]
+        block = (f"row {_idx(rows)} of ${nm}$ is nonzero" if len(rows) == 1 else
+                 f"rows {_idx(rows)} of ${nm}$ form a nonsingular block")
+        subj = (f"The column of the matrix ${nm}$ below satisfies ${prod}$ and is nonzero ({block})" if n == 1 else
+                f"The {n} columns of the matrix ${nm}$ below satisfy ${prod}$ and are independent ({block})")
+        out.append(Block("step", f"{subj}, so $\\operatorname{{rank}} {t} \\le {r}$."))
+        out.append(Block("matrix", name=nm, value=N))
+    return out
 
 
 def _steps_openness(cert: dict) -> list[Block]:
     res, ev = cert["result"], cert["evidence"]
     W1, W2 = _m(cert["inputs"]["W1"]), _m(cert["inputs"]["W2"])
     m, k, n = W1.nrows(), W1.ncols(), W2.ncols()
-    out = [Block("p", f"Here m = {m}, k = {k}, n = {n}, so {res['regime']} and the relevant result is "
-                      f"`{res['theorem']}`.")]
+    regime = ("$k \\ge \\min(m, n)$" if k >= min(m, n) else "$k < \\min(m, n)$")
+    out = [Block("p", f"Here $m = {m}$, $k = {k}$, $n = {n}$, so {regime} and the relevant result of the paper "
+                      f"is `{res['theorem']}`.")]
     out += _rank_steps(ev["rank_W1"], "W1", ev["rank_W1"]["rank"])
     out += _rank_steps(ev["rank_W2"], "W2", ev["rank_W2"]["rank"])
-    for key, A, B in (("intersection", "W1", "W2"), ("intersection_T", "W2ᵀ", "W1ᵀ")):
+    for key, A, B, S in (("intersection", "W_1", "W_2", "S"), ("intersection_T", "W_2^\\top", "W_1^\\top", "S'")):
         I = ev[key]
-        text = (f"dim(N({A}) ∩ C({B})) = {I['dim']}: it is at most rank {B} − rank({A}{B}) (an annihilator of {B} "
-                f"and a nonsingular minor of {A}{B} on rows {_one(I['AB_minor']['rows'])}, columns "
-                f"{_one(I['AB_minor']['cols'])})")
+        sp = f"N({A}) \\cap C({B})"
+        ab = I["AB_minor"]
+        minor = (f"a nonzero minor of ${A} {B}$ on rows {_idx(ab['rows'])} and columns {_idx(ab['cols'])}"
+                 if ab["rows"] else f"${A} {B} = 0$")
+        text = (f"$\\dim {sp} = {I['dim']}$. It is at most $\\operatorname{{rank}} {B} - "
+                f"\\operatorname{{rank}} {A} {B}$ (by an annihilator of ${B}$ and {minor})")
         if I["dim"]:
-            text += f", and the {I['dim']} basis vectors below are {B}·(preimage), lie in N({A}) and are independent."
+            text += (f"; the column of the basis ${S}$ below is of the form ${B}\\,c$, lies in $N({A})$ and is "
+                     "nonzero." if I["dim"] == 1 else
+                     f"; the {I['dim']} columns of the basis ${S}$ below are of the form ${B}\\,c$, lie in "
+                     f"$N({A})$ and are independent.")
         else:
             text += "."
         out.append(Block("step", text))
         if I["dim"]:
-            out.append(Block("matrix", name=f"basis of N({A}) ∩ C({B})", value=_m(I["basis"])))
-    names = {"witness_2a": ("W̃1", "W̃1·W2 = 0 and W1 + W̃1 has full row rank", "(2a)"),
-             "witness_2b": ("W̃2", "W1·W̃2 = 0 and W2 + W̃2 has full column rank", "(2b)"),
-             "witness_i": ("W̃1", "W̃1·W2 = 0 and W1 + W̃1 has full column rank", "(i)"),
-             "witness_ii": ("W̃2", "W1·W̃2 = 0 and W2 + W̃2 has full row rank", "(ii)")}
-    for key, (sym, fact, cond) in names.items():
+            out.append(Block("matrix", name=S, value=_m(I["basis"])))
+    names = {"witness_2a": ("W~1", "\\tilde W_1 W_2 = 0", "W_1 + \\tilde W_1", "row", "(2a)"),
+             "witness_2b": ("W~2", "W_1 \\tilde W_2 = 0", "W_2 + \\tilde W_2", "column", "(2b)"),
+             "witness_i": ("W~1", "\\tilde W_1 W_2 = 0", "W_1 + \\tilde W_1", "column", "(i)"),
+             "witness_ii": ("W~2", "W_1 \\tilde W_2 = 0", "W_2 + \\tilde W_2", "row", "(ii)")}
+    for key, (sym, eq, total, rk, cond) in names.items():
         if key in ev:
             w = ev[key]
-            out.append(Block("step", f"Condition {cond} holds with the witness {sym} below: {fact} (nonsingular "
-                             f"minor on rows {_one(w['minor']['rows'])}, columns {_one(w['minor']['cols'])})."))
-            out.append(Block("matrix", name=sym, value=_m(w["matrix"])))
-    cond = res["conditions"]
+            s = len(w["minor"]["rows"])
+            out.append(Block("step", f"Condition {cond} of `{res['theorem']}` holds with the witness ${_t(sym)}$ "
+                             f"below: ${eq}$, and ${total}$ has full {rk} rank (its ${s}\\times {s}$ minor on rows "
+                             f"{_idx(w['minor']['rows'])} and columns {_idx(w['minor']['cols'])} is nonzero)."))
+            out.append(Block("matrix", name=_t(sym), value=_m(w["matrix"])))
     why = {
-        "equal_ranks": "rank W1 ≠ rank W2",
-        "iii": "N(W1) ∩ C(W2) ≠ 0", "iv": "N(W2ᵀ) ∩ C(W1ᵀ) ≠ 0", "3a": "dim N(W1) ∩ C(W2) > k − m",
-        "3b": "n − (rank W2 − dim N(W1) ∩ C(W2)) > k − rank W1",
-        "i": "a nonzero x = W2c in N(W1) gives (W1 + W̃1)x = W1x + W̃1W2c = 0 for every admissible W̃1",
-        "ii": "a nonzero y = W1ᵀc in N(W2ᵀ) gives (W2 + W̃2)ᵀy = 0 for every admissible W̃2",
-        "2a": "rank(W1 + W̃1) ≤ k − dim N(W1) ∩ C(W2) < m for every W̃1 with W̃1W2 = 0",
-        "2b": "rank(W2 + W̃2) ≤ rank W2 + k − rank W1 − dim N(W1) ∩ C(W2) < n for every W̃2 with W1W̃2 = 0",
+        "equal_ranks": "the ranks of $W_1$ and $W_2$ differ",
+        "iii": "$N(W_1) \\cap C(W_2) \\ne 0$", "iv": "$N(W_2^\\top) \\cap C(W_1^\\top) \\ne 0$",
+        "3a": "$\\dim N(W_1) \\cap C(W_2) > k - m$",
+        "3b": "$n - (\\operatorname{rank} W_2 - \\dim N(W_1) \\cap C(W_2)) > k - \\operatorname{rank} W_1$",
+        "i": "a nonzero $x = W_2 c$ in $N(W_1)$ gives $(W_1 + \\tilde W_1) x = W_1 x + \\tilde W_1 W_2 c = 0$ for every "
+             "$\\tilde W_1$ with $\\tilde W_1 W_2 = 0$",
+        "ii": "a nonzero $y = W_1^\\top c$ in $N(W_2^\\top)$ gives $(W_2 + \\tilde W_2)^\\top y = 0$ for every "
+              "$\\tilde W_2$ with $W_1 \\tilde W_2 = 0$",
+        "2a": "$\\operatorname{rank}(W_1 + \\tilde W_1) \\le k - \\dim N(W_1) \\cap C(W_2) < m$ for every $\\tilde W_1$ "
+              "with $\\tilde W_1 W_2 = 0$",
+        "2b": "$\\operatorname{rank}(W_2 + \\tilde W_2) \\le \\operatorname{rank} W_2 + k - \\operatorname{rank} W_1 - "
+              "\\dim N(W_1) \\cap C(W_2) < n$ for every $\\tilde W_2$ with $W_1 \\tilde W_2 = 0$",
     }
-    for c, v in cond.items():
+    label = {"equal_ranks": "“equal ranks”", "i": "(i)", "ii": "(ii)", "iii": "(iii)", "iv": "(iv)",
+             "2a": "(2a)", "2b": "(2b)", "3a": "(3a)", "3b": "(3b)"}
+    for c, v in res["conditions"].items():
         if v is False:
-            out.append(Block("step", f"Condition {c} fails: {why.get(c, 'see the evidence')}."))
+            out.append(Block("step", f"Condition {label.get(c, c)} of `{res['theorem']}` fails: {why.get(c, '')}."))
     ob = ev.get("obstruction")
     if ob:
-        out.append(Block("step", f"Obstruction (no theorem needed): for every δ ≠ 0 the target W1W2 + δR = K(M0 + "
-                         f"δM1) has rank k and column space C(K); any preimage has {ob['side']} + Δ = K·T, and the "
-                         f"vector y (yᵀK = 0) gives ‖Δ‖²_F ≥ ‖yᵀ{ob['side']}‖²/‖y‖² = {ob['bound']}. So targets "
-                         "arbitrarily close to W1W2 need perturbations that do not shrink: not locally open."))
-        out.append(Block("matrix", name="R", value=_m(ob["R"])))
-        out.append(Block("matrix", name="K", value=_m(ob["K"])))
-    verdict = res["verdict"].replace("_", " ")
-    out.append(Block("p", f"**Conclusion** ({res['theorem']}): M is {verdict} at (W1, W2)."))
+        side = _t(ob["side"])
+        rr = "R" if ob["side"] == "W1" else "R^\\top"
+        out.append(Block("step", "An obstruction that needs no theorem. With the matrices $R$, $K$, $M_0$, $M_1$, "
+                         "$y$ below, the checker verifies $W_1 W_2 = K M_0$ and "
+                         f"${rr} = K M_1$, that $K$ has full column rank, "
+                         "that $M_0 + \\delta M_1$ has full row rank, and $y^\\top K = 0$."))
+        for nm in ("R", "K", "M0", "M1", "y"):
+            if nm in ob:
+                out.append(Block("matrix", name=_t(nm), value=_m(ob[nm])))
+        out.append(Block("step", f"So for every $\\delta \\ne 0$ the target $W_1 W_2 + \\delta R = K(M_0 + \\delta M_1)$ "
+                         "lies in the range and has column space $C(K)$. Any preimage has "
+                         f"${side} + \\Delta = K T$ for some $T$, hence $y^\\top \\Delta = -y^\\top {side}$ and "
+                         f"$\\|\\Delta\\|_F^2 \\ge \\|y^\\top {side}\\|^2 / \\|y\\|^2 = {q(ob['bound'])}$. Targets "
+                         "arbitrarily close to $W_1 W_2$ need perturbations that do not shrink: the map is not "
+                         "locally open there."))
     return out
 
 
 def _steps_lifting(cert: dict) -> list[Block]:
     r = cert["result"]
-    return [Block("matrix", name="D1", value=_m(r["D1"])), Block("matrix", name="D2", value=_m(r["D2"])),
-            Block("step", "Multiplying out, (W1 + D1)(W2 + D2) = Z exactly."),
-            Block("step", f"‖D1‖²_F = {r['norm2_D1']}, ‖D2‖²_F = {r['norm2_D2']}, ‖Z − W1W2‖²_F = "
-                  f"{r['norm2_target']}.")]
+    return [Block("p", "The perturbations $D_1$ and $D_2$ of the factors:"),
+            Block("matrix", name="D_1", value=_m(r["D1"])), Block("matrix", name="D_2", value=_m(r["D2"])),
+            Block("step", "Multiplying out exactly, $(W_1 + D_1)(W_2 + D_2) = Z$."),
+            Block("step", f"$\\|D_1\\|_F^2 = {q(r['norm2_D1'])}$, $\\|D_2\\|_F^2 = {q(r['norm2_D2'])}$ and "
+                  f"$\\|Z - W_1 W_2\\|_F^2 = {q(r['norm2_target'])}$.")]
 
 
-def _poly_text(coeffs) -> str:
-    from exactopen.exact.numbers import rational_str
-
-    terms = []
-    for j, c in enumerate(coeffs):
-        if c == 0:
-            continue
-        cs = rational_str(c)
-        terms.append(f"({cs})·t^{j}" if j else cs)
-    return " + ".join(terms) if terms else "0"
+def _curve_blocks(curve: list, var: str = "t") -> list[Block]:
+    out, zero = [], 0
+    for j, Cs in curve:
+        for k, C in enumerate(Cs):
+            if _is_zero(C):
+                zero += 1
+            else:
+                out.append(Block("matrix", name=f"C_{{{j}}}^{{({k + 1})}}", value=C))
+    lead = Block("p", f"Consider the polynomial curve $\\gamma({var}) = W + \\sum_j {var}^j C_j$, where "
+                      f"$C_j^{{(k)}}$, the coefficient of ${var}^j$ in layer $k$, is"
+                      + (" (all the others are zero):" if zero else ":"))
+    return [lead] + out
 
 
 def _steps_landscape(cert: dict) -> list[Block]:
@@ -158,258 +422,299 @@ def _steps_landscape(cert: dict) -> list[Block]:
     layers = [_m(L) for L in inp["layers"]]
     net = Network.build(layers, _m(inp["Y"]), _m(inp["X"]), _m(inp["weights"]) if inp.get("weights") else None)
     v = res["verdict"]
-    loss = "½Σ w_ij (·)²_ij" if inp.get("weights") else "½‖W_h⋯W_1X − Y‖²_F"
-    out = [Block("p", f"The loss is L(W) = {loss}; at the given point L(W) = {res['loss']} (recomputed exactly).")]
+    loss = ("\\tfrac{1}{2} \\sum_{ij} w_{ij} (W_h \\cdots W_1 X - Y)_{ij}^2" if inp.get("weights") else
+            "\\tfrac{1}{2} \\|W_h \\cdots W_1 X - Y\\|_F^2")
+    out = [Block("p", f"The loss is $L(W) = {loss}$; at the given point $L(W) = {q(res['loss'])}$ (recomputed "
+                      "exactly).")]
     if v == "not_critical":
         g = ev["gradient_entry"]
-        out.append(Block("step", f"The partial derivative ∂L/∂W{g['layer']} at entry ({g['row'] + 1}, "
-                         f"{g['col'] + 1}) is {res.get('gradient_value', 'nonzero')} ≠ 0: W is not a critical point."))
+        val = res.get("gradient_value")
+        out.append(Block("step", f"The partial derivative of $L$ with respect to entry $({g['row'] + 1}, {g['col'] + 1})$ "
+                         f"of $W_{{{g['layer']}}}$ is {f'${q(val)}$, not zero' if val else 'not zero'}: $W$ is not a "
+                         "critical point."))
         return out
-    out.append(Block("step", "Every partial derivative ∂L/∂W_k, computed exactly, is zero: W is a critical point."))
+    out.append(Block("step", "Every partial derivative $\\partial L / \\partial W_k$, computed exactly, is zero: "
+                             "$W$ is a critical point."))
     if v == "global_minimum":
         lb = ev["lower_bound"]
         if lb["method"] == "stationary":
-            out.append(Block("step", "The gradient of the convex loss with respect to the product Z = W_h⋯W_1 "
-                             "vanishes, so Z minimises the loss over all matrices; hence W is a global minimum."))
+            out.append(Block("step", "The loss is a convex function of the product $Z = W_h \\cdots W_1$, and its "
+                             "gradient with respect to $Z$ vanishes, so $Z$ minimises the loss over all matrices; "
+                             "hence $W$ is a global minimum."))
         else:
-            out.append(Block("step", f"Ky Fan bound (lem-7): X = C·B with B Bᵀ invertible; with M = Y Bᵀ(BBᵀ)⁻¹B Yᵀ, "
-                             f"the matrices Q and Q − M + μI (μ = {lb['mu']}) are PSD (exact LDLᵀ), so the sum of the "
-                             f"r largest eigenvalues of M is at most rμ + tr Q; hence min L ≥ ½(‖Y‖² − rμ − tr Q), "
-                             "a value this point attains: W is a global minimum."))
+            out.append(Block("step", f"Ky Fan bound (`lem-7`): $X = C B$ with $B B^\\top$ invertible; with "
+                             f"$M = Y B^\\top (B B^\\top)^{{-1}} B Y^\\top$, the matrices $Q$ and $Q - M + \\mu I$ "
+                             f"($\\mu = {q(lb['mu'])}$) are positive semidefinite (exact $LDL^\\top$), so the sum of "
+                             "the $r$ largest eigenvalues of $M$ is at most $r\\mu + \\operatorname{tr} Q$. Hence "
+                             "$\\min L \\ge \\tfrac{1}{2}(\\|Y\\|_F^2 - r\\mu - \\operatorname{tr} Q)$, a value this "
+                             "point attains: $W$ is a global minimum."))
         return out
     curve = [(c["power"], [_m(L) for L in c["layers"]]) for c in ev.get("curve", [])]
     if curve:
-        out.append(Block("p", "Consider the polynomial curve γ(t) = W + Σ_j t^j C_j with"))
-        for j, Cs in curve:
-            for k, C in enumerate(Cs):
-                if not mx.is_zero(C):
-                    out.append(Block("matrix", name=f"C_{j} (layer {k + 1})", value=C))
+        out += _curve_blocks(curve)
         p = net.curve_polynomial(curve)
-        out.append(Block("step", f"Exactly, L(γ(t)) − L(W) = {_poly_text(p)}. Its lowest nonzero coefficient, of "
-                         f"t^{res.get('descent_order')}, is {res.get('descent_coefficient')} < 0, so the loss drops "
-                         "below L(W) for all small t ≠ 0 of the right sign: W is not a local minimum."))
-        out.append(Block("step", f"At t = {ev['witness_t']} the rational point γ(t) has loss {res.get('witness_loss')}"
-                         f" < {res['loss']}: W is not a global minimum either."))
+        order = res.get("descent_order")
+        out.append(Block("step", "Expanding exactly,"))
+        out.append(Block("math", f"L(\\gamma(t)) - L(W) = {poly_t(p)}."))
+        out.append(Block("p", f"Its lowest nonzero coefficient, of $t^{{{order}}}$, is "
+                              f"${q(res.get('descent_coefficient'))} < 0$, so the loss drops below $L(W)$ for all "
+                              f"small $t \\ne 0${'' if order % 2 == 0 else ' of the right sign'}: $W$ is not a local "
+                              "minimum."))
+        out.append(Block("step", f"At $t = {q(ev['witness_t'])}$ the rational point $\\gamma(t)$ has loss "
+                         f"${q(res.get('witness_loss'))} < {q(res['loss'])}$: $W$ is not a global minimum either."))
     if res.get("hessian_psd") and v == "higher_order_saddle":
-        out.append(Block("step", "The exact Hessian is positive semidefinite (LDLᵀ): no straight line W + tD has "
-                         "negative curvature, which is why tests along straight lines miss this descent."))
+        out.append(Block("step", "The exact Hessian of $L$ at $W$ is positive semidefinite (signs of its "
+                         "characteristic polynomial): no straight line $W + tD$ has negative curvature, which is why "
+                         "tests along straight lines miss this descent."))
     if v == "local_minimum_not_global":
-        out.append(Block("step", f"W1 has full row rank and W2 full column rank, so the gauge directions "
-                         f"(C·W1, −W2·C) span an r²-dimensional space T; the exact Hessian is PSD, annihilates T and "
-                         f"has rank {res.get('hessian_rank')} = N − r², so its null space is exactly T."))
-        out.append(Block("step", "Slice argument: near W every point is G·(W + s) with s in a complement of T, and "
-                         "L(G·(W + s)) = L(W + s) ≥ L(W) because the Hessian is positive definite on that complement: "
-                         "W is a local minimum."))
-        out.append(Block("step", f"The rational point in the evidence has loss {res.get('witness_loss')} < "
-                         f"{res['loss']}: W is not a global minimum."))
+        out.append(Block("step", "$W_1$ has full row rank and $W_2$ full column rank (nonzero minors), so the gauge "
+                         "directions $(C W_1, -W_2 C)$ span an $r^2$-dimensional space $T$; the exact Hessian is "
+                         f"positive semidefinite, annihilates $T$ and has rank ${res.get('hessian_rank')} = N - r^2$, "
+                         "so its null space is exactly $T$."))
+        out.append(Block("step", "Near $W$ every point is $G \\cdot (W + s)$ with $s$ in a complement of $T$ and "
+                         "$L(G \\cdot (W + s)) = L(W + s) \\ge L(W)$, because the Hessian is positive definite on "
+                         "that complement: $W$ is a local minimum."))
+        out.append(Block("step", f"A rational point given in the certificate has loss ${q(res.get('witness_loss'))} < "
+                         f"{q(res['loss'])}$: $W$ is not a global minimum."))
     if v == "undecided":
         out.append(Block("p", f"Undecided: {ev.get('reason', '')}"))
-    out.append(Block("p", f"**Conclusion:** W is a {v.replace('_', ' ')}."))
-    return out
-
-
-def _steps_generic(cert: dict) -> list[Block]:
-    out = []
-    for key, val in cert.get("result", {}).items():
-        if isinstance(val, dict) and "shape" in val:
-            out.append(Block("matrix", name=key, value=_m(val)))
-        elif not isinstance(val, (dict, list)) or (isinstance(val, list) and len(str(val)) < 120):
-            out.append(Block("step", f"{key} = {val}"))
-    for key, val in cert.get("evidence", {}).items():
-        if isinstance(val, dict) and "shape" in val:
-            out.append(Block("matrix", name=key, value=_m(val)))
-        else:
-            out.append(Block("step", f"The checker verifies the evidence `{key}`."))
     return out
 
 
 def _steps_symbolic(cert: dict) -> list[Block]:
     res = cert["result"]
-    out = [Block("p", f"Parameter space is split by a binary tree of cases p = 0 / p ≠ 0; on each leaf the ranks "
-                      f"of W1, W2 and W1W2 are constant and certified by minors that are nonzero there and "
-                      f"annihilators whose products vanish modulo the leaf's equations; `{res['theorem']}` then "
-                      f"gives the verdict. Empty branches carry a Rabinowitsch (or sum-of-squares) certificate.")]
+    out = [Block("p", "The parameter space is split by a binary tree of cases $p = 0$ or $p \\ne 0$. On each case "
+                      "the ranks of $W_1$, $W_2$ and $W_1 W_2$ are constant, certified by minors that are nonzero "
+                      "there and by annihilators whose products vanish modulo the case's equations; "
+                      f"`{res['theorem']}` then gives the verdict. Cases with no point carry a certificate that they "
+                      "are empty (Rabinowitsch, or a sum of squares). The parameters are real; the cases cover the "
+                      "whole parameter space, and a case may hold no real point.")]
     for c in res["cells"]:
-        cond = [f"{e} = 0" for e in c["equations"]] + [f"{q} ≠ 0" for q in c["inequations"]]
-        out.append(Block("step", f"{' and '.join(cond) or 'everywhere'}: {c['verdict'].replace('_', ' ')}."))
-    out.append(Block("p", "*Domain.* The parameters are real; the cases cover the whole parameter space, and a "
-                     "case may hold no real point."))
+        cond = [f"{poly(e)} = 0" for e in c["equations"]] + [f"{poly(e)} \\ne 0" for e in c["inequations"]]
+        where = " and ".join(f"${x}$" for x in cond) or "Everywhere"
+        out.append(Block("step", f"{where[0].upper() + where[1:] if not where.startswith('$') else where}: "
+                         f"{VERDICT_WORDS.get(c['verdict'], c['verdict'].replace('_', ' '))}."))
     return out
 
 
 def _steps_symbolic_landscape(cert: dict) -> list[Block]:
     res, ev = cert["result"], cert["evidence"]
     y = cert["inputs"]["parameters"][0]
-    out = [Block("p", f"The entries of Y are polynomials in {y}; the layers and X are rational. Every expansion "
-                      f"below is exact, with {y} kept symbolic; {y} ranges over the reals.")]
-    out.append(Block("step", f"Each gradient entry (W_h⋯W_(k+1))ᵀ E (W_(k−1)⋯W_1 X)ᵀ, E = W_h⋯W_1 X − Y, is the "
-                     f"zero polynomial in {y}: W is a critical point for every {y}. Its loss is L(W; {y}) = "
-                     f"{res['loss']}."))
-    out.append(Block("step", f"Case split on {ev['split']}: the cells {ev['split']} = 0 and {ev['split']} ≠ 0 "
-                     "cover the real line."))
+    out = [Block("p", f"The entries of $Y$ are polynomials in ${y}$; the layers and $X$ are rational. Every "
+                      f"expansion below is exact, with ${y}$ kept symbolic; ${y}$ ranges over the real numbers.")]
+    out.append(Block("step", f"Each gradient entry $(W_h \\cdots W_{{k+1}})^\\top E (W_{{k-1}} \\cdots W_1 X)^\\top$, "
+                     f"with $E = W_h \\cdots W_1 X - Y$, is the zero polynomial in ${y}$: $W$ is a critical point for "
+                     f"every ${y}$. Its loss is $L(W; {y}) = {poly(res['loss'])}$."))
+    sp = poly(ev["split"])
+    out.append(Block("step", f"Split into the cases ${sp} = 0$ and ${sp} \\ne 0$, which cover the real line."))
     for c, key in zip(res["cells"], ("zero", "nonzero")):
         node = ev[key]
-        cond = " and ".join([f"{e} = 0" for e in c["equations"]] + [f"{q} ≠ 0" for q in c["inequations"]])
+        cond = " and ".join([f"${poly(e)} = 0$" for e in c["equations"]] +
+                            [f"${poly(e)} \\ne 0$" for e in c["inequations"]])
         if node["verdict"] == "global_minimum":
-            out.append(Block("step", f"Cell {cond}: substituting, L(W) = 0, and L ≥ 0 everywhere (a sum of "
-                             "squares): W is a global minimum."))
+            out.append(Block("step", f"Case {cond}: substituting, $L(W) = 0$, and $L \\ge 0$ everywhere (a sum of "
+                             "squares): $W$ is a global minimum."))
             continue
-        out.append(Block("p", f"Cell {cond}: the polynomial curve γ(t) = W + Σ_j t^j C_j with"))
-        for term in node["curve"]:
-            for k, C in enumerate(term["layers"]):
-                if any(x != "0" for r in C["rows"] for x in r):
-                    out.append(Block("matrix", name=f"C_{term['power']} (layer {k + 1})", value=_m(C)))
+        curve = [(term["power"], [_m(C) for C in term["layers"]]) for term in node["curve"]]
+        out.append(Block("p", f"Case {cond}:"))
+        out += _curve_blocks(curve)
         m = node["descent_order"]
-        out.append(Block("step", f"Exactly, p(t; {y}) = L(γ(t)) − L(W) has lowest nonzero coefficient "
-                         f"({node['descent_coefficient']})·t^{m}, a negative multiple of an even power of {y}: "
-                         f"negative for every {y} ≠ 0, so W is not a local minimum on this cell."))
-        out.append(Block("step", f"At t = {node['witness_t']}, L(γ(t)) − L(W) = {node['witness_gap']} < 0 for every "
-                         f"{y} ≠ 0: W is not a global minimum either (a saddle)."))
+        out.append(Block("step", f"Exactly, $p(t; {y}) = L(\\gamma(t)) - L(W)$ has lowest nonzero term "
+                         f"$({poly(node['descent_coefficient'])})\\, t^{{{m}}}$, a negative multiple of an even power "
+                         f"of ${y}$: it is negative for every ${y} \\ne 0$, so $W$ is not a local minimum in this case."))
+        out.append(Block("step", f"At $t = {q(node['witness_t'])}$, $L(\\gamma(t)) - L(W) = "
+                         f"{poly(node['witness_gap'])} < 0$ for every ${y} \\ne 0$: $W$ is not a global minimum "
+                         "either (a saddle)."))
     verdicts = {c["verdict"] for c in res["cells"]}
     if verdicts == {"global_minimum", "saddle"}:
-        out.append(Block("p", f"**Conclusion:** W is a global minimum iff {y} = 0, and a saddle for every {y} ≠ 0."))
+        out.append(Block("verdict", f"$W$ is a global minimum if ${y} = 0$, and a saddle for every ${y} \\ne 0$."))
     return out
 
 
-STEPS = {"symbolic_landscape": _steps_symbolic_landscape, "symbolic_openness": _steps_symbolic, "openness": _steps_openness, "lifting": _steps_lifting, "landscape_point": _steps_landscape}
+def _steps_validate(cert: dict) -> list[Block]:
+    res = cert["result"]
+    out = [Block("p", "The weights $W$ were given in floating point; every number below is the exact value of "
+                      "those floats, and every inequality is exact.")]
+    out.append(Block("step", f"Exactly, $L(W) = {q(res['loss'])}$ and $\\|\\nabla L(W)\\|^2 = "
+                     f"{q(res['gradient_norm_sq'])}$."))
+    gl = res.get("global")
+    if gl:
+        out.append(Block("step", f"A certified lower bound (a dual certificate checked by exact positive "
+                         f"semidefiniteness): $\\min L \\ge {q(gl['lower_bound'])}$, so "
+                         f"$L(W) - \\min L \\le {q(gl['gap'])}$."))
+        if gl.get("upper_bound") is not None:
+            out.append(Block("step", f"A network point given in the certificate has loss ${q(gl['upper_bound'])}$, so "
+                             f"$\\min L \\le {q(gl['upper_bound'])}$ and $L(W) - \\min L \\ge {q(gl['gap_lower'])}$."))
+    de = res.get("descent")
+    if de:
+        out.append(Block("step", f"A rational point at squared distance ${q(de['distance_sq'])}$ from $W$ has loss "
+                         f"${q(de['loss'])}$, lower by ${q(de['decrease'])}$."))
+    sn = res.get("snap")
+    if sn:
+        rule = []
+        if sn.get("tolerance") is not None:
+            rule.append(f"every entry moved by at most ${q(sn['tolerance'])}$")
+        if sn.get("max_denominator") is not None:
+            rule.append(f"every moved entry has denominator at most ${sn['max_denominator']}$")
+        out.append(Block("step", f"A rational point $W'$ at squared distance ${q(sn['distance_sq'])}$ from $W$"
+                         + (f" ({'; '.join(rule)})" if rule else "") + " is certified by a nested certificate, "
+                         f"checked in full: $W'$ is {VERDICT_WORDS.get(sn['verdict'], sn['verdict'])}."))
+    return out
+
+
+def _steps_numerical_rank(cert: dict) -> list[Block]:
+    res = cert["result"]
+    out = [Block("step", f"The exact rank of $A$ is ${res['rank']}$ (a nonzero minor and independent annihilating "
+                         "vectors).")]
+    for a in res.get("approximations", []):
+        out.append(Block("step", f"A rational matrix of rank at most ${a['rank']}$ lies at squared distance "
+                         f"${q(a['distance_sq'])}$ from $A$."))
+    for b in res.get("singular_value_bounds", []):
+        out.append(Block("step", f"$\\sigma_{{{b['index']}}}(A) \\ge {q(b['lower'])}$ (an exact positive "
+                         "semidefiniteness certificate)."))
+    return out
+
+
+def _matrices_of(obj, where: str = "") -> list[Block]:
+    """The matrices of a result or evidence part, named for a reader (nested certificates skipped)."""
+    out = []
+    if not isinstance(obj, dict) or "kind" in obj:
+        return out
+    for key, val in obj.items():
+        if isinstance(val, dict) and "shape" in val:
+            name = key if re.fullmatch(r"[A-Za-z]\w?|[A-Za-z]\d+", key) else None
+            label = _t(name) if name else f"\\text{{{key.replace('_', ' ')}}}"
+            out.append(Block("matrix", name=label, value=_m(val)))
+        elif isinstance(val, dict):
+            out += _matrices_of(val, key)
+    return out
+
+
+def _steps_generic(cert: dict, report: dict | None) -> list[Block]:
+    """Kinds without a dedicated proof: the facts the checker verified, in words, and the
+    matrices of the result and the evidence."""
+    out = []
+    facts = (report or {}).get("facts") or []
+    for f in facts:
+        t = fact_text(f)
+        if t:
+            out.append(Block("step", t))
+    mats = _matrices_of(cert.get("result", {})) + _matrices_of(cert.get("evidence", {}))
+    if mats:
+        out.append(Block("p", "The matrices of the certificate used by these steps:" if out else
+                              "The matrices of the certificate:"))
+        out += mats
+    if not out:
+        out.append(Block("p", "The checker re-derives the statement above from the numbers of the certificate."))
+    return out
+
+
+def _upoly(coeffs, var: str = "w") -> str:
+    from flint import fmpq
+
+    return poly_t([fmpq(*map(int, (c.split("/") + ["1"])[:2])) for c in coeffs], var)
+
+
+def _factored(nn: dict, var: str = "w") -> str:
+    lc = q(nn["lc"])
+    fs = " ".join(f"({_upoly(f['poly'], var)})" + (f"^{{{f['exp']}}}" if f["exp"] != 1 else "") for f in nn["factors"])
+    return (("" if lc == "1" else lc + " ") + fs) or lc
+
+
+def _steps_polynomial_minimum(cert: dict) -> list[Block]:
+    inp, res, ev = cert["inputs"], cert["result"], cert["evidence"]
+    dom = f"[{q(inp['lower'])}, \\infty)" if inp.get("lower") is not None else "\\mathbb{R}"
+    out = [Block("p", f"The objective is $L(w) = {_upoly(inp['objective'])}$ on $w \\in {dom}$.")]
+    out.append(Block("step", "Exactly,"))
+    out.append(Block("math", f"L(w) - ({q(res['value'])}) = {_factored(ev['nonnegativity'])},"))
+    out.append(Block("p", f"a product that is nonnegative on ${dom}$, so $L \\ge {q(res['value'])}$ there."))
+    ws = ", ".join(q(w) for w in res["minimisers"])
+    out.append(Block("step", f"$L$ takes the value ${q(res['value'])}$ at $w = {ws}$, so this is the minimum."))
+    if inp.get("map"):
+        pre = ", ".join(q(w) for w in res.get("preimages", []))
+        out.append(Block("step", f"Under $F(w) = {_upoly(inp['map'])}$ each of $w = {pre}$ maps to a minimiser, and "
+                         f"$L(F(w)) = {_upoly(res['composition'])}$."))
+    return out
+
+
+def _steps_scalar_openness(cert: dict) -> list[Block]:
+    inp, res, ev = cert["inputs"], cert["result"], cert["evidence"]
+    out = [Block("p", f"The map is $F(w) = {_upoly(inp['F'])}$ at $w_0 = {q(inp['w0'])}$, with "
+                      f"$F(w_0) = {q(res['F_w0'])}$.")]
+    for d in res.get("delta", []):
+        side = "right" if d["side"] == "right" else "left"
+        c = "" if d["c"] == "1" else q(d["c"]) + "\\,"
+        out.append(Block("step", f"On the {side} of $w_0$: from the lowest-order term of $F(w_0 "
+                         f"{'+' if side == 'right' else '-'} s) - F(w_0)$ and the intermediate value theorem, "
+                         f"$\\delta(\\varepsilon) = {c}\\varepsilon^{{{d['k']}}}$ works on this side."))
+    if ev.get("global"):
+        out.append(Block("step", "Exactly,"))
+        out.append(Block("math", f"F(w) - F(w_0) = {_factored(ev['global'])},"))
+        out.append(Block("p", "which is never negative: $F(w_0)$ is the global minimum of $F$, so the range lies on "
+                              "one side of $F(w_0)$ and openness is relative to the range."))
+    return out
+
+
+STEPS = {"symbolic_landscape": _steps_symbolic_landscape, "symbolic_openness": _steps_symbolic,
+         "openness": _steps_openness, "lifting": _steps_lifting, "landscape_point": _steps_landscape,
+         "validate_network": _steps_validate, "numerical_rank": _steps_numerical_rank,
+         "polynomial_minimum": _steps_polynomial_minimum, "scalar_openness": _steps_scalar_openness}
 
 
 def blocks(cert: dict, checked=None) -> list[Block]:
     """The proof's blocks; ``checked`` is the checker's report (:func:`exactopen.kernel.explain`)
-    or its statement: the closing paragraph states exactly what the checker verified and the
-    theorems it took on trust."""
+    or its statement.  The statement shown is the checker's; the claim id is only a label."""
+    report = checked if isinstance(checked, dict) else ({"statement": checked} if checked else None)
     cid = cert.get("claim_id")
-    out = [Block("h", f"{cert['kind']} certificate"), Block("p", f"**Claim.** {cert['claim']}")]
+    statement = report["statement"] if report else cert["claim"]
+    meta = f"Certificate kind `{cert['kind']}`"
     if cid:
-        out.append(Block("p", f"*Filed under claim `{cid}` of the paper (a label, not itself checked).*"))
-    out.append(Block("p", "**Inputs.**"))
-    out += _inputs(cert)
-    out.append(Block("p", "**Proof.**"))
-    out += STEPS.get(cert["kind"], _steps_generic)(cert)
-    if checked:
-        report = checked if isinstance(checked, dict) else {"statement": checked, "theorems": None}
-        out.append(Block("p", f"*Checked by exactopen's independent checker:* {report['statement']}."))
-        if report["theorems"] is not None:
-            ts = ", ".join(f"`{t['id']}`" for t in report["theorems"])
-            out.append(Block("p", f"*Trusted theorems used:* {ts or 'none (every step re-derived from the numbers)'}."))
+        meta += f", filed under claim `{cid}` of the paper (a filing label: the checker does not prove the claim " \
+                "as the paper states it, only the statement below)"
+    out = [Block("title", title(cert)), Block("meta", meta + "."),
+           Block("statement", statement)]
+    ins = _inputs(cert)
+    if ins:
+        out.append(Block("h2", "Data"))
+        out += ins
+    out.append(Block("h2", "Proof"))
+    fn = STEPS.get(cert["kind"])
+    out += fn(cert) if fn else _steps_generic(cert, report)
+    vs = verdict_sentence(cert)
+    if vs and not any(b.kind == "verdict" for b in out):
+        out.append(Block("verdict", vs))
+    if report:
+        out.append(Block("h2", "Checked"))
+        out.append(Block("p", "exactopen's independent checker re-derived every step above from the numbers of the "
+                              "certificate and accepted it; the statement at the top is its own conclusion."))
+        ths = report.get("theorems")
+        if ths is not None:
+            if ths:
+                out.append(Block("p", "Published theorems it took on trust:"))
+                out += [Block("theorem", t.get("statement", ""), name=t["id"]) for t in ths]
+            else:
+                out.append(Block("p", "No published theorem was taken on trust: every step is re-derived from the "
+                                      "numbers."))
     return out
 
 
-def _latex_matrix(A) -> str:
-    rows = _cells(A)
-    if not rows or not rows[0]:
-        return "\\text{(empty)}"
-
-    def cell(s):
-        if "/" in s and all(ch.isdigit() or ch in "-/" for ch in s):
-            p, q = s.split("/")
-            sign = "-" if p.startswith("-") else ""
-            return f"{sign}\\tfrac{{{p.lstrip('-')}}}{{{q}}}"
-        return s
-    body = " \\\\ ".join(" & ".join(cell(x) for x in r) for r in rows)
-    return "\\begin{pmatrix} " + body + " \\end{pmatrix}"
+def rejected_blocks(reason: str) -> list[Block]:
+    return [Block("banner", f"REJECTED: {reason}")]
 
 
-def to_markdown(bs: list[Block]) -> str:
-    out, step = [], 0
-    for b in bs:
-        if b.kind == "h":
-            out.append(f"# {b.text}\n")
-        elif b.kind == "p":
-            out.append(b.text + "\n")
-        elif b.kind == "step":
-            step += 1
-            out.append(f"{step}. {b.text}\n")
-        elif b.kind == "matrix":
-            out.append(f"$$ {b.name} = {_latex_matrix(b.value)} $$\n")
-        elif b.kind == "image":
-            out.append(f"![{b.text}]({b.name})\n")
-    return "\n".join(out)
-
-
-def to_latex(bs: list[Block]) -> str:
-    """A LaTeX fragment (UTF-8 symbols: compile with lualatex or xelatex)."""
-    out, in_list, step = [], False, 0
-    esc = lambda s: s.replace("_", "\\_").replace("&", "\\&").replace("#", "\\#").replace("**", "")  # noqa: E731
-    for b in bs:
-        if b.kind not in ("step", "matrix") and in_list:
-            out.append("\\end{enumerate}")
-            in_list = False
-        if b.kind == "h":
-            out.append(f"\\section*{{{esc(b.text).replace('`', '')}}}")
-        elif b.kind == "p":
-            out.append(esc(b.text).replace("`", "") + "\n")
-        elif b.kind == "step":
-            if not in_list:
-                out.append("\\begin{enumerate}\\setcounter{enumi}{%d}" % step)
-                in_list = True
-            step += 1
-            out.append(f"  \\item {esc(b.text).replace('`', '')}")
-        elif b.kind == "matrix":
-            out.append(f"\\[ \\text{{{esc(b.name)}}} = {_latex_matrix(b.value)} \\]")
-        elif b.kind == "image":
-            out.append(f"\\includegraphics[width=0.7\\linewidth]{{{b.name}}}")
-    if in_list:
-        out.append("\\end{enumerate}")
-    return "\n".join(out) + "\n"
-
-
-def _html_matrix(A) -> str:
-    cells = _cells(A)
-    if not cells or not cells[0]:
-        return "<em>(empty)</em>"
-    rows = "".join("<tr>" + "".join(f"<td>{html.escape(x)}</td>" for x in r) + "</tr>" for r in cells)
-    return f'<table class="matrix">{rows}</table>'
-
-
-def _inline_html(s: str) -> str:
-    import re
-
-    s = html.escape(s)
-    s = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", s)
-    s = re.sub(r"\*(.+?)\*", r"<em>\1</em>", s)
-    return re.sub(r"`(.+?)`", r"<code>\1</code>", s)
-
-
-def to_html(bs: list[Block], standalone: bool = True) -> str:
-    out, in_list, step = [], False, 0
-    for b in bs:
-        if b.kind != "step" and b.kind != "matrix" and in_list:
-            out.append("</ol>")
-            in_list = False
-        if b.kind == "h":
-            out.append(f"<h1>{_inline_html(b.text)}</h1>")
-        elif b.kind == "p":
-            out.append(f"<p>{_inline_html(b.text)}</p>")
-        elif b.kind == "step":
-            if not in_list:
-                out.append(f'<ol start="{step + 1}">')
-                in_list = True
-            step += 1
-            out.append(f"<li>{_inline_html(b.text)}</li>")
-        elif b.kind == "matrix":
-            out.append(f'<div class="eq"><span>{html.escape(b.name)} =</span> {_html_matrix(b.value)}</div>')
-        elif b.kind == "image":
-            out.append(f'<p><img src="{html.escape(b.name)}" alt="{html.escape(b.text)}" width="560"></p>')
-    if in_list:
-        out.append("</ol>")
-    body = "\n".join(out)
-    if not standalone:
-        return body
-    css = ("body{font-family:Georgia,serif;max-width:820px;margin:2em auto;line-height:1.5;color:#222}"
-           "table.matrix{display:inline-table;border-left:2px solid #333;border-right:2px solid #333;"
-           "border-collapse:collapse;vertical-align:middle;margin:.3em}"
-           "table.matrix td{padding:.15em .6em;text-align:right;font-family:monospace}"
-           ".eq{margin:.6em 0 .6em 2em}.eq span{font-style:italic}code{background:#f3f3f3;padding:0 .2em}")
-    return (f"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>exactopen certificate</title>"
-            f"<style>{css}</style></head><body>\n{body}\n</body></html>\n")
-
-
-def render(cert: dict, fmt: str = "md", images: list[tuple[str, str]] | None = None) -> str:
-    """Check the certificate, then render its proof in ``fmt`` ("md", "tex" or "html")."""
+def render(cert: dict, fmt: str = "md", images: list[tuple[str, str]] | None = None,
+           standalone: bool = False) -> str:
+    """Check the certificate, then render its proof in ``fmt`` ("md", "tex" or "html").
+    ``standalone``: a whole LaTeX document or HTML page (HTML is always a whole page unless
+    :func:`exactopen.report.emit.to_html` is called with ``standalone=False``)."""
     from exactopen import kernel
+    from exactopen.report import emit
 
     bs = blocks(cert, kernel.explain(cert))
     for alt, path in images or []:
         bs.append(Block("image", text=alt, name=path))
-    return {"md": to_markdown, "tex": to_latex, "html": to_html}[fmt](bs)
+    if fmt == "md":
+        return emit.to_markdown(bs)
+    if fmt == "tex":
+        return emit.to_latex(bs, standalone=standalone)
+    return emit.to_html(bs, standalone=True, title=title(cert))

@@ -148,8 +148,8 @@ def test_tampering_is_rejected(results):
 def test_renders_the_case_split(results):
     cert = results[(2, 1, 1, 1, 2)].certificate
     md = render(cert, "md")
-    assert "Cell y = 0" in md and "Cell y ≠ 0" in md and "global minimum iff y = 0" in md
-    assert "-1/2*y^2" in md and "Checked by exactopen's independent checker" in md
+    assert "Case $y = 0$" in md and "Case $y \\ne 0$" in md and "global minimum if $y = 0$" in md
+    assert "-\\tfrac{1}{2} y^{2}" in md and "What the checker verified" in md
     assert render(cert, "tex").count("\\begin{enumerate}") == render(cert, "tex").count("\\end{enumerate}")
 
 
@@ -162,7 +162,7 @@ def test_cli_parametric():
                        capture_output=True, text=True, check=False)
     assert p.returncode == 0, p.stderr
     out = json.loads(p.stdout)
-    assert out["verdict"] == "piecewise" and [c["verdict"] for c in out["cells"]] == ["global_minimum", "saddle"]
+    assert out["verdict"] == "piecewise" and [c["verdict"] for c in out["summary"]["cells"]] == ["global_minimum", "saddle"]
     p = subprocess.run([sys.executable, "-m", "exactopen", "thm12", "2", "1", "1", "2", "--parametric"],
                        capture_output=True, text=True, check=False)
     assert p.returncode == 0 and "y = 0: global minimum" in p.stdout and "y ≠ 0: saddle" in p.stdout
