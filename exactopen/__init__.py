@@ -13,4 +13,20 @@ Heavy libraries (SymPy, numpy, plotting) are imported lazily so the CLI starts f
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "openness", "classify", "validate", "verify", "Certificate", "Result"]
+
+_API = {"classify": "exactopen.api", "validate": "exactopen.api", "verify": "exactopen.api",
+        "Result": "exactopen.api", "Certificate": "exactopen.report.notebook"}
+
+
+def __getattr__(name):
+    """The Python API, imported on first use so that ``import exactopen`` stays light.
+    ``exactopen.openness`` is the package of the openness code and is callable:
+    ``exactopen.openness(W1, W2)`` decides local openness (see :mod:`exactopen.api`)."""
+    import importlib
+
+    if name == "openness":
+        return importlib.import_module("exactopen.openness")
+    if name in _API:
+        return getattr(importlib.import_module(_API[name]), name)
+    raise AttributeError(f"module 'exactopen' has no attribute {name!r}")

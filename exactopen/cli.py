@@ -19,6 +19,7 @@ from exactopen.errors import InputError
 
 COMMAND_MODULES = (
     "exactopen.commands.verify",
+    "exactopen.commands.schema",
     "exactopen.commands.linalg",
     "exactopen.commands.openness",
     "exactopen.commands.pyramid",
@@ -26,6 +27,7 @@ COMMAND_MODULES = (
     "exactopen.commands.audit",
     "exactopen.commands.render",
     "exactopen.commands.validate",
+    "exactopen.commands.sweep",
 )
 
 
@@ -58,7 +60,12 @@ def certified(cert: dict) -> str:
 
 
 def emit(args, cert: dict, human: list[str], summary: dict) -> None:
-    """Check ``cert``, then write it (--out) and print JSON (--json) or the human lines."""
+    """Check ``cert``, then write it (--out) and print JSON (--json) or the human lines.
+
+    Every deciding command prints the same JSON shape: ``verdict`` (a word or short phrase),
+    ``summary`` (the command's figures), ``statement`` (what the checker verified) and
+    ``certificate``.
+    """
     from exactopen.certificate import write_certificate
 
     checked = certified(cert)
@@ -68,7 +75,10 @@ def emit(args, cert: dict, human: list[str], summary: dict) -> None:
         except OSError as exc:
             raise InputError(f"{args.out}: cannot write the certificate ({exc.strerror or exc})") from None
     if getattr(args, "json", False):
-        sys.stdout.write(json.dumps({**summary, "checked": checked, "certificate": cert}, indent=1) + "\n")
+        summary = dict(summary)
+        verdict = summary.pop("verdict", None) or cert["result"].get("verdict")
+        out = {"verdict": verdict, "summary": summary, "statement": checked, "certificate": cert}
+        sys.stdout.write(json.dumps(out, indent=1) + "\n")
         return
     for line in human:
         print(line)

@@ -83,6 +83,54 @@ def parse_matrix(obj, where: str = "matrix", allow_empty: bool = False) -> fmpq_
     return fmpq_mat(len(obj), n, entries)
 
 
+def as_matrix(obj, what: str = "matrix") -> fmpq_mat:
+    """An exact matrix from what a Python user has at hand: an ``fmpq_mat``; nested lists or
+    tuples of ints, Fractions, python-flint rationals, strings ("3", "-1/2", "0.25", "1e-3") or
+    binary floats (converted exactly: every float is a dyadic rational); a numpy array (floats
+    converted exactly); a SymPy matrix of rational numbers; or the certificate encoding
+    {"shape", "rows"}.  Anything else raises :class:`InputError` naming ``what``."""
+    from flint import fmpq
+
+    if isinstance(obj, fmpq_mat):
+        return obj
+    if isinstance(obj, str):
+        raise InputError(f"{what}: a string is not a matrix here (files and inline JSON: load_matrix)")
+    if hasattr(obj, "dtype") and hasattr(obj, "ndim"):  # numpy array (or array-like with a dtype)
+        return to_exact(obj, what, floats=True)
+    if hasattr(obj, "is_Matrix") or type(obj).__module__.startswith("sympy"):  # a SymPy matrix
+        rows = obj.tolist()
+        out = []
+        for i, r in enumerate(rows):
+            row = []
+            for j, x in enumerate(r):
+                if not getattr(x, "is_Rational", False):
+                    raise InputError(f"{what}[{i}][{j}]: {x} is not a rational number")
+                row.append(fmpq(int(x.p), int(x.q)))
+            out.append(row)
+        return parse_matrix(out, what, allow_empty=True) if out else fmpq_mat(0, 0)
+    if isinstance(obj, (list, tuple)):
+        rows = [list(r) if isinstance(r, (list, tuple)) else r for r in obj]
+        conv = [[_exact_entry(x, f"{what}[{i}][{j}]") for j, x in enumerate(r)] if isinstance(r, list) else r
+                for i, r in enumerate(rows)]
+        return parse_matrix(conv, what)
+    if isinstance(obj, dict):
+        return parse_matrix(obj, what)
+    raise InputError(f"{what}: {type(obj).__name__} is not a matrix (nested lists, a numpy array, a SymPy "
+                     "matrix or an fmpq_mat)")
+
+
+def _exact_entry(x, where: str):
+    """Python floats (and numpy scalars) are converted exactly; everything else is left to
+    :func:`parse_rational`."""
+    from exactopen.exact.numbers import from_float
+
+    if isinstance(x, float) or (hasattr(x, "dtype") and getattr(x.dtype, "kind", "") == "f"):
+        return from_float(float(x), where)
+    if hasattr(x, "dtype") and getattr(x.dtype, "kind", "") in "iu":
+        return int(x)
+    return x
+
+
 def _split_name(spec: str) -> tuple[str, str | None]:
     if os.path.exists(spec):
         return spec, None
@@ -164,10 +212,13 @@ def load_raw(spec: str, what: str = "matrix"):
 
 
 def load_matrix(spec: str, numeric: bool = False, what: str = "matrix") -> fmpq_mat:
-    """One exact matrix from a SPEC (inline JSON, FILE, or FILE:NAME).
+    """One exact matrix from a SPEC (inline JSON, FILE, or FILE:NAME), or from Python objects
+    (see :func:`as_matrix`).
 
     Only the chosen matrix is converted: other entries of the file may be of another kind.
     """
+    if not isinstance(spec, str):  # Python objects (nested lists, arrays, ...): the API path
+        return as_matrix(spec, what)
     raw, where = load_raw(spec, what)
     return _convert(raw, where, numeric)
 
@@ -176,67 +227,129 @@ def load_matrix(spec: str, numeric: bool = False, what: str = "matrix") -> fmpq_
 # trained weights (exactopen validate)
 # ---------------------------------------------------------------------------------------
 
-def load_torch_state_dict(path: str) -> list:
-    """Layers W_1..W_h from a PyTorch state_dict of bias-free nn.Linear layers (file order).
+_INDEXED = re.compile(r"^(?:(.*)\.)?(\d+)\.weight$")
 
-    torch is imported lazily; float32/float16 weights are widened to float64 exactly."""
+
+def linear_layer_keys(entries: dict, path: str) -> list:
+    """The keys of the layers W_1..W_h among a state_dict's or a file's arrays (``entries``:
+    key -> shape, in file order), refusing in one line what is not a bias-free linear network:
+    biases ('*.bias', 'b1', ...), gaps in the indices of an nn.Sequential (a non-linear module
+    such as ReLU sits there), and weights that are not 2-D (convolutions, embeddings)."""
+    for key in entries:
+        if key.endswith("bias") or re.fullmatch(r"b\d+", key):
+            raise InputError(f"{path}: '{key}' is a bias; exactopen analyses bias-free linear networks "
+                             "(nn.Linear(..., bias=False)); drop the bias if it is zero")
+    if all(_LAYER.fullmatch(k) or not k.endswith("weight") for k in entries):  # W1..Wh naming
+        keys = {int(m.group(1)): k for k in entries if (m := _LAYER.fullmatch(k))}
+        if not keys:
+            raise InputError(f"{path}: no layers found (name them W1, W2, ..., input layer first, or save a "
+                             "PyTorch state_dict)")
+        h = max(keys)
+        missing = [i for i in range(1, h + 1) if i not in keys]
+        if missing:
+            raise InputError(f"{path}: layers must be W1..W{h}; missing W{missing[0]}")
+        ordered = [keys[i] for i in range(1, h + 1)]
+    else:
+        ordered = [k for k in entries if k.endswith("weight")]
+        others = [k for k in entries if not k.endswith("weight")]
+        if others:
+            raise InputError(f"{path}: unexpected entry '{others[0]}' (expected '...weight' tensors of bias-free "
+                             "nn.Linear layers)")
+        idx = [m for k in ordered if (m := _INDEXED.match(k))]
+        if idx and len(idx) == len(ordered):
+            nums = [int(m.group(2)) for m in idx]
+            gaps = [b for a, b in zip(nums, nums[1:]) if b != a + 1]
+            if gaps:
+                raise InputError(f"{path}: layer indices {', '.join(map(str, nums))} have gaps: a module without "
+                                 "weights (e.g. a ReLU) sits between the linear layers; exactopen analyses linear "
+                                 "networks only")
+    for k in ordered:
+        if len(entries[k]) != 2:
+            raise InputError(f"{path}: '{k}' has shape {tuple(entries[k])}, not a 2-D weight matrix (only "
+                             "nn.Linear layers are supported)")
+    return ordered
+
+
+def _torch_load(path: str):
+    """torch.load with weights_only=True (torch imported lazily), errors in one line."""
     try:
         import torch
     except ImportError:
         raise InputError(f"{path}: reading a PyTorch file needs torch (pip install 'exactopen[torch]')") from None
     try:
-        sd = torch.load(path, map_location="cpu", weights_only=True)
+        return torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # noqa: BLE001  (torch raises many types on bad files)
-        raise InputError(f"{path}: cannot read as a PyTorch state_dict ({type(exc).__name__}: {exc})") from None
+        text = " ".join(str(exc).split())
+        if "weights_only" in text or "global" in text.lower():
+            raise InputError(f"{path}: this looks like a whole pickled model (torch.save(model)); save "
+                             "model.state_dict() instead: torch.save(model.state_dict(), PATH)") from None
+        raise InputError(f"{path}: cannot read as a PyTorch file ({type(exc).__name__}: {text[:200]})") from None
+
+
+def load_torch_state_dict(path: str) -> tuple[list, list]:
+    """(layers W_1..W_h, their keys) from a PyTorch state_dict of bias-free nn.Linear layers.
+
+    float32/float16 weights are widened to float64 exactly."""
+    sd = _torch_load(path)
     if not isinstance(sd, dict):
-        raise InputError(f"{path}: expected a state_dict (a dict of tensors), got {type(sd).__name__}")
-    layers = []
+        raise InputError(f"{path}: expected a state_dict (a dict of tensors), got {type(sd).__name__}; save "
+                         "model.state_dict()")
     for key, val in sd.items():
         if not hasattr(val, "detach"):
             raise InputError(f"{path}: entry {key!r} is not a tensor")
-        arr = val.detach().cpu().double().numpy()
-        if key.endswith("bias"):
-            if arr.any():
-                raise InputError(f"{path}: {key} is a nonzero bias; exactopen validates linear layers without bias")
-            continue
-        if not key.endswith("weight"):
-            raise InputError(f"{path}: unexpected entry {key!r} (expected nn.Linear '...weight' tensors)")
-        layers.append(to_exact(arr, f"{path}:{key}"))
-    if not layers:
-        raise InputError(f"{path}: no '...weight' tensors found")
-    return layers
+    keys = linear_layer_keys({k: tuple(v.shape) for k, v in sd.items()}, path)
+    return [to_exact(sd[k].detach().cpu().double().numpy(), f"{path}:{k}") for k in keys], keys
 
 
-def load_weights(path: str) -> tuple[list, dict]:
-    """(layers W_1..W_h, other matrices in the file by name, e.g. X and Y), floats exactly.
-
-    .npz / JSON: arrays named W1..Wh (consecutive); .pt/.pth: a torch state_dict."""
+def load_weights(path: str) -> tuple[list, dict, list]:
+    """(layers W_1..W_h, other matrices in the file by name (e.g. X, Y), the layers' names),
+    floats exactly.  .npz / JSON: arrays named W1..Wh; .pt/.pth: a torch state_dict."""
     if not os.path.exists(path):
         raise InputError(f"{path}: no such file")
     if path.lower().endswith(TORCH_SUFFIXES):
-        return load_torch_state_dict(path), {}
-    named = load_named(path, numeric=True)
-    idx = {int(m.group(1)): k for k in named if (m := _LAYER.fullmatch(k))}
-    if not idx:
-        raise InputError(f"{path}: no layers found (name them W1, W2, ..., input layer first)")
-    h = max(idx)
-    missing = [i for i in range(1, h + 1) if i not in idx]
-    if missing:
-        raise InputError(f"{path}: layers must be W1..W{h}; missing W{missing[0]}")
-    layers = [named[idx[i]] for i in range(1, h + 1)]
-    rest = {k: v for k, v in named.items() if k not in idx.values()}
-    return layers, rest
+        layers, keys = load_torch_state_dict(path)
+        return layers, {}, keys
+    raw = _read_raw(path)
+    def shape(v):
+        if hasattr(v, "shape"):
+            return tuple(v.shape)
+        if isinstance(v, dict) and "shape" in v:
+            return tuple(v["shape"])
+        return (len(v), 0) if isinstance(v, list) and all(isinstance(r, list) for r in v) else ()
+
+    shapes = {k: shape(v) for k, v in raw.items()}
+    keys = linear_layer_keys({k: s for k, s in shapes.items() if k not in ("X", "Y")}, path)
+    named = {k: _convert(v, f"{path}:{k}", True) for k, v in raw.items()}
+    return [named[k] for k in keys], {k: v for k, v in named.items() if k not in keys}, keys
+
+
+def load_data(spec: str, what: str):
+    """X or Y for validate: a SPEC as for :func:`load_matrix` (floats exact), or a .pt/.pth file
+    holding one tensor (or a dict with one tensor)."""
+    path = spec.rpartition(":")[0] if ":" in spec and not os.path.exists(spec) else spec
+    if path.lower().endswith(TORCH_SUFFIXES) and os.path.exists(path):
+        obj = _torch_load(path)
+        if isinstance(obj, dict):
+            name = spec[len(path) + 1:] if spec != path else None
+            if name is None and len(obj) != 1:
+                raise InputError(f"{path}: holds several tensors ({', '.join(sorted(obj))}); pick one with "
+                                 f"{path}:NAME")
+            obj = obj[name] if name is not None else next(iter(obj.values()))
+        if not hasattr(obj, "detach"):
+            raise InputError(f"{path}: expected a tensor for {what}")
+        return to_exact(obj.detach().cpu().double().numpy(), f"{what} ({path})")
+    return load_matrix(spec, numeric=True, what=what)
 
 
 def load_problem(weights: str, X: str | None = None, Y: str | None = None):
-    """(layers, X or None, Y) at the user's (float) point, exactly; X, Y from flags or the
-    weights file."""
-    layers, rest = load_weights(weights)
-    Xm = load_matrix(X, numeric=True, what="--X") if X else rest.get("X")
+    """(layers, X or None, Y, layer names) at the user's (float) point, exactly; X, Y from flags
+    or the weights file."""
+    layers, rest, keys = load_weights(weights)
+    Xm = load_data(X, "--X") if X else rest.get("X")
     if Y:
-        Ym = load_matrix(Y, numeric=True, what="--Y")
+        Ym = load_data(Y, "--Y")
     elif "Y" in rest:
         Ym = rest["Y"]
     else:
         raise InputError("no targets: pass --Y FILE (or store an array named Y in the weights file)")
-    return layers, Xm, Ym
+    return layers, Xm, Ym, keys

@@ -1,33 +1,43 @@
 """A tour of exactopen's Python API (run: python examples/api_tour.py).
 
-Load matrices, decide local openness, inspect the certificate, render its proof, verify it
-with the independent checker, and lift a nearby target exactly.
+Decide local openness, classify a critical point of a deep linear network, ask what trained
+float weights prove, check and render the certificates, and lift a nearby target exactly.
 """
 
-from exactopen.inputs import load_matrix
+import numpy as np
+
+import exactopen
 from exactopen.openness.lifting import lift
 from exactopen.openness.pair import decide_pair
-from exactopen.report.notebook import Certificate
 
-# 1. Exact matrices from JSON text (decimals are read exactly: "0.5" is 1/2).
-W1 = load_matrix('[[1], [1]]')
-W2 = load_matrix('[["0.5", 0]]')
+# 1. Local openness of W1 W2 (decimals and fractions are read exactly: "0.5" is 1/2).
+r = exactopen.openness([[1], [1]], [["0.5", 0]])
+print(r.verdict, "-", r.statement)
 
-# 2. Decide: the verdict, the theorem used, and the decisive fact.
-D = decide_pair(W1, W2)
-print(D.verdict, "by", D.theorem, "-", D.reason)
+# 2. The paper's Remark 1: not locally open, with a concrete obstruction in the certificate.
+r = exactopen.openness([[1], [1]], [[0, 0]])
+print(r.verdict, "- obstruction bound:", r.certificate["evidence"]["obstruction"]["bound"])
 
-# 3. The certificate is plain JSON data; wrap it to verify and render it.
-cert = Certificate(D.certificate)
-print("checker:", cert.verify())
-print(cert.render("md")[:400], "...")
+# 3. Classify a point of a deep linear network: the paper's introduction example.
+c = exactopen.classify([[[1, 0]], [[0]], [[1], [0]]], Y=[[0, 0], [0, 1]])
+print(c.verdict, "-", c.statement)
 
-# 4. An exact preimage of a nearby target in the range of M (rank <= 1 here).
-Z = load_matrix('[["0.51", "0.0102"], ["0.5", "0.01"]]')
-L = lift(W1, W2, Z)
+# 4. What float weights prove: here the same point, slightly perturbed as training leaves it.
+rng = np.random.default_rng(0)
+layers = [np.array([[1.0, 0]]) + 1e-9 * rng.standard_normal((1, 2)), np.array([[1e-9]]),
+          np.array([[1.0], [0]]) + 1e-9 * rng.standard_normal((2, 1))]
+v = exactopen.validate(layers, Y=np.array([[0, 0], [0, 1.0]]), X=np.eye(2))
+print("\n".join(v.lines))
+
+# 5. Every certificate is plain JSON data, re-checked by the independent checker.
+report = exactopen.verify(c.certificate)
+print("trusted theorems:", [t["id"] for t in report["theorems"]])
+print(exactopen.Certificate(c.certificate).render("md")[:300], "...")
+
+# 6. An exact preimage of a nearby target in the range of M (rank <= 1 here).
+from exactopen.inputs import load_matrix  # noqa: E402
+
+W1, W2 = load_matrix('[[1], [1]]'), load_matrix('[["0.5", 0]]')
+L = lift(W1, W2, load_matrix('[["0.51", "0.0102"], ["0.5", "0.01"]]'), decide_pair(W1, W2))
 print("D1 =", L.D1.tolist(), " D2 =", L.D2.tolist())
-print("lifting checked:", Certificate(L.certificate).verify())
-
-# 5. The paper's Remark 1: not locally open, with a concrete obstruction.
-R = decide_pair(load_matrix('[[1], [1]]'), load_matrix('[[0, 0]]'))
-print(R.verdict, "- obstruction bound:", R.certificate["evidence"]["obstruction"]["bound"])
+print("lifting checked:", exactopen.verify(L.certificate)["statement"])

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMA_PATH = ROOT / "certificates" / "schema.json"
+SCHEMA_PATH = ROOT / "exactopen" / "schema.json"  # shipped in the package; certificates/schema.json is a copy
 
 
 @functools.lru_cache(maxsize=1)

@@ -53,7 +53,7 @@ def run_rank(args) -> int:
                              f"factor {i + 1} is {mats[i].nrows()}x{mats[i].ncols()}")
     cert = linalg.rank_certificate(mats[0]) if len(mats) == 1 else linalg.rank_certificate(factors=mats)
     r = cert["result"]["rank"]
-    emit(args, cert, [f"rank = {r}"], {"rank": r})
+    emit(args, cert, [f"rank = {r}"], {"verdict": f"rank {r}", "rank": r})
     return 0
 
 
@@ -66,7 +66,7 @@ def run_nullspace(args) -> int:
     N = mx.from_json(cert["result"]["basis"])
     what = "N(A^T)" if args.left else "N(A)"
     emit(args, cert, [f"dim {what} = {N.ncols()}; basis (columns):", mx.pretty(N)],
-         {"dim": N.ncols(), "basis": cert["result"]["basis"]})
+         {"verdict": f"dimension {N.ncols()}", "dim": N.ncols(), "basis": cert["result"]["basis"]})
     return 0
 
 
@@ -80,7 +80,7 @@ def run_colspace(args) -> int:
     B = mx.from_json(cert["result"]["basis"])
     n = B.nrows() if args.rows else B.ncols()
     emit(args, cert, [f"dim of the {space} space = {n}; basis ({'rows' if args.rows else 'columns'}):",
-                      mx.pretty(B)], {"dim": n, "basis": cert["result"]["basis"]})
+                      mx.pretty(B)], {"verdict": f"dimension {n}", "dim": n, "basis": cert["result"]["basis"]})
     return 0
 
 
@@ -97,7 +97,7 @@ def run_intersect(args) -> int:
     V = mx.from_json(cert["result"]["basis"])
     emit(args, cert, [f"dim(N(A) ∩ C(B)) = {V.ncols()}" + ("; basis (columns):" if V.ncols() else ""),
                       *([mx.pretty(V)] if V.ncols() else [])],
-         {"dim": V.ncols(), "basis": cert["result"]["basis"]})
+         {"verdict": f"dimension {V.ncols()}", "dim": V.ncols(), "basis": cert["result"]["basis"]})
     return 0
 
 
@@ -112,9 +112,9 @@ def run_solve(args) -> int:
     cert = linalg.solve_certificate(A, B)
     if cert["result"]["solvable"]:
         X = mx.from_json(cert["result"]["X"])
-        emit(args, cert, ["A X = B has the solution X =", mx.pretty(X)], {"solvable": True, "X": cert["result"]["X"]})
+        emit(args, cert, ["A X = B has the solution X =", mx.pretty(X)], {"verdict": "solvable", "solvable": True, "X": cert["result"]["X"]})
     else:
         y = mx.from_json(cert["evidence"]["y"])
         emit(args, cert, ["A X = B has no solution: y^T A = 0 but y^T B != 0 for y^T =", mx.pretty(y.transpose())],
-             {"solvable": False})
+             {"verdict": "no_solution", "solvable": False})
     return 0

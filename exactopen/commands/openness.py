@@ -96,7 +96,7 @@ def run_lift(args) -> int:
     emit(args, L.certificate, [f"(W1 + D1)(W2 + D2) = Z  ({L.method})", "D1 =", mx.pretty(L.D1), "D2 =",
                                mx.pretty(L.D2), f"||D1||_F^2 = {res['norm2_D1']}, ||D2||_F^2 = {res['norm2_D2']}, "
                                f"||Z - W1W2||_F^2 = {res['norm2_target']}"],
-         {"D1": res["D1"], "D2": res["D2"]})
+         {"verdict": "lifted", "D1": res["D1"], "D2": res["D2"]})
     return 0
 
 
@@ -148,11 +148,11 @@ def run_rate(args) -> int:
         lines.append("no rank-raising direction u v^T (u^T W1 = 0, W2 v = 0) exists: the construction's rate "
                      "above is the evidence (exponent 1 means δ = O(ε))")
         cert = rank_certificate(W1 * W2, name="W1 W2")
-        summary = {"lower_bound_exponent": None}
+        summary = {"verdict": "no_rate_bound", "lower_bound_exponent": None}
     else:
         lines.append("certified: every preimage of W1W2 + δ u v^T needs max(||A||,||B||) >= sqrt(distance), "
                      "so δ(ε) <= ε^2 here (thm-5-delta's δ = O(ε) fails)")
-        summary = {"lower_bound_exponent": "1/2"}
+        summary = {"verdict": "rate_at_most_sqrt", "lower_bound_exponent": "1/2"}
     summary["table"] = [{k: r[k] for k in ("j", "distance", "perturbation") if k in r} for r in rows]
     emit(args, cert, lines, summary)
     return 0
@@ -177,7 +177,7 @@ def run_rowbasis(args) -> int:
     res = cert["result"]
     emit(args, cert, [f"rows B = {res['B']}; V[B^c] = A V[B] with A =", mx.pretty(mx.from_json(res["A"])),
                       f"max |A_ij| = {res['max_abs']} <= 2^(m-r-1) = {res['bound']}"],
-         {"B": res["B"], "A": res["A"], "max_abs": res["max_abs"]})
+         {"verdict": "bounded", "B": res["B"], "A": res["A"], "max_abs": res["max_abs"]})
     return 0
 
 

@@ -7,7 +7,13 @@ import math
 
 from flint import fmpq
 
-from exactopen.cli import add_numeric_option, add_output_options, emit
+from exactopen.cli import (
+    add_numeric_option,
+    add_output_options,
+    check_output_path,
+    emit,
+)
+from exactopen.errors import InputError
 
 
 def register(sub) -> None:
@@ -31,6 +37,14 @@ def register(sub) -> None:
     p.add_argument("--descent", action="store_true", help="always look for a lower nearby point")
     p.add_argument("--radius", type=float, metavar="R", help="look for the lower point within distance R "
                                                              "(default 0.1 * max(1, |W|_F))")
+    p.add_argument("--samples-as-rows", action="store_true",
+                   help="X and Y hold one sample per row (n x d, the numpy/PyTorch layout); the default is one "
+                        "sample per column (d x n)")
+    p.add_argument("--loss", choices=("sum", "mean"), default="sum",
+                   help="report figures for L = 1/2 sum of squared errors (sum, the default and the "
+                        "certificate's convention) or PyTorch's mean squared error (mean)")
+    p.add_argument("--save-escape", metavar="FILE",
+                   help="write the lower-loss point, if one is found, as .npz or .pt arrays named like the input")
     p.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     add_output_options(p)
     p.set_defaults(func=run_validate)
@@ -56,7 +70,14 @@ def run_validate(args) -> int:
     from exactopen.numeric.progress import Progress
     from exactopen.numeric.validate import validate
 
-    layers, X, Y = load_problem(args.weights, args.X, args.Y)
+    if args.save_escape:
+        check_output_path(args.save_escape, "--save-escape")
+        if not args.save_escape.lower().endswith((".npz", ".pt", ".pth")):
+            raise InputError("--save-escape: the file must end in .npz, .pt or .pth")
+    layers, X, Y, keys = load_problem(args.weights, args.X, args.Y)
+    if args.samples_as_rows:
+        X = None if X is None else X.transpose()
+        Y = Y.transpose()
     net = Network.build(layers, Y, X)
     _check_network_range(net)
     tol = parse_tolerance(args.snap) if args.snap else None
@@ -74,13 +95,43 @@ def run_validate(args) -> int:
         eps = float(q)
     prog = Progress(5, enabled=False if args.quiet or args.json else None)
     v = validate(net, snap_tol=tol, snap_den=args.snap_den, eps_global=eps, progress=prog,
-                 always_descent=args.descent, radius=args.radius)
+                 always_descent=args.descent, radius=args.radius, loss=args.loss)
     prog.step("exact checker")
+    lines = list(v.lines)
+    if args.save_escape:
+        if v.escape is None:
+            lines.append(f"  --save-escape: no lower point was found, {args.save_escape} not written")
+        else:
+            save_arrays(args.save_escape, dict(zip(keys, v.escape)))
+            lines.append(f"  the lower point was written to {args.save_escape} (keys {', '.join(keys)})")
     try:
-        emit(args, v.certificate, v.lines, v.summary)
+        emit(args, v.certificate, lines, v.summary)
     finally:
         prog.close()
     return 0
+
+
+def save_arrays(path: str, arrays: dict) -> None:
+    """Write float64 arrays as .npz (numpy) or .pt/.pth (a torch state_dict), atomically."""
+    import io
+
+    from exactopen.certificate import write_atomic_bytes
+
+    buf = io.BytesIO()
+    if path.lower().endswith(".npz"):
+        import numpy as np
+
+        np.savez(buf, **arrays)
+    else:
+        try:
+            import torch
+        except ImportError:
+            raise InputError(f"{path}: writing a PyTorch file needs torch (pip install 'exactopen[torch]')") from None
+        torch.save({k: torch.from_numpy(v) for k, v in arrays.items()}, buf)
+    try:
+        write_atomic_bytes(path, buf.getvalue())
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
 
 
 def _check_network_range(net) -> None:

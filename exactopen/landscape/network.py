@@ -57,9 +57,17 @@ class Network:
     # -- construction -------------------------------------------------------------------
     @classmethod
     def build(cls, layers, Y, X=None, weights=None) -> "Network":
-        """Validate shapes (raise InputError with one line) and return the network."""
+        """Validate shapes (raise InputError with one line) and return the network.  Layers,
+        Y, X and weights may be fmpq_mat or anything :func:`exactopen.inputs.as_matrix` reads
+        (nested lists, numpy arrays with floats converted exactly, SymPy matrices, ...)."""
+        from exactopen.inputs import as_matrix
+
         if not layers:
             raise InputError("at least one layer is needed")
+        layers = [as_matrix(W, f"layer {i + 1}") for i, W in enumerate(layers)]
+        Y = as_matrix(Y, "Y")
+        X = None if X is None else as_matrix(X, "X")
+        weights = None if weights is None else as_matrix(weights, "weights")
         for i in range(1, len(layers)):
             a, b = layers[i - 1], layers[i]
             if b.ncols() != a.nrows():
@@ -69,7 +77,9 @@ class Network:
         if X is None:
             X = mx.identity(d0)
         if X.nrows() != d0:
-            raise InputError(f"shape mismatch: X has {X.nrows()} rows, layer 1 has {d0} columns")
+            hint = (" (X looks like samples as rows: pass its transpose, or --samples-as-rows)"
+                    if X.ncols() == d0 else "")
+            raise InputError(f"shape mismatch: X has {X.nrows()} rows, layer 1 has {d0} columns{hint}")
         if Y.nrows() != layers[-1].nrows() or Y.ncols() != X.ncols():
             raise InputError(f"shape mismatch: Y is {Y.nrows()}x{Y.ncols()}, expected "
                              f"{layers[-1].nrows()}x{X.ncols()} (output width x number of samples)")
@@ -268,6 +278,17 @@ class Network:
             out.append(fmpq_mat(m, n, list(vec[o:o + m * n])))
             o += m * n
         return out
+
+    # -- pickling (python-flint matrices do not pickle; their certificate encoding does) --
+    def __getstate__(self) -> dict:
+        return {"inputs": self.inputs_json()}
+
+    def __setstate__(self, state: dict) -> None:
+        inp = state["inputs"]
+        self.layers = [mx.from_json(W) for W in inp["layers"]]
+        self.X, self.Y = mx.from_json(inp["X"]), mx.from_json(inp["Y"])
+        self.weights = None if inp["weights"] is None else mx.from_json(inp["weights"])
+        self._cache = {}
 
     # -- certificate inputs --------------------------------------------------------------
     def inputs_json(self) -> dict:

@@ -16,10 +16,18 @@ about W and about exact points near it, with every distance stated:
   higher-order saddle, thm-8 / lem-19) or from a numeric negative-curvature direction at W
   re-checked exactly -- it shows that the minimum of L over the ball of radius rho around W
   is at least Delta below L(W);
-* snapping (``--snap TOL``): W' = the simplest rationals within TOL of W's entries
-  (:mod:`exactopen.exact.snap`), classified exactly as by ``exactopen classify`` (the
-  embedded landscape_point certificate, which names its own claim), with the exact distance
-  |W - W'|.
+* the nearest exact critical point it can find: W itself when its gradient is exactly zero;
+  otherwise W' = the simplest rationals within a tolerance of W's entries (``--snap TOL``, or
+  tolerances 10^-8 .. 10^-1 tried in turn, relative to the largest weight), kept when its
+  gradient is exactly zero, and classified exactly as by ``exactopen classify`` (the embedded
+  landscape_point certificate, which names its own claim), with the exact distance |W - W'|.
+
+The headline :data:`VERDICTS`, decided in this order: ``exact_global_minimum`` /
+``exact_saddle`` / ``exact_critical_point`` (W's gradient is exactly zero: its exact class);
+``near_global_minimum`` (certified L(W) - min L <= eps, or W is within the stated distance of
+an exact global minimum); ``near_saddle`` (W is within the stated distance of an exact saddle);
+``near_critical`` (|grad L(W)| <= the stated threshold, but no exact critical point found
+nearby); ``not_near_critical`` (otherwise).
 
 Reading the weights is :mod:`exactopen.inputs` (``load_problem``; ``network_from_arrays`` in :mod:`exactopen.landscape.network`);
 the progress bar is :mod:`exactopen.numeric.progress`.  Everything the numeric helpers produce
@@ -32,17 +40,27 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from flint import fmpq
 
 from exactopen.errors import InputError
 from exactopen.exact import matrix as mx
-from exactopen.exact.floats import float_of
+from exactopen.exact.floats import float_of, to_float
 from exactopen.exact.numbers import parse_rational, rational_str
 from exactopen.landscape.network import Network
 from exactopen.numeric.bounds import global_lower_bound
-from exactopen.numeric.escape import descent_from_curve, descent_numeric
+from exactopen.numeric.escape import default_radius, descent_from_curve, descent_numeric
 from exactopen.numeric.progress import Progress
+
+VERDICTS = ("exact_global_minimum", "exact_saddle", "exact_critical_point", "near_global_minimum", "near_saddle",
+            "near_critical", "not_near_critical")
+_SADDLES = ("strict_saddle", "higher_order_saddle")
+_WORDS = {"global_minimum": "global minimum", "strict_saddle": "strict saddle",
+          "higher_order_saddle": "higher-order saddle (the Hessian is PSD, the loss drops along a curve)",
+          "undecided": "critical point of undecided type", "not_critical": "non-critical point",
+          "local_minimum_not_global": "local minimum that is not global"}
+AUTO_SNAP = tuple(10.0 ** -e for e in range(8, 0, -1))  # relative tolerances tried, finest first
 
 
 @dataclass
@@ -51,20 +69,29 @@ class Validation:
     lines: list
     summary: dict
     timings: dict = field(default_factory=dict)
+    escape: list | None = None  # the lower point's layers as float64 arrays, if one was found
 
 
 _FLOAT_LIMIT = fmpq(10) ** 300
 
 
+def _fmt(x: float) -> str:
+    return "0" if x == 0 else f"{x:.4g}"
+
+
 def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_global=None,
              progress: Progress | None = None, always_descent: bool = False,
-             radius: float | None = None) -> Validation:
+             radius: float | None = None, loss: str = "sum") -> Validation:
     """Everything the point W = net.layers proves (see the module docstring), as one
-    ``validate_network`` certificate with human lines and a JSON summary."""
+    ``validate_network`` certificate with a headline verdict, human lines and a JSON summary.
+    ``loss`` = "sum" reports L = 1/2 sum of squared errors (the certificate's convention) and
+    "mean" reports PyTorch's mean squared error sum/(d_h n) = 2 L / (d_h n)."""
     from exactopen.certificate import envelope
     from exactopen.exact.snap import distance_sq, snap_matrix
     from exactopen.landscape.classify import classify_critical_point
 
+    if loss not in ("sum", "mean"):
+        raise InputError(f"loss must be 'sum' (1/2 sum of squared errors) or 'mean' (PyTorch's MSELoss), not {loss!r}")
     prog = progress or Progress(4, enabled=False)
     timings = {}
     t = time.perf_counter()
@@ -76,118 +103,149 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
                              f"validate's floating-point search (at most 1e300)")
     timings["loss_gradient"] = time.perf_counter() - t
     prog.step("loss and gradient")
+    scale = 2.0 / (net.Y.nrows() * net.Y.ncols()) if loss == "mean" else 1.0  # reported = scale * L
+    conv = ("mean squared error sum/(d_h n) (PyTorch's MSELoss)" if loss == "mean"
+            else "L = 1/2 sum of squared errors")
     result = {"loss": rational_str(L0), "gradient_norm_sq": rational_str(g2),
               "global": None, "descent": None, "snap": None}
     evidence: dict = {}
+    Lf, gnorm = float_of(L0), math.sqrt(float_of(g2))
     yscale = float_of(mx.frobenius_sq(net.Y)) / 2
     eps = eps_global if eps_global is not None else 1e-6 * max(yscale, 1e-300)
-    lines = [f"L(W) = {float_of(L0):.10g} at your weights (exact value in the certificate)",
-             f"|grad L(W)| = {math.sqrt(float_of(g2)):.3g}: W is epsilon-stationary with epsilon = "
-             f"{math.sqrt(float_of(g2)):.3g}"
-             + (" (exactly critical)" if g2 == 0 else "; not exactly critical, so not a local minimum"
-                " (a gradient step lowers L)")]
-    summary = {"loss": float_of(L0), "gradient_norm": math.sqrt(float_of(g2))}
+    grad_tol = 1e-6 * max(1.0, math.sqrt(2 * yscale))
+    summary = {"loss_convention": loss, "loss": scale * Lf, "gradient_norm": scale * gnorm}
+    facts = [f"loss {_fmt(scale * Lf)} ({conv}; exact value in the certificate)",
+             f"gradient norm |grad L(W)| = {_fmt(scale * gnorm)}" + (" (exactly zero)" if g2 == 0 else "")]
 
+    # certified bounds on min L
     t = time.perf_counter()
     gl = global_lower_bound(net)
     timings["global_bound"] = time.perf_counter() - t
     prog.step("global lower bound")
-    near_global = False
+    near_global, gap, gap_lo = False, None, None
     if gl is not None:
         result["global"], evidence["global"] = gl
         gap = float_of(parse_rational(gl[0]["gap"]))
+        gap_lo = max(float_of(parse_rational(gl[0]["gap_lower"])), 0.0)
         near_global = gap <= eps
-        summary["global_gap"] = gap
-        lb, ub = float_of(parse_rational(gl[0]["lower_bound"])), float_of(parse_rational(gl[0]["upper_bound"]))
-        gap_lo = float_of(parse_rational(gl[0]["gap_lower"]))
-        summary["global_gap_lower"] = gap_lo
-        lines.append(f"min L lies in [{lb:.10g}, {ub:.10g}] (exact lower bound; an exact network point "
-                     f"attains the upper one), so "
-                     + (f"{gap_lo:.3g} <= " if gap_lo > 0 else "")
-                     + f"L(W) - min L <= {gap:.3g}"
-                     + (f": W is epsilon-global with epsilon = {gap:.3g}" if near_global else
-                        (": W is certainly not near-global" if gap_lo > eps else "")))
+        lb = max(float_of(parse_rational(gl[0]["lower_bound"])), 0.0)  # L >= 0 anyway
+        ub = float_of(parse_rational(gl[0]["upper_bound"]))
+        summary.update({"global_gap": scale * gap, "global_gap_lower": scale * gap_lo})
+        facts.append(f"the global minimum of the loss lies in [{_fmt(scale * lb)}, {_fmt(scale * ub)}] (certified), "
+                     + (f"so your loss is within {_fmt(scale * gap)} of it" if near_global else
+                        f"so your loss is {_fmt(scale * gap)} above it" if gap - gap_lo <= 1e-9 * max(1.0, gap) else
+                        f"so your loss is {_fmt(scale * gap_lo)} to {_fmt(scale * gap)} above it"))
     else:
-        lines.append("no global lower bound (weighted loss, or the dual certificate was not found)")
+        facts.append("no certified bound on the global minimum (the dual certificate was not found)")
 
-    snapped_cls, snapped_net, d2 = None, None, None
+    # the nearest exact critical point: W itself, the user's snap, or an automatic snap
     t = time.perf_counter()
-    if snap_tol is not None or snap_den is not None:
-        Ws2 = [snap_matrix(W, snap_tol, snap_den) for W in net.layers]
-        snapped_net = net.with_layers(Ws2)
-        snapped_cls = classify_critical_point(snapped_net)
-        d2 = distance_sq(net.layers, Ws2)
-        result["snap"] = {"distance_sq": rational_str(d2), "verdict": snapped_cls.verdict,
-                          "tolerance": None if snap_tol is None else rational_str(fmpq(snap_tol.numerator,
-                                                                                        snap_tol.denominator)),
-                          "max_denominator": snap_den}
-        evidence["snap"] = {"certificate": snapped_cls.certificate}
-        summary["snap"] = {"distance": math.sqrt(float_of(d2)), "verdict": snapped_cls.verdict}
-        lines.append(f"snapped point W' (entries: simplest rationals within the tolerance) at distance "
-                     f"{math.sqrt(float_of(d2)):.3g} from W: {snapped_cls.verdict.replace('_', ' ')}"
-                     f" (exact, as in 'exactopen classify')")
-        if snapped_cls.reason:
-            lines.append(f"  reason: {snapped_cls.reason}")
+    crit_net, crit_cls, d2, tol_used = None, None, None, None
+    if g2 == 0:
+        crit_net, d2 = net, fmpq(0)
+    else:
+        wmax = max((abs(float_of(x)) for W in net.layers for x in W.entries()), default=1.0) or 1.0
+        tries = ([(snap_tol, snap_den)] if (snap_tol is not None or snap_den is not None)
+                 else [(Fraction(repr(r * max(1.0, wmax))), None) for r in AUTO_SNAP] if not near_global else [])
+        for tol, den in tries:
+            Ws2 = [snap_matrix(W, tol, den) for W in net.layers]
+            cand = net.with_layers(Ws2)
+            user = snap_tol is not None or snap_den is not None
+            if user or cand.first_nonzero_gradient() is None:
+                crit_net, d2, tol_used = cand, distance_sq(net.layers, Ws2), (tol, den)
+                break
+    if crit_net is not None:
+        crit_cls = classify_critical_point(crit_net)
+        tol, den = tol_used if tol_used else (None, None)
+        result["snap"] = {"distance_sq": rational_str(d2), "verdict": crit_cls.verdict,
+                          "tolerance": None if tol is None else rational_str(fmpq(tol.numerator, tol.denominator)),
+                          "max_denominator": den}
+        evidence["snap"] = {"certificate": crit_cls.certificate}
+        dist = math.sqrt(float_of(d2))
+        summary["nearest_critical"] = {"distance": dist, "verdict": crit_cls.verdict}
+        if d2 == 0:
+            facts.append(f"W itself is exactly a {_WORDS.get(crit_cls.verdict, crit_cls.verdict)} (certified)")
+        elif crit_cls.verdict == "not_critical":
+            facts.append(f"the snapped point W' at distance {_fmt(dist)} is not a critical point")
+        else:
+            facts.append(f"the point W' of simple rationals at distance {_fmt(dist)} from W is an exact "
+                         f"{_WORDS.get(crit_cls.verdict, crit_cls.verdict)} (certified)")
+    elif not near_global and g2 != 0 and snap_tol is None and snap_den is None:
+        facts.append(f"no exact critical point found by snapping the weights (relative tolerances "
+                     f"{AUTO_SNAP[0]:.0e} to {AUTO_SNAP[-1]:.0e})")
     timings["snap_classify"] = time.perf_counter() - t
-    prog.step("snap and classify")
+    prog.step("nearest exact critical point")
 
+    # the headline verdict
+    cv = crit_cls.verdict if crit_cls is not None else None
+    if g2 == 0:
+        verdict = ("exact_global_minimum" if cv == "global_minimum" else "exact_saddle" if cv in _SADDLES
+                   else "exact_critical_point")
+    elif near_global or cv == "global_minimum":
+        verdict = "near_global_minimum"
+    elif cv in _SADDLES:
+        verdict = "near_saddle"
+    elif gnorm <= grad_tol or cv not in (None, "not_critical"):
+        verdict = "near_critical"
+    else:
+        verdict = "not_near_critical"
+    summary["verdict"] = verdict
+
+    # a lower point (escape), unless the point is (near) global
     t = time.perf_counter()
-    if always_descent or not near_global:
+    escape = None
+    if always_descent or verdict not in ("exact_global_minimum", "near_global_minimum"):
         part, how = None, ""
-        if snapped_cls is not None and "curve" in snapped_cls.certificate["evidence"]:
-            part = descent_from_curve(net, snapped_net, snapped_cls.certificate, radius)
-            how = "on the snapped point's certified descent curve"
+        if crit_cls is not None and "curve" in crit_cls.certificate["evidence"]:
+            part = descent_from_curve(net, crit_net, crit_cls.certificate, radius)
+            how = "on the exact saddle's certified descent curve"
         if part is None:
             num = descent_numeric(net, radius)
             if num is not None:
                 part = num[:2]
-                how = (f"along a negative-curvature direction at W (numeric lambda_min ~ {num[2]:.3g}, "
-                       f"re-checked exactly)" if num[2] < 0 else "along the negative gradient")
+                how = ("along a negative-curvature direction at W (re-checked exactly)" if num[2] < 0
+                       else "along the negative gradient (re-checked exactly)")
         if part is not None:
             result["descent"], evidence["descent"] = part
             rho = math.sqrt(float_of(parse_rational(part[0]["distance_sq"])))
             dec = float_of(parse_rational(part[0]["decrease"]))
-            summary["descent"] = {"distance": rho, "decrease": dec}
-            lines.append(f"a point at distance {rho:.3g} from W has loss lower by {dec:.3g} ({how}); "
-                         f"first-order scale |grad L(W)| * rho = {math.sqrt(float_of(g2)) * rho:.3g}")
+            summary["escape"] = {"distance": rho, "decrease": scale * dec}
+            escape = [to_float(mx.from_json(W)) for W in part[1]["layers"]]
+            facts.append(f"a point at distance {_fmt(rho)} from W has a loss lower by {_fmt(scale * dec)} ({how})")
+        else:
+            r = radius if radius is not None else default_radius(net)
+            summary["escape"] = None
+            facts.append(f"no point with a lower loss was found within distance {_fmt(r)} of W")
     timings["descent"] = time.perf_counter() - t
-    prog.step("descent witness")
+    prog.step("lower point")
 
-    lines.append("summary: " + practitioner_summary(summary))
-    summary["text"] = practitioner_summary(summary)
-    claim = _claim(net, result)
-    cert = envelope("validate_network", claim, net.inputs_json(), result, {k: v for k, v in evidence.items()},
-                    "lem-7")
-    return Validation(cert, lines, summary, timings)
-
-
-def practitioner_summary(s: dict) -> str:
-    parts = []
-    if "snap" in s:
-        parts.append(f"your point is within {s['snap']['distance']:.3g} of an exact "
-                     f"{s['snap']['verdict'].replace('_', ' ')}")
-    if "global_gap" in s and s.get("descent") is None:
-        parts.append(f"its loss is within {s['global_gap']:.3g} of the global minimum value")
-    elif s.get("global_gap_lower", 0) > 0:
-        parts.append(f"its loss is at least {s['global_gap_lower']:.3g} above the global minimum value")
-    if s.get("descent"):
-        parts.append(f"a point at distance {s['descent']['distance']:.3g} has loss lower by "
-                     f"{s['descent']['decrease']:.3g}")
-    parts.append(f"gradient norm {s['gradient_norm']:.3g}")
-    return "; ".join(parts)
+    headline = headline_text(verdict, summary, scale)
+    summary["text"] = headline
+    lines = [f"verdict: {verdict.replace('_', ' ')} — {headline}", *[f"  {f}" for f in facts]]
+    cert = envelope("validate_network", "", net.inputs_json(), result, dict(evidence), "lem-7")
+    return Validation(cert, lines, summary, timings, escape)
 
 
-def _claim(net: Network, result: dict) -> str:
-    d = "(" + ",".join(map(str, net.widths)) + ")"
-    out = [(f"for the linear network with widths {d} at the point W (exact value of the given floats) and "
-            f"L(W) = 1/2 |W_h..W_1 X - Y|_F^2: L(W) and |grad L(W)|^2 are the stated rationals")]
-    if result["global"] is not None:
-        out.append("lower_bound <= min L <= upper_bound (attained at evidence.global.point), so "
-                   "gap_lower <= L(W) - min L <= gap")
-    if result["descent"] is not None:
-        out.append("the point in evidence.descent lies at squared distance distance_sq from W and has loss "
-                   "L(W) - decrease")
-    if result["snap"] is not None:
-        out.append("the snapped point W' of the embedded certificate lies at squared distance distance_sq "
-                   "from W and is classified as stated")
-    return "; ".join(out)
+def headline_text(verdict: str, s: dict, scale: float = 1.0) -> str:
+    """One sentence a practitioner reads first."""
+    nc = s.get("nearest_critical")
+    what = _WORDS.get(nc["verdict"], nc["verdict"]) if nc else ""
+    esc = s.get("escape")
+    lower = (f"; a point at distance {_fmt(esc['distance'])} has a loss lower by {_fmt(esc['decrease'])}"
+             if esc else "")
+    if verdict == "exact_global_minimum":
+        return "your weights are exactly a global minimum (certified)"
+    if verdict == "exact_saddle":
+        return f"your weights are exactly a {what}, not a minimum{lower}"
+    if verdict == "exact_critical_point":
+        return "your weights are exactly a critical point; its type is not decided" + lower
+    if verdict == "near_global_minimum":
+        if nc and nc["verdict"] == "global_minimum" and nc["distance"] > 0:
+            return f"your weights are within {_fmt(nc['distance'])} of an exact global minimum (certified)"
+        return f"your loss is within {_fmt(s['global_gap'])} of the global minimum (certified)"
+    if verdict == "near_saddle":
+        return f"your weights are within {_fmt(nc['distance'])} of an exact {what}: training stalled at a saddle{lower}"
+    if verdict == "near_critical":
+        return (f"the gradient is small ({_fmt(s['gradient_norm'])}) but no exact critical point was found nearby"
+                + lower)
+    return f"not near a critical point: the gradient norm is {_fmt(s['gradient_norm'])}" + lower

@@ -5,4 +5,19 @@ liftings (prop-18), perturbation rates (thm-5-delta), row bases (lem-13), chains
 changes of basis (lem-14 to lem-17); ``parametric``: the same over parameter space.
 """
 
+import sys
+import types
+
 OPEN, NOT_OPEN = "locally_open", "not_locally_open"  # the two verdicts, as certificates spell them
+
+
+class _CallablePackage(types.ModuleType):
+    """This package is also the API function ``exactopen.openness(W1, W2)``."""
+
+    def __call__(self, W1, W2):
+        from exactopen.api import openness
+
+        return openness(W1, W2)
+
+
+sys.modules[__name__].__class__ = _CallablePackage

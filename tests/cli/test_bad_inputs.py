@@ -128,6 +128,11 @@ NESTED = "[" * 100000
 NON_UTF8 = b"[[1, 2]]\xff\xfe"
 BINARY = bytes(range(256)) * 4
 
+# --- schema, sweep ------------------------------------------------------------------------
+case("schema-extra-argument", ["schema", "extra"])
+case("sweep-no-family", ["sweep"])
+case("sweep-unknown-family", ["sweep", "bogus", "--out", "{tmp}/d"])
+
 # --- verify (the checker) ---------------------------------------------------------------
 case("verify-nested", ["verify", "{tmp}/c.json"], files={"c.json": NESTED})
 case("verify-big-rational-wrong", ["verify", "{tmp}/c.json"], 2,  # an over-long JSON integer: not readable

@@ -120,23 +120,23 @@ def test_npy_int_array(tmp_path, capsys):
     f = tmp_path / "i.npy"
     np.save(f, np.array([[1, 2], [2, 4]], dtype=np.int32))
     code, out, err = run(capsys, "rank", f, "--json")
-    assert code == 0 and json.loads(out)["rank"] == 1
+    assert code == 0 and json.loads(out)["summary"]["rank"] == 1
 
 
 def test_npz_with_and_without_names(tmp_path, capsys):
     f = tmp_path / "w.npz"
     np.savez(f, W1=np.array([[1], [1]]), W2=np.array([[0.5, 0.0]]))
     code, out, err = run(capsys, "rank", f"{f}:W1", "--json")
-    assert code == 0 and json.loads(out)["rank"] == 1
+    assert code == 0 and json.loads(out)["summary"]["rank"] == 1
     code, out, err = run(capsys, "rank", f"{f}:W1", f"{f}:W2", "--from-float", "--json")
-    assert code == 0 and json.loads(out)["rank"] == 1
+    assert code == 0 and json.loads(out)["summary"]["rank"] == 1
     assert_usage_error(*run(capsys, "rank", f), "several matrices")
     assert_usage_error(*run(capsys, "rank", f"{f}:W3"), "no matrix named")
     assert_usage_error(*run(capsys, "rank", f"{f}:W2"), "--from-float")
     single = tmp_path / "one.npz"
     np.savez(single, M=np.array([[1, 2]]))
     code, out, err = run(capsys, "rank", single, "--json")
-    assert code == 0 and json.loads(out)["rank"] == 1
+    assert code == 0 and json.loads(out)["summary"]["rank"] == 1
 
 
 def test_json_object_of_named_matrices(tmp_path, capsys):
@@ -144,7 +144,7 @@ def test_json_object_of_named_matrices(tmp_path, capsys):
     f.write_text(json.dumps({"W1": [[1], [1]], "W2": [[0, 0]], "note": "not a matrix"}))
     code, out, err = run(capsys, "intersect", "--A", f"{f}:W1", "--B", f"{f}:W2", "--json")
     assert code == 0, err
-    assert json.loads(out)["dim"] == 0
+    assert json.loads(out)["summary"]["dim"] == 0
     assert_usage_error(*run(capsys, "rank", f), "several matrices")
     assert_usage_error(*run(capsys, "rank", f"{f}:note"), "list of rows")
 
@@ -159,7 +159,7 @@ def test_json_decimal_is_read_exactly(tmp_path, capsys):
     assert cert["result"]["rank"] == 2
     # inline too
     code, out, err = run(capsys, "rank", "[[0.1, 0.2], [0.3, 0.6]]", "--json")
-    assert json.loads(out)["rank"] == 1  # exactly proportional, not 'numerically'
+    assert json.loads(out)["summary"]["rank"] == 1  # exactly proportional, not 'numerically'
 
 
 # ---------------------------------------------------------------------------------------
@@ -187,8 +187,8 @@ def test_json_output_is_certified(capsys, argv, expect):
     assert code == 0 and err == ""
     obj = json.loads(out)
     for k, v in expect.items():
-        assert obj[k] == v
-    assert obj["checked"]
+        assert obj["summary"][k] == v
+    assert obj["statement"] and obj["verdict"]
     cert = obj["certificate"]
     assert kernel.check(cert)
     validate_schema(cert)

@@ -228,7 +228,7 @@ def test_strict_saddle_numeric_direction():
     v = validate(network_from_arrays(Ws, Y, X))
     kernel.check(v.certificate)
     de = v.certificate["result"]["descent"]
-    assert de is not None and v.summary["descent"]["decrease"] > 1e-4
+    assert de is not None and v.summary["escape"]["decrease"] > 1e-4
 
 
 # -- CLI and inputs --------------------------------------------------------------------------
@@ -240,7 +240,7 @@ def test_cli_validate_npz_json_and_errors(tmp_path, capsys, trained):
     out = tmp_path / "c.json"
     assert main(["validate", "--weights", str(f), "--json", "--out", str(out), "--quiet"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["global_gap"] < 1e-9 and "certificate" in data
+    assert data["summary"]["global_gap"] < 1e-9 and "certificate" in data and data["verdict"] == "near_global_minimum"
     assert kernel.check_file(str(out))
     g = tmp_path / "bad.npz"
     np.savez(g, W1=Ws[0], W3=Ws[2], Y=Y)
@@ -254,7 +254,7 @@ def test_cli_validate_npz_json_and_errors(tmp_path, capsys, trained):
     j.write_text(json.dumps({"W1": [["1", "0"]], "W2": [["0"]], "W3": [["1"], ["0"]],
                              "Y": [[0, 0], [0, 1]]}))
     assert main(["validate", "--weights", str(j), "--quiet"]) == 0
-    assert "critical" in capsys.readouterr().out
+    assert "verdict: exact saddle" in capsys.readouterr().out
 
 
 def test_cli_numrank(tmp_path, capsys):

@@ -527,9 +527,9 @@ def test_cli_json_output():
     rc, text = _run_cli("[[1],[1]]", '[["x", "y"]]', True)
     obj = json.loads(text)
     assert rc == 0 and obj["verdict"] == "piecewise"
-    assert obj["cells"][0] == {"equations": ["x", "y"], "inequations": [], "verdict": NOT_OPEN}
-    assert obj["statement"] == "locally open iff x ≠ 0 or y ≠ 0"
-    assert "real parameters" in obj["domain"]
+    assert obj["summary"]["cells"][0] == {"equations": ["x", "y"], "inequations": [], "verdict": NOT_OPEN}
+    assert obj["summary"]["statement"] == "locally open iff x ≠ 0 or y ≠ 0"
+    assert "real parameters" in obj["summary"]["domain"]
     kernel.check(obj["certificate"])
 
 
@@ -548,8 +548,8 @@ def test_cli_routes_parametric_input():
     assert r.returncode == 0, r.stderr
     obj = json.loads(r.stdout)
     assert obj["verdict"] == "piecewise"
-    assert {c["verdict"] for c in obj["cells"]} == {"locally_open", "not_locally_open"}
-    assert all(set(c) >= {"equations", "inequations", "verdict"} for c in obj["cells"])
+    assert {c["verdict"] for c in obj["summary"]["cells"]} == {"locally_open", "not_locally_open"}
+    assert all(set(c) >= {"equations", "inequations", "verdict"} for c in obj["summary"]["cells"])
 
 
 # ---------------------------------------------------------------------------------------

@@ -1,0 +1,146 @@
+"""The Python API: one function per question, each returning a checked, picklable result.
+
+    >>> import exactopen
+    >>> r = exactopen.classify([[[1, 0]], [[0]], [[1], [0]]], Y=[[0, 0], [0, 1]])
+    >>> r.verdict
+    'higher_order_saddle'
+
+Every function accepts matrices as nested lists or tuples (ints, Fractions, strings such as
+"1/3" or "0.25", floats converted exactly), numpy arrays (floats converted exactly), SymPy
+matrices of rationals, or python-flint ``fmpq_mat``.  A verdict is returned only after the
+independent checker accepted its certificate (otherwise :class:`exactopen.kernel.Rejected`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["Result", "openness", "classify", "validate", "verify"]
+
+
+@dataclass
+class Result:
+    """A checked answer: ``verdict`` (a word), ``summary`` (the figures), ``statement`` (what the
+    checker verified, in words) and ``certificate`` (plain JSON data).  Picklable."""
+
+    verdict: str
+    summary: dict
+    statement: str
+    certificate: dict
+    lines: list = field(default_factory=list, repr=False)  # the CLI's human lines
+    extra: dict = field(default_factory=dict, repr=False)  # e.g. validate's escape point (numpy arrays)
+
+    def to_json(self) -> dict:
+        """The CLI's ``--json`` shape."""
+        return {"verdict": self.verdict, "summary": self.summary, "statement": self.statement,
+                "certificate": self.certificate}
+
+    def render(self, fmt: str = "md") -> str:
+        from exactopen.report.render import render
+
+        return render(self.certificate, fmt)
+
+    def __str__(self) -> str:
+        return f"{self.verdict}: {self.statement}"
+
+
+def _checked(cert: dict) -> str:
+    from exactopen import kernel
+
+    return kernel.check(cert)
+
+
+def _has_parameters(obj) -> bool:
+    """Nested lists holding a string that names a parameter (e.g. "x", "2*a + 1")."""
+    import re
+
+    from exactopen.errors import InputError
+    from exactopen.exact.numbers import parse_rational
+
+    stack = [obj]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (list, tuple)):
+            stack.extend(x)
+        elif isinstance(x, str) and re.search(r"[A-Za-z_]", x):
+            try:
+                parse_rational(x)
+            except InputError:
+                return True
+    return False
+
+
+def openness(W1, W2) -> Result:
+    """Is M(W1, W2) = W1 W2 locally open at (W1, W2)?  (prop-4 for k >= min(m, n), thm-5
+    otherwise, with witnesses or a theorem-free obstruction.)  Entries that name parameters
+    ("x", "a - 1") give a piecewise answer over parameter space."""
+    if _has_parameters(W1) or _has_parameters(W2):
+        from exactopen.openness.parametric import stratify_pair, summary
+
+        res = stratify_pair([list(r) for r in W1], [list(r) for r in W2])
+        s = summary(res)
+        return Result(s.pop("verdict"), s, _checked(res.certificate), res.certificate)
+    from exactopen.inputs import as_matrix
+    from exactopen.openness.pair import decide_pair
+
+    D = decide_pair(as_matrix(W1, "W1"), as_matrix(W2, "W2"))
+    return Result(D.verdict, {"theorem": D.theorem, "reason": D.reason}, _checked(D.certificate), D.certificate)
+
+
+def classify(layers, Y, X=None, weights=None) -> Result:
+    """What kind of point are the layers (input layer first) for L(W) = 1/2 sum w_ij ((W_h ...
+    W_1 X - Y)_ij)^2?  Verdicts: not_critical, global_minimum, strict_saddle,
+    higher_order_saddle, local_minimum_not_global, undecided (with the reason)."""
+    from exactopen.landscape.classify import classify_critical_point
+    from exactopen.landscape.network import Network
+
+    net = Network.build(list(layers), Y, X, weights)
+    cls = classify_critical_point(net)
+    summary = {"widths": net.widths, "loss": cls.certificate["result"]["loss"]}
+    if cls.reason:
+        summary["reason"] = cls.reason
+    return Result(cls.verdict, summary, _checked(cls.certificate), cls.certificate)
+
+
+def validate(layers, Y, X=None, *, samples_as_rows: bool = False, loss: str = "sum", snap=None,
+             snap_den: int | None = None, eps=None, radius=None, descent: bool = False) -> Result:
+    """What float weights (numpy arrays, nested lists) prove about L(W) = 1/2 |W_h...W_1 X - Y|^2:
+    the headline ``verdict`` (exact_global_minimum, exact_saddle, near_global_minimum,
+    near_saddle, near_critical, not_near_critical, ...) with its figures; ``extra["escape"]`` holds
+    a lower-loss point (float arrays) when one was found.  ``loss="mean"`` reports figures as
+    PyTorch's mean squared error; ``samples_as_rows`` takes X and Y as n x d (the ML layout)."""
+    from exactopen.landscape.network import Network
+    from exactopen.numeric.validate import validate as run
+
+    if samples_as_rows:
+        from exactopen.inputs import as_matrix
+
+        X = None if X is None else as_matrix(X, "X").transpose()
+        Y = as_matrix(Y, "Y").transpose()
+    net = Network.build(list(layers), Y, X)
+    v = run(net, snap_tol=_tolerance(snap), snap_den=snap_den, eps_global=None if eps is None else float(eps),
+            radius=None if radius is None else float(radius), always_descent=descent, loss=loss)
+    return Result(v.summary["verdict"], v.summary, _checked(v.certificate), v.certificate, v.lines,
+                  {"escape": v.escape})
+
+
+def _tolerance(snap):
+    """A snapping tolerance from a number or a string, read as its decimal text (0.01 is 1/100)."""
+    if snap is None:
+        return None
+    from exactopen.exact.snap import parse_tolerance
+
+    return parse_tolerance(snap if isinstance(snap, str) else repr(snap), "snap")
+
+
+def verify(cert) -> dict:
+    """Check a certificate (a dict, a :class:`exactopen.Certificate`, its JSON text, or a file
+    path).  Returns {statement, kind, claim_id, facts, theorems}; raises
+    :class:`exactopen.kernel.Rejected` (:class:`~exactopen.kernel.Malformed` if unreadable)."""
+    import os
+
+    from exactopen import kernel
+
+    if isinstance(cert, (str, os.PathLike)) and not str(cert).lstrip().startswith("{"):
+        cert = kernel.read_file(os.fspath(cert))
+    return kernel.explain(dict(cert) if isinstance(cert, dict) else cert)
