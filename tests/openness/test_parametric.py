@@ -34,7 +34,7 @@ from exactopen.openness.parametric import (
     stratify_pair,
     verdict_of,
 )
-from tests.helpers import SCHEMA_PATH, check_with_generator_blocked
+from tests.helpers import ROOT, SCHEMA_PATH, check_with_generator_blocked
 
 EXAMPLES = {
     "rem1": ([[1], [1]], [["x", "y"]]),
@@ -558,8 +558,9 @@ def test_cli_routes_parametric_input():
 
 @pytest.mark.slow
 def test_benchmark_cases_agree_with_numeric_decision():
-    sys.path.insert(0, str(__import__("pathlib").ROOT / "benchmarks"))
-    from symbolic import CASES  # benchmarks/symbolic.py
+    import runpy
+
+    CASES = runpy.run_path(str(ROOT / "benchmarks" / "symbolic.py"), run_name="cases")["CASES"]
 
     rnd = random.Random(5)
     for W1, W2 in CASES.values():
