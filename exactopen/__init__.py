@@ -16,7 +16,7 @@ __version__ = "0.1.0"
 __all__ = ["__version__", "openness", "classify", "validate", "verify", "Certificate", "Result"]
 
 _API = {"classify": "exactopen.api", "validate": "exactopen.api", "verify": "exactopen.api",
-        "Result": "exactopen.api", "Certificate": "exactopen.report.notebook"}
+        "Result": "exactopen.result", "Certificate": "exactopen.report.notebook"}
 
 
 def __getattr__(name):

@@ -13,78 +13,15 @@ independent checker accepted its certificate (otherwise :class:`exactopen.kernel
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from exactopen import kernel
+from exactopen.openness.decide import openness
+from exactopen.result import Result
 
 __all__ = ["Result", "openness", "classify", "validate", "verify"]
 
 
-@dataclass
-class Result:
-    """A checked answer: ``verdict`` (a word), ``summary`` (the figures), ``statement`` (what the
-    checker verified, in words) and ``certificate`` (plain JSON data).  Picklable."""
-
-    verdict: str
-    summary: dict
-    statement: str
-    certificate: dict
-    lines: list = field(default_factory=list, repr=False)  # the CLI's human lines
-    extra: dict = field(default_factory=dict, repr=False)  # e.g. validate's escape point (numpy arrays)
-
-    def to_json(self) -> dict:
-        """The CLI's ``--json`` shape."""
-        return {"verdict": self.verdict, "summary": self.summary, "statement": self.statement,
-                "certificate": self.certificate}
-
-    def render(self, fmt: str = "md") -> str:
-        from exactopen.report.render import render
-
-        return render(self.certificate, fmt)
-
-    def __str__(self) -> str:
-        return f"{self.verdict}: {self.statement}"
-
-
 def _checked(cert: dict) -> str:
-    from exactopen import kernel
-
     return kernel.check(cert)
-
-
-def _has_parameters(obj) -> bool:
-    """Nested lists holding a string that names a parameter (e.g. "x", "2*a + 1")."""
-    import re
-
-    from exactopen.errors import InputError
-    from exactopen.exact.numbers import parse_rational
-
-    stack = [obj]
-    while stack:
-        x = stack.pop()
-        if isinstance(x, (list, tuple)):
-            stack.extend(x)
-        elif isinstance(x, str) and re.search(r"[A-Za-z_]", x):
-            try:
-                parse_rational(x)
-            except InputError:
-                return True
-    return False
-
-
-def openness(W1, W2) -> Result:
-    """Is M(W1, W2) = W1 W2 locally open at (W1, W2)?  (prop-4 for k >= min(m, n), thm-5
-    otherwise, with witnesses or a theorem-free obstruction.)  Entries that name parameters
-    ("x", "a - 1") give a piecewise answer over parameter space."""
-    if _has_parameters(W1) or _has_parameters(W2):
-        from exactopen.openness.parametric import stratify_pair, summary
-
-        res = stratify_pair([list(r) for r in W1], [list(r) for r in W2])
-        s = summary(res)
-        return Result(s.pop("verdict"), s, _checked(res.certificate), res.certificate)
-    from exactopen.inputs import as_matrix
-    from exactopen.openness.pair import decide_pair
-
-    D = decide_pair(as_matrix(W1, "W1"), as_matrix(W2, "W2"))
-    return Result(D.verdict, {"theorem": D.theorem, "reason": D.reason}, _checked(D.certificate), D.certificate)
 
 
 def classify(layers, Y, X=None, weights=None) -> Result:

@@ -8,14 +8,14 @@ changes of basis (lem-14 to lem-17); ``parametric``: the same over parameter spa
 import sys
 import types
 
-OPEN, NOT_OPEN = "locally_open", "not_locally_open"  # the two verdicts, as certificates spell them
+from exactopen.openness.verdicts import NOT_OPEN, OPEN  # noqa: F401  (re-exported)
 
 
 class _CallablePackage(types.ModuleType):
     """This package is also the API function ``exactopen.openness(W1, W2)``."""
 
     def __call__(self, W1, W2):
-        from exactopen.api import openness
+        from exactopen.openness.decide import openness
 
         return openness(W1, W2)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-from exactopen.openness import NOT_OPEN, OPEN
+from exactopen.openness.verdicts import NOT_OPEN, OPEN
 
 DOMAIN = ("real parameters: the case splits cover R^p; pruned branches have no real point (empty over C by a "
           "Gröbner/Rabinowitsch certificate, or over R by a sum of squares); a listed cell is nonempty over C "

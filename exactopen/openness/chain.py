@@ -9,8 +9,8 @@ from exactopen.certificate import envelope, rank_evidence
 from exactopen.errors import InputError
 from exactopen.exact import linalg
 from exactopen.exact import matrix as mx
-from exactopen.openness import OPEN
 from exactopen.openness.pair import decide_pair
+from exactopen.openness.verdicts import OPEN
 
 # ---------------------------------------------------------------------------------------
 # lem-10: chains W_h ... W_1

@@ -27,7 +27,7 @@ from exactopen.errors import InputError
 from exactopen.exact import linalg
 from exactopen.exact import matrix as mx
 from exactopen.exact.numbers import rational_str
-from exactopen.openness import NOT_OPEN, OPEN  # noqa: F401  (callers also import them from here)
+from exactopen.openness.verdicts import NOT_OPEN, OPEN  # noqa: F401  (callers also import them from here)
 
 
 class InternalDisagreement(AssertionError):

@@ -34,8 +34,8 @@ from exactopen.exact.polynomials import (
     parse_polynomial,
     poly_to_str,
 )
-from exactopen.openness import NOT_OPEN, OPEN
 from exactopen.openness.cases import DOMAIN, _lit, merged_cells, statement
+from exactopen.openness.verdicts import NOT_OPEN, OPEN
 
 KIND = "symbolic_openness"
 

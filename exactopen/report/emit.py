@@ -17,8 +17,8 @@ from __future__ import annotations
 import html
 import re
 
+from exactopen.report.latex import LONG, Block, mat, shape
 from exactopen.report.mathml import GREEK, OPS, short_number, to_mathml
-from exactopen.report.render import LONG, Block
 
 _SEG = re.compile(r"(\$[^$]+\$|`[^`]+`)")
 _EOLONG = re.compile(r"\\eolong\{([^{}]*)\}")
@@ -115,8 +115,6 @@ def to_markdown(bs: list[Block]) -> str:
 
 
 def _mat(value) -> str:
-    from exactopen.report.render import mat
-
     return mat(value)
 
 
@@ -182,8 +180,6 @@ def _tex_exact(exact: list[str]) -> str:
 
 
 def _max_cols(b: Block) -> int:
-    from exactopen.report.render import shape
-
     return shape(b.value)[1] if b.kind == "matrix" else 0
 
 
