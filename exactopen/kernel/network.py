@@ -264,12 +264,10 @@ def sparse_hessian(Ws, X, Y) -> tuple[int, dict]:
     return offs[-1], {key: v for key, v in H.items() if v != 0}
 
 
-def psd_by_blocks(N: int, H: dict, where: str) -> tuple[int, int, int]:
-    """A symmetric matrix given by its nonzero entries {(r, s): v}, r <= s, is PSD: split
-    the indices into the connected components of its nonzero pattern (a permutation makes
-    the matrix block diagonal, and x^T H x is the sum of the blocks' forms), and prove each
-    block PSD (:func:`psd_nullity`, dense, at most ``hessian`` rows).  Returns (number of
-    blocks of size > 1 or with a nonzero entry, the largest block, the nullity)."""
+def split_blocks(N: int, H: dict, where: str) -> tuple[list, int]:
+    """The connected components of the nonzero pattern of a symmetric matrix given by its
+    nonzero entries {(r, s): v}, r <= s: [(indices, dense block)], each block at most
+    ``hessian`` rows, and the number of indices with no nonzero entry."""
     parent = list(range(N))
 
     def find(x):
@@ -285,23 +283,31 @@ def psd_by_blocks(N: int, H: dict, where: str) -> tuple[int, int, int]:
     comps: dict = {}
     for (r, s) in H:
         comps.setdefault(find(r), set()).update((r, s))
-    nullity = N - sum(len(c) for c in comps.values())   # indices with no nonzero entry
-    largest = 0
-    for root, members in sorted(comps.items()):
-        idx = sorted(members)
-        n = len(idx)
-        within(n, "hessian", f"{where}: a block of the split Hessian")
-        pos = {x: i for i, x in enumerate(idx)}
-        M = fmpq_mat(n, n)
-        largest = max(largest, n)
-        comps[root] = (idx, pos, M)
+    empty = N - sum(len(c) for c in comps.values())
+    out, where_of = [], {}
+    for root in sorted(comps, key=lambda c: min(comps[c])):
+        idx = sorted(comps[root])
+        within(len(idx), "hessian", f"{where}: a block of the split Hessian")
+        where_of[root] = (len(out), {x: i for i, x in enumerate(idx)})
+        out.append((idx, fmpq_mat(len(idx), len(idx))))
     for (r, s), v in H.items():
-        idx, pos, M = comps[find(r)]
+        b, pos = where_of[find(r)]
+        M = out[b][1]
         M[pos[r], pos[s]] = v
         M[pos[s], pos[r]] = v
-    for root in sorted(comps):
-        idx, _pos, M = comps[root]
+    return out, empty
+
+
+def psd_by_blocks(N: int, H: dict, where: str) -> tuple[int, int, int]:
+    """A symmetric matrix given by its nonzero entries {(r, s): v}, r <= s, is PSD: a
+    permutation makes it block diagonal (:func:`split_blocks`), x^T H x is the sum of the
+    blocks' forms, so it is PSD iff every block is; each block is proved PSD by
+    :func:`psd_nullity` (dense, at most ``hessian`` rows).  Returns (number of blocks, the
+    largest block, the nullity)."""
+    blocks, nullity = split_blocks(N, H, where)
+    largest = max((len(idx) for idx, _ in blocks), default=0)
+    for idx, M in blocks:
         nullity += psd_nullity(M, f"{where}: the block of {len(idx)} coordinates starting at {idx[0]}", quiet=True)
-    fact(f"{where}: {len(comps)} blocks (the largest of {largest} coordinates), each positive semidefinite "
+    fact(f"{where}: {len(blocks)} blocks (the largest of {largest} coordinates), each positive semidefinite "
          f"(signs of its characteristic polynomial); null space of dimension {nullity}")
-    return len(comps), largest, nullity
+    return len(blocks), largest, nullity

@@ -79,10 +79,12 @@ def classify_critical_point(net: Network, *, exact_hessian_limit: int = 160,
     if net.nparams > exact_hessian_limit and net.weights is None:
         # the gauge split (exactopen.landscape.gauge): the Hessian at a gauge-changed point,
         # sparse, proved PSD block by block; no negative curvature then exists
-        ev, psd = gauge.gauge_split(net)
+        ev, psd, D = gauge.gauge_split(net)
         if psd:
             psd_proved, split = True, ev
-    if not psd_proved:
+        elif D is not None:
+            neg = descent.finalize(net, [(1, D)], require_order=2)
+    if not psd_proved and neg is None:
         neg = descent.numeric_negative_curvature(net)
     if neg is None and not psd_proved and net.nparams <= exact_hessian_limit:
         neg, psd_proved = descent.exact_negative_curvature(net)

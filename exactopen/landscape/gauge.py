@@ -20,7 +20,7 @@ so the next layer kills a basis vector or maps it to a basis vector of V_{i+1}.
 
 from __future__ import annotations
 
-from flint import fmpq_mat
+from flint import fmpq, fmpq_mat
 
 from exactopen.exact import linalg
 from exactopen.exact import matrix as mx
@@ -91,25 +91,63 @@ def interval_bases(layers: list) -> list:
     return out
 
 
+def _negative_vector(M: fmpq_mat):
+    """A rational v with v^T M v < 0 (M symmetric, small), or None: a negative diagonal
+    entry, a zero diagonal pair with a nonzero coupling, or a rounded float eigenvector of
+    the smallest eigenvalue (re-checked exactly)."""
+    import numpy as np
+
+    from exactopen.exact.floats import to_float, to_grid
+
+    n = M.nrows()
+
+    def value(v):
+        col = fmpq_mat(n, 1, v)
+        return (col.transpose() * M * col)[0, 0]
+
+    for i in range(n):
+        if M[i, i] < 0:
+            return [fmpq(1) if j == i else fmpq(0) for j in range(n)]
+    vals, vecs = np.linalg.eigh(to_float(M))
+    x = vecs[:, 0] / max(float(np.max(np.abs(vecs[:, 0]))), 1e-300)
+    for bits in (4, 8, 12, 16, 24, 32, 40):
+        v = list(to_grid(x, bits, fixed=True).entries())
+        if value(v) < 0:
+            return v
+    return None
+
+
 def gauge_split(net):
-    """Evidence ``{"gauge": [T_k], "gauge_inverse": [U_k]}`` and the checker's verdict on it:
-    (evidence, psd) with psd True (every block PSD), False (a block is not PSD) or None (a
+    """The gauge split at ``net``: (evidence, psd, direction).
+
+    evidence = ``{"gauge": [T_k], "gauge_inverse": [U_k]}``; psd is True (every block of the
+    Hessian at W' PSD, as the checker will find), False (a block is not PSD; then direction
+    is D = (D_1..D_h) with D^T H(W) D < 0 when a rational one was found, else None) or None (a
     block beyond the checker's budget, or a weighted loss)."""
-    from exactopen.kernel.network import gauge_change, psd_by_blocks, sparse_hessian
-    from exactopen.kernel.primitives import Rejected
+    from exactopen.kernel.network import gauge_change, sparse_hessian, split_blocks
+    from exactopen.kernel.primitives import Rejected, is_psd
 
     if net.weights is not None:
-        return None, None
+        return None, None, None
     Us = interval_bases(net.layers)
     Ts = [U.inv() for U in Us]
     ev = {"gauge": [mx.to_json(T) for T in Ts], "gauge_inverse": [mx.to_json(U) for U in Us]}
+    Wp = [(Ts[k] * W if k < len(Ts) else W) * (Us[k - 1] if k > 0 else 1) for k, W in enumerate(net.layers)]
     try:
-        Wp = gauge_change(net.layers, ev, "gauge")
         N, H = sparse_hessian(Wp, net.X, net.Y)
-        psd_by_blocks(N, H, "H(W')")
-    except Rejected as exc:
-        text = str(exc)
-        if "not positive semidefinite" in text:
-            return ev, False
-        return ev, None
-    return ev, True
+        blocks, _empty = split_blocks(N, H, "H(W')")
+    except Rejected:
+        return ev, None, None
+    for idx, M in blocks:
+        if is_psd(M):
+            continue
+        v = _negative_vector(M)
+        if v is None:
+            return ev, False, None
+        flat = [fmpq(0)] * N
+        for i, x in zip(idx, v):
+            flat[i] = x
+        Dp = net.split(flat)   # a direction at W'; back at W: D_k = U_{k+1} D'_k T_k
+        D = [(Us[k] * Dk if k < len(Us) else Dk) * (Ts[k - 1] if k > 0 else 1) for k, Dk in enumerate(Dp)]
+        return ev, False, D
+    return ev, True, None
