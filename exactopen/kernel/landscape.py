@@ -15,6 +15,7 @@ from flint import fmpq, fmpq_mat
 from exactopen.kernel.core import kind, rely
 from exactopen.kernel.network import (
     curve_polynomial,
+    gauge_change,
     gradient,
     hadamard,
     hessian,
@@ -22,6 +23,8 @@ from exactopen.kernel.network import (
     loss,
     point,
     problem,
+    psd_by_blocks,
+    sparse_hessian,
 )
 from exactopen.kernel.primitives import (
     chain,
@@ -124,6 +127,24 @@ def _local_minimum(Ws, X, Y, w, mb: dict) -> int:
     return rank
 
 
+def _split_psd(Ws, X, Y, w, split: dict) -> tuple[int, int]:
+    """The Hessian at W is PSD, shown at a gauge-changed point W' where it is sparse.
+
+    W'_k = T_k W_k T_{k-1}^{-1} (hidden T_k, T_0 = T_h = I; :func:`gauge_change` checks
+    T_k T_k^{-1} = I) has the same product, so L = L o phi for the invertible linear map
+    phi: W -> W', and H(W) = phi^T H(W') phi: x^T H(W) x = (phi x)^T H(W') (phi x), so H(W)
+    is PSD iff H(W') is.  H(W') is built from its nonzeros (:func:`sparse_hessian`) and
+    proved PSD block by block (:func:`psd_by_blocks`; a block-diagonal symmetric matrix, up
+    to a permutation, is PSD iff its blocks are).  Unweighted loss only.
+    """
+    require(w is None, "evidence.hessian_split: the split Hessian is for the unweighted square loss")
+    Wp = gauge_change(Ws, split, "evidence.hessian_split")
+    fact("the gauge-changed layers W'_k = T_k W_k T_{k-1}^{-1} have the same product (T_k T_k^{-1} = I checked)")
+    N, H = sparse_hessian(Wp, X, Y)
+    nb, largest, _nullity = psd_by_blocks(N, H, "the Hessian at W' (recomputed exactly from its nonzeros)")
+    return nb, largest
+
+
 def _descent_claims(res, m: int, c, L1, where: str = "result") -> None:
     """The result restates the descent the checker derived: order, coefficient, witness loss."""
     require(field(res, "descent_order", int, where) == m, f"{where}.descent_order is not {m}")
@@ -186,12 +207,19 @@ def check_landscapepoint(cert: dict) -> str:
         _true(res, "non_global")
         if verdict == "higher_order_saddle":
             _true(res, "hessian_psd")
-            N = sum(W.nrows() * W.ncols() for W in Ws)
-            within(N, "hessian", "the number of parameters (the side of the dense Hessian)")
-            psd_nullity(hessian(Ws, X, Y, w), "the Hessian (recomputed exactly)")
+            split = optional(ev, "hessian_split", dict, "evidence")
+            how = ""
+            if split is None:
+                N = sum(W.nrows() * W.ncols() for W in Ws)
+                within(N, "hessian", "the number of parameters (the side of the dense Hessian)")
+                psd_nullity(hessian(Ws, X, Y, w), "the Hessian (recomputed exactly)")
+            else:
+                nb, largest = _split_psd(Ws, X, Y, w, split)
+                how = (f" (congruent, by an exact change of hidden bases, to a Hessian that splits into {nb} "
+                       f"blocks of at most {largest} coordinates, each positive semidefinite)")
             rely("spectral")
             return (f"{head} is a higher-order saddle (not a local minimum, not a strict saddle): the Hessian is "
-                    f"positive semidefinite, and along a polynomial curve L - L(W) = ({c}) t^{m} + ..., with a "
+                    f"positive semidefinite{how}, and along a polynomial curve L - L(W) = ({c}) t^{m} + ..., with a "
                     f"rational point of loss {L1} < L(W) = {L0}")
         return (f"{head} is a strict saddle: along a straight line W + tD, L - L(W) = ({c}) t^2 + ..., "
                 f"with a rational point of loss {L1} < L(W) = {L0}")

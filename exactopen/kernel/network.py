@@ -14,7 +14,9 @@ from flint import fmpq, fmpq_mat
 from exactopen.kernel.primitives import (
     BUDGET,
     chain,
+    fact,
     field,
+    psd_nullity,
     inner,
     is_zero,
     matrix,
@@ -174,3 +176,138 @@ def hessian(Ws, X, Y, w) -> fmpq_mat:
                                 H[r, s] += v
                                 H[s, r] += v
     return H
+
+
+def gauge_change(Ws, split: dict, where: str) -> list:
+    """The layers W'_k = T_k W_k T_{k-1}^{-1} of an exact change of hidden bases.
+
+    ``split.gauge`` holds T_1..T_{h-1} (d_k x d_k), ``split.gauge_inverse`` their inverses
+    U_k; T_k U_k = I is checked (square matrices, so U_k T_k = I as well); T_0 = T_h = I.
+    Then W'_h..W'_1 = W_h..W_1, so L(W') = L(W) for every W: L = L o phi with phi the
+    invertible linear map W -> W', and the Hessians are congruent, H(W) = phi^T H(W') phi
+    (chain rule, phi linear): H(W) is PSD iff H(W') is (Sylvester's law of inertia is not
+    needed: x^T H(W) x = (phi x)^T H(W') (phi x) and phi is onto).
+    """
+    h = len(Ws)
+    Ts = field(split, "gauge", list, where)
+    Us = field(split, "gauge_inverse", list, where)
+    require(len(Ts) == h - 1 and len(Us) == h - 1, f"{where}: gauge and gauge_inverse need {h - 1} matrices each")
+    Tm, Um = [None], [None]
+    for k in range(1, h):
+        d = Ws[k - 1].nrows()
+        T = matrix(Ts[k - 1], f"{where}.gauge[{k - 1}]")
+        U = matrix(Us[k - 1], f"{where}.gauge_inverse[{k - 1}]")
+        same_shape(T, d, d, f"{where}.gauge[{k - 1}]")
+        same_shape(U, d, d, f"{where}.gauge_inverse[{k - 1}]")
+        P = T * U
+        require(all(P[i, j] == (1 if i == j else 0) for i in range(d) for j in range(d)),
+                f"{where}: gauge[{k - 1}] * gauge_inverse[{k - 1}] is not the identity")
+        Tm.append(T)
+        Um.append(U)
+    Tm.append(None)
+    out = []
+    for k, W in enumerate(Ws):  # layer k + 1 maps V_k -> V_{k+1}
+        if Tm[k + 1] is not None:
+            W = Tm[k + 1] * W
+        if Um[k] is not None:
+            W = W * Um[k]
+        out.append(W)
+    return out
+
+
+def _nonzeros(M: fmpq_mat) -> list:
+    n = M.ncols()
+    return [(i // n, i % n, v) for i, v in enumerate(M.entries()) if v != 0]
+
+
+def sparse_hessian(Ws, X, Y) -> tuple[int, dict]:
+    """The exact Hessian of the unweighted loss, as its nonzero entries {(r, s): v}, r <= s,
+    in the coordinates of :func:`hessian`; never enumerates all N^2 entries.
+
+    With A_k = W_h..W_{k+1}, F_k = W_{k-1}..W_1 X and G = (PX - Y) X^T:
+    H[(k,c,d),(l,a,b)] = (A_k^T A_l)[c,a] (F_k F_l^T)[d,b] (the Gauss-Newton part, all k, l)
+    plus, for l > k, T[a,d] M[b,c] at ((l,a,b),(k,c,d)) with T = A_l^T G B_k^T,
+    M = W_{l-1}..W_{k+1}.  Work: the products of the nonzeros of the factor matrices,
+    bounded by the budget ``sparse_work``.
+    """
+    h, d0 = len(Ws), X.nrows()
+    G = (chain(Ws, d0) * X - Y) * X.transpose()
+    offs = [0]
+    for W in Ws:
+        offs.append(offs[-1] + W.nrows() * W.ncols())
+    A = [chain(Ws[k + 1:], Ws[k].nrows()) for k in range(h)]
+    B = [chain(Ws[:k], d0) for k in range(h)]
+    F = [Bk * X for Bk in B]
+    pairs = []
+    for k in range(h):
+        for l in range(k, h):
+            pairs.append((k, l, _nonzeros(A[k].transpose() * A[l]), _nonzeros(F[k] * F[l].transpose()), False))
+            if l > k:
+                T = A[l].transpose() * G * B[k].transpose()
+                pairs.append((k, l, _nonzeros(T), _nonzeros(chain(Ws[k + 1:l], Ws[k].nrows())), True))
+    within(sum(len(p) * len(q) for _, _, p, q, _ in pairs), "sparse_work",
+           "the products of nonzeros that build the sparse Hessian")
+    H: dict = {}
+    for k, l, P, Q, mixed in pairs:
+        nk, nl = Ws[k].ncols(), Ws[l].ncols()
+        for i, j, u in P:
+            for i2, j2, v in Q:
+                if mixed:   # ((l, a=i, b=i2), (k, c=j2, d=j))
+                    r, s = offs[l] + i * nl + i2, offs[k] + j2 * nk + j
+                else:       # ((k, c=i, d=i2), (l, a=j, b=j2))
+                    r, s = offs[k] + i * nk + i2, offs[l] + j * nl + j2
+                if r > s:
+                    if k == l:
+                        continue  # k = l: the symmetric twin of an entry counted as (s, r)
+                    r, s = s, r
+                H[(r, s)] = H.get((r, s), fmpq(0)) + u * v
+    return offs[-1], {key: v for key, v in H.items() if v != 0}
+
+
+def split_blocks(N: int, H: dict, where: str) -> tuple[list, int]:
+    """The connected components of the nonzero pattern of a symmetric matrix given by its
+    nonzero entries {(r, s): v}, r <= s: [(indices, dense block)], each block at most
+    ``hessian`` rows, and the number of indices with no nonzero entry."""
+    parent = list(range(N))
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for r, s in H:
+        a, b = find(r), find(s)
+        if a != b:
+            parent[a] = b
+    comps: dict = {}
+    for (r, s) in H:
+        comps.setdefault(find(r), set()).update((r, s))
+    empty = N - sum(len(c) for c in comps.values())
+    out, where_of = [], {}
+    for root in sorted(comps, key=lambda c: min(comps[c])):
+        idx = sorted(comps[root])
+        within(len(idx), "hessian", f"{where}: a block of the split Hessian")
+        where_of[root] = (len(out), {x: i for i, x in enumerate(idx)})
+        out.append((idx, fmpq_mat(len(idx), len(idx))))
+    for (r, s), v in H.items():
+        b, pos = where_of[find(r)]
+        M = out[b][1]
+        M[pos[r], pos[s]] = v
+        M[pos[s], pos[r]] = v
+    return out, empty
+
+
+def psd_by_blocks(N: int, H: dict, where: str) -> tuple[int, int, int]:
+    """A symmetric matrix given by its nonzero entries {(r, s): v}, r <= s, is PSD: a
+    permutation makes it block diagonal (:func:`split_blocks`), x^T H x is the sum of the
+    blocks' forms, so it is PSD iff every block is; each block is proved PSD by
+    :func:`psd_nullity` (dense, at most ``hessian`` rows).  Returns (number of blocks, the
+    largest block, the nullity)."""
+    blocks, nullity = split_blocks(N, H, where)
+    largest = max((len(idx) for idx, _ in blocks), default=0)
+    for idx, M in blocks:
+        nullity += psd_nullity(M, f"{where}: the block of {len(idx)} coordinates starting at {idx[0]}", quiet=True)
+    fact(f"{where}: {len(blocks)} blocks (the largest of {largest} coordinates), each positive semidefinite "
+         f"(signs of its characteristic polynomial); null space of dimension {nullity}")
+    return len(blocks), largest, nullity

@@ -30,7 +30,8 @@ BUDGET = {
     "nesting": 4,                 # certificates nested in certificates
     "degree": 4096,               # degree of a univariate polynomial (and the exponent k)
     "sturm_degree": 256,          # degree of a polynomial given to a Sturm sequence
-    "hessian": 400,               # side of a dense Hessian the checker builds
+    "hessian": 400,               # side of a dense Hessian (or of one block of a split one) the checker builds
+    "sparse_work": 60_000_000,    # products of nonzeros that build a sparse Hessian
     "psd_work": 250_000_000_000,  # n^4 * (bits of the largest entry) of a PSD test (about 8 s)
     "layers": 64,                 # layers of a network
     "curve_power": 64,            # largest power of t in a descent curve (and number of its terms)
@@ -375,7 +376,7 @@ def symmetric(M: fmpq_mat, where: str) -> None:
     require(M.ncols() == M.nrows() and M == M.transpose(), f"{where}: the matrix is not symmetric")
 
 
-def psd_nullity(M: fmpq_mat, where: str) -> int:
+def psd_nullity(M: fmpq_mat, where: str, quiet: bool = False) -> int:
     """M is positive semidefinite; returns dim N(M).  Refuses if M is not PSD.
 
     Trusted (theorem ``spectral``): a real symmetric matrix has real eigenvalues and is
@@ -396,7 +397,8 @@ def psd_nullity(M: fmpq_mat, where: str) -> int:
             f"{where}: the matrix is not positive semidefinite (characteristic polynomial "
             "does not alternate in sign, so an eigenvalue is negative)")
     nullity = next(i for i in range(n + 1) if c[i] != 0)
-    fact(f"{where}: positive semidefinite, null space of dimension {nullity} (signs of the characteristic polynomial)")
+    if not quiet:
+        fact(f"{where}: positive semidefinite, null space of dimension {nullity} (signs of the characteristic polynomial)")
     return nullity
 
 

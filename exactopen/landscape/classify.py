@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from exactopen.exact import linalg
 from exactopen.exact.numbers import rational_str
-from exactopen.landscape import descent, global_min, local_min
+from exactopen.landscape import descent, gauge, global_min, local_min
 from exactopen.landscape.network import (
     Network,
     chain_product,
@@ -53,7 +53,8 @@ def classify_critical_point(net: Network, *, exact_hessian_limit: int = 160,
     lem-7 / thm-8 for the square loss) -> strict_saddle (negative curvature: exact LDL^T of the
     Hessian when it has at most ``exact_hessian_limit`` rows, numeric Lanczos re-checked
     exactly otherwise) -> higher_order_saddle (exact PSD Hessian plus a polynomial descent
-    curve, lem-19 / ex-intro) -> local_minimum_not_global (h = 2, weighted loss, at most
+    curve, lem-19 / ex-intro; above ``exact_hessian_limit`` parameters the PSD proof is the
+    gauge split of :mod:`exactopen.landscape.gauge`, tried first: no size cap) -> local_minimum_not_global (h = 2, weighted loss, at most
     ``exact_hessian_limit`` parameters: PSD Hessian whose null space is the gauge orbit's
     tangent space, plus an exact lower point; :mod:`exactopen.landscape.local_min`) ->
     undecided (with the reason).
@@ -74,8 +75,18 @@ def classify_critical_point(net: Network, *, exact_hessian_limit: int = 160,
     # negative curvature
     psd_proved = False
     neg = None
-    neg = descent.numeric_negative_curvature(net)
-    if neg is None and net.nparams <= exact_hessian_limit:
+    split = None
+    if net.nparams > exact_hessian_limit and net.weights is None:
+        # the gauge split (exactopen.landscape.gauge): the Hessian at a gauge-changed point,
+        # sparse, proved PSD block by block; no negative curvature then exists
+        ev, psd, D = gauge.gauge_split(net)
+        if psd:
+            psd_proved, split = True, ev
+        elif D is not None:
+            neg = descent.finalize(net, [(1, D)], require_order=2)
+    if not psd_proved and neg is None:
+        neg = descent.numeric_negative_curvature(net)
+    if neg is None and not psd_proved and net.nparams <= exact_hessian_limit:
         neg, psd_proved = descent.exact_negative_curvature(net)
     if neg is None and not psd_proved:
         neg = descent.structured_negative_curvature(net)
@@ -86,8 +97,11 @@ def classify_critical_point(net: Network, *, exact_hessian_limit: int = 160,
 
     found = descent.search_descent_curve(net, effort=search_effort)
     if found is not None and psd_proved:
+        evidence = _descent_evidence(net, found)
+        if split is not None:
+            evidence["hessian_split"] = split
         cert = point_certificate(net, "higher_order_saddle", {**_descent_result(net, found), "hessian_psd": True},
-                         _descent_evidence(net, found), claim_id or "lem-19")
+                         evidence, claim_id or "lem-19")
         return Classification("higher_order_saddle", cert)
     if found is not None:
         reason = (f"descent curve certified (not a local minimum) but the Hessian ({net.nparams} "
@@ -109,7 +123,8 @@ def classify_critical_point(net: Network, *, exact_hessian_limit: int = 160,
     if net.weights is not None:
         reason += "; weighted loss: global optimality is not certified beyond stationarity"
     reason += lm_note
-    cert = point_certificate(net, "undecided", {"hessian_psd": True} if psd_proved else {}, {}, claim_id)
+    cert = point_certificate(net, "undecided", {"hessian_psd": True} if psd_proved and split is None else {}, {},
+                             claim_id)
     return Classification("undecided", cert, reason=reason)
 
 

@@ -98,3 +98,44 @@ def constructed_point(widths, subset, rng: random.Random, sigmas=None, change_ba
     is_global = sorted(S) == top
     return Constructed(Network.build(layers, Y, X), is_global, s < r,
                        f"widths {d}, components {S} of {q}, change_basis={change_basis}, n={n_samples}")
+
+
+def higher_order_saddle_point(widths, keep: int, rng: random.Random, gauge: bool = True) -> Network:
+    """A non-strict (higher-order) saddle like the issue-12 example, at any size.
+
+    X = I, Y = diag(y_1 > y_2 > ...) (rational), layers "diagonal": the first ``keep``
+    coordinates carry 1 (the last layer y_i), so the product holds the ``keep`` largest
+    components of Y (keep < min_i d_i: not global); beyond ``keep`` the first and last layers
+    are zero and, for h >= 4, one hidden layer (the second) may carry scattered nonzeros, so
+    every missing component meets at least three zero layers (h >= 3: PSD Hessian, descent of
+    order >= 3; two zero layers would give a strict saddle).  With ``gauge`` random rational invertible changes of basis between the layers
+    (:func:`random_invertible`) hide the structure (same product, same kind of point).
+    """
+    d = list(widths)
+    h = len(d) - 1
+    q = min(d[0], d[-1])
+    ys = sorted({fmpq(rng.randint(10, 400), rng.randint(1, 3)) for _ in range(4 * q)}, reverse=True)
+    while len(ys) < q:
+        ys.append(ys[-1] / 2)
+    Y = fmpq_mat(d[-1], d[0])
+    for i in range(q):
+        Y[i, i] = ys[i]
+    Ws = []
+    for k in range(1, h + 1):
+        W = fmpq_mat(d[k], d[k - 1])
+        for i in range(min(d[k], d[k - 1])):
+            if i < keep:
+                W[i, i] = ys[i] if k == h else 1
+            elif k == 2 and h >= 4 and rng.random() < 0.5:
+                W[i, i] = fmpq(rng.randint(1, 5), rng.randint(1, 3))
+        Ws.append(W)
+    if gauge:
+        S = [None] + [random_invertible(d[k], rng) for k in range(1, h)] + [None]
+        for k in range(1, h + 1):
+            W = Ws[k - 1]
+            if S[k] is not None:
+                W = S[k] * W
+            if S[k - 1] is not None:
+                W = W * S[k - 1].inv()
+            Ws[k - 1] = W
+    return Network.build(Ws, Y, mx.identity(d[0]))

@@ -1,0 +1,157 @@
+"""Benchmark (issue 12): exact verdicts on non-strict saddles at the sizes people train.
+
+Four-layer networks with widths (w, w, w/2, w, w), X = I, Y diagonal, a higher-order saddle
+(:func:`exactopen.landscape.examples.higher_order_saddle_point`: the top components routed,
+the others meeting three zero layers) hidden by random rational gauge changes between the
+layers.  Each case runs in its own process (peak memory = that process's maximum RSS):
+
+* decide + certificate: :func:`classify_critical_point` (the gauge split proves the Hessian
+  PSD, the path search gives the descent curve);
+* check: the trusted checker on the certificate's JSON text;
+* float: what a practitioner would compute instead, in numpy: the float Hessian's smallest
+  eigenvalues (numpy.linalg.eigvalsh of the dense float Hessian up to 4,000 parameters,
+  else Lanczos with 200 Hessian-vector products);
+
+and the ratio exact / float.  The growth of time and memory with the width is fitted as
+w^e (least squares on logarithms).
+
+    python benchmarks/scale.py            # w = 16, 32, 64 (the 12,288-parameter target)
+    python benchmarks/scale.py --slow     # and w = 128 (49,152 parameters)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import resource
+import subprocess
+import sys
+import time
+
+
+def float_reference(net) -> tuple[float, float]:
+    """(seconds, smallest eigenvalue) of the float Hessian, numpy only."""
+    import numpy as np
+
+    from exactopen.exact.floats import to_float
+
+    t = time.perf_counter()
+    Ws = [to_float(W) for W in net.layers]
+    X, R = to_float(net.X), to_float(net.residual)
+    h = len(Ws)
+    shapes = [W.shape for W in Ws]
+    sizes = [a * b for a, b in shapes]
+
+    def prod(mats, n):
+        P = np.eye(n)
+        for M in mats:
+            P = M @ P
+        return P
+
+    A = [prod(Ws[k + 1:], shapes[k][0]) for k in range(h)]
+    BX = [prod(Ws[:k], shapes[0][1]) @ X for k in range(h)]
+    mid = {(m, l): prod(Ws[l + 1:m], shapes[l][0]) for l in range(h) for m in range(l + 1, h)}
+
+    def hvp(v):
+        D, o = [], 0
+        for (a, b), s in zip(shapes, sizes):
+            D.append(v[o:o + s].reshape(a, b))
+            o += s
+        Fp = sum(A[k] @ D[k] @ BX[k] for k in range(h))
+        out = []
+        for l in range(h):
+            g = A[l].T @ Fp @ BX[l].T
+            for m in range(l + 1, h):
+                g = g + (A[m] @ D[m] @ mid[(m, l)]).T @ R @ BX[l].T
+            for m in range(l):
+                g = g + A[l].T @ R @ (mid[(l, m)] @ D[m] @ BX[m]).T
+            out.append(g.ravel())
+        return np.concatenate(out)
+
+    N = sum(sizes)
+    if N <= 4000:
+        H = np.column_stack([hvp(c) for c in np.eye(N)])
+        lam = float(np.linalg.eigvalsh((H + H.T) / 2)[0])
+    else:
+        rng = np.random.default_rng(0)
+        k = 200
+        Q = np.zeros((N, k))
+        al, be = np.zeros(k), np.zeros(k)
+        q = rng.standard_normal(N)
+        q /= np.linalg.norm(q)
+        for j in range(k):
+            Q[:, j] = q
+            z = hvp(q)
+            al[j] = q @ z
+            z -= Q[:, :j + 1] @ (Q[:, :j + 1].T @ z)
+            be[j] = np.linalg.norm(z)
+            q = z / be[j]
+        T = np.diag(al) + np.diag(be[:-1], 1) + np.diag(be[:-1], -1)
+        lam = float(np.linalg.eigvalsh(T)[0])
+    return time.perf_counter() - t, lam
+
+
+def one(w: int, seed: int = 0) -> dict:
+    from exactopen import kernel
+    from exactopen.landscape.classify import classify_critical_point
+    from exactopen.landscape.examples import higher_order_saddle_point
+
+    widths = (w, w, w // 2, w, w)
+    net = higher_order_saddle_point(widths, (3 * w) // 8, random.Random(seed))
+    t = time.perf_counter()
+    c = classify_critical_point(net)
+    t_decide = time.perf_counter() - t
+    t = time.perf_counter()
+    text = json.dumps(c.certificate)
+    t_cert = time.perf_counter() - t
+    t = time.perf_counter()
+    kernel.check(text)
+    t_check = time.perf_counter() - t
+    t_float, lam = float_reference(net)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"w": w, "params": net.nparams, "verdict": c.verdict, "decide": t_decide, "cert": t_cert,
+            "check": t_check, "mem_mb": rss, "json_mb": len(text) / 2 ** 20, "float": t_float, "lam_min": lam}
+
+
+def fit(xs, ys) -> float:
+    lx, ly = [math.log(x) for x in xs], [math.log(max(y, 1e-9)) for y in ys]
+    mx, my = sum(lx) / len(lx), sum(ly) / len(ly)
+    den = sum((a - mx) ** 2 for a in lx)
+    return sum((a - mx) * (b - my) for a, b in zip(lx, ly)) / den if den else float("nan")
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--slow", action="store_true", help="also w = 128 (49,152 parameters)")
+    ap.add_argument("--widths", type=int, nargs="*")
+    ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.one:
+        print(json.dumps(one(args.one)))
+        return
+    widths = args.widths or ([16, 32, 64] + ([128] if args.slow else []))
+    rows = []
+    for w in widths:
+        out = subprocess.run([sys.executable, __file__, "--one", str(w)], capture_output=True, text=True, check=True)
+        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    print("| widths | params | verdict | decide s | certificate s | check s | total s | peak MB | JSON MB "
+          "| float min eig s | lambda_min (float) | exact/float |")
+    print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        w = r["w"]
+        total = r["decide"] + r["cert"] + r["check"]
+        print(f"| ({w},{w},{w // 2},{w},{w}) | {r['params']:,} | {r['verdict']} | {r['decide']:.2f} | "
+              f"{r['cert']:.2f} | {r['check']:.2f} | {total:.2f} | {r['mem_mb']:.0f} | {r['json_mb']:.1f} | "
+              f"{r['float']:.2f} | {r['lam_min']:.2e} | {total / max(r['float'], 1e-9):.1f} |")
+    if len(rows) >= 2:
+        ws = [r["w"] for r in rows]
+        tt = [r["decide"] + r["cert"] + r["check"] for r in rows]
+        print(f"\ngrowth with the width w: total time ~ w^{fit(ws, tt):.2f}, check ~ "
+              f"w^{fit(ws, [r['check'] for r in rows]):.2f}, peak memory ~ w^{fit(ws, [r['mem_mb'] for r in rows]):.2f}, "
+              f"float reference ~ w^{fit(ws, [r['float'] for r in rows]):.2f}")
+
+
+if __name__ == "__main__":
+    main()
