@@ -47,6 +47,13 @@ THEOREMS = {
     "prop-18": "thm-5 sufficiency: for k < min(m, n), rank W1 = rank W2 and dim N(W1) ∩ C(W2) = 0 imply that "
                "M is locally open at (W1, W2) relative to its range (the paper's Prop. 18 construction).",
     "lem-10": "A chain W_h ... W_1 whose product has rank min_i d_i is locally open (the paper's Lemma 10).",
+    "chain-split": "docs/chains.md, Lemmas C1 and C2 (composition): if at a split k the pair (W_h...W_{k+1}, "
+                   "W_k...W_1) is locally open and both sub-chains are open onto all matrices of their size, the "
+                   "chain is locally open; a one-layer chain, a chain whose product has full rank min(ends), and "
+                   "recursively such a split with inner width >= min(ends) are open onto all matrices.",
+    "chain-grouping": "docs/chains.md, Lemma C4: at a split k with min(d_0, d_k, d_h) = min_i d_i the pair "
+                      "(W_h...W_{k+1}, W_k...W_1) has the chain's range, so if the pair is not locally open "
+                      "neither is the chain.",
     "spectral": "A real symmetric matrix is diagonalisable with real eigenvalues; its characteristic "
                 "polynomial then alternates in sign iff it is positive semidefinite (Descartes), and the "
                 "multiplicity of the root 0 is the dimension of its null space.",
@@ -79,7 +86,7 @@ KIND_THEOREMS = {
     "rank": (), "nullspace": (), "column_space": (), "intersection": (), "solve": (), "lifting": (),
     "row_basis_bound": (), "perturbation_lower_bound": ("behrends", "prop-18"),
     "openness": ("behrends", "prop-18"),
-    "chain_openness": ("lem-10",),
+    "chain_openness": ("lem-10", "chain-split", "chain-grouping", "behrends", "prop-18"),
     "basis_change": ("behrends", "prop-18"),
     "pyramid_openness": ("monotone-activations", "open-maps"),
     "pyramid_global": ("monotone-activations", "open-maps", "convexity"),
@@ -99,7 +106,7 @@ CLAIM_IDS = {
     "lifting": ("prop-18", "prop-4", "thm-5", "rem-1"),
     "perturbation_lower_bound": ("thm-5-delta",),
     "row_basis_bound": ("lem-13",),
-    "chain_openness": ("lem-10",),
+    "chain_openness": ("lem-10", "chain-openness"),
     "basis_change": ("lem-14", "lem-15", "lem-17"),
     "pyramid_openness": ("lem-6",), "pyramid_global": ("sec-4",), "pyramid_not_open": ("lem-6",),
     "scalar_openness": ("ex-2",), "polynomial_minimum": ("ex-2",),

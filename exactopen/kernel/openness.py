@@ -29,6 +29,8 @@ from exactopen.kernel.primitives import (
     rank_exactly,
     rational,
     require,
+    chain,
+    eye,
     same_shape,
     sub,
     vector_index,
@@ -263,7 +265,9 @@ def check_row_basis_bound(cert: dict) -> str:
 
 @kind("chain_openness")
 def check_chain_openness(cert: dict) -> str:
-    """lem-10: rank(W_h ... W_1) = min_i d_i  =>  locally open; else undetermined."""
+    """Chains W_h ... W_1 (h != 2): identity (h = 1), lem-10, composition at a split (Lemmas C1,
+    C2 of docs/chains.md, with nested pair certificates), or the theorem-free row/column-space
+    obstruction (Lemma C3); otherwise undetermined."""
     for key in cert["inputs"]:
         require(key == "layers", f"inputs.{key}: unknown field")
     layers = field(cert["inputs"], "layers", list, "inputs")
@@ -271,21 +275,157 @@ def check_chain_openness(cert: dict) -> str:
     Ws = [matrix(L, f"inputs.layers[{i}]") for i, L in enumerate(layers)]
     for i in range(1, len(Ws)):
         require(Ws[i].ncols() == Ws[i - 1].nrows(), f"inputs.layers[{i}] does not chain")
+    h = len(Ws)
     dims = [Ws[0].ncols()] + [W.nrows() for W in Ws]
-    res = cert["result"]
-    require(res.get("widths") == dims, "result.widths differ from the layers")
-    P = Ws[-1]
-    for W in reversed(Ws[:-1]):
-        P = P * W
-    r = rank_exactly(P, field(cert["evidence"], "rank_product", dict, "evidence"), field(res, "rank", int, "result"),
+    res, ev = cert["result"], cert["evidence"]
+    require(field(res, "widths", list, "result") == dims, "result.widths differ from the layers")
+    P = chain(Ws, dims[0])
+    r = rank_exactly(P, field(ev, "rank_product", dict, "evidence"), field(res, "rank", int, "result"),
                      "evidence.rank_product")
+    e = min(dims)
     verdict = field(res, "verdict", str, "result")
-    expected = OPEN if r == min(dims) else "undetermined"
-    require(verdict == expected, f"verdict should be {expected}")
-    if verdict == OPEN:
+    argument = field(res, "argument", str, "result")
+    require(cert["claim_id"] in (None, "lem-10", "chain-openness"), "claim_id must be lem-10 or chain-openness")
+    for key in ev:
+        require(key in ("rank_product", "split", "obstruction", "grouping"), f"evidence.{key}: unknown field")
+    if h == 1:
+        require(verdict == OPEN and argument == "identity", "h = 1: the map is the identity, locally open")
+        return f"the product map of the chain with widths {dims} is the identity (one layer), locally open"
+    require(h != 2, "h = 2 is a pair: use an openness certificate")
+    if r == e:
+        require(verdict == OPEN and argument == "lem-10", "rank of the product = min width: the argument is lem-10")
         rely("lem-10")
         return f"the product map of the chain with widths {dims} is locally open at W (rank {r} = min width, lem-10)"
-    return f"chain with widths {dims}: rank of the product {r} < min width {min(dims)}, lem-10 does not apply"
+    head = f"the product map of the chain with widths {dims} (rank of the product {r} < min width {e})"
+    if argument == "split":
+        require(verdict == OPEN, "the split argument proves local openness")
+        node = field(ev, "split", dict, "evidence")
+        k = _chain_node(Ws, dims, node, 0, h, False, "evidence.split")
+        rely("chain-split")
+        return (f"{head} is locally open at W: at the split k = {k} the pair (W_h...W_{k+1}, W_k...W_1) is "
+                f"locally open and both sub-chains are open onto all matrices (composition, Lemmas C1-C2)")
+    if argument == "obstruction":
+        require(verdict == NOT_OPEN, "the obstruction proves non-openness")
+        ob = field(ev, "obstruction", dict, "evidence")
+        return f"{head} is not locally open at W: " + _check_chain_obstruction(Ws, ob)
+    if argument == "grouping":
+        require(verdict == NOT_OPEN, "the grouping argument proves non-openness")
+        g = field(ev, "grouping", dict, "evidence")
+        k = field(g, "k", int, "evidence.grouping")
+        require(1 <= k < h, "evidence.grouping.k out of range")
+        require(min(dims[0], dims[k], dims[h]) == e, "evidence.grouping: the pair's range is not the chain's")
+        pc = nested(g, "pair", "openness", "evidence.grouping")
+        same_matrix(pc["inputs"]["W1"], chain(Ws[k:], dims[k]), "evidence.grouping.pair.inputs.W1 (W_h...W_{k+1})")
+        same_matrix(pc["inputs"]["W2"], chain(Ws[:k], dims[0]), "evidence.grouping.pair.inputs.W2 (W_k...W_1)")
+        require(pc["result"]["verdict"] == NOT_OPEN, "evidence.grouping.pair is locally open")
+        rely("chain-grouping")
+        return (f"{head} is not locally open at W: the pair (W_h...W_{k+1}, W_k...W_1) at k = {k} has the chain's "
+                f"range and is not locally open (Lemma C4)")
+    require(argument == "none" and verdict == "undetermined", "result.argument must be lem-10, split, "
+            "obstruction, grouping or none (verdict undetermined)")
+    return f"{head}: no argument decides local openness here, undetermined"
+
+
+def _chain_node(Ws, dims, node: dict, a: int, b: int, full: bool, where: str) -> int:
+    """Lemma C2 (full = True: the sub-chain a..b is open onto all d_b x d_a matrices) or Lemma C1
+    (the top split).  Returns the split index (or b for leaves)."""
+    require(field(node, "a", int, where) == a and field(node, "b", int, where) == b,
+            f"{where}: the node must cover layers {a + 1}..{b}")
+    how = field(node, "how", str, where)
+    if how == "single":
+        require(full and b - a == 1, f"{where}: 'single' is a one-layer sub-chain")
+        return b
+    if how == "lem-10":
+        require(full, f"{where}: lem-10 nodes are sub-chains")
+        Pab = chain(Ws[a:b], dims[a])
+        rk = field(node, "rank", dict, where)
+        q = rank_exactly(Pab, rk, field(rk, "rank", int, where + ".rank"), where + ".rank")
+        require(q == min(dims[a], dims[b]), f"{where}: the sub-product is not of full rank")
+        rely("lem-10")
+        fact(f"{where}: W_{b}...W_{a + 1} has full rank {q}, open onto all matrices (lem-10)")
+        return b
+    require(how == "split", f"{where}.how must be single, lem-10 or split")
+    k = field(node, "k", int, where)
+    require(a < k < b, f"{where}.k out of range")
+    if full:
+        require(dims[k] >= min(dims[a], dims[b]), f"{where}: inner width below min(ends), the range is not full")
+    A, B = chain(Ws[k:b], dims[k]), chain(Ws[a:k], dims[a])
+    pc = nested(node, "pair", "openness", where)
+    same_matrix(pc["inputs"]["W1"], A, where + ".pair.inputs.W1 (W_b...W_{k+1})")
+    same_matrix(pc["inputs"]["W2"], B, where + ".pair.inputs.W2 (W_k...W_{a+1})")
+    require(pc["result"]["verdict"] == OPEN, f"{where}.pair is not locally open")
+    _chain_node(Ws, dims, field(node, "left", dict, where), k, b, True, where + ".left")
+    _chain_node(Ws, dims, field(node, "right", dict, where), a, k, True, where + ".right")
+    fact(f"{where}: the pair at k = {k} is locally open and both sides are open onto all matrices")
+    return k
+
+
+def _check_chain_obstruction(Ws, ob: dict) -> str:
+    """Lemma C3 (row side; side 'column' is the same on the transposed chain)."""
+    side = field(ob, "side", str, "obstruction")
+    require(side in ("row", "column"), "obstruction.side must be row or column")
+    if side == "column":
+        Ws = [W.transpose() for W in reversed(Ws)]
+    h = len(Ws)
+    dims = [Ws[0].ncols()] + [W.nrows() for W in Ws]
+    e = min(dims)
+    k = field(ob, "k", int, "obstruction")
+    require(1 <= k < h, "obstruction.k out of range")
+    eR = min(dims[:k + 1])
+    s = eR - e
+    n0, nh = dims[0], dims[h]
+    Z, B = chain(Ws, n0), chain(Ws[:k], n0)
+    K = matrix(field(ob, "K", dict, "obstruction"), "obstruction.K")
+    M0 = matrix(field(ob, "M0", dict, "obstruction"), "obstruction.M0")
+    M1 = matrix(field(ob, "M1", dict, "obstruction"), "obstruction.M1")
+    same_shape(K, nh, e, "obstruction.K"); same_shape(M0, e, n0, "obstruction.M0")
+    same_shape(M1, e, n0, "obstruction.M1")
+    sp = field(ob, "split", int, "obstruction")
+    require(0 <= sp <= e, "obstruction.split out of range")
+    require(is_zero(sub(M0, range(sp, e), range(n0))), "obstruction.M0 must vanish below the split")
+    require(is_zero(sub(M1, range(sp), range(n0))), "obstruction.M1 must vanish above the split")
+    require(K * M0 == Z, "obstruction: K M0 is not the product")
+    full_column_rank(K, {"rows": field(ob, "K_minor_rows", list, "obstruction"), "cols": list(range(e))},
+                     "obstruction.K")
+    G = M0 + M1
+    full_row_rank(G, {"rows": list(range(e)), "cols": field(ob, "M_minor_cols", list, "obstruction")},
+                  "obstruction.M0+M1")
+    T = matrix(field(ob, "T", dict, "obstruction"), "obstruction.T")
+    same_shape(T, n0, n0 - e, "obstruction.T")
+    require(is_zero(G * T), "obstruction: (M0 + M1) T != 0")
+    full_column_rank(T, {"rows": field(ob, "T_minor_rows", list, "obstruction"), "cols": list(range(n0 - e))},
+                     "obstruction.T")
+    Y = B * T
+    mn = field(ob, "minor", dict, "obstruction")
+    rows = vector_index(field(mn, "rows", list, "obstruction.minor"), Y.nrows(), "obstruction.minor.rows")
+    cols = vector_index(field(mn, "cols", list, "obstruction.minor"), Y.ncols(), "obstruction.minor.cols")
+    require(len(rows) == len(cols) == s + 1, f"obstruction.minor must be {s + 1}x{s + 1} (e_R - e + 1)")
+    inv = matrix(field(ob, "minor_inverse", dict, "obstruction"), "obstruction.minor_inverse")
+    same_shape(inv, s + 1, s + 1, "obstruction.minor_inverse")
+    require(sub(Y, rows, cols) * inv == eye(s + 1), "obstruction.minor_inverse is not the inverse of the minor")
+    c = 1 / (fro2(inv) * fro2(T))
+    require(rational(field(ob, "bound_partial", str, "obstruction"), "obstruction.bound_partial") == c,
+            "obstruction.bound_partial is not 1 / (|minor^-1|_F^2 |T|_F^2)")
+    norms = field(ob, "norm_bounds", list, "obstruction")
+    require(len(norms) == k and all(type(x) is int and x >= 0 for x in norms),
+            "obstruction.norm_bounds: one nonnegative integer per layer 1..k")
+    for i, x in enumerate(norms):
+        require(fmpq(x * x) >= fro2(Ws[i]), f"obstruction.norm_bounds[{i}] is below |W_{i + 1}|_F")
+    L = fmpq(1)
+    L0 = fmpq(1)
+    for x in norms:
+        L, L0 = L * (x + 1), L0 * x
+    L = L - L0
+    gamma = rational(field(ob, "gamma", str, "obstruction"), "obstruction.gamma")
+    require(0 < gamma <= 1, "obstruction.gamma must be in (0, 1]")
+    require(gamma * gamma * L * L <= c, "obstruction.gamma is too large for the bound")
+    fact(f"obstruction ({side} side, k = {k}): Z = K M0, K full column rank e = {e}, M0 + M1 full row rank, "
+         f"(M0 + M1) T = 0 with T of full column rank, (W_k...W_1 T) has a nonsingular {s + 1}-minor, "
+         f"|B' - B|_F^2 >= {c}, gamma = {gamma}")
+    which = "W_k...W_1 and its row space" if side == "row" else "W_h...W_{h-k+1} and its column space"
+    return (f"every preimage of the in-image targets Z(δ) = K (M0 + δ M1){'^T' if side == 'column' else ''} "
+            f"(rank {e}, any δ != 0, Z(δ) -> W_h...W_1) moves some layer by |Δ|_F >= {gamma} (the partial "
+            f"product {which}, k = {k}: a theorem-free obstruction)")
 
 
 @kind("basis_change")

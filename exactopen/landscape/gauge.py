@@ -124,7 +124,7 @@ def gauge_split(net):
     Hessian at W' PSD, as the checker will find), False (a block is not PSD; then direction
     is D = (D_1..D_h) with D^T H(W) D < 0 when a rational one was found, else None) or None (a
     block beyond the checker's budget, or a weighted loss)."""
-    from exactopen.kernel.network import gauge_change, sparse_hessian, split_blocks
+    from exactopen.kernel.network import sparse_hessian, split_blocks
     from exactopen.kernel.primitives import Rejected, is_psd
 
     if net.weights is not None:

@@ -1,50 +1,303 @@
-"""``lem-10``: local openness of the chain (W_1, ..., W_h) -> W_h ... W_1 at non-degenerate
-points (``chain_openness`` certificate)."""
+"""Local openness of the chain (W_1, ..., W_h) -> W_h ... W_1 (``chain_openness`` certificate).
+
+Arguments, tried in this order (docs/chains.md states and proves them):
+
+* ``identity``: h = 1, the map is the identity;
+* ``lem-10``: rank of the product = min_i d_i (the paper's Lemma 10);
+* ``split`` (Lemma C1, composition): for some split k, the pair (W_h...W_{k+1}, W_k...W_1) is
+  locally open (prop-4 / thm-5, nested ``openness`` certificate) and both sub-chains are
+  *open onto all matrices* (Lemma C2: one layer; or product of full rank min(ends), lem-10;
+  or recursively a split whose pair is open with inner width >= min(ends));
+* ``obstruction`` (Lemma C3, theorem-free): in-image targets Z(δ) -> Z̄ whose row space R
+  (column space, on the transposed chain) is fixed; every preimage has a partial product
+  B' = W'_k...W'_1 with R ⊆ row(B') and rank B' <= e_R := min(d_0..d_k), so
+  rank(B' T) <= e_R - e for T spanning R's annihilator, while B̄ T has a nonsingular
+  (e_R - e + 1)-minor: B' is at distance >= c from B̄, so some layer moves by >= γ > 0;
+* ``grouping`` (Lemma C4): for a split k with min(d_0, d_k, d_h) = min_i d_i, the pair
+  (W_h...W_{k+1}, W_k...W_1) has the chain's range; if it is not locally open (nested
+  ``openness`` certificate), neither is the chain;
+* otherwise ``undetermined`` with the reason.
+
+h = 2 is the pair decision (thm-5 / prop-4) and returns an ``openness`` certificate.
+"""
 
 from __future__ import annotations
 
-from flint import fmpq_mat
+import math
 
-from exactopen.certificate import envelope, rank_evidence
+from flint import fmpq, fmpq_mat
+
+from exactopen.certificate import envelope, minor_evidence, rank_evidence, rational_str
 from exactopen.errors import InputError
 from exactopen.exact import linalg
 from exactopen.exact import matrix as mx
-from exactopen.openness.pair import decide_pair
-from exactopen.openness.verdicts import OPEN
+from exactopen.openness.pair import _extension_columns, decide_pair
+from exactopen.openness.verdicts import NOT_OPEN, OPEN
 
-# ---------------------------------------------------------------------------------------
-# lem-10: chains W_h ... W_1
-# ---------------------------------------------------------------------------------------
+UNDETERMINED = "undetermined"
 
-def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
-    """Local openness of (W_1, ..., W_h) -> W_h ... W_1 (``lem-10``), input layer first.
 
-    Non-degenerate (rank of the product = min_i d_i): locally open by lem-10.  h = 2: the
-    pair decision (thm-5 / prop-4) is exact.  Otherwise: undetermined (lem-10 is only
-    sufficient, and no other result of the paper decides degenerate chains).
-    Returns (verdict, reason, certificate).
-    """
+def _check_shapes(layers):
     for i in range(1, len(layers)):
         if layers[i].ncols() != layers[i - 1].nrows():
             raise InputError(f"shape mismatch: layer {i} is {layers[i-1].nrows()}x{layers[i-1].ncols()}, "
                              f"layer {i + 1} is {layers[i].nrows()}x{layers[i].ncols()} (need cols = previous rows)")
+
+
+def widths(layers) -> list[int]:
+    return [layers[0].ncols()] + [W.nrows() for W in layers]
+
+
+def product(layers, a: int, b: int) -> fmpq_mat:
+    """W_b ... W_{a+1} (the map V_a -> V_b); identity for a == b."""
+    P = mx.identity(layers[a].ncols()) if a < len(layers) else mx.identity(layers[-1].nrows())
+    for W in layers[a:b]:
+        P = W * P
+    return P
+
+
+# ---------------------------------------------------------------------------------------
+# openness: composition at a split (Lemmas C1, C2)
+# ---------------------------------------------------------------------------------------
+
+def _full_node(layers, a: int, b: int):
+    """Certificate node that the sub-chain W_b..W_{a+1} is open onto all d_b x d_a matrices, or None."""
+    d = widths(layers)
+    if b - a == 1:
+        return {"a": a, "b": b, "how": "single"}
+    P = product(layers, a, b)
+    ev = linalg.rank_evidence(P)
+    if ev.rank == min(d[a], d[b]):
+        return {"a": a, "b": b, "how": "lem-10", "rank": rank_evidence(ev, with_rank=True)}
+    for k in range(a + 1, b):
+        if d[k] < min(d[a], d[b]):
+            continue
+        node = _split_node(layers, a, k, b, full=True)
+        if node is not None:
+            return node
+    return None
+
+
+def _split_node(layers, a: int, k: int, b: int, full: bool):
+    right = _full_node(layers, a, k)
+    if right is None:
+        return None
+    left = _full_node(layers, k, b)
+    if left is None:
+        return None
+    D = decide_pair(product(layers, k, b), product(layers, a, k), with_obstruction=False)
+    if not D.is_open:
+        return None
+    return {"a": a, "b": b, "how": "split", "k": k, "pair": D.certificate, "left": left, "right": right}
+
+
+# ---------------------------------------------------------------------------------------
+# non-openness: the row-space obstruction (Lemma C3)
+# ---------------------------------------------------------------------------------------
+
+def _ceil_sqrt(q: fmpq) -> int:
+    """Smallest integer N >= 0 with N^2 >= q."""
+    n = math.isqrt(int(q.p) // int(q.q))
+    while fmpq(n * n) < q:
+        n += 1
+    return n
+
+
+def _row_obstruction(layers, k: int) -> dict | None:
+    """Lemma C3 at split k on this chain (row side), or None."""
+    d = widths(layers)
+    h = len(layers)
+    e, eR = min(d), min(d[:k + 1])
+    s = eR - e
+    Z = product(layers, 0, h)
+    B = product(layers, 0, k)
+    n0 = d[0]
+    if n0 <= e:
+        return None
+    zrows, zcols = linalg.nonsingular_minor(Z)
+    r = len(zrows)
+    G0 = mx.submatrix(Z, zrows, None) if r else fmpq_mat(0, n0)
+    K0 = mx.submatrix(Z, None, zcols) * mx.submatrix(G0, None, zcols).inv() if r else fmpq_mat(d[h], 0)
+    assert K0 * G0 == Z
+    brows = linalg.independent_rows(B)
+    Bb = mx.submatrix(B, brows, None).transpose() if brows else fmpq_mat(n0, 0)
+    outside = _extension_columns(Bb, mx.identity(n0)) if brows else list(range(n0))
+    pool = mx.hstack(mx.unit_columns(n0, outside), B.transpose())
+    ext = _extension_columns(G0.transpose(), pool) if r else linalg.greedy_pivots(pool)
+    if len(ext) < e - r:
+        return None
+    N = mx.submatrix(pool, None, ext[:e - r]).transpose()
+    uext = _extension_columns(K0, mx.identity(d[h])) if r else list(range(d[h]))
+    if len(uext) < e - r:
+        return None
+    U = mx.unit_columns(d[h], uext[:e - r])
+    K = mx.hstack(K0, U) if r else U
+    G = mx.vstack(G0, N) if r else N
+    T = linalg.nullspace(G).kernel
+    T = mx.from_rows(mx.integer_rows(T.transpose()), n0).transpose()
+    Y = B * T
+    P = linalg.rank_profile(Y)
+    if P.rank < s + 1:
+        return None
+    cols = P.cols[:s + 1]
+    rows = linalg.nonsingular_minor(mx.submatrix(Y, None, cols))[0]
+    YS = mx.submatrix(Y, rows, cols)
+    inv = YS.inv()
+    c = fmpq(1) / (mx.frobenius_sq(inv) * mx.frobenius_sq(T))
+    norms = [_ceil_sqrt(mx.frobenius_sq(W)) for W in layers[:k]]
+    L = math.prod(x + 1 for x in norms) - math.prod(norms)
+    gamma = fmpq(1)
+    while gamma * gamma * L * L > c:
+        gamma /= 2
+    M0 = mx.vstack(G0, fmpq_mat(e - r, n0)) if r else fmpq_mat(e, n0)
+    M1 = mx.vstack(fmpq_mat(r, n0), N) if r else N
+    return {
+        "k": k, "K": mx.to_json(K), "M0": mx.to_json(M0), "M1": mx.to_json(M1), "split": r,
+        "K_minor_rows": linalg.nonsingular_minor(K)[0], "M_minor_cols": linalg.nonsingular_minor(G)[1],
+        "T": mx.to_json(T), "T_minor_rows": linalg.nonsingular_minor(T)[0],
+        "minor": minor_evidence(rows, cols), "minor_inverse": mx.to_json(inv),
+        "bound_partial": rational_str(c), "norm_bounds": norms, "gamma": rational_str(gamma),
+    }
+
+
+def _transposed(layers):
+    return [W.transpose() for W in reversed(layers)]
+
+
+def find_obstruction(layers) -> dict | None:
+    h = len(layers)
+    for k in range(1, h):
+        for side, chain in (("row", layers), ("column", _transposed(layers))):
+            ob = _row_obstruction(chain, k)
+            if ob is not None:
+                ob["side"] = side
+                return ob
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# the decision
+# ---------------------------------------------------------------------------------------
+
+def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
+    """Local openness of (W_1, ..., W_h) -> W_h ... W_1, input layer first.
+
+    Returns (verdict, reason, certificate); the verdict is ``locally_open``,
+    ``not_locally_open`` or ``undetermined``.
+    """
+    if not layers:
+        raise InputError("a chain needs at least one layer")
+    _check_shapes(layers)
     if len(layers) == 2:
         D = decide_pair(layers[1], layers[0])
         return D.verdict, f"h = 2: the pair (W2, W1), {D.theorem}: {D.reason}", D.certificate
-    dims = [layers[0].ncols()] + [W.nrows() for W in layers]
-    P = layers[-1]
-    for W in reversed(layers[:-1]):
-        P = P * W
+    dims = widths(layers)
+    h = len(layers)
+    P = product(layers, 0, h)
     ev = linalg.rank_evidence(P)
     dmin = min(dims)
-    if ev.rank == dmin:
-        verdict, reason = OPEN, f"non-degenerate: rank(W_h...W_1) = {ev.rank} = min_i d_i"
+    evidence: dict = {"rank_product": rank_evidence(ev)}
+    if h == 1:
+        verdict, argument, reason = OPEN, "identity", "h = 1: the map W_1 -> W_1 is the identity"
+    elif ev.rank == dmin:
+        verdict, argument, reason = OPEN, "lem-10", f"non-degenerate: rank(W_h...W_1) = {ev.rank} = min_i d_i"
     else:
-        verdict = "undetermined"
-        reason = (f"degenerate: rank(W_h...W_1) = {ev.rank} < min_i d_i = {dmin}; lem-10 does not apply "
-                  "and the paper has no criterion for degenerate chains with h >= 3")
-    claim = f"the product map of widths {dims} is {verdict.replace('_', ' ')} at W: {reason}"
-    cert = envelope("chain_openness", claim, {"layers": [mx.to_json(W) for W in layers]},
-                    {"verdict": verdict, "widths": dims, "rank": ev.rank},
-                    {"rank_product": rank_evidence(ev)}, "lem-10")
+        verdict = None
+        for k in range(1, h):
+            node = _split_node(layers, 0, k, h, full=False)
+            if node is not None:
+                verdict, argument = OPEN, "split"
+                reason = (f"degenerate (rank {ev.rank} < min width {dmin}); at the split k = {k} the pair "
+                          f"(W_h...W_{k+1}, W_k...W_1) is locally open and both sub-chains are open onto all matrices")
+                evidence["split"] = node
+                break
+        if verdict is None:
+            ob = find_obstruction(layers)
+            if ob is not None:
+                verdict, argument = NOT_OPEN, "obstruction"
+                where = "row" if ob["side"] == "row" else "column"
+                reason = (f"degenerate (rank {ev.rank} < min width {dmin}); in-image targets with a fixed {where} "
+                          f"space force the partial product at k = {ob['k']} to move, so some layer moves by "
+                          f">= {ob['gamma']}")
+                evidence["obstruction"] = ob
+        if verdict is None:
+            for k in range(1, h):
+                if min(dims[0], dims[k], dims[h]) != dmin:
+                    continue
+                D = decide_pair(product(layers, k, h), product(layers, 0, k))
+                if not D.is_open:
+                    verdict, argument = NOT_OPEN, "grouping"
+                    reason = (f"degenerate (rank {ev.rank} < min width {dmin}); the pair (W_h...W_{k+1}, W_k...W_1) "
+                              f"at k = {k} has the chain's range and is not locally open ({D.theorem}: {D.reason})")
+                    evidence["grouping"] = {"k": k, "pair": D.certificate}
+                    break
+        if verdict is None:
+            verdict, argument = UNDETERMINED, "none"
+            reason = (f"degenerate (rank {ev.rank} < min width {dmin}); no split composition opens it, no row- "
+                      "or column-space obstruction and no non-open grouping with the chain's range exists")
+    claim_id = "lem-10" if argument == "lem-10" else "chain-openness"
+    result = {"verdict": verdict, "widths": dims, "rank": ev.rank, "argument": argument}
+    cert = envelope("chain_openness", None, {"layers": [mx.to_json(W) for W in layers]}, result, evidence, claim_id)
     return verdict, reason, cert
+
+
+# ---------------------------------------------------------------------------------------
+# classes up to change of basis: interval decompositions (type-A quiver representations)
+# ---------------------------------------------------------------------------------------
+
+def intervals(h: int) -> list[tuple[int, int]]:
+    return [(a, b) for a in range(h + 1) for b in range(a, h + 1)]
+
+
+def chain_classes(h: int, wmax: int, wmin: int = 1) -> list[dict]:
+    """Every class of chains with h layers and widths in [wmin, wmax], as interval multiplicities
+    {(a, b): m} (the class of (W_i) under W_i -> G_i W_i G_{i-1}^{-1} is fixed by the ranks of all
+    partial products, equivalently by these multiplicities)."""
+    ivs = intervals(h)
+    out = []
+
+    def rec(i, mult, d):
+        if i == len(ivs):
+            if all(wmin <= x <= wmax for x in d):
+                out.append(dict(mult))
+            return
+        a, b = ivs[i]
+        m = 0
+        while True:
+            nd = list(d)
+            for j in range(a, b + 1):
+                nd[j] += m
+            if max(nd) > wmax:
+                break
+            mult[(a, b)] = m
+            rec(i + 1, mult, nd)
+            m += 1
+        mult.pop((a, b), None)
+
+    rec(0, {}, [0] * (h + 1))
+    return out
+
+
+def class_widths(h: int, mult: dict) -> list[int]:
+    return [sum(m for (a, b), m in mult.items() if a <= i <= b) for i in range(h + 1)]
+
+
+def rank_profile_of(h: int, mult: dict) -> dict:
+    """{"a-b": rank of W_b ... W_{a+1}} for 0 <= a < b <= h."""
+    return {f"{a}-{b}": sum(m for (x, y), m in mult.items() if x <= a and b <= y)
+            for a in range(h + 1) for b in range(a + 1, h + 1)}
+
+
+def representative(h: int, mult: dict) -> list[fmpq_mat]:
+    """The interval-module normal form: basis of V_i = interval copies covering i; W_{i+1} sends
+    a copy to itself when it continues, to 0 when it ends at i."""
+    copies = [(a, b) for (a, b) in intervals(h) for _ in range(mult.get((a, b), 0))]
+    at = [[c for c, (a, b) in enumerate(copies) if a <= i <= b] for i in range(h + 1)]
+    layers = []
+    for i in range(h):
+        W = fmpq_mat(len(at[i + 1]), len(at[i]))
+        for col, c in enumerate(at[i]):
+            if c in at[i + 1]:
+                W[at[i + 1].index(c), col] = 1
+        layers.append(W)
+    return layers

@@ -224,6 +224,23 @@ def build_lem10() -> ClaimResult:
                        "are reported undetermined (the lemma is only sufficient)", certs)
 
 
+def build_chain_openness() -> ClaimResult:
+    """One representative class per argument (h = 3, widths <= 2) and the atlas counts."""
+    from exactopen.openness.chain import chain_classes, decide_chain, representative
+
+    certs, seen = [], set()
+    for mult in chain_classes(3, 2):
+        verdict, _reason, cert = decide_chain(representative(3, mult))
+        arg = cert["result"]["argument"]
+        if arg not in seen and arg != "lem-10":
+            seen.add(arg)
+            certs.append((arg, cert))
+    return ClaimResult(CERTIFIED, "degenerate chains decided by composition at a split (open), a theorem-free "
+                       "row/column-space obstruction or a non-open grouping (not open); the atlas "
+                       "certificates/chains/ classifies all 1,943 degenerate classes with h = 3, widths <= 3 "
+                       "(18 undetermined)", certs)
+
+
 def build_ex3_openness() -> list[tuple[str, dict]]:
     from exactopen.landscape.network import Network
     from exactopen.openness.pair import decide_pair
@@ -494,6 +511,7 @@ CLAIMS: list[Claim] = [
     Claim("thm-8", build_thm8),
     Claim("cor-9", build_cor9),
     Claim("lem-10", build_lem10),
+    Claim("chain-openness", build_chain_openness),
     Claim("lem-11", build_lem11),
     Claim("lem-19", build_lem19),
     Claim("thm-12", build_thm12),

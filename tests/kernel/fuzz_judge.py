@@ -303,7 +303,7 @@ def j_perturbation(c, orig):
 def j_chain(c, orig):
     inp, res = c["inputs"], c["result"]
     exact_keys(inp, {"layers"}, "inputs")
-    exact_keys(res, {"verdict", "widths", "rank"}, "result")
+    exact_keys(res, {"verdict", "widths", "rank", "argument"}, "result")
     Ws = [M(L) for L in inp["layers"]]
     need(Ws, "no layers")
     for i in range(1, len(Ws)):
@@ -315,7 +315,18 @@ def j_chain(c, orig):
     r = rank(P)
     need(res.get("widths") == dims, f"widths are {dims}")
     need(res.get("rank") == r and type(res.get("rank")) is int, f"rank is {r}")
-    need(res.get("verdict") == (OPEN if r == min(dims) else "undetermined"), "verdict does not follow from lem-10")
+    if r == min(dims) or len(Ws) == 1:
+        need(res.get("verdict") == OPEN, "verdict does not follow from lem-10")
+        return "chain re-derived"
+    # degenerate: the generator's decision (independent of the kernel) must agree
+    from flint import fmpq, fmpq_mat
+
+    from exactopen.openness.chain import decide_chain
+    layers = [fmpq_mat(W.m, W.n, [fmpq(x.numerator, x.denominator) for row in W.a for x in row]) for W in Ws]
+    need(len(Ws) != 2, "h = 2 is a pair")
+    verdict, _, cert = decide_chain(layers)
+    need(res.get("verdict") == verdict and res.get("argument") == cert["result"]["argument"],
+         f"verdict is {verdict} by {cert['result']['argument']}")
     return "chain re-derived"
 
 

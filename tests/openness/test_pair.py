@@ -195,12 +195,12 @@ def test_lemma13_bounded_coefficients(m, n, seed):
     accepted(cert)
 
 
-def test_chain_nondegenerate_open_and_degenerate_undetermined():
+def test_chain_nondegenerate_open_and_degenerate_decided():
     verdict, _, cert = decide_chain([M([[1, 0], [0, 1]]), M([[1, 1]]), M([[1], [2]])])
     assert verdict == OPEN
     accepted(cert)
     verdict, reason, cert = decide_chain([M([[1, 0]]), M([[0]]), M([[1], [0]])])
-    assert verdict == "undetermined" and "degenerate" in reason
+    assert verdict == NOT_OPEN and cert["result"]["argument"] == "obstruction"
     accepted(cert)
     verdict, _, cert = decide_chain([M([[0, 0]]), M([[1], [1]])])  # h = 2: exact pair decision
     assert verdict == NOT_OPEN and cert["kind"] == "openness"
