@@ -14,6 +14,7 @@ independent checker accepted its certificate (otherwise :class:`exactopen.kernel
 from __future__ import annotations
 
 from exactopen import kernel
+from exactopen.certificate import checked_statement
 from exactopen.openness.decide import openness
 from exactopen.result import Result
 
@@ -21,7 +22,7 @@ __all__ = ["Result", "openness", "classify", "validate", "verify"]
 
 
 def _checked(cert: dict) -> str:
-    return kernel.check(cert)
+    return checked_statement(cert)
 
 
 def classify(layers, Y, X=None, weights=None) -> Result:
@@ -76,7 +77,6 @@ def verify(cert) -> dict:
     :class:`exactopen.kernel.Rejected` (:class:`~exactopen.kernel.Malformed` if unreadable)."""
     import os
 
-    from exactopen import kernel
 
     if isinstance(cert, (str, os.PathLike)) and not str(cert).lstrip().startswith("{"):
         cert = kernel.read_file(os.fspath(cert))

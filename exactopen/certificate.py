@@ -54,7 +54,36 @@ def envelope(kind: str, claim: str | None, inputs: dict, result: dict, evidence:
         cert["claim"] = kernel.statement(cert)
     except kernel.Rejected as exc:
         cert["claim"] = f"(refused by the checker: {exc})"
+    else:
+        _ACCEPTED[digest(cert)] = cert["claim"]
     return cert
+
+
+_ACCEPTED: dict = {}  # digest of a certificate's canonical text -> the statement the checker derived
+
+
+def digest(cert: dict) -> str:
+    """SHA-256 of the certificate's canonical JSON text."""
+    import hashlib
+
+    return hashlib.sha256(json.dumps(cert, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def accepted_statement(cert: dict):
+    """The statement, if the checker already accepted exactly this certificate in this process:
+    :func:`envelope` ran the whole check but the claim comparison, and set the claim to the
+    derived statement, so the full check would repeat the same work."""
+    return _ACCEPTED.get(digest(cert))
+
+
+def checked_statement(cert: dict) -> str:
+    """The checker's statement for ``cert``: from :func:`accepted_statement` when this exact
+    certificate was already accepted here, else by running the checker (raises
+    :class:`exactopen.kernel.Rejected`)."""
+    done = accepted_statement(cert)
+    if done is not None and done == cert.get("claim"):
+        return done
+    return kernel.check(cert)
 
 
 def dumps(cert: dict) -> str:

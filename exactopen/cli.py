@@ -52,9 +52,10 @@ def certified(cert: dict) -> str:
     A verdict is only printed after this returns.
     """
     from exactopen import kernel
+    from exactopen.certificate import checked_statement
 
     try:
-        return kernel.check(cert)
+        return checked_statement(cert)
     except kernel.Rejected as exc:
         raise CheckFailed(f"the checker rejected the generated certificate: {exc}") from None
 

@@ -17,6 +17,8 @@ from exactopen.kernel.core import kind, nested, rely, same_matrix
 from exactopen.kernel.linalg import intersection_dim
 from exactopen.kernel.primitives import (
     BUDGET,
+    chain,
+    eye,
     fact,
     field,
     fro2,
@@ -29,8 +31,6 @@ from exactopen.kernel.primitives import (
     rank_exactly,
     rational,
     require,
-    chain,
-    eye,
     same_shape,
     sub,
     vector_index,

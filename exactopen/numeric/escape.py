@@ -36,7 +36,7 @@ from exactopen.exact.floats import (
 from exactopen.exact.numbers import parse_rational, rational_str
 
 
-def _float_grad(Ws, X, Y) -> list:
+def float_gradient(Ws, X, Y) -> list:
     """NUMERIC: the float gradient of the square loss 1/2 |W_h ... W_1 X - Y|^2, per layer."""
     h = len(Ws)
     outs = [X]
@@ -73,8 +73,8 @@ def numeric_min_curvature(net, dense_limit: int = 1500, steps: int = 120, seed: 
     eps = 1e-5 * max(1.0, float(np.max(np.abs(flat))))
 
     def hvp(v):
-        gp = _float_grad(unflat(flat + eps * v), X, Y)
-        gm = _float_grad(unflat(flat - eps * v), X, Y)
+        gp = float_gradient(unflat(flat + eps * v), X, Y)
+        gm = float_gradient(unflat(flat - eps * v), X, Y)
         return np.concatenate([(a - b).ravel() for a, b in zip(gp, gm)]) / (2 * eps)
 
     from exactopen.landscape.descent import lowest_eigenpairs
@@ -124,14 +124,16 @@ def _pick(points: list, net, radius: float | None = None):
     return None if Z is None else _descent_part(net, Z)
 
 
-def descent_numeric(net, radius: float | None = None):
+def descent_numeric(net, radius: float | None = None, curvature: bool = True):
     """NUMERIC: a negative-curvature direction D at W (sign: <grad, D> <= 0) and the step on a
-    geometric grid with the lowest float loss; the chosen point is checked exactly."""
+    geometric grid with the lowest float loss; the chosen point is checked exactly.  With
+    ``curvature=False`` (a point whose gradient is large) the negative gradient is used at once,
+    without the costly eigenvalue search."""
     import numpy as np
 
-    lam, D = numeric_min_curvature(net)
+    lam, D = numeric_min_curvature(net) if curvature else (0.0, None)
     Ws, X, Y = float_network(net)
-    g = _float_grad(Ws, X, Y)
+    g = float_gradient(Ws, X, Y)
     scale_w = max(1.0, math.sqrt(sum(float(np.sum(W ** 2)) for W in Ws)))
     if lam >= 0:
         # no negative curvature: a plain gradient step (a first-order descent)

@@ -42,15 +42,21 @@ import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+import numpy as np
 from flint import fmpq
 
 from exactopen.errors import InputError
 from exactopen.exact import matrix as mx
-from exactopen.exact.floats import float_of, to_float
+from exactopen.exact.floats import float_network, float_of, to_float
 from exactopen.exact.numbers import parse_rational, rational_str
 from exactopen.landscape.network import Network
 from exactopen.numeric.bounds import global_lower_bound
-from exactopen.numeric.escape import default_radius, descent_from_curve, descent_numeric
+from exactopen.numeric.escape import (
+    default_radius,
+    descent_from_curve,
+    descent_numeric,
+    float_gradient,
+)
 from exactopen.numeric.progress import Progress
 
 VERDICTS = ("exact_global_minimum", "exact_saddle", "exact_critical_point", "near_global_minimum", "near_saddle",
@@ -145,12 +151,21 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
         crit_net, d2 = net, fmpq(0)
     else:
         wmax = max((abs(float_of(x)) for W in net.layers for x in W.entries()), default=1.0) or 1.0
+        plausible = gnorm <= 1e-3 * max(1.0, math.sqrt(2 * yscale))  # far from critical: snapping cannot help
         tries = ([(snap_tol, snap_den)] if (snap_tol is not None or snap_den is not None)
-                 else [(Fraction(repr(r * max(1.0, wmax))), None) for r in AUTO_SNAP] if not near_global else [])
+                 else [(Fraction(repr(r * max(1.0, wmax))), None) for r in AUTO_SNAP]
+                 if not near_global and plausible else [])
+        user = snap_tol is not None or snap_den is not None
+        Wf, Xf, Yf = float_network(net)
+        gscale = max(1.0, float(np.sqrt(sum(float(np.sum(g * g)) for g in float_gradient(Wf, Xf, Yf)))),
+                     math.sqrt(2 * yscale))
         for tol, den in tries:
             Ws2 = [snap_matrix(W, tol, den) for W in net.layers]
             cand = net.with_layers(Ws2)
-            user = snap_tol is not None or snap_den is not None
+            if not user:  # NUMERIC filter: exact gradients of snapped points are costly (many denominators)
+                gf = float_gradient([to_float(W) for W in Ws2], Xf, Yf)
+                if math.sqrt(sum(float(np.sum(g * g)) for g in gf)) > 1e-9 * gscale:
+                    continue
             if user or cand.first_nonzero_gradient() is None:
                 crit_net, d2, tol_used = cand, distance_sq(net.layers, Ws2), (tol, den)
                 break
@@ -171,8 +186,9 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
             facts.append(f"the point W' of simple rationals at distance {_fmt(dist)} from W is an exact "
                          f"{_WORDS.get(crit_cls.verdict, crit_cls.verdict)} (certified)")
     elif not near_global and g2 != 0 and snap_tol is None and snap_den is None:
-        facts.append(f"no exact critical point found by snapping the weights (relative tolerances "
-                     f"{AUTO_SNAP[0]:.0e} to {AUTO_SNAP[-1]:.0e})")
+        facts.append("no exact critical point found by snapping the weights (relative tolerances "
+                     f"{AUTO_SNAP[0]:.0e} to {AUTO_SNAP[-1]:.0e})" if tries else
+                     "the gradient is too large for an exact critical point to be near (no snapping tried)")
     timings["snap_classify"] = time.perf_counter() - t
     prog.step("nearest exact critical point")
 
@@ -200,7 +216,7 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
             part = descent_from_curve(net, crit_net, crit_cls.certificate, radius)
             how = "on the exact saddle's certified descent curve"
         if part is None:
-            num = descent_numeric(net, radius)
+            num = descent_numeric(net, radius, curvature=gnorm <= 1e-3 * max(1.0, math.sqrt(2 * yscale)))
             if num is not None:
                 part = num[:2]
                 how = ("along a negative-curvature direction at W (re-checked exactly)" if num[2] < 0

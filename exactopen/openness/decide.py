@@ -3,12 +3,12 @@ certificate (prop-4, thm-5; piecewise over parameters when entries name them).""
 
 from __future__ import annotations
 
-from exactopen import kernel
+from exactopen.certificate import checked_statement
 from exactopen.result import Result
 
 
 def _checked(cert: dict) -> str:
-    return kernel.check(cert)
+    return checked_statement(cert)
 
 
 def _has_parameters(obj) -> bool:

@@ -13,7 +13,13 @@ import os
 import sys
 
 from exactopen import kernel
-from exactopen.openness.chain import chain_classes, class_widths, decide_chain, rank_profile_of, representative
+from exactopen.openness.chain import (
+    chain_classes,
+    class_widths,
+    decide_chain,
+    rank_profile_of,
+    representative,
+)
 
 
 def atlas(h: int, wmax: int) -> list[dict]:
