@@ -1,4 +1,5 @@
-"""Numerical probe of local openness of M(W1, W2) = W1 W2 -- NOT on the certified path.
+"""Numerical probe of local openness of M(W1, W2) = W1 W2 and of chains W_h ... W_1
+(:func:`probe_chain`, described in the comment block before it) -- NOT on the certified path.
 
 This module is an *independent cross-check* of the exact decision procedure.
 It works in binary floating point (numpy), proves nothing, and is never used to
@@ -66,7 +67,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Sequence
 
-__all__ = ["Preimage", "ProbeResult", "ProbeTarget", "decide", "min_preimage",
+__all__ = ["Preimage", "ProbeResult", "ProbeTarget", "decide", "min_preimage", "probe_chain", "rate_guess",
            "probe_openness", "to_float_matrix"]
 
 DEFAULT_DELTAS = (1e-2, 3e-3, 1e-3, 3e-4, 1e-4)
@@ -611,3 +612,357 @@ def min_preimage(W1, W2, Z, *, seed: int = 0, restarts: int = 8, iters: int = 60
     x = out.x[j]
     return Preimage(float(out.size[j]), x[:m * k].reshape(m, k), x[m * k:].reshape(k, n),
                     float(out.residual[j]))
+
+
+# ---------------------------------------------------------------------------------------
+# chains W_h ... W_1 (h >= 1): the same definition, tested directly
+#
+# Range: matrices of rank <= e = min_i d_i.  Targets Z = P + delta D (P = W_h...W_1) along
+# directions of these families (projected into the range when needed):
+#   random       a Gaussian direction (truncated SVD to rank <= e);
+#   image        Z = M(W + t R) for a random R, t tuned so that |Z - P| = delta (in the image
+#                by construction; tests the rate along curves of the image);
+#   rank-up      u v^T, u orthogonal to C(P), v to row(P) (rank 1 and rank e - rank P);
+#   row-up       w v^T, w random, v orthogonal to row(P) (new row direction, any column);
+#   col-up       u w^T, u orthogonal to C(P), w random;
+#   split-k      U G V^T with U orthogonal to C(W_h...W_{k+1}), V to row(W_k...W_1): the
+#                directions every grouping's differential misses (rank 1 and e - rank P);
+#   null         u w^T with u in N(W_h^T), w v^T with v in N(W_1) (projected).
+# Smallest preimage: minimise |x|^2 + mu |F(x)|^2 (x = (Delta_1..Delta_h), F = M(W + x) - Z)
+# by Levenberg-Marquardt on the Gauss-Newton Hessian I + mu J^T J with mu increased from
+# 10/delta^2 to 1e6/delta^2, then Gauss-Newton feasibility steps x <- x - J^+ F.  (mu starts
+# at 10/delta^2, not 10/delta as for pairs: giving up the target must cost more than moving
+# by delta^(1/3), else the iterates shrink to 0, where the Jacobian misses the target.)
+# Two more passes start from the smallest preimages found at the neighbouring deltas,
+# rescaled by (delta/delta')^q, q = 1, 1/2, 1/3 (continuation in delta).  Starts: tiny,
+# the h-fold factorisation of Z - P (each layer moves by |Z - P|^(1/h) along a factor) and
+# the 2-fold one (two adjacent layers), and random points of size delta^(1/2), delta^(1/3),
+# delta.  Size of a preimage: max_k |Delta_k|_F.  Decision: :func:`decide`, as for pairs.
+# ---------------------------------------------------------------------------------------
+
+CHAIN_DELTAS = (1e-2, 1e-3, 1e-4, 1e-5, 1e-6)
+
+
+def _prepare_chain(layers):
+    Ws = [to_float_matrix(W) for W in layers]
+    if not Ws:
+        raise ValueError("a chain needs at least one layer")
+    for i in range(1, len(Ws)):
+        if Ws[i].shape[1] != Ws[i - 1].shape[0]:
+            raise ValueError(f"shape mismatch between layers {i} and {i + 1}")
+    if min(min(W.shape) for W in Ws) == 0:
+        raise ValueError("empty dimension")
+    return Ws
+
+
+def _chain_product(Ws):
+    import numpy as np
+
+    P = np.eye(Ws[0].shape[1])
+    for W in Ws:
+        P = W @ P
+    return P
+
+
+def _chain_jacobian(Ws, x, offs):
+    """F-free part: the products M(W + x) (b, d_h, d_0) and the Jacobian (b, d_h d_0, p)."""
+    import numpy as np
+
+    b = x.shape[0]
+    h = len(Ws)
+    Y = [Ws[i] + x[:, offs[i]:offs[i + 1]].reshape(b, *Ws[i].shape) for i in range(h)]
+    d0, dh = Ws[0].shape[1], Ws[-1].shape[0]
+    R = [np.broadcast_to(np.eye(d0), (b, d0, d0))]
+    for i in range(h):
+        R.append(Y[i] @ R[-1])
+    L = [None] * h
+    cur = np.broadcast_to(np.eye(dh), (b, dh, dh))
+    for i in reversed(range(h)):
+        L[i] = cur
+        cur = cur @ Y[i]
+    blocks = [np.einsum("bpa,bcq->bpqac", L[i], R[i]).reshape(b, dh * d0, Ws[i].size)
+              for i in range(h)]
+    return R[h], np.concatenate(blocks, axis=2)
+
+
+def _chain_sizes(x, offs):
+    import numpy as np
+
+    return np.max(np.stack([np.linalg.norm(x[:, offs[i]:offs[i + 1]], axis=1)
+                            for i in range(len(offs) - 1)]), axis=0)
+
+
+def _chain_search(Ws, Z, X0, iters, tol_abs, mu_lo, mu_hi, cap, polish=8):
+    import numpy as np
+
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        b = Z.shape[0]
+        offs = [0]
+        for W in Ws:
+            offs.append(offs[-1] + W.size)
+        p = offs[-1]
+        eye = np.eye(p)
+        x = X0.copy()
+        lam = np.full(b, 1e-3)
+        P, J = _chain_jacobian(Ws, x, offs)
+        F = (P - Z).reshape(b, -1)
+        best = np.full(b, np.inf)
+        best_x = np.full(X0.shape, np.nan)
+        closest = np.full(b, np.inf)
+
+        def record(x, F):
+            res = np.linalg.norm(F, axis=1)
+            size = _chain_sizes(x, offs)
+            near = np.isfinite(res) & (size <= cap) & (res < closest)
+            closest[near] = res[near]
+            ok = np.isfinite(res) & (res <= tol_abs) & (size < best)
+            best[ok] = size[ok]
+            best_x[ok] = x[ok]
+
+        def phi_of(x, F, mu):
+            return 0.5 * (np.sum(x * x, axis=1) + mu * np.sum(F * F, axis=1))
+
+        record(x, F)
+        ratio = (mu_hi / mu_lo) ** (1.0 / max(1, iters - 1))
+        mu = mu_lo.copy()
+        for it in range(iters):
+            if it:
+                mu = np.minimum(mu * ratio, mu_hi)
+            phi = phi_of(x, F, mu)
+            Jt = J.transpose(0, 2, 1)
+            g = x + mu[:, None] * (Jt @ F[:, :, None])[:, :, 0]
+            H = mu[:, None, None] * (Jt @ J) + eye
+            live = np.nonzero(np.isfinite(H).all(axis=(1, 2)) & np.isfinite(g).all(axis=1))[0]
+            acc = np.zeros(b, dtype=bool)
+            if live.size:
+                Hl = H[live]
+                d = -_solve(Hl + lam[live, None, None] * eye, g[live])
+                pred = -(np.sum(g[live] * d, axis=1)
+                         + 0.5 * np.sum(d * (Hl @ d[:, :, None])[:, :, 0], axis=1))
+                xc = x[live] + d
+                Pc, Jc = _chain_jacobian(Ws, xc, offs)
+                Fc = (Pc - Z[live]).reshape(live.size, -1)
+                phic = phi_of(xc, Fc, mu[live])
+                ok = (pred > 0) & ((phi[live] - phic) > 0.1 * pred) & np.isfinite(phic)
+                sel = live[ok]
+                x[sel], F[sel], J[sel] = xc[ok], Fc[ok], Jc[ok]
+                acc[sel] = True
+            lam = np.clip(np.where(acc, lam / 3.0, lam * 4.0), 1e-9, 1e9)
+            record(x, F)
+        for _ in range(polish):
+            live = np.nonzero(np.isfinite(J).all(axis=(1, 2)) & np.isfinite(F).all(axis=1))[0]
+            if not live.size:
+                break
+            try:
+                step = (np.linalg.pinv(J[live], rcond=1e-11) @ F[live, :, None])[:, :, 0]
+            except np.linalg.LinAlgError:
+                break
+            x[live] = x[live] - step
+            P, J = _chain_jacobian(Ws, x, offs)
+            F = (P - Z).reshape(b, -1)
+            record(x, F)
+        return best, best_x, closest
+
+
+def _chain_directions(Ws, P, e, rng, n_each, tol):
+    import numpy as np
+
+    h = len(Ws)
+    dh, d0 = P.shape
+    UPp, VPp, rP = _orth_complements(P, tol)
+    room = e - rP
+    out = []
+    for _ in range(n_each):
+        out.append(("random", _unit(rng.standard_normal((dh, d0))), True))
+        out.append(("image", None, False))
+    if room > 0 and UPp.shape[1] and VPp.shape[1]:
+        for _ in range(n_each):
+            out.append(("rank-up-1", _rank_limited(UPp, VPp, 1, rng), False))
+            if min(room, UPp.shape[1], VPp.shape[1]) > 1:
+                out.append(("rank-up-max", _rank_limited(UPp, VPp, room, rng), False))
+            v = VPp @ rng.standard_normal(VPp.shape[1])
+            out.append(("row-up", _unit(np.outer(rng.standard_normal(dh), v)), False))
+            u = UPp @ rng.standard_normal(UPp.shape[1])
+            out.append(("col-up", _unit(np.outer(u, rng.standard_normal(d0))), False))
+    if room > 0:
+        for k in range(1, h):
+            A = _chain_product(Ws[k:])
+            B = _chain_product(Ws[:k])
+            UAp, _, _ = _orth_complements(A, tol)
+            _, VBp, _ = _orth_complements(B, tol)
+            if UAp.shape[1] and VBp.shape[1]:
+                out.append((f"split-{k}", _rank_limited(UAp, VBp, 1, rng), False))
+                if min(room, UAp.shape[1], VBp.shape[1]) > 1:
+                    out.append((f"split-{k}-max", _rank_limited(UAp, VBp, room, rng), False))
+    Uh, _, _ = _orth_complements(Ws[-1], tol)
+    _, V1, _ = _orth_complements(Ws[0], tol)
+    for _ in range(n_each):
+        if Uh.shape[1]:
+            u = Uh @ rng.standard_normal(Uh.shape[1])
+            out.append(("left-null", _unit(np.outer(u, rng.standard_normal(d0))), True))
+        if V1.shape[1]:
+            v = V1 @ rng.standard_normal(V1.shape[1])
+            out.append(("right-null", _unit(np.outer(rng.standard_normal(dh), v)), True))
+    return out
+
+
+def _image_target(Ws, R, delta):
+    """(Z, t) with Z = M(W + t R) and |Z - P| ~ delta: the first t of a geometric scan from
+    1e-12 up at which the distance reaches delta, refined by bisection on log t."""
+    import numpy as np
+
+    P = _chain_product(Ws)
+
+    def dist(t):
+        return float(np.linalg.norm(_chain_product([W + t * D for W, D in zip(Ws, R)]) - P))
+
+    lo = math.log(1e-12)
+    hi = lo
+    while hi < 2.0 and dist(math.exp(hi)) < delta:
+        lo, hi = hi, hi + 0.5
+    for _ in range(50):
+        mid = 0.5 * (lo + hi)
+        if dist(math.exp(mid)) < delta:
+            lo = mid
+        else:
+            hi = mid
+    t = math.exp(hi)
+    return _chain_product([W + t * D for W, D in zip(Ws, R)]), t
+
+
+def _chain_start(s, E, Ws, delta, rng):
+    """Start s for target offset E = Z - P (see the comment block above)."""
+    import numpy as np
+
+    h = len(Ws)
+    p = sum(W.size for W in Ws)
+    g = rng.standard_normal(p) / math.sqrt(p)
+    if s == 0:
+        return 1e-3 * delta * g
+    if s in (1, 2):
+        # factor E = U S V^T over all h layers (s = 1) or over two adjacent layers (s = 2)
+        U, sv, Vt = np.linalg.svd(E, full_matrices=False)
+        dims = [Ws[0].shape[1]] + [W.shape[0] for W in Ws]
+        if s == 1 or h < 2:
+            moving = list(range(h))
+        else:
+            i = int(rng.integers(0, h - 1))
+            moving = [i, i + 1]
+        r = min(sv.size, min(dims[moving[0]:moving[-1] + 2]))
+        q = len(moving)
+        root = sv[:r] ** (1.0 / q)
+        Q = [None] * (h + 1)
+        for j in range(moving[0] + 1, moving[-1] + 1):
+            Q[j], _ = np.linalg.qr(rng.standard_normal((dims[j], r)))
+        parts = []
+        for i, W in enumerate(Ws):
+            D = np.zeros(W.shape)
+            if i in moving:
+                left = U[:, :r] if i == h - 1 and moving[-1] == h - 1 else Q[i + 1]
+                right = Vt[:r] if i == 0 and moving[0] == 0 else (Q[i].T if Q[i] is not None else None)
+                if left is None:
+                    left, _ = np.linalg.qr(rng.standard_normal((W.shape[0], r)))
+                if right is None:
+                    right = np.linalg.qr(rng.standard_normal((W.shape[1], r)))[0].T
+                D = (left * root) @ right
+            parts.append(D.ravel())
+        return np.concatenate(parts) + 1e-9 * delta * g
+    return (math.sqrt(delta), delta ** (1.0 / 3.0), delta)[(s - 3) % 3] * g
+
+
+def probe_chain(layers, *, seed: int = 0, deltas: Sequence[float] = CHAIN_DELTAS,
+                targets: int = 1, restarts: int = 6, iters: int = 40,
+                mu: tuple[float, float] = (10.0, 1e6)) -> ProbeResult:
+    """Numerically probe local openness of (W_1, ..., W_h) -> W_h ... W_1 (input layer first)
+    relative to its range (rank <= min width).  Uncertified; see the comment block above and
+    the module docstring (same decision rule).  Deterministic for a given ``seed``."""
+    import numpy as np
+
+    t0 = time.perf_counter()
+    Ws = _prepare_chain(layers)
+    deltas = sorted((float(d) for d in deltas), reverse=True)
+    if len(deltas) < 2 or deltas[-1] <= 0:
+        raise ValueError("need at least two positive deltas")
+    rng = np.random.default_rng(seed)
+    dims = [Ws[0].shape[1]] + [W.shape[0] for W in Ws]
+    e = min(dims)
+    P = _chain_product(Ws)
+    wnorm = math.sqrt(sum(float(np.sum(W ** 2)) for W in Ws))
+    thr = 0.1 * (1.0 + wnorm)
+    tol = 1e-9 * max(1.0, wnorm, float(np.linalg.norm(P)))
+    dirs = _chain_directions(Ws, P, e, rng, max(1, int(targets)), tol)
+    restarts = max(1, int(restarts))
+
+    Zs, X0s, tols, mus, index = [], [], [], [], []
+    dists = np.zeros((len(dirs), len(deltas)))
+    eps = np.full((len(dirs), len(deltas)), np.inf)
+    miss = np.full((len(dirs), len(deltas)), np.inf)
+    targets_z = {}
+    for ti, (kind, D, project) in enumerate(dirs):
+        R = [rng.standard_normal(W.shape) for W in Ws] if kind == "image" else None
+        for di, delta in enumerate(deltas):
+            if R is not None:
+                Z, t = _image_target(Ws, R, delta)
+                eps[ti, di] = t * max(float(np.linalg.norm(Rk)) for Rk in R)  # explicit preimage
+            else:
+                Z = _place(P, D, delta, e, project)
+            targets_z[ti, di] = Z
+            dists[ti, di] = np.linalg.norm(Z - P)
+            for s in range(restarts):
+                Zs.append(Z)
+                X0s.append(_chain_start(s, Z - P, Ws, delta, rng))
+                index.append((ti, di))
+
+    def run(Zs, X0s, index):
+        tols = np.array([1e-10 * max(1.0, float(np.linalg.norm(Z))) for Z in Zs])
+        dl = np.array([deltas[di] for _, di in index])
+        best, bx, closest = _chain_search(Ws, np.array(Zs), np.array(X0s), iters, tols,
+                                          mu[0] / dl ** 2, mu[1] / dl ** 2,
+                                          np.full(len(Zs), thr))
+        found = {}
+        for j, (ti, di) in enumerate(index):
+            if best[j] < eps[ti, di]:
+                eps[ti, di] = best[j]
+            if best[j] < found.get((ti, di), (np.inf, None))[0]:
+                found[ti, di] = (best[j], bx[j])
+            if dists[ti, di] > 0:
+                miss[ti, di] = min(miss[ti, di], closest[j] / dists[ti, di])
+        return found
+
+    found = run(Zs, X0s, index)
+    # two more passes, continuation in delta: the smallest preimages found at the
+    # neighbouring deltas, rescaled by (delta / delta')^q for q = 1, 1/2, 1/3, as starts
+    for _ in range(2):
+        Zs, X0s, index = [], [], []
+        for (ti, dj), (_, x) in found.items():
+            for di in (dj - 1, dj + 1):
+                if 0 <= di < len(deltas):
+                    for q in (1.0, 0.5, 1.0 / 3.0):
+                        Zs.append(targets_z[ti, di])
+                        X0s.append(x * (deltas[di] / deltas[dj]) ** q)
+                        index.append((ti, di))
+        if not Zs:
+            break
+        for key, val in run(Zs, X0s, index).items():
+            if val[0] < found.get(key, (np.inf, None))[0]:
+                found[key] = val
+    worst = eps.max(axis=0)
+    verdict, reason, a, c = decide(deltas, list(worst), thr,
+                                   math.sqrt(deltas[-1]) * (1.0 + wnorm))
+    if verdict == "not_locally_open" and not np.isfinite(worst[-1]):
+        lost = sorted({dirs[ti][0] for ti in range(len(dirs)) if not np.isfinite(eps[ti, -1])})
+        reason += f" (kinds: {', '.join(lost)})"
+    tlist = [ProbeTarget(kind=dirs[ti][0], distances=[float(v) for v in dists[ti]],
+                         eps=[float(v) for v in eps[ti]], residuals=[math.nan] * len(deltas),
+                         miss=[float(v) for v in miss[ti]]) for ti in range(len(dirs))]
+    return ProbeResult(verdict=verdict, reason=reason, deltas=list(deltas),
+                       eps=[float(v) for v in worst], exponent=a, constant=c, threshold=thr,
+                       targets=tlist, restarts=restarts, seconds=time.perf_counter() - t0)
+
+
+def rate_guess(exponent: float) -> str:
+    """The nearest of 1, 1/2, 1/3, 1/4 to a fitted exponent (as "1", "1/2", ...), or "?"."""
+    if not math.isfinite(exponent):
+        return "?"
+    best = min((1, 2, 3, 4), key=lambda q: abs(exponent - 1.0 / q))
+    return "1" if best == 1 else f"1/{best}"
