@@ -893,7 +893,7 @@ def probe_chain(layers, *, seed: int = 0, deltas: Sequence[float] = CHAIN_DELTAS
     dirs = _chain_directions(Ws, P, e, rng, max(1, int(targets)), tol)
     restarts = max(1, int(restarts))
 
-    Zs, X0s, tols, mus, index = [], [], [], [], []
+    Zs, X0s, index = [], [], []
     dists = np.zeros((len(dirs), len(deltas)))
     eps = np.full((len(dirs), len(deltas)), np.inf)
     miss = np.full((len(dirs), len(deltas)), np.inf)
