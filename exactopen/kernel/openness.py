@@ -323,7 +323,7 @@ def check_chain_openness(cert: dict) -> str:
                 f"range and is not locally open (Lemma C4)")
     require(argument == "none" and verdict == "undetermined", "result.argument must be lem-10, split, "
             "obstruction, grouping or none (verdict undetermined)")
-    return f"{head}: no argument decides local openness here, undetermined"
+    return f"{head}: this certificate does not decide local openness (undetermined)"
 
 
 def _chain_node(Ws, dims, node: dict, a: int, b: int, full: bool, where: str) -> int:
