@@ -11,31 +11,13 @@ def _checked(cert: dict) -> str:
     return checked_statement(cert)
 
 
-def _has_parameters(obj) -> bool:
-    """Nested lists holding a string that names a parameter (e.g. "x", "2*a + 1")."""
-    import re
-
-    from exactopen.errors import InputError
-    from exactopen.exact.numbers import parse_rational
-
-    stack = [obj]
-    while stack:
-        x = stack.pop()
-        if isinstance(x, (list, tuple)):
-            stack.extend(x)
-        elif isinstance(x, str) and re.search(r"[A-Za-z_]", x):
-            try:
-                parse_rational(x)
-            except InputError:
-                return True
-    return False
-
-
 def openness(W1, W2) -> Result:
     """Is M(W1, W2) = W1 W2 locally open at (W1, W2)?  (prop-4 for k >= min(m, n), thm-5
     otherwise, with witnesses or a theorem-free obstruction.)  Entries that name parameters
     ("x", "a - 1") give a piecewise answer over parameter space."""
-    if _has_parameters(W1) or _has_parameters(W2):
+    from exactopen.openness.parametric import names_parameters
+
+    if names_parameters(W1) or names_parameters(W2):
         from exactopen.openness.parametric import stratify_pair, summary
 
         res = stratify_pair([list(r) for r in W1], [list(r) for r in W2])

@@ -515,16 +515,20 @@ def spec_has_parameters(spec_text: str) -> bool:
         obj = _raw_spec(spec_text, "spec")
     except InputError:
         return False
-    if isinstance(obj, dict):
-        obj = obj.get("rows")
+    return names_parameters(obj.get("rows") if isinstance(obj, dict) else obj)
+
+
+def names_parameters(obj) -> bool:
+    """Nested lists or tuples holding a string that names a parameter ("x", "2*a + 1"), not a
+    number ("1/2", "1e3")."""
+    from exactopen.exact.numbers import parse_rational
+
     stack = [obj]
     while stack:
         x = stack.pop()
-        if isinstance(x, list):
+        if isinstance(x, (list, tuple)):
             stack.extend(x)
         elif isinstance(x, str) and re.search(r"[A-Za-z_]", x):
-            from exactopen.exact.numbers import parse_rational
-
             try:
                 parse_rational(x)
             except InputError:
