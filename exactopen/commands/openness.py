@@ -27,7 +27,7 @@ def register(sub) -> None:
     add_output_options(p); add_numeric_option(p)
     p.set_defaults(func=run_rate)
 
-    p = sub.add_parser("chain", help="openness of (W_1..W_h) -> W_h...W_1 (lem-10; input layer first)")
+    p = sub.add_parser("chain", help="openness of (W_1..W_h) -> W_h...W_1 (lem-10 and degenerate chains; input layer first)")
     p.add_argument("--layers", required=True, nargs="+", metavar="SPEC")
     add_output_options(p); add_numeric_option(p)
     p.set_defaults(func=run_chain)
@@ -160,7 +160,12 @@ def run_rate(args) -> int:
 
 def run_chain(args) -> int:
     from exactopen.openness.chain import decide_chain
+    from exactopen.openness.parametric import spec_has_parameters
 
+    if any(spec_has_parameters(s) for s in args.layers):
+        if len(args.layers) == 2:
+            return openness_command_symbolic(args.layers[1], args.layers[0], args)
+        return chain_command_symbolic(args.layers, args)
     layers = [_load(s, args, f"layer {i + 1}") for i, s in enumerate(args.layers)]
     verdict, reason, cert = decide_chain(layers)
     words = {"locally_open": "LOCALLY OPEN", "not_locally_open": "NOT LOCALLY OPEN"}.get(verdict, "UNDETERMINED")
@@ -203,5 +208,16 @@ def openness_command_symbolic(W1_spec: str, W2_spec: str, args, time_limit: floa
     )
 
     res = stratify_pair(_raw_spec(W1_spec, "--W1"), _raw_spec(W2_spec, "--W2"), time_limit=time_limit)
+    emit(args, res.certificate, describe(res), summary(res))
+    return 0
+
+
+def chain_command_symbolic(specs: list, args, time_limit: float | None = 600.0) -> int:
+    """``exactopen chain`` with parameters: piecewise verdict by classes, checked, then printed."""
+    from exactopen.cli import emit
+    from exactopen.openness.chain_parametric import describe, stratify_chain, summary
+    from exactopen.openness.parametric import _raw_spec
+
+    res = stratify_chain([_raw_spec(s, f"layer {i + 1}") for i, s in enumerate(specs)], time_limit=time_limit)
     emit(args, res.certificate, describe(res), summary(res))
     return 0

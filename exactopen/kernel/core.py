@@ -54,6 +54,10 @@ THEOREMS = {
     "chain-grouping": "docs/chains.md, Lemma C4: at a split k with min(d_0, d_k, d_h) = min_i d_i the pair "
                       "(W_h...W_{k+1}, W_k...W_1) has the chain's range, so if the pair is not locally open "
                       "neither is the chain.",
+    "interval-decomposition": "docs/chains.md, Lemma C6: two chains with the same widths whose partial products "
+                              "W_b...W_{a+1} have the same ranks for all a < b differ by a change of basis "
+                              "W_i -> G_i W_i G_{i-1}^-1 (interval decomposition of type-A quiver "
+                              "representations), and such a change of basis preserves local openness.",
     "spectral": "A real symmetric matrix is diagonalisable with real eigenvalues; its characteristic "
                 "polynomial then alternates in sign iff it is positive semidefinite (Descartes), and the "
                 "multiplicity of the root 0 is the dimension of its null space.",
@@ -94,6 +98,8 @@ KIND_THEOREMS = {
     "scalar_openness": ("ivt", "bernstein", "sturm"),
     "polynomial_minimum": ("sturm",),
     "symbolic_openness": ("behrends-dims", "prop-18"),
+    "symbolic_chain_openness": ("interval-decomposition", "lem-10", "chain-split", "chain-grouping", "behrends",
+                                "prop-18"),
     "symbolic_landscape": (),
     "landscape_point": ("spectral", "second-order", "inverse-function", "convexity", "eckart-young", "ky-fan"),
     "numerical_rank": ("spectral", "gershgorin", "courant-fischer"),
@@ -111,6 +117,7 @@ CLAIM_IDS = {
     "pyramid_openness": ("lem-6",), "pyramid_global": ("sec-4",), "pyramid_not_open": ("lem-6",),
     "scalar_openness": ("ex-2",), "polynomial_minimum": ("ex-2",),
     "symbolic_openness": ("prop-4", "thm-5", "rem-1"),
+    "symbolic_chain_openness": ("chain-openness",),
     "symbolic_landscape": ("thm-12",),
     "landscape_point": ("lem-7", "thm-8", "cor-9", "lem-11", "lem-19", "thm-12", "ex-intro", "ex-3layer", "ex-3"),
     "numerical_rank": (), "validate_network": ("lem-7", "thm-8"),

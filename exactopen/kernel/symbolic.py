@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from flint import fmpq_mpoly_ctx
 
-from exactopen.kernel.core import kind, rely
+from exactopen.kernel.core import kind, nested, rely
 from exactopen.kernel.polynomials import (
     MAX_DEPTH,
     MAX_EXP,
@@ -34,7 +34,7 @@ from exactopen.kernel.polynomials import (
     mat_mul,
     poly_matrix,
 )
-from exactopen.kernel.primitives import field, mark_read, require
+from exactopen.kernel.primitives import chain, field, mark_read, matrix, require
 
 OPEN, NOT_OPEN = "locally_open", "not_locally_open"
 MAX_PARAMETERS = 16
@@ -93,31 +93,24 @@ def verdict_of(m, k, n, r1, r2, r12):
     return OPEN if (r1 == r2 and d == 0) else NOT_OPEN
 
 
-@kind("symbolic_openness")
-def check_symbolic_openness(cert: dict) -> str:
-    Work.reset()
-    inputs, res, ev = cert["inputs"], cert["result"], cert["evidence"]
+def _setup(cert: dict, matrix_keys: tuple):
+    """Parameters, contexts and parsers of a symbolic certificate."""
+    inputs, ev = cert["inputs"], cert["evidence"]
     for key in inputs:
-        require(key in ("parameters", "W1", "W2"), f"inputs.{key}: unknown field")
+        require(key in ("parameters",) + matrix_keys, f"inputs.{key}: unknown field")
     names = field(inputs, "parameters", list, "inputs")
     require(len(names) <= MAX_PARAMETERS, f"inputs.parameters: at most {MAX_PARAMETERS} parameters")
     t = field(ev, "rabinowitsch", str, "evidence")
     require(all(isinstance(x, str) and NAME.fullmatch(x) for x in names + [t]) and len(set(names + [t])) ==
             len(names) + 1, "inputs.parameters / evidence.rabinowitsch must be distinct names")
     ctx = fmpq_mpoly_ctx.get(tuple(names) + (t,), "lex")
-    P, Pt = Parser(ctx, set(names)), Parser(ctx, set(names) | {t})
-    W1, k = poly_matrix(field(inputs, "W1", dict, "inputs"), P, "inputs.W1")
-    W2, n = poly_matrix(field(inputs, "W2", dict, "inputs"), P, "inputs.W2")
-    m = len(W1)
-    require(len(W2) == k, "inputs: W1.cols != W2.rows")
-    W12 = mat_mul(W1, W2, k, n, ctx.constant(0))
-    theorem = "prop-4" if k >= min(m, n) else "thm-5"
-    require(field(res, "theorem", str, "result") == theorem,
-            "result.theorem does not match the regime k >= min(m, n) / k < min(m, n)")
-    regime = "k >= min(m,n)" if k >= min(m, n) else "k < min(m,n)"
-    require(field(res, "regime", str, "result") == regime, f"result.regime must be {regime!r}")
-    require(cert["claim_id"] in (None, "rem-1", theorem), f"claim_id must be null, rem-1 or {theorem}")
-    require(field(res, "verdict", str, "result") == "piecewise", "result.verdict must be 'piecewise'")
+    return names, ctx, Parser(ctx, set(names)), Parser(ctx, set(names) | {t})
+
+
+def _walk_tree(tree: dict, ctx, P, Pt, leaf) -> tuple[list, dict]:
+    """Check the case tree (its leaves cover parameter space; empty leaves by Rabinowitsch or sums
+    of squares; ``leaf(cell, G, H, where)`` checks a cell and returns its verdict).  Returns the
+    merged cells (one-verdict subtrees as one cell; an empty sibling adds no condition) and counts."""
     tvar = ctx.gens()[-1]
     stats, summary = {"cells": 0, "empty": 0, "real": 0}, {}
 
@@ -154,19 +147,14 @@ def check_symbolic_openness(cert: dict) -> str:
             s = "empty"
         else:
             c = field(node, "cell", dict, "node")
-            where = f"cell ({', '.join(gs)} = 0; {', '.join(hs)} != 0)"
-            r1 = _rank(W1, k, field(c, "rank_W1", dict, where), G, H, P, where + ".rank_W1")
-            r2 = _rank(W2, n, field(c, "rank_W2", dict, where), G, H, P, where + ".rank_W2")
-            r12 = _rank(W12, n, field(c, "rank_W1W2", dict, where), G, H, P, where + ".rank_W1W2")
-            s = verdict_of(m, k, n, r1, r2, r12)
-            rely("behrends-dims" if k >= min(m, n) else "prop-18")
-            require(field(c, "verdict", str, where) == s, f"{where}: ranks {r1}, {r2}, {r12} give {s}")
+            s = leaf(c, G, H, f"cell ({', '.join(gs)} = 0; {', '.join(hs)} != 0)")
+            require(field(c, "verdict", str, "cell") == s, f"cell ({', '.join(gs)} = 0; {', '.join(hs)} != 0): "
+                    f"the ranks give {s}")
             stats["cells"] += 1
         summary[id(node)] = s
         return s
 
     def cells(node, gs, hs):
-        """Merged cells: a subtree with one verdict is one cell; an empty sibling adds no condition."""
         s = summary[id(node)]
         if s is not None:
             return [] if s == "empty" else [{"equations": gs, "inequations": hs, "verdict": s}]
@@ -177,14 +165,104 @@ def check_symbolic_openness(cert: dict) -> str:
             return cells(z, gs, hs)
         return cells(z, gs + [p], hs) + cells(nz, gs, hs + [p])
 
-    tree = field(ev, "tree", dict, "evidence")
     walk(tree, [], [], [], [], 0)
-    merged = cells(tree, [], [])
+    return cells(tree, [], []), stats
+
+
+def _cases(merged: list) -> str:
+    words = {OPEN: "locally open", NOT_OPEN: "not locally open"}
+    return "; ".join(
+        (" and ".join([f"{g} = 0" for g in c["equations"]] + [f"{h} != 0" for h in c["inequations"]]) or "everywhere")
+        + ": " + words.get(c["verdict"], "undetermined") for c in merged)
+
+
+def _tail(stats: dict) -> str:
+    return (f"{stats['cells']} checked cells; {stats['empty']} branches without points, {stats['real']} of them "
+            f"over R by sums of squares; a case may hold no real point")
+
+
+@kind("symbolic_openness")
+def check_symbolic_openness(cert: dict) -> str:
+    Work.reset()
+    res, ev = cert["result"], cert["evidence"]
+    names, ctx, P, Pt = _setup(cert, ("W1", "W2"))
+    inputs = cert["inputs"]
+    W1, k = poly_matrix(field(inputs, "W1", dict, "inputs"), P, "inputs.W1")
+    W2, n = poly_matrix(field(inputs, "W2", dict, "inputs"), P, "inputs.W2")
+    m = len(W1)
+    require(len(W2) == k, "inputs: W1.cols != W2.rows")
+    W12 = mat_mul(W1, W2, k, n, ctx.constant(0))
+    theorem = "prop-4" if k >= min(m, n) else "thm-5"
+    require(field(res, "theorem", str, "result") == theorem,
+            "result.theorem does not match the regime k >= min(m, n) / k < min(m, n)")
+    regime = "k >= min(m,n)" if k >= min(m, n) else "k < min(m,n)"
+    require(field(res, "regime", str, "result") == regime, f"result.regime must be {regime!r}")
+    require(cert["claim_id"] in (None, "rem-1", theorem), f"claim_id must be null, rem-1 or {theorem}")
+    require(field(res, "verdict", str, "result") == "piecewise", "result.verdict must be 'piecewise'")
+
+    def leaf(c, G, H, where):
+        r1 = _rank(W1, k, field(c, "rank_W1", dict, where), G, H, P, where + ".rank_W1")
+        r2 = _rank(W2, n, field(c, "rank_W2", dict, where), G, H, P, where + ".rank_W2")
+        r12 = _rank(W12, n, field(c, "rank_W1W2", dict, where), G, H, P, where + ".rank_W1W2")
+        rely("behrends-dims" if k >= min(m, n) else "prop-18")
+        return verdict_of(m, k, n, r1, r2, r12)
+
+    merged, stats = _walk_tree(field(ev, "tree", dict, "evidence"), ctx, P, Pt, leaf)
     require(field(res, "cells", list, "result") == merged, "result.cells differ from the merged cells of the tree")
     mark_read(res["cells"])
-    cases = "; ".join(
-        (" and ".join([f"{g} = 0" for g in c["equations"]] + [f"{h} != 0" for h in c["inequations"]]) or "everywhere")
-        + ": " + ("locally open" if c["verdict"] == OPEN else "not locally open") for c in merged)
     return (f"for real parameters {', '.join(names) or '(none)'}, M(W1, W2) = W1 W2 ({m}x{k} times {k}x{n}, "
-            f"{theorem}) is, case by case: {cases} ({stats['cells']} checked cells; {stats['empty']} branches "
-            f"without points, {stats['real']} of them over R by sums of squares; a case may hold no real point)")
+            f"{theorem}) is, case by case: {_cases(merged)} ({_tail(stats)})")
+
+
+def products(h: int) -> list:
+    """The partial products (a, b), 0 <= a < b <= h, in the order their ranks are listed."""
+    return [(a, b) for a in range(h) for b in range(a + 1, h + 1)]
+
+
+@kind("symbolic_chain_openness")
+def check_symbolic_chain_openness(cert: dict) -> str:
+    """Chains W_h ... W_1 (h != 2) with parameters: on each cell the ranks of all partial
+    products W_b ... W_{a+1} are certified as for pairs; they fix the chain up to changes of basis
+    W_i -> G_i W_i G_{i-1}^-1 (interval decomposition), which preserve local openness; a nested
+    chain_openness certificate about a chain with the same widths and the same ranks gives the
+    cell's verdict."""
+    Work.reset()
+    res, ev = cert["result"], cert["evidence"]
+    names, ctx, P, Pt = _setup(cert, ("layers",))
+    raw = field(cert["inputs"], "layers", list, "inputs")
+    require(1 <= len(raw) <= 8 and len(raw) != 2, "inputs.layers: 1 or 3 to 8 layers (2 is a pair)")
+    Ws, dims = [], []
+    for i, L in enumerate(raw):
+        W, nc = poly_matrix(L, P, f"inputs.layers[{i}]")
+        require(i == 0 or nc == dims[-1], f"inputs.layers[{i}] does not chain")
+        dims += [nc] if i == 0 else []
+        dims.append(len(W))
+        Ws.append(W)
+    h = len(Ws)
+    prods = {}
+    for a, b in products(h):
+        prods[(a, b)] = Ws[a] if b == a + 1 else mat_mul(Ws[b - 1], prods[(a, b - 1)], dims[b - 1], dims[a],
+                                                         ctx.constant(0))
+    require(cert["claim_id"] in (None, "chain-openness"), "claim_id must be null or chain-openness")
+    require(field(res, "verdict", str, "result") == "piecewise", "result.verdict must be 'piecewise'")
+    require(field(res, "widths", list, "result") == dims, "result.widths differ from the layers")
+
+    def leaf(c, G, H, where):
+        evs = field(c, "ranks", list, where)
+        require(len(evs) == len(prods), f"{where}.ranks: one entry per partial product")
+        ranks = {ab: _rank(prods[ab], dims[ab[0]], e, G, H, P, f"{where}.ranks[{ab[0]}-{ab[1]}]")
+                 for ab, e in zip(products(h), evs)}
+        cc = nested(c, "class_certificate", "chain_openness", where)
+        Vs = [matrix(L, f"{where}.class_certificate.inputs.layers") for L in cc["inputs"]["layers"]]
+        require([Vs[0].ncols()] + [V.nrows() for V in Vs] == dims, f"{where}: the class chain has other widths")
+        for a, b in products(h):
+            require(chain(Vs[a:b], dims[a]).rank() == ranks[(a, b)], f"{where}: the class chain's product "
+                    f"W_{b}...W_{a + 1} has another rank")
+        rely("interval-decomposition")
+        return cc["result"]["verdict"]
+
+    merged, stats = _walk_tree(field(ev, "tree", dict, "evidence"), ctx, P, Pt, leaf)
+    require(field(res, "cells", list, "result") == merged, "result.cells differ from the merged cells of the tree")
+    mark_read(res["cells"])
+    return (f"for real parameters {', '.join(names) or '(none)'}, the product map of the chain with widths {dims} "
+            f"is, case by case: {_cases(merged)} ({_tail(stats)})")

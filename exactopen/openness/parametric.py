@@ -117,8 +117,12 @@ class SymbolicOpenness:
 
 
 class _Stratifier:
-    def __init__(self, R, mats, m, k, n, tvar, deadline=None):
-        self.R, self.mats, self.m, self.k, self.n = R, mats, m, k, n
+    """Rank stratification of the matrices ``mats`` (with ``ncols[i]`` columns each); a leaf's
+    verdict (and extra fields) come from ``leaf_fn(ranks)``; ``labels[i]`` names matrix i's rank
+    evidence in the cell."""
+
+    def __init__(self, R, mats, ncols, labels, leaf_fn, tvar, deadline=None):
+        self.R, self.mats, self.ncols, self.labels, self.leaf_fn = R, mats, ncols, labels, leaf_fn
         self.t = tvar
         self._ideals: dict = {}
         self._dets: dict = {}
@@ -198,10 +202,10 @@ class _Stratifier:
     def build(self, cell: Cell, stage: int, I: list, J: list, piv: dict | None, done: list) -> dict:
         if self.deadline is not None and time.perf_counter() > self.deadline:
             raise InputError("symbolic stratification: time limit exceeded")
-        if stage == 3:
+        if stage == len(self.mats):
             return self.leaf(cell, done)
         A = self.mats[stage]
-        rows, cols = len(A), (self.k if stage == 0 else self.n)
+        rows, cols = len(A), self.ncols[stage]
         ideal = self.ideal(cell.eqs)
         split = None
         for i in (i for i in range(rows) if i not in I):
@@ -256,7 +260,7 @@ class _Stratifier:
     def rank_info(self, cell: Cell, stage: int, I: list, J: list, piv: dict | None) -> RankInfo:
         R = self.R
         A = self.mats[stage]
-        ncols = self.k if stage == 0 else self.n
+        ncols = self.ncols[stage]
         r = len(I)
         if piv is None:  # r = 0: the empty minor, det = 1
             piv = {"q": R(1), "powers": [], "cofactors": []}
@@ -290,12 +294,13 @@ class _Stratifier:
         return RankInfo(r, list(I), list(J), piv, N, free, bnz, an)
 
     def leaf(self, cell: Cell, done: list) -> dict:
-        r1, r2, r12 = (d.rank for d in done)
-        v = verdict_of(self.m, self.k, self.n, r1, r2, r12)
-        self.leaves.append(Leaf(cell.eqs, cell.ineqs, (r1, r2, r12), v))
+        ranks = tuple(d.rank for d in done)
+        v, extra = self.leaf_fn(ranks)
+        self.leaves.append(Leaf(cell.eqs, cell.ineqs, ranks, v))
         out = {"verdict": v}
-        for name, d in zip(("rank_W1", "rank_W2", "rank_W1W2"), done):
+        for name, d in zip(self.labels, done):
             out[name] = self.rank_json(d, cell)
+        out.update(extra)
         return {"cell": out}
 
     def rank_json(self, d: RankInfo, cell: Cell) -> dict:
@@ -412,7 +417,8 @@ def stratify_pair(W1, W2, names: list | None = None, time_limit: float | None = 
     _check_degrees(names, {"W1": A, "W2": B, "W1 W2": P})
     tvar = R.gens[-1]
     deadline = None if time_limit is None else t0 + time_limit
-    st = _Stratifier(R, [A, B, P], m, k, n, tvar, deadline)
+    st = _Stratifier(R, [A, B, P], [k, n, n], ("rank_W1", "rank_W2", "rank_W1W2"),
+                     lambda rk: (verdict_of(m, k, n, *rk), {}), tvar, deadline)
     tree = st.build(Cell(), 0, [], [], None, [])
     theorem = "prop-4" if k >= min(m, n) else "thm-5"
     res = SymbolicOpenness(names, A, B, m, k, n, theorem, tree, st.leaves, merged_cells(tree), st.empty,

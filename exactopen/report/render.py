@@ -97,8 +97,10 @@ def title(cert: dict) -> str:
         "symbolic_landscape": "A critical point for every value of the parameter: global minimum or saddle",
         "perturbation_lower_bound": "How far the factors must move: a lower bound",
         "row_basis_bound": "A row basis with small coefficients (Lemma 13)",
-        "chain_openness": ("The product of the chain is locally open at W" if v == "locally_open"
-                           else "Lemma 10 does not apply to this chain"),
+        "chain_openness": {"locally_open": "The product of the chain is locally open at W",
+                           "not_locally_open": "The product of the chain is not locally open at W"}.get(
+                               v, "Local openness of the chain's product: undetermined at W"),
+        "symbolic_chain_openness": "Local openness of a chain's product, case by case in the parameters",
         "basis_change": "Local openness is unchanged by the orthogonal change of basis",
         "pyramid_openness": "The pyramidal network is locally open at W",
         "pyramid_not_open": "The pyramidal network is not locally open at W",
@@ -415,10 +417,17 @@ def _steps_landscape(cert: dict) -> list[Block]:
 
 def _steps_symbolic(cert: dict) -> list[Block]:
     res = cert["result"]
+    if cert["kind"] == "symbolic_chain_openness":
+        what = ("the ranks of all partial products $W_b \\cdots W_{a+1}$ are constant, certified by minors that are "
+                "nonzero there and by annihilators whose products vanish modulo the case's equations; these ranks fix "
+                "the chain up to a change of basis (interval decomposition), and a nested certificate about a chain "
+                "with the same ranks gives the verdict")
+    else:
+        what = ("the ranks of $W_1$, $W_2$ and $W_1 W_2$ are constant, certified by minors that are nonzero "
+                "there and by annihilators whose products vanish modulo the case's equations; "
+                f"`{res['theorem']}` then gives the verdict")
     out = [Block("p", "The parameter space is split by a binary tree of cases $p = 0$ or $p \\ne 0$. On each case "
-                      "the ranks of $W_1$, $W_2$ and $W_1 W_2$ are constant, certified by minors that are nonzero "
-                      "there and by annihilators whose products vanish modulo the case's equations; "
-                      f"`{res['theorem']}` then gives the verdict. Cases with no point carry a certificate that they "
+                      f"{what}. Cases with no point carry a certificate that they "
                       "are empty (Rabinowitsch, or a sum of squares). The parameters are real; the cases cover the "
                       "whole parameter space, and a case may hold no real point.")]
     for c in res["cells"]:
@@ -588,6 +597,7 @@ def _steps_scalar_openness(cert: dict) -> list[Block]:
 
 
 STEPS = {"symbolic_landscape": _steps_symbolic_landscape, "symbolic_openness": _steps_symbolic,
+         "symbolic_chain_openness": _steps_symbolic,
          "openness": _steps_openness, "lifting": _steps_lifting, "landscape_point": _steps_landscape,
          "validate_network": _steps_validate, "numerical_rank": _steps_numerical_rank,
          "polynomial_minimum": _steps_polynomial_minimum, "scalar_openness": _steps_scalar_openness}

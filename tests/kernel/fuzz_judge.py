@@ -910,7 +910,7 @@ JUDGES = {
     "perturbation_lower_bound": j_perturbation, "chain_openness": j_chain, "row_basis_bound": j_row_basis,
     "pyramid_openness": j_pyr_open, "pyramid_global": j_pyr_global, "scalar_openness": j_scalar,
     "polynomial_minimum": j_polymin, "landscape_point": j_landscape, "symbolic_openness": j_symbolic,
-    "symbolic_landscape": j_symbolic,
+    "symbolic_landscape": j_symbolic, "symbolic_chain_openness": j_symbolic,
 }
 
 
