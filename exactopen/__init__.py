@@ -13,9 +13,9 @@ Heavy libraries (SymPy, numpy, plotting) are imported lazily so the CLI starts f
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "openness", "classify", "validate", "verify", "Certificate", "Result"]
+__all__ = ["__version__", "openness", "chain", "classify", "validate", "verify", "Certificate", "Result"]
 
-_API = {"classify": "exactopen.api", "validate": "exactopen.api", "verify": "exactopen.api",
+_API = {"chain": "exactopen.openness.decide", "classify": "exactopen.api", "validate": "exactopen.api", "verify": "exactopen.api",
         "Result": "exactopen.result", "Certificate": "exactopen.report.notebook"}
 
 

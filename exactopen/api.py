@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from exactopen import kernel
 from exactopen.certificate import checked_statement
-from exactopen.openness.decide import openness
+from exactopen.openness.decide import chain, openness
 from exactopen.result import Result
 
-__all__ = ["Result", "openness", "classify", "validate", "verify"]
+__all__ = ["Result", "openness", "chain", "classify", "validate", "verify"]
 
 
 def _checked(cert: dict) -> str:

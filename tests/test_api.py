@@ -255,6 +255,16 @@ def test_api_conveniences():
         exactopen.verify({**v.certificate, "claim": "something else"})
 
 
+def test_chain_api_decides_and_splits():
+    r = exactopen.chain([[[1, 0]], [[0]], [[1], [0]]])
+    assert r.verdict == "not_locally_open" and r.summary["argument"] == "obstruction"
+    assert exactopen.verify(r.certificate)["statement"] == r.statement
+    assert exactopen.chain([np.eye(2), np.eye(2), np.eye(2)]).summary["argument"] == "lem-10"
+    p = exactopen.chain([[["x"], ["y"]], [["1", "1"]], [["z"], ["1"]]])
+    assert p.verdict == "piecewise" and p.certificate["kind"] == "symbolic_chain_openness"
+    assert exactopen.chain([[["x", "1"]], [["1"], ["y"]]]).certificate["kind"] == "symbolic_openness"
+
+
 def test_import_stays_light():
     code = ("import sys, exactopen; "
             "print(sorted(m for m in sys.modules if m.startswith(('numpy', 'sympy', 'exactopen.'))))")

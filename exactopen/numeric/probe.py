@@ -871,7 +871,7 @@ def _chain_start(s, E, Ws, delta, rng):
 
 
 def probe_chain(layers, *, seed: int = 0, deltas: Sequence[float] = CHAIN_DELTAS,
-                targets: int = 1, restarts: int = 6, iters: int = 40,
+                targets: int = 1, restarts: int = 12, iters: int = 40,
                 mu: tuple[float, float] = (10.0, 1e6)) -> ProbeResult:
     """Numerically probe local openness of (W_1, ..., W_h) -> W_h ... W_1 (input layer first)
     relative to its range (rank <= min width).  Uncertified; see the comment block above and
