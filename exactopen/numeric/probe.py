@@ -638,6 +638,9 @@ def min_preimage(W1, W2, Z, *, seed: int = 0, restarts: int = 8, iters: int = 60
 # the h-fold factorisation of Z - P (each layer moves by |Z - P|^(1/h) along a factor) and
 # the 2-fold one (two adjacent layers), and random points of size delta^(1/2), delta^(1/3),
 # delta.  Size of a preimage: max_k |Delta_k|_F.  Decision: :func:`decide`, as for pairs.
+# While the decision is not "locally open", up to ``attempts`` rounds (default 4) repeat the
+# search from fresh random starts; a preimage found in any round counts (a smallest preimage
+# can only be missed, never invented, so more rounds only remove search failures).
 # ---------------------------------------------------------------------------------------
 
 CHAIN_DELTAS = (1e-2, 1e-3, 1e-4, 1e-5, 1e-6)
@@ -871,7 +874,7 @@ def _chain_start(s, E, Ws, delta, rng):
 
 
 def probe_chain(layers, *, seed: int = 0, deltas: Sequence[float] = CHAIN_DELTAS,
-                targets: int = 1, restarts: int = 12, iters: int = 40,
+                targets: int = 1, restarts: int = 6, iters: int = 40, attempts: int = 4,
                 mu: tuple[float, float] = (10.0, 1e6)) -> ProbeResult:
     """Numerically probe local openness of (W_1, ..., W_h) -> W_h ... W_1 (input layer first)
     relative to its range (rank <= min width).  Uncertified; see the comment block above and
@@ -893,7 +896,6 @@ def probe_chain(layers, *, seed: int = 0, deltas: Sequence[float] = CHAIN_DELTAS
     dirs = _chain_directions(Ws, P, e, rng, max(1, int(targets)), tol)
     restarts = max(1, int(restarts))
 
-    Zs, X0s, index = [], [], []
     dists = np.zeros((len(dirs), len(deltas)))
     eps = np.full((len(dirs), len(deltas)), np.inf)
     miss = np.full((len(dirs), len(deltas)), np.inf)
@@ -908,10 +910,6 @@ def probe_chain(layers, *, seed: int = 0, deltas: Sequence[float] = CHAIN_DELTAS
                 Z = _place(P, D, delta, e, project)
             targets_z[ti, di] = Z
             dists[ti, di] = np.linalg.norm(Z - P)
-            for s in range(restarts):
-                Zs.append(Z)
-                X0s.append(_chain_start(s, Z - P, Ws, delta, rng))
-                index.append((ti, di))
 
     def run(Zs, X0s, index):
         tols = np.array([1e-10 * max(1.0, float(np.linalg.norm(Z))) for Z in Zs])
@@ -929,23 +927,38 @@ def probe_chain(layers, *, seed: int = 0, deltas: Sequence[float] = CHAIN_DELTAS
                 miss[ti, di] = min(miss[ti, di], closest[j] / dists[ti, di])
         return found
 
-    found = run(Zs, X0s, index)
-    # two more passes, continuation in delta: the smallest preimages found at the
-    # neighbouring deltas, rescaled by (delta / delta')^q for q = 1, 1/2, 1/3, as starts
-    for _ in range(2):
-        Zs, X0s, index = [], [], []
-        for (ti, dj), (_, x) in found.items():
-            for di in (dj - 1, dj + 1):
-                if 0 <= di < len(deltas):
-                    for q in (1.0, 0.5, 1.0 / 3.0):
-                        Zs.append(targets_z[ti, di])
-                        X0s.append(x * (deltas[di] / deltas[dj]) ** q)
-                        index.append((ti, di))
-        if not Zs:
-            break
-        for key, val in run(Zs, X0s, index).items():
+    def merge(found, new):
+        for key, val in new.items():
             if val[0] < found.get(key, (np.inf, None))[0]:
                 found[key] = val
+
+    # Up to ``attempts`` rounds of fresh random starts (a preimage found in any round counts; a
+    # round can only lower eps), stopping as soon as the decision is "locally open".
+    found: dict = {}
+    for _attempt in range(max(1, int(attempts))):
+        Zs, X0s, index = [], [], []
+        for (ti, di), Z in targets_z.items():
+            for s in range(restarts):
+                Zs.append(Z)
+                X0s.append(_chain_start(s, Z - P, Ws, deltas[di], rng))
+                index.append((ti, di))
+        merge(found, run(Zs, X0s, index))
+        # two more passes, continuation in delta: the smallest preimages found at the
+        # neighbouring deltas, rescaled by (delta / delta')^q for q = 1, 1/2, 1/3, as starts
+        for _ in range(2):
+            Zs, X0s, index = [], [], []
+            for (ti, dj), (_, x) in found.items():
+                for di in (dj - 1, dj + 1):
+                    if 0 <= di < len(deltas):
+                        for q in (1.0, 0.5, 1.0 / 3.0):
+                            Zs.append(targets_z[ti, di])
+                            X0s.append(x * (deltas[di] / deltas[dj]) ** q)
+                            index.append((ti, di))
+            if not Zs:
+                break
+            merge(found, run(Zs, X0s, index))
+        if decide(deltas, list(eps.max(axis=0)), thr, math.sqrt(deltas[-1]) * (1.0 + wnorm))[0] == "locally_open":
+            break
     worst = eps.max(axis=0)
     verdict, reason, a, c = decide(deltas, list(worst), thr,
                                    math.sqrt(deltas[-1]) * (1.0 + wnorm))

@@ -60,8 +60,9 @@ def test_scalar_zero_chain_needs_cube_root():
         assert d ** (1 / 3) * 0.99 <= e <= 3 * d ** (1 / 3)
 
 
-# Classes where the probe with 6 restarts said "not locally open" although decide_chain proves
-# them open by a split: probe weaknesses, not lemma bugs (12 restarts find the small preimages).
+# Classes where the probe with one round of 6 random starts said "not locally open" although
+# decide_chain proves them open by a split: probe weaknesses, not lemma bugs (further rounds of
+# fresh starts, up to 4, find the small preimages).
 # The first has an explicit preimage of size delta^(1/3) (test below); at the second the probe
 # followed eps ~ delta^(1/3) down to delta = 1e-5 and lost the small preimage only at 1e-6.
 PROBE_WEAK = [
