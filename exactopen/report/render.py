@@ -98,6 +98,7 @@ def title(cert: dict) -> str:
         "perturbation_lower_bound": "How far the factors must move: a lower bound",
         "row_basis_bound": "A row basis with small coefficients (Lemma 13)",
         "chain_openness": ("The product of the chain is locally open at W" if v == "locally_open"
+                           else "The product of the chain is not locally open at W" if v == "not_locally_open"
                            else "Lemma 10 does not apply to this chain"),
         "basis_change": "Local openness is unchanged by the orthogonal change of basis",
         "pyramid_openness": "The pyramidal network is locally open at W",
@@ -127,8 +128,17 @@ def verdict_sentence(cert: dict) -> str | None:
                  "global_minimum": "", "local_minimum_not_global": ""}.get(v, "")
         return f"$W$ is {VERDICT_WORDS.get(v, v.replace('_', ' '))}{extra}."
     if k == "chain_openness":
-        return ("The product map of the chain is locally open at $W$." if v == "locally_open" else
-                "Lemma 10 does not apply here; no verdict on local openness is claimed.")
+        if v == "locally_open":
+            out = "The product map of the chain is locally open at $W$."
+        elif v == "not_locally_open":
+            out = "The product map of the chain is not locally open at $W$."
+        else:
+            out = "Lemma 10 does not apply here; no verdict on local openness is claimed."
+        if res.get("rate"):
+            p = res["rate"].split("/")[-1]
+            out += (f" Lemma C5: reaching targets at distance $\\delta$ moves some layer by at least "
+                    f"$\\min(1, (c\\,\\delta)^{{1/{p}}})$.")
+        return out
     if k in ("pyramid_openness", "pyramid_not_open", "scalar_openness") and v:
         return f"The map is {VERDICT_WORDS.get(v, v)} at the given point."
     return None
