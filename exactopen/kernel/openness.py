@@ -362,24 +362,26 @@ def _check_chain_rate(Ws, dims, r: int, res: dict, rt: dict) -> str:
     b = vector_index(entry[1:], n, "evidence.rate.entry[1]")[0]
     Fab = F[a, b]
     require(Fab != 0, "evidence.rate: F is zero at the entry (a, b)")
-    # P[i][j] = W_j ... W_{i+1} (the map V_i -> V_j), i <= j, by prefix products: O(h^2) products
-    P = []
-    for i in range(h + 1):
-        row, cur = {i: eye(dims[i])}, eye(dims[i])
-        for j in range(i + 1, h + 1):
-            cur = Ws[j - 1] * cur
-            row[j] = cur
-        P.append(row)
-    # ell[i][j]: the fewest elements of S with min S = i, max S = j (1 <= i <= j <= h) whose gaps
+    # gap[x][y]: W_y ... W_{x+1} != 0 (x < y), by running products (O(h^2) products, booleans kept)
+    gap = []
+    for x in range(h + 1):
+        row, cur = [], eye(dims[x])
+        for y in range(x + 1, h + 1):
+            cur = Ws[y - 1] * cur
+            row.append(not is_zero(cur))
+        gap.append([True] * (x + 1) + row)  # entries y <= x are placeholders (unused)
+    pre = [chain(Ws[:i], dims[0]) for i in range(h + 1)]          # pre[i] = W_i ... W_1
+    suf = [chain(Ws[j:], dims[j]) for j in range(h + 1)]          # suf[j] = W_h ... W_{j+1}
+    # ell[j]: the fewest elements of S with min S = i, max S = j (1 <= i <= j <= h) whose gaps
     # W_{i_{l+1}-1} ... W_{i_l + 1} are all nonzero (an empty gap is the identity)
     checked = 0
     for i in range(1, h + 1):
         ell = {i: 1}
         for j in range(i + 1, h + 1):
-            ell[j] = min(ell[x] + 1 for x in range(i, j) if x == j - 1 or not is_zero(P[x][j - 1]))
+            ell[j] = min(ell[x] + 1 for x in range(i, j) if x == j - 1 or gap[x][j - 1])
         for j in range(i, h + 1):
             if ell[j] < p:
-                A, B = P[j][h], P[0][i - 1]
+                A, B = suf[j], pre[i - 1]
                 require(is_zero(A.transpose() * F * B.transpose()),
                         f"evidence.rate: F does not kill the terms with min S = {i}, max S = {j} (a set of "
                         f"{ell[j]} < p = {p} elements with nonzero gaps): A^T F B^T != 0")
