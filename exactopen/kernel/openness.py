@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from math import isqrt
 
-from flint import fmpq
+from flint import fmpq, fmpq_mat
 
 from exactopen.kernel.core import kind, nested, rely, same_matrix
 from exactopen.kernel.linalg import intersection_dim
@@ -28,6 +28,8 @@ from exactopen.kernel.primitives import (
     full_row_rank,
     is_zero,
     matrix,
+    nonsingular,
+    optional,
     rank_at_least,
     rank_at_most,
     rank_exactly,
@@ -36,6 +38,7 @@ from exactopen.kernel.primitives import (
     same_shape,
     sub,
     vector_index,
+    within,
 )
 
 OPEN, NOT_OPEN = "locally_open", "not_locally_open"
@@ -374,12 +377,13 @@ def _check_chain_rate(Ws, dims, r: int, res: dict, rt: dict) -> str:
     suf = [chain(Ws[j:], dims[j]) for j in range(h + 1)]          # suf[j] = W_h ... W_{j+1}
     # ell[j]: the fewest elements of S with min S = i, max S = j (1 <= i <= j <= h) whose gaps
     # W_{i_{l+1}-1} ... W_{i_l + 1} are all nonzero (an empty gap is the identity)
-    checked = 0
+    checked, ells = 0, {}
     for i in range(1, h + 1):
         ell = {i: 1}
         for j in range(i + 1, h + 1):
             ell[j] = min(ell[x] + 1 for x in range(i, j) if x == j - 1 or gap[x][j - 1])
         for j in range(i, h + 1):
+            ells[i, j] = ell[j]
             if ell[j] < p:
                 A, B = suf[j], pre[i - 1]
                 require(is_zero(A.transpose() * F * B.transpose()),
@@ -398,10 +402,34 @@ def _check_chain_rate(Ws, dims, r: int, res: dict, rt: dict) -> str:
             "evidence.rate.constant is not |F_ab| / (N_F Q)")
     fact(f"Lemma C5: F (nonzero at ({a}, {b})) kills every term T_S with |S| < {p} ({checked} pairs (min S, max S) "
          f"checked); N_F = {NF}, N_i = {norms}, Q = {Q}, c = {c}")
+    # optional: V_{p+1} = 0, by m n equations (A^T F B^T)_{xy} = 0 of pairs with ell <= p whose
+    # square system is nonsingular (for p = h it holds without evidence: S = {1..h}, A = B = I)
+    maximal = p == h
+    labels = optional(rt, "maximal", list, "evidence.rate")
+    if labels is not None:
+        require(p < h, "evidence.rate.maximal: p = h is maximal without evidence")
+        within((m * n) ** 2, "entries", "evidence.rate.maximal: the entries of the square system")
+        require(len(labels) == m * n, f"evidence.rate.maximal must name {m * n} equations")
+        eqs = []
+        for q, lab in enumerate(labels):
+            where = f"evidence.rate.maximal[{q}]"
+            require(isinstance(lab, list) and len(lab) == 4 and all(type(v) is int for v in lab),
+                    f"{where} must be [i, i2, x, y]")
+            i, j, x, y = lab
+            require(1 <= i <= j <= h and ells[i, j] <= p, f"{where}: no set S of <= {p} elements with min S = i, "
+                    "max S = i2 and nonzero gaps")
+            require(0 <= x < dims[j] and 0 <= y < dims[i - 1], f"{where}: x or y out of range")
+            A, B = suf[j], pre[i - 1]
+            eqs.extend(A[u, x] * B[y, v] for u in range(m) for v in range(n))
+        require(nonsingular(fmpq_mat(m * n, m * n, eqs)), "evidence.rate.maximal: the equations are dependent")
+        fact(f"Lemma C5: {m * n} independent equations of the terms with |S| <= {p} force F = 0 (V_{p + 1} = 0)")
+        maximal = True
+    best = (f"; no F != 0 kills every term with |S| <= {p}, so {p} is the largest p Lemma C5 gives here"
+            if maximal else "")
     return (f"Lemma C5 (theorem-free): every preimage of the in-range targets W_h...W_1 + δ E_ab (E_ab the unit "
             f"matrix at entry ({a}, {b}), from 0; rank <= {r + 1}, distance |δ|) moves some layer by "
             f"|Δ_i|_F >= min(1, (c |δ|)^(1/{p})) with c = {c}: the needed perturbation is at least "
-            f"(c distance)^(1/{p})")
+            f"(c distance)^(1/{p})" + best)
 
 
 def _chain_node(Ws, dims, node: dict, a: int, b: int, full: bool, where: str) -> int:

@@ -203,30 +203,43 @@ def min_sizes(layers) -> dict:
     return out
 
 
-def _rate_space(layers, p: int) -> fmpq_mat:
-    """Basis (columns, F flattened row by row) of V_p: the F with A^T F B^T = 0 for every
-    (i, i2) with min_sizes < p, A = W_h ... W_{i2+1}, B = W_{i-1} ... W_1."""
+def _rate_system(layers, p: int) -> tuple[list, list]:
+    """The equations A^T F B^T = 0 for every (i, i2) with min_sizes < p, A = W_h ... W_{i2+1},
+    B = W_{i-1} ... W_1, on F flattened row by row: (rows, labels [i, i2, x, y] of each row,
+    the equation (A^T F B^T)_{xy} = 0)."""
     d = widths(layers)
     h = len(layers)
     m, n = d[h], d[0]
-    ell = min_sizes(layers)
-    rows = []
-    for (i, i2), size in sorted(ell.items()):
+    rows, labels = [], []
+    for (i, i2), size in sorted(min_sizes(layers).items()):
         if size >= p:
             continue
         A, B = product(layers, i2, h), product(layers, 0, i - 1)
         for x in range(A.ncols()):
             for y in range(B.nrows()):
                 rows.append([A[a, x] * B[y, b] for a in range(m) for b in range(n)])
+                labels.append([i, i2, x, y])
+    return rows, labels
+
+
+def _rate_space(layers, p: int) -> fmpq_mat:
+    """Basis (columns, F flattened row by row) of V_p = {F : the equations of _rate_system}."""
+    d = widths(layers)
+    rows, _ = _rate_system(layers, p)
     if not rows:
-        return mx.identity(m * n)
+        return mx.identity(d[-1] * d[0])
     return linalg.nullspace(fmpq_mat(rows)).kernel
+
+
+MAXIMAL_SIDE = 400  # largest d_h * d_0 for which the certificate proves V_{p+1} = 0 (a square minor)
 
 
 def rate_bound(layers) -> dict | None:
     """Lemma C5 evidence at a degenerate chain (rank of the product < min width), or None:
     the largest p with V_p != 0, F the first basis vector of V_p (integer, primitive), (a, b)
-    its entry of largest absolute value (first such), and the constant c."""
+    its entry of largest absolute value (first such), and the constant c.  If p < h and
+    d_h d_0 <= MAXIMAL_SIDE, also ``maximal``: d_h d_0 equations of V_{p+1} (labels
+    [i, i2, x, y]) whose square system is nonsingular, so V_{p+1} = 0."""
     d = widths(layers)
     h = len(layers)
     m, n = d[h], d[0]
@@ -246,7 +259,13 @@ def rate_bound(layers) -> dict | None:
     norms = [_ceil_sqrt(mx.frobenius_sq(W)) for W in layers]
     Qs = rate_weight(norms, p)
     c = fmpq(abs(ints[idx])) / (NF * Qs)
-    return {"p": p, "F": mx.to_json(F), "entry": [a, b], "constant": rational_str(c)}
+    out = {"p": p, "F": mx.to_json(F), "entry": [a, b], "constant": rational_str(c)}
+    if p < h and m * n <= MAXIMAL_SIDE:
+        rows, labels = _rate_system(layers, p + 1)
+        prof = linalg.rank_profile(fmpq_mat(rows))
+        assert prof.rank == m * n
+        out["maximal"] = [labels[k] for k in prof.rows]
+    return out
 
 
 def rate_weight(norms: list[int], p: int) -> int:

@@ -66,7 +66,7 @@ def write(folder: str) -> None:
         lines.append("")
         lines[-3:-3] = []
     lines += ["Certified rate bounds (Lemma C5): number of degenerate classes with each p (needed perturbation "
-              ">= (c distance)^(1/p)); p is the largest with V_p != 0 (the generator's choice; the checker verifies the bound, not that p is maximal), and the true exponent may be smaller than 1/p.", "",
+              ">= (c distance)^(1/p)); p is the largest with V_p != 0 (also certified, evidence.rate.maximal: no larger p for Lemma C5); the true exponent may still be smaller than 1/p.", "",
               "| h | widths ≤ | verdict | p = 1 | p = 2 | p = 3 | p = 4 |", "|---|---|---|---|---|---|---|"] + hist
     with open(os.path.join(folder, "README.md"), "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")

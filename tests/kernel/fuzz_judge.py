@@ -378,21 +378,33 @@ def _j_chain_rate(c, Ws, dims, r):
     need(a < dims[h] and b < dims[0], "entry out of range")
     if h > 12:
         return None
-    # every S with 1 <= |S| < p and all gaps nonzero: F must satisfy A_S^T F B_S^T = 0
-    conds = set()
-    for j in range(1, p):
-        for S in itertools.combinations(range(1, h + 1), j):
-            if all(not _chain_prod(Ws, dims, S[l], S[l + 1] - 1).is_zero() for l in range(j - 1)):
-                conds.add((S[0], S[-1]))
     mm, nn = dims[h], dims[0]
-    eqs = []
-    for (i, i2) in sorted(conds):
-        A, B = _chain_prod(Ws, dims, i2, h), _chain_prod(Ws, dims, 0, i - 1)
-        for x in range(A.n):
-            for y in range(B.m):
-                eqs.append([A.a[u][x] * B.a[y][v] for u in range(mm) for v in range(nn)])
+
+    def equations(q):
+        """A_S^T F B_S^T = 0 for every S with 1 <= |S| < q and all gaps nonzero (F flattened)."""
+        conds = set()
+        for j in range(1, q):
+            for S in itertools.combinations(range(1, h + 1), j):
+                if all(not _chain_prod(Ws, dims, S[l], S[l + 1] - 1).is_zero() for l in range(j - 1)):
+                    conds.add((S[0], S[-1]))
+        eqs = []
+        for (i, i2) in sorted(conds):
+            A, B = _chain_prod(Ws, dims, i2, h), _chain_prod(Ws, dims, 0, i - 1)
+            for x in range(A.n):
+                for y in range(B.m):
+                    eqs.append([A.a[u][x] * B.a[y][v] for u in range(mm) for v in range(nn)])
+        return conds, eqs
+
+    conds, eqs = equations(p)
     dimV = mm * nn - (rank(Mat(eqs, len(eqs), mm * nn)) if eqs else 0)
     need(dimV > 0, f"no F != 0 kills every term with |S| < {p}: the bound 1/{p} is not supported")
+    tail = claim[mc.end():]
+    if f"so {p} is the largest p Lemma C5 gives here" in tail:
+        eqs1 = equations(p + 1)[1]
+        need(rank(Mat(eqs1, len(eqs1), mm * nn)) == mm * nn if eqs1 else False,
+             f"some F != 0 kills every term with |S| <= {p}: p is not the largest")
+    else:
+        need("largest p" not in tail, "an unrecognised maximality sentence")
     try:
         F = M(c["evidence"]["rate"]["F"])
     except (Bad, KeyError, TypeError):

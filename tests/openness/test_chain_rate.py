@@ -156,9 +156,31 @@ def test_missing_rate_at_a_degenerate_open_chain_is_refused():
         _rejected(c)
 
 
+def test_tampered_maximality_is_refused():
+    base = _cert(UNDETERMINED)  # p = 2 < h = 3, 4 equations
+    labels = base["evidence"]["rate"]["maximal"]
+    assert len(labels) == 4 and "so 2 is the largest p" in kernel.check(base)
+    for bad in (labels[:3], labels[:3] + [labels[0]], labels[:3] + [[1, 1, 5, 0]],
+                labels[:3] + [[3, 1, 0, 0]], labels[:3] + [[1, 2, 0]], [[1, 3, 0, 0]] * 4):
+        c = copy.deepcopy(base)
+        c["evidence"]["rate"]["maximal"] = bad
+        _rejected(c)
+    # without the evidence the certificate is accepted, without the maximality sentence
+    c = copy.deepcopy(base)
+    del c["evidence"]["rate"]["maximal"]
+    assert "largest p" not in kernel.statement(c)
+    with pytest.raises(kernel.Rejected, match="claim sentence"):
+        kernel.check(c)  # its claim sentence still states maximality
+    # p = h needs no evidence, and refuses some
+    top = _cert(SCALAR_ZEROS)
+    assert "maximal" not in top["evidence"]["rate"] and "so 3 is the largest p" in kernel.check(top)
+    top["evidence"]["rate"]["maximal"] = [[1, 3, 0, 0]]
+    _rejected(top)
+
+
 def test_unknown_rate_field_is_refused():
     c = _cert(SCALAR_ZEROS)
-    c["evidence"]["rate"]["maximal"] = True
+    c["evidence"]["rate"]["tight"] = True
     _rejected(c)
 
 
