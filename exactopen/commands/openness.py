@@ -169,7 +169,15 @@ def run_chain(args) -> int:
     layers = [_load(s, args, f"layer {i + 1}") for i, s in enumerate(args.layers)]
     verdict, reason, cert = decide_chain(layers)
     words = {"locally_open": "LOCALLY OPEN", "not_locally_open": "NOT LOCALLY OPEN"}.get(verdict, "UNDETERMINED")
-    emit(args, cert, [f"{words}: {reason}"], {"verdict": verdict, "reason": reason})
+    lines, summary = [f"{words}: {reason}"], {"verdict": verdict, "reason": reason}
+    rate = cert["evidence"].get("rate")
+    if rate is not None:
+        p, (a, b), c = rate["p"], rate["entry"], rate["constant"]
+        lines.append(f"rate (Lemma C5, certified lower bound): every preimage of W_h...W_1 + δ E_{a}{b} "
+                     f"(entry ({a}, {b}) from 0) moves some layer by >= min(1, ({c} |δ|)^(1/{p})), so the "
+                     f"needed perturbation is at least (c distance)^(1/{p})")
+        summary.update({"rate": cert["result"]["rate"], "rate_constant": c, "rate_entry": [a, b]})
+    emit(args, cert, lines, summary)
     return 0
 
 

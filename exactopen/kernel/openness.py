@@ -11,7 +11,9 @@ obstruction (thm-5's necessity is not trusted).
 
 from __future__ import annotations
 
-from flint import fmpq
+from math import isqrt
+
+from flint import fmpq, fmpq_mat
 
 from exactopen.kernel.core import kind, nested, rely, same_matrix
 from exactopen.kernel.linalg import intersection_dim
@@ -26,6 +28,8 @@ from exactopen.kernel.primitives import (
     full_row_rank,
     is_zero,
     matrix,
+    nonsingular,
+    optional,
     rank_at_least,
     rank_at_most,
     rank_exactly,
@@ -34,6 +38,7 @@ from exactopen.kernel.primitives import (
     same_shape,
     sub,
     vector_index,
+    within,
 )
 
 OPEN, NOT_OPEN = "locally_open", "not_locally_open"
@@ -287,7 +292,10 @@ def check_chain_openness(cert: dict) -> str:
     argument = field(res, "argument", str, "result")
     require(cert["claim_id"] in (None, "lem-10", "chain-openness"), "claim_id must be lem-10 or chain-openness")
     for key in ev:
-        require(key in ("rank_product", "split", "obstruction", "grouping"), f"evidence.{key}: unknown field")
+        require(key in ("rank_product", "split", "obstruction", "grouping", "rate"), f"evidence.{key}: unknown field")
+    if r == e or h == 1 or verdict == NOT_OPEN:
+        require("rate" not in res and "rate" not in ev,
+                "a rate (Lemma C5) is stated only at degenerate chains not proved non-open (rank < min width)")
     if h == 1:
         require(verdict == OPEN and argument == "identity", "h = 1: the map is the identity, locally open")
         return f"the product map of the chain with widths {dims} is the identity (one layer), locally open"
@@ -302,8 +310,10 @@ def check_chain_openness(cert: dict) -> str:
         node = field(ev, "split", dict, "evidence")
         k = _chain_node(Ws, dims, node, 0, h, False, "evidence.split")
         rely("chain-split")
+        rate = _check_chain_rate(Ws, dims, r, res, field(ev, "rate", dict, "evidence"))
         return (f"{head} is locally open at W: at the split k = {k} the pair (W_h...W_{k+1}, W_k...W_1) is "
-                f"locally open and both sub-chains are open onto all matrices (composition, Lemmas C1-C2)")
+                f"locally open and both sub-chains are open onto all matrices (composition, Lemmas C1-C2); "
+                + rate)
     if argument == "obstruction":
         require(verdict == NOT_OPEN, "the obstruction proves non-openness")
         ob = field(ev, "obstruction", dict, "evidence")
@@ -323,7 +333,103 @@ def check_chain_openness(cert: dict) -> str:
                 f"range and is not locally open (Lemma C4)")
     require(argument == "none" and verdict == "undetermined", "result.argument must be lem-10, split, "
             "obstruction, grouping or none (verdict undetermined)")
-    return f"{head}: this certificate does not decide local openness (undetermined)"
+    rate = _check_chain_rate(Ws, dims, r, res, field(ev, "rate", dict, "evidence"))
+    return f"{head}: this certificate does not decide local openness (undetermined); " + rate
+
+
+def _ceil_sqrt(q: fmpq) -> int:
+    """The least integer N >= 0 with N^2 >= q (q >= 0), exactly (integer square root)."""
+    n = isqrt(int(q.p) // int(q.q))
+    while fmpq(n * n) < q:
+        n += 1
+    return n
+
+
+def _check_chain_rate(Ws, dims, r: int, res: dict, rt: dict) -> str:
+    """Lemma C5 of docs/chains.md (theorem-free).  With E_i = W'_i - W_i, M(W') - M(W) is the sum
+    over nonempty S of T_S (W_i replaced by E_i for i in S); <F, T_S> vanishes identically iff a
+    gap of S is zero or A^T F B^T = 0 (A = W_h...W_{max S + 1}, B = W_{min S - 1}...W_1).  If that
+    holds for every S with |S| < p, then <F, δ E_ab> = <F, M(W') - M(W)> gives
+    δ |F_ab| <= N_F Q t^p when every |E_i|_F <= t <= 1."""
+    h = len(Ws)
+    require(r < min(dims), "Lemma C5 needs rank < min width (the targets stay in the range)")
+    p = field(rt, "p", int, "evidence.rate")
+    require(1 <= p <= h, f"evidence.rate.p must be in 1..{h}")
+    require(field(res, "rate", str, "result") == f"1/{p}", f"result.rate must be '1/{p}' (evidence.rate.p)")
+    F = matrix(field(rt, "F", dict, "evidence.rate"), "evidence.rate.F")
+    m, n = dims[h], dims[0]
+    same_shape(F, m, n, "evidence.rate.F")
+    entry = field(rt, "entry", list, "evidence.rate")
+    require(len(entry) == 2, "evidence.rate.entry must be [a, b]")
+    a = vector_index(entry[:1], m, "evidence.rate.entry[0]")[0]
+    b = vector_index(entry[1:], n, "evidence.rate.entry[1]")[0]
+    Fab = F[a, b]
+    require(Fab != 0, "evidence.rate: F is zero at the entry (a, b)")
+    # gap[x][y]: W_y ... W_{x+1} != 0 (x < y), by running products (O(h^2) products, booleans kept)
+    gap = []
+    for x in range(h + 1):
+        row, cur = [], eye(dims[x])
+        for y in range(x + 1, h + 1):
+            cur = Ws[y - 1] * cur
+            row.append(not is_zero(cur))
+        gap.append([True] * (x + 1) + row)  # entries y <= x are placeholders (unused)
+    pre = [chain(Ws[:i], dims[0]) for i in range(h + 1)]          # pre[i] = W_i ... W_1
+    suf = [chain(Ws[j:], dims[j]) for j in range(h + 1)]          # suf[j] = W_h ... W_{j+1}
+    # ell[j]: the fewest elements of S with min S = i, max S = j (1 <= i <= j <= h) whose gaps
+    # W_{i_{l+1}-1} ... W_{i_l + 1} are all nonzero (an empty gap is the identity)
+    checked, ells = 0, {}
+    for i in range(1, h + 1):
+        ell = {i: 1}
+        for j in range(i + 1, h + 1):
+            ell[j] = min(ell[x] + 1 for x in range(i, j) if x == j - 1 or gap[x][j - 1])
+        for j in range(i, h + 1):
+            ells[i, j] = ell[j]
+            if ell[j] < p:
+                A, B = suf[j], pre[i - 1]
+                require(is_zero(A.transpose() * F * B.transpose()),
+                        f"evidence.rate: F does not kill the terms with min S = {i}, max S = {j} (a set of "
+                        f"{ell[j]} < p = {p} elements with nonzero gaps): A^T F B^T != 0")
+                checked += 1
+    NF = _ceil_sqrt(fro2(F))
+    norms = [_ceil_sqrt(fro2(W)) for W in Ws]
+    esym = [1] + [0] * h  # elementary symmetric polynomials of the N_i
+    for x in norms:
+        for k in range(h, 0, -1):
+            esym[k] += esym[k - 1] * x
+    Q = sum(esym[h - j] for j in range(p, h + 1))
+    c = abs(Fab) / (NF * Q)
+    require(rational(field(rt, "constant", str, "evidence.rate"), "evidence.rate.constant") == c,
+            "evidence.rate.constant is not |F_ab| / (N_F Q)")
+    fact(f"Lemma C5: F (nonzero at ({a}, {b})) kills every term T_S with |S| < {p} ({checked} pairs (min S, max S) "
+         f"checked); N_F = {NF}, N_i = {norms}, Q = {Q}, c = {c}")
+    # optional: V_{p+1} = 0, by m n equations (A^T F B^T)_{xy} = 0 of pairs with ell <= p whose
+    # square system is nonsingular (for p = h it holds without evidence: S = {1..h}, A = B = I)
+    maximal = p == h
+    labels = optional(rt, "maximal", list, "evidence.rate")
+    if labels is not None:
+        require(p < h, "evidence.rate.maximal: p = h is maximal without evidence")
+        within((m * n) ** 2, "entries", "evidence.rate.maximal: the entries of the square system")
+        require(len(labels) == m * n, f"evidence.rate.maximal must name {m * n} equations")
+        eqs = []
+        for q, lab in enumerate(labels):
+            where = f"evidence.rate.maximal[{q}]"
+            require(isinstance(lab, list) and len(lab) == 4 and all(type(v) is int for v in lab),
+                    f"{where} must be [i, i2, x, y]")
+            i, j, x, y = lab
+            require(1 <= i <= j <= h and ells[i, j] <= p, f"{where}: no set S of <= {p} elements with min S = i, "
+                    "max S = i2 and nonzero gaps")
+            require(0 <= x < dims[j] and 0 <= y < dims[i - 1], f"{where}: x or y out of range")
+            A, B = suf[j], pre[i - 1]
+            eqs.extend(A[u, x] * B[y, v] for u in range(m) for v in range(n))
+        require(nonsingular(fmpq_mat(m * n, m * n, eqs)), "evidence.rate.maximal: the equations are dependent")
+        fact(f"Lemma C5: {m * n} independent equations of the terms with |S| <= {p} force F = 0 (V_{p + 1} = 0)")
+        maximal = True
+    best = (f"; no F != 0 kills every term with |S| <= {p}, so {p} is the largest p Lemma C5 gives here"
+            if maximal else "")
+    return (f"Lemma C5 (theorem-free): every preimage of the in-range targets W_h...W_1 + δ E_ab (E_ab the unit "
+            f"matrix at entry ({a}, {b}), from 0; rank <= {r + 1}, distance |δ|) moves some layer by "
+            f"|Δ_i|_F >= min(1, (c |δ|)^(1/{p})) with c = {c}: the needed perturbation is at least "
+            f"(c distance)^(1/{p})" + best)
 
 
 def _chain_node(Ws, dims, node: dict, a: int, b: int, full: bool, where: str) -> int:

@@ -18,6 +18,10 @@ Arguments, tried in this order (docs/chains.md states and proves them):
   ``openness`` certificate), neither is the chain;
 * otherwise ``undetermined`` with the reason.
 
+At a degenerate chain not proved non-open, Lemma C5 (theorem-free, ``evidence.rate``) adds a
+rate lower bound: every preimage of Z̄ + δ e_a e_b^T moves some layer by
+>= min(1, (c|δ|)^(1/p)) (``result.rate`` = "1/p", :func:`rate_bound`).
+
 h = 2 is the pair decision (thm-5 / prop-4) and returns an ``openness`` certificate.
 """
 
@@ -176,6 +180,105 @@ def find_obstruction(layers) -> dict | None:
 
 
 # ---------------------------------------------------------------------------------------
+# Lemma C5: a rate lower bound at degenerate chains (theorem-free)
+# ---------------------------------------------------------------------------------------
+
+def min_sizes(layers) -> dict:
+    """{(i, i2): l} for 1 <= i <= i2 <= h: the fewest elements of a set S with min S = i,
+    max S = i2 whose gaps W_{i_{l+1}-1} ... W_{i_l + 1} are all nonzero (consecutive elements
+    have an empty gap, the identity).  Shortest paths in the DAG i -> j (j > i, gap nonzero)."""
+    h = len(layers)
+    nonzero = {}
+    for i in range(1, h + 1):
+        for j in range(i + 1, h + 1):
+            nonzero[i, j] = j == i + 1 or any(x != 0 for x in product(layers, i, j - 1).entries())
+    out = {}
+    for i in range(1, h + 1):
+        best = {i: 1}
+        for j in range(i + 1, h + 1):
+            cands = [best[x] + 1 for x in range(i, j) if x in best and nonzero[x, j]]
+            best[j] = min(cands)  # x = j - 1 always qualifies
+        for j, v in best.items():
+            out[i, j] = v
+    return out
+
+
+def _rate_system(layers, p: int) -> tuple[list, list]:
+    """The equations A^T F B^T = 0 for every (i, i2) with min_sizes < p, A = W_h ... W_{i2+1},
+    B = W_{i-1} ... W_1, on F flattened row by row: (rows, labels [i, i2, x, y] of each row,
+    the equation (A^T F B^T)_{xy} = 0)."""
+    d = widths(layers)
+    h = len(layers)
+    m, n = d[h], d[0]
+    rows, labels = [], []
+    for (i, i2), size in sorted(min_sizes(layers).items()):
+        if size >= p:
+            continue
+        A, B = product(layers, i2, h), product(layers, 0, i - 1)
+        for x in range(A.ncols()):
+            for y in range(B.nrows()):
+                rows.append([A[a, x] * B[y, b] for a in range(m) for b in range(n)])
+                labels.append([i, i2, x, y])
+    return rows, labels
+
+
+def _rate_space(layers, p: int) -> fmpq_mat:
+    """Basis (columns, F flattened row by row) of V_p = {F : the equations of _rate_system}."""
+    d = widths(layers)
+    rows, _ = _rate_system(layers, p)
+    if not rows:
+        return mx.identity(d[-1] * d[0])
+    return linalg.nullspace(fmpq_mat(rows)).kernel
+
+
+MAXIMAL_SIDE = 400  # largest d_h * d_0 for which the certificate proves V_{p+1} = 0 (a square minor)
+
+
+def rate_bound(layers) -> dict | None:
+    """Lemma C5 evidence at a degenerate chain (rank of the product < min width), or None:
+    the largest p with V_p != 0, F the first basis vector of V_p (integer, primitive), (a, b)
+    its entry of largest absolute value (first such), and the constant c.  If p < h and
+    d_h d_0 <= MAXIMAL_SIDE, also ``maximal``: d_h d_0 equations of V_{p+1} (labels
+    [i, i2, x, y]) whose square system is nonsingular, so V_{p+1} = 0."""
+    d = widths(layers)
+    h = len(layers)
+    m, n = d[h], d[0]
+    p = 1
+    while p < h and _rate_space(layers, p + 1).ncols() > 0:
+        p += 1
+    V = _rate_space(layers, p)
+    col = [V[j, 0] for j in range(m * n)]
+    ints = mx.integer_rows(fmpq_mat([col]))[0]
+    g = math.gcd(*ints)
+    ints = [x // g for x in ints]
+    F = fmpq_mat(m, n, ints)
+    best = max(abs(x) for x in ints)
+    idx = next(j for j, x in enumerate(ints) if abs(x) == best)
+    a, b = divmod(idx, n)
+    NF = _ceil_sqrt(mx.frobenius_sq(F))
+    norms = [_ceil_sqrt(mx.frobenius_sq(W)) for W in layers]
+    Qs = rate_weight(norms, p)
+    c = fmpq(abs(ints[idx])) / (NF * Qs)
+    out = {"p": p, "F": mx.to_json(F), "entry": [a, b], "constant": rational_str(c)}
+    if p < h and m * n <= MAXIMAL_SIDE:
+        rows, labels = _rate_system(layers, p + 1)
+        prof = linalg.rank_profile(fmpq_mat(rows))
+        assert prof.rank == m * n
+        out["maximal"] = [labels[k] for k in prof.rows]
+    return out
+
+
+def rate_weight(norms: list[int], p: int) -> int:
+    """Q = sum over S with |S| >= p of prod_{i not in S} N_i = sum_{j >= p} e_{h-j}(N)."""
+    h = len(norms)
+    e = [1] + [0] * h  # elementary symmetric polynomials, e[k] = e_k(N)
+    for x in norms:
+        for k in range(h, 0, -1):
+            e[k] += e[k - 1] * x
+    return sum(e[h - j] for j in range(p, h + 1))
+
+
+# ---------------------------------------------------------------------------------------
 # the decision
 # ---------------------------------------------------------------------------------------
 
@@ -237,6 +340,10 @@ def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
                       "or column-space obstruction and no non-open grouping with the chain's range exists")
     claim_id = "lem-10" if argument == "lem-10" else "chain-openness"
     result = {"verdict": verdict, "widths": dims, "rank": ev.rank, "argument": argument}
+    if h > 1 and ev.rank < dmin and verdict != NOT_OPEN:
+        rate = rate_bound(layers)
+        evidence["rate"] = rate
+        result["rate"] = f"1/{rate['p']}"
     cert = envelope("chain_openness", None, {"layers": [mx.to_json(W) for W in layers]}, result, evidence, claim_id)
     return verdict, reason, cert
 

@@ -51,6 +51,6 @@ def chain(layers) -> Result:
 
     verdict, reason, cert = decide_chain([as_matrix(W, f"layer {i + 1}") for i, W in enumerate(layers)])
     res = cert["result"]
-    summary = {k: res[k] for k in ("widths", "rank", "argument", "theorem") if k in res}
+    summary = {k: res[k] for k in ("widths", "rank", "argument", "rate", "theorem") if k in res}
     summary["reason"] = reason
     return Result(verdict, summary, _checked(cert), cert)

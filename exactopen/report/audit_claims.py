@@ -233,10 +233,11 @@ def build_chain_openness() -> ClaimResult:
     certs, seen = [], set()
     for mult in chain_classes(3, 2):
         verdict, _reason, cert = decide_chain(representative(3, mult))
-        arg = cert["result"]["argument"]
-        if arg not in seen and arg != "lem-10":
-            seen.add(arg)
-            certs.append((arg, cert))
+        arg, rate = cert["result"]["argument"], cert["result"].get("rate")
+        if (arg, rate) not in seen and arg != "lem-10":
+            name = arg if not any(a == arg for a, _ in seen) else f"{arg}-p{rate.split('/')[1]}"
+            seen.add((arg, rate))
+            certs.append((name, cert))
     from exactopen.openness.chain_parametric import stratify_chain
 
     par = stratify_chain([[["x"], ["y"]], [["1", "1"]], [["z"], ["1"]]])
@@ -244,8 +245,10 @@ def build_chain_openness() -> ClaimResult:
     return ClaimResult(CERTIFIED, "degenerate chains decided by composition at a split (open), a theorem-free "
                        "row/column-space obstruction or a non-open grouping (not open); the atlas "
                        "certificates/chains/ classifies all 1,943 degenerate classes with h = 3, widths <= 3 "
-                       f"(18 undetermined); a chain with parameters gets a certified case split ({len(par.cells)} "
-                       "cases, by the ranks of its partial products)", certs)
+                       "(18 undetermined); at open and undetermined ones a theorem-free rate lower bound "
+                       "(Lemma C5: some layer moves by >= (c distance)^(1/p), p = 1, 2, 3); a chain with "
+                       f"parameters gets a certified case split ({len(par.cells)} cases, by the ranks of its "
+                       "partial products)", certs)
 
 
 def build_ex3_openness() -> list[tuple[str, dict]]:

@@ -129,8 +129,17 @@ def verdict_sentence(cert: dict) -> str | None:
                  "global_minimum": "", "local_minimum_not_global": ""}.get(v, "")
         return f"$W$ is {VERDICT_WORDS.get(v, v.replace('_', ' '))}{extra}."
     if k == "chain_openness":
-        return ("The product map of the chain is locally open at $W$." if v == "locally_open" else
-                "Lemma 10 does not apply here; no verdict on local openness is claimed.")
+        if v == "locally_open":
+            out = "The product map of the chain is locally open at $W$."
+        elif v == "not_locally_open":
+            out = "The product map of the chain is not locally open at $W$."
+        else:
+            out = "Lemma 10 does not apply here; no verdict on local openness is claimed."
+        if res.get("rate"):
+            p = res["rate"].split("/")[-1]
+            out += (f" Lemma C5: reaching targets at distance $\\delta$ moves some layer by at least "
+                    f"$\\min(1, (c\\,\\delta)^{{1/{p}}})$.")
+        return out
     if k in ("pyramid_openness", "pyramid_not_open", "scalar_openness") and v:
         return f"The map is {VERDICT_WORDS.get(v, v)} at the given point."
     return None

@@ -303,7 +303,7 @@ def j_perturbation(c, orig):
 def j_chain(c, orig):
     inp, res = c["inputs"], c["result"]
     exact_keys(inp, {"layers"}, "inputs")
-    exact_keys(res, {"verdict", "widths", "rank", "argument"}, "result")
+    exact_keys(res, {"verdict", "widths", "rank", "argument", "rate"}, "result")
     Ws = [M(L) for L in inp["layers"]]
     need(Ws, "no layers")
     for i in range(1, len(Ws)):
@@ -315,6 +315,9 @@ def j_chain(c, orig):
     r = rank(P)
     need(res.get("widths") == dims, f"widths are {dims}")
     need(res.get("rank") == r and type(res.get("rank")) is int, f"rank is {r}")
+    rate_why = _j_chain_rate(c, Ws, dims, r)
+    if rate_why is None:
+        return None
     if r == min(dims) or len(Ws) == 1:
         need(res.get("verdict") == OPEN, "verdict does not follow from lem-10")
         return "chain re-derived"
@@ -330,6 +333,92 @@ def j_chain(c, orig):
     need(res.get("verdict") == verdict and res.get("argument") == cert["result"]["argument"],
          f"verdict is {verdict} by {cert['result']['argument']}")
     return "chain re-derived"
+
+
+def _ceil_sqrt(q: Fraction) -> int:
+    import math
+    n = math.isqrt(q.numerator // q.denominator)
+    while n * n < q:
+        n += 1
+    return n
+
+
+def _chain_prod(Ws, dims, a, b):
+    """W_b ... W_{a+1} (identity if a == b), layers Ws[0] = W_1."""
+    P = Mat.eye(dims[a])
+    for W in Ws[a:b]:
+        P = W * P
+    return P
+
+
+def _j_chain_rate(c, Ws, dims, r):
+    """Lemma C5 (docs/chains.md), judged with Fractions by enumerating the sets S themselves
+    (the checker uses a shortest-path recursion over (min S, max S) instead).  Returns a reason
+    if true / absent, None if undecidable here; raises Bad if false."""
+    import itertools
+    import math
+    res = c["result"]
+    if "rate" not in res:
+        return "no rate stated"
+    h, e = len(Ws), min(dims)
+    need(h >= 3 and r < e, "a rate (Lemma C5) is stated only at degenerate chains (rank < min width), h >= 3")
+    need(res.get("verdict") != NOT_OPEN, "a rate is not stated at chains proved not locally open")
+    m = re.fullmatch(r"1/([0-9]+)", res["rate"]) if isinstance(res["rate"], str) else None
+    need(m is not None, "result.rate is not '1/p'")
+    p = int(m.group(1))
+    need(1 <= p <= h, "p out of range 1..h")
+    claim = c.get("claim") or ""
+    mc = re.search(r"entry \(([0-9]+), ([0-9]+)\), from 0; rank <= ([0-9]+), distance \|δ\|\) moves some layer by "
+                   r"\|Δ_i\|_F >= min\(1, \(c \|δ\|\)\^\(1/([0-9]+)\)\) with c = (-?[0-9]+(?:/[0-9]+)?):", claim)
+    need(mc is not None, "the claim does not state the Lemma C5 bound")
+    a, b, rk, pc = (int(mc.group(i)) for i in range(1, 5))
+    cc = Q(mc.group(5), "claim constant")
+    need(pc == p, "the claim's exponent differs from result.rate")
+    need(rk == r + 1, "the targets' rank bound is r + 1")
+    need(a < dims[h] and b < dims[0], "entry out of range")
+    if h > 12:
+        return None
+    mm, nn = dims[h], dims[0]
+
+    def equations(q):
+        """A_S^T F B_S^T = 0 for every S with 1 <= |S| < q and all gaps nonzero (F flattened)."""
+        conds = set()
+        for j in range(1, q):
+            for S in itertools.combinations(range(1, h + 1), j):
+                if all(not _chain_prod(Ws, dims, S[l], S[l + 1] - 1).is_zero() for l in range(j - 1)):
+                    conds.add((S[0], S[-1]))
+        eqs = []
+        for (i, i2) in sorted(conds):
+            A, B = _chain_prod(Ws, dims, i2, h), _chain_prod(Ws, dims, 0, i - 1)
+            for x in range(A.n):
+                for y in range(B.m):
+                    eqs.append([A.a[u][x] * B.a[y][v] for u in range(mm) for v in range(nn)])
+        return conds, eqs
+
+    conds, eqs = equations(p)
+    dimV = mm * nn - (rank(Mat(eqs, len(eqs), mm * nn)) if eqs else 0)
+    need(dimV > 0, f"no F != 0 kills every term with |S| < {p}: the bound 1/{p} is not supported")
+    tail = claim[mc.end():]
+    if f"so {p} is the largest p Lemma C5 gives here" in tail:
+        eqs1 = equations(p + 1)[1]
+        need(rank(Mat(eqs1, len(eqs1), mm * nn)) == mm * nn if eqs1 else False,
+             f"some F != 0 kills every term with |S| <= {p}: p is not the largest")
+    else:
+        need("largest p" not in tail, "an unrecognised maximality sentence")
+    try:
+        F = M(c["evidence"]["rate"]["F"])
+    except (Bad, KeyError, TypeError):
+        return None
+    if not (F.m == mm and F.n == nn and F.a[a][b] != 0):
+        return None
+    f = [x for row in F.a for x in row]
+    if any(sum((q * x for q, x in zip(eq, f)), Fraction(0)) != 0 for eq in eqs):
+        return None
+    norms = [_ceil_sqrt(fro2(W)) for W in Ws]
+    Qs = sum(math.prod(norms[i - 1] for i in range(1, h + 1) if i not in S)
+             for j in range(p, h + 1) for S in itertools.combinations(range(1, h + 1), j))
+    need(0 < cc <= abs(F.a[a][b]) / (_ceil_sqrt(fro2(F)) * Qs), "the constant c exceeds |F_ab| / (N_F Q)")
+    return f"Lemma C5 re-derived with Fractions (p = {p}, {len(conds)} (min S, max S) conditions)"
 
 
 def j_row_basis(c, orig):
