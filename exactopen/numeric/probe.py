@@ -634,10 +634,12 @@ def min_preimage(W1, W2, Z, *, seed: int = 0, restarts: int = 8, iters: int = 60
 # at 10/delta^2, not 10/delta as for pairs: giving up the target must cost more than moving
 # by delta^(1/3), else the iterates shrink to 0, where the Jacobian misses the target.)
 # Two more passes start from the smallest preimages found at the neighbouring deltas,
-# rescaled by (delta/delta')^q, q = 1, 1/2, 1/3 (continuation in delta).  Starts: tiny,
+# rescaled by (delta/delta')^q, q = 1, 1/2, 1/3, ..., 1/h (continuation in delta).  Starts: tiny,
 # the h-fold factorisation of Z - P (each layer moves by |Z - P|^(1/h) along a factor) and
-# the 2-fold one (two adjacent layers), and random points of size delta^(1/2), delta^(1/3),
-# delta.  Size of a preimage: max_k |Delta_k|_F.  Decision: :func:`decide`, as for pairs.
+# the 2-fold one (two adjacent layers), a path through the kernels (each layer moves by
+# delta^(1/h) from its null space to the complement of its range), and random points of size
+# delta^(1/2), delta^(1/3), delta, and delta^(1/4) .. delta^(1/h) (one start of each size at
+# least).  Size of a preimage: max_k |Delta_k|_F.  Decision: :func:`decide`, as for pairs.
 # While the decision is not "locally open", up to ``attempts`` rounds (default 4) repeat the
 # search from fresh random starts; a preimage found in any round counts (a smallest preimage
 # can only be missed, never invented, so more rounds only remove search failures).
@@ -870,7 +872,42 @@ def _chain_start(s, E, Ws, delta, rng):
                 D = (left * root) @ right
             parts.append(D.ravel())
         return np.concatenate(parts) + 1e-9 * delta * g
-    return (math.sqrt(delta), delta ** (1.0 / 3.0), delta)[(s - 3) % 3] * g
+    if s == 3:
+        # a path through the kernels: D_i = delta^(1/h) u_i v_i^T with v_i in N(W_i) and u_i
+        # orthogonal to C(W_i) where these are nonzero (random otherwise): moves that open a new
+        # route through the chain without disturbing the old one
+        def null(A):  # orthonormal basis of N(A) (columns), or None
+            _, sv, Vt = np.linalg.svd(A)
+            rank = int(np.sum(sv > 1e-9 * max(1.0, float(sv[0]) if sv.size else 1.0)))
+            return Vt[rank:].T if rank < A.shape[1] else None
+
+        parts = []
+        for i, W in enumerate(Ws):
+            ker = null(W)
+            cok = null(W.T)
+            if cok is not None and i + 1 < h:  # prefer u in N(W_{i+1}) too: no leak into the old route
+                inner = null(Ws[i + 1] @ cok)
+                if inner is not None:
+                    cok = cok @ inner
+            if ker is not None and i > 0:  # and v orthogonal to C(W_{i-1}): nothing leaks in
+                inner = null(Ws[i - 1].T @ ker)
+                if inner is not None:
+                    ker = ker @ inner
+            ker = np.eye(W.shape[1]) if ker is None else ker
+            cok = np.eye(W.shape[0]) if cok is None else cok
+            v = ker @ rng.standard_normal(ker.shape[1])
+            u = cok @ rng.standard_normal(cok.shape[1])
+            D = np.outer(u / np.linalg.norm(u), v / np.linalg.norm(v))
+            parts.append(delta ** (1.0 / h) * D.ravel())
+        return np.concatenate(parts) + 1e-9 * delta * g
+    powers = _start_powers(h)
+    return delta ** powers[(s - 4) % len(powers)] * g
+
+
+def _start_powers(h: int) -> tuple:
+    """Sizes delta^q of the random starts: q = 1/2, 1/3, 1, then 1/4 .. 1/h (an h-layer chain may
+    need every layer to move by delta^(1/h))."""
+    return (0.5, 1.0 / 3.0, 1.0) + tuple(1.0 / q for q in range(4, h + 1))
 
 
 def probe_chain(layers, *, seed: int = 0, deltas: Sequence[float] = CHAIN_DELTAS,
@@ -883,6 +920,7 @@ def probe_chain(layers, *, seed: int = 0, deltas: Sequence[float] = CHAIN_DELTAS
 
     t0 = time.perf_counter()
     Ws = _prepare_chain(layers)
+    h = len(Ws)
     deltas = sorted((float(d) for d in deltas), reverse=True)
     if len(deltas) < 2 or deltas[-1] <= 0:
         raise ValueError("need at least two positive deltas")
@@ -894,7 +932,7 @@ def probe_chain(layers, *, seed: int = 0, deltas: Sequence[float] = CHAIN_DELTAS
     thr = 0.1 * (1.0 + wnorm)
     tol = 1e-9 * max(1.0, wnorm, float(np.linalg.norm(P)))
     dirs = _chain_directions(Ws, P, e, rng, max(1, int(targets)), tol)
-    restarts = max(1, int(restarts))
+    restarts = max(1, int(restarts), 4 + len(_start_powers(len(Ws))))
 
     dists = np.zeros((len(dirs), len(deltas)))
     eps = np.full((len(dirs), len(deltas)), np.inf)
@@ -944,13 +982,13 @@ def probe_chain(layers, *, seed: int = 0, deltas: Sequence[float] = CHAIN_DELTAS
                 index.append((ti, di))
         merge(found, run(Zs, X0s, index))
         # two more passes, continuation in delta: the smallest preimages found at the
-        # neighbouring deltas, rescaled by (delta / delta')^q for q = 1, 1/2, 1/3, as starts
+        # neighbouring deltas, rescaled by (delta / delta')^q for q = 1, 1/2, ..., 1/h, as starts
         for _ in range(2):
             Zs, X0s, index = [], [], []
             for (ti, dj), (_, x) in found.items():
                 for di in (dj - 1, dj + 1):
                     if 0 <= di < len(deltas):
-                        for q in (1.0, 0.5, 1.0 / 3.0):
+                        for q in (1.0, 0.5) + _start_powers(h)[1:2] + _start_powers(h)[3:]:
                             Zs.append(targets_z[ti, di])
                             X0s.append(x * (deltas[di] / deltas[dj]) ** q)
                             index.append((ti, di))

@@ -94,10 +94,23 @@ def test_first_probe_weak_class_is_open_with_an_explicit_cube_root_preimage():
     assert v == "locally_open"
 
 
-@pytest.mark.parametrize("mult", PROBE_WEAK)
-def test_once_weak_classes_are_found_open(mult):
-    res = probe_chain(representative(3, _mult({"intervals": mult})))
-    assert res.verdict == "locally_open" and rate_guess(res.exponent) == "1/3", res.summary()
+# h = 4 classes the probe lost before it had starts of size delta^(1/4) and a start along a new
+# route through the kernels (each layer from its null space to the complement of its range):
+# e.g. at {0-0, 1-1, 1-4, 2-2, 3-3, 4-4} the target delta e_(4-4) is reached only by moving all four
+# layers by delta^(1/4) along 0-0 -> 1-1 -> 2-2 -> 3-3 -> 4-4.
+PROBE_WEAK_H4 = [
+    {"0-0": 1, "1-1": 1, "1-4": 1, "2-2": 1, "3-3": 1, "4-4": 1},
+    {"0-0": 1, "0-3": 1, "1-1": 1, "2-2": 1, "3-3": 1, "4-4": 1},
+    {"0-0": 1, "1-1": 1, "2-2": 1, "2-4": 1, "3-3": 1, "4-4": 1},
+]
+
+
+@pytest.mark.parametrize("h,mult,rate", [(3, m, "1/3") for m in PROBE_WEAK] + [(4, m, "1/4") for m in PROBE_WEAK_H4])
+def test_once_weak_classes_are_found_open(h, mult, rate):
+    layers = representative(h, _mult({"intervals": mult}))
+    assert decide_chain(layers)[0] == "locally_open"
+    res = probe_chain(layers)
+    assert res.verdict == "locally_open" and rate_guess(res.exponent) == rate, res.summary()
 
 
 def _crosscheck(h):
