@@ -291,10 +291,12 @@ class Network:
         self._cache = {}
 
     # -- certificate inputs --------------------------------------------------------------
-    def inputs_json(self) -> dict:
-        return {"layers": [mx.to_json(W) for W in self.layers], "X": mx.to_json(self.X),
-                "Y": mx.to_json(self.Y),
-                "weights": None if self.weights is None else mx.to_json(self.weights)}
+    def inputs_json(self, dyadic: bool = False) -> dict:
+        """The certificate's inputs (``dyadic``: dyadic matrices in the compact form)."""
+        def enc(M):
+            return mx.to_json(M, dyadic)
+        return {"layers": [enc(W) for W in self.layers], "X": enc(self.X), "Y": enc(self.Y),
+                "weights": None if self.weights is None else enc(self.weights)}
 
 
 def _row_scale(A: fmpq_mat, s) -> fmpq_mat:

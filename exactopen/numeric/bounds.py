@@ -58,7 +58,7 @@ def global_lower_bound(net):
         sol = linalg.solve(B.transpose(), X.transpose())
         if not sol.solvable:
             return None
-        ev.update({"B": mx.to_json(B), "C": mx.to_json(sol.X.transpose())})
+        ev.update({"B": mx.to_json(B, True), "C": mx.to_json(sol.X.transpose(), True)})
         Bf = to_float(B)
     S, N = Bf @ Bf.T, Bf @ Yf.T
     M = N.T @ np.linalg.solve(S, N)
@@ -71,7 +71,7 @@ def global_lower_bound(net):
     scale = max(float(lam[0]) if lam.size else 0.0, float(np.max(np.diag(S))) if S.size else 0.0, 1e-300)
     for rel in (1e-15, 1e-13, 1e-11, 1e-9, 1e-7, 1e-5):
         delta = fmpq(2) ** math.floor(math.log2(rel * scale))
-        pev = psd_certificate(dual_matrix(B, Y, F, delta, mu))
+        pev = psd_certificate(dual_matrix(B, Y, F, delta, mu), dyadic=True)
         if pev is not None:
             break
     else:
@@ -79,7 +79,7 @@ def global_lower_bound(net):
     LB = (mx.frobenius_sq(Y) - r * mu - mx.frobenius_sq(F) - delta * dh) / 2
     L0 = net.loss()
     result = {"lower_bound": rational_str(LB), "gap": rational_str(L0 - LB)}
-    evidence = {"method": "ky_fan_schur", **ev, "mu": rational_str(mu), "F": mx.to_json(F),
+    evidence = {"method": "ky_fan_schur", **ev, "mu": rational_str(mu), "F": mx.to_json(F, True),
                 "delta": rational_str(delta), "psd": pev}
     # an upper bound too: an exact network point near the Eckart-Young minimiser
     Ur = U[:, :r]
@@ -87,7 +87,7 @@ def global_lower_bound(net):
     best = [to_grid(A) for A in _factor_layers(Zf, Ur, net.widths)]
     UB = net.loss_at(best)
     result.update({"upper_bound": rational_str(UB), "gap_lower": rational_str(L0 - UB)})
-    evidence["point"] = [mx.to_json(A) for A in best]
+    evidence["point"] = [mx.to_json(A, True) for A in best]
     return result, evidence
 
 

@@ -87,7 +87,7 @@ def _descent_part(net, Z: list) -> tuple[dict, dict]:
     d2 = sum((mx.frobenius_sq(a - b) for a, b in zip(net.layers, Z)), fmpq(0))
     L1 = net.loss_at(Z)
     return ({"distance_sq": rational_str(d2), "loss": rational_str(L1), "decrease": rational_str(net.loss() - L1)},
-            {"layers": [mx.to_json(M) for M in Z]})
+            {"layers": [mx.to_json(M, True) for M in Z]})
 
 
 def descent_from_curve(net, snapped, cert: dict, radius: float | None = None):

@@ -47,7 +47,7 @@ def nice_below(x: float, digits: int = 3) -> Fraction:
     return v
 
 
-def psd_certificate(A: fmpq_mat, max_tries: int = 4) -> dict | None:
+def psd_certificate(A: fmpq_mat, max_tries: int = 4, dyadic: bool = False) -> dict | None:
     """Evidence that the exact symmetric matrix A is PSD, checked exactly before returning.
 
     NUMERIC: Cholesky of A - tau I in floats (tau a fraction of the float lambda_min), rounded
@@ -74,7 +74,7 @@ def psd_certificate(A: fmpq_mat, max_tries: int = 4) -> dict | None:
                 continue
             L = to_grid(Lf, 53)
             if diagonally_dominant(A - L * L.transpose()):
-                return {"method": "factor", "L": mx.to_json(L)}
+                return {"method": "factor", "L": mx.to_json(L, dyadic)}
     if n <= 40 and is_psd(A):
         return {"method": "exact"}
     return None

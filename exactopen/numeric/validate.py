@@ -238,7 +238,7 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
     headline = headline_text(verdict, summary, scale)
     summary["text"] = headline
     lines = [f"verdict: {verdict.replace('_', ' ')} — {headline}", *[f"  {f}" for f in facts]]
-    cert = envelope("validate_network", "", net.inputs_json(), result, dict(evidence), "lem-7")
+    cert = envelope("validate_network", "", net.inputs_json(dyadic=True), result, dict(evidence), "lem-7")
     return Validation(cert, lines, summary, timings, escape)
 
 

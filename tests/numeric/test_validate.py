@@ -12,6 +12,7 @@ from flint import fmpq, fmpq_mat
 
 from exactopen import kernel
 from exactopen.cli import main
+from exactopen.exact import matrix as mx
 from exactopen.exact.floats import from_float, to_exact
 from exactopen.exact.snap import simplest_in_interval, snap_matrix, snap_value
 from exactopen.landscape.network import network_from_arrays
@@ -298,8 +299,8 @@ def test_torch_state_dict(tmp_path, capsys):
     assert main(["validate", "--weights", str(pt), "--X", f"{data}:X", "--Y", f"{data}:Y", "--json", "--quiet"]) == 0
     res = json.loads(capsys.readouterr().out)
     # float32 weights are exact in float64: the layers in the certificate are the model's
-    w0 = res["certificate"]["inputs"]["layers"][0]["rows"][0][0]
-    assert Fraction(w0) == Fraction(float(model[0].weight.detach()[0, 0]))
+    w0 = mx.from_json(res["certificate"]["inputs"]["layers"][0])[0, 0]
+    assert Fraction(int(w0.p), int(w0.q)) == Fraction(float(model[0].weight.detach()[0, 0]))
     biased = torch.nn.Sequential(torch.nn.Linear(3, 3, bias=True))
     torch.save(biased.state_dict(), pt)
     assert main(["validate", "--weights", str(pt), "--Y", f"{data}:Y"]) == 2
