@@ -70,16 +70,30 @@ def loss(Ws, X, Y, w) -> fmpq:
     return inner(E, hadamard(E, w)) / 2
 
 
+def loss_gradient(Ws, X, Y, w) -> tuple:
+    """(L, [dL/dW_1, ..., dL/dW_h]): dL/dW_k = A_k^T G B_k^T with A_k = W_h..W_{k+1},
+    B_k = W_{k-1}..W_1 and G = (w o E) X^T, E = W_h..W_1 X - Y.  The partial products are
+    formed once each (B_k left to right, A_k right to left) and identity factors are skipped."""
+    h = len(Ws)
+    below = [None]  # below[k] = W_k..W_1 (None: the identity)
+    for k in range(h):
+        below.append(Ws[0] if k == 0 else Ws[k] * below[k])
+    above = [None] * h  # above[k] = W_h..W_{k+2}, the factor left of layer k + 1 (None: the identity)
+    for k in range(h - 2, -1, -1):
+        above[k] = Ws[h - 1] if k == h - 2 else above[k + 1] * Ws[k + 1]
+    E = below[h] * X - Y
+    R = hadamard(E, w)
+    G = R * X.transpose()
+    out = []
+    for k in range(h):
+        D = G if above[k] is None else above[k].transpose() * G
+        out.append(D if below[k] is None else D * below[k].transpose())
+    return inner(E, R) / 2, out
+
+
 def gradient(Ws, X, Y, w) -> list:
     """dL/dW_k = (W_h..W_{k+1})^T G (W_{k-1}..W_1)^T with G = (w o (PX - Y)) X^T."""
-    d0 = X.nrows()
-    G = hadamard(chain(Ws, d0) * X - Y, w) * X.transpose()
-    out = []
-    for k in range(len(Ws)):
-        A = chain(Ws[k + 1:], Ws[k].nrows())
-        B = chain(Ws[:k], d0)
-        out.append(A.transpose() * G * B.transpose())
-    return out
+    return loss_gradient(Ws, X, Y, w)[1]
 
 
 def curve_polynomial(Ws, X, Y, w, curve, where: str) -> list:

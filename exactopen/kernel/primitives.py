@@ -397,8 +397,9 @@ def eye(n: int) -> fmpq_mat:
 
 
 def fro2(A: fmpq_mat) -> fmpq:
-    """Squared Frobenius norm."""
-    return sum((x * x for x in A.entries()), fmpq(0))
+    """Squared Frobenius norm: |N|^2 / d^2 for A = N / d (N integer, d the common denominator)."""
+    N, d = A.numer_denom()
+    return fmpq(sum((x * x for x in N.entries()), fmpz(0)), d * d)
 
 
 def inner(A: fmpq_mat, B: fmpq_mat) -> fmpq:
@@ -408,8 +409,10 @@ def inner(A: fmpq_mat, B: fmpq_mat) -> fmpq:
 
 def chain(mats: list, n: int) -> fmpq_mat:
     """mats[-1] * ... * mats[0] (layer order); the n x n identity for an empty list."""
-    P = eye(n)
-    for M in mats:
+    if not mats:
+        return eye(n)
+    P = mats[0]
+    for M in mats[1:]:
         P = M * P
     return P
 

@@ -24,13 +24,14 @@ factors, directions and dual matrices.  Irrational quantities are never computed
 
 from __future__ import annotations
 
-from flint import fmpq, fmpq_mat
+import math
+
+from flint import fmpq, fmpq_mat, fmpz_mat
 
 from exactopen.kernel.core import kind, nested, rely, same_matrix
-from exactopen.kernel.network import gradient, loss, problem
+from exactopen.kernel.network import loss, loss_gradient, problem
 from exactopen.kernel.primitives import (
     approx,
-    eye,
     field,
     fro2,
     full_column_rank,
@@ -43,13 +44,24 @@ from exactopen.kernel.primitives import (
 )
 
 
-def diagonally_dominant(R: fmpq_mat) -> bool:
-    """R symmetric with R_ii >= sum_{j != i} |R_ij| for every i (so R is PSD by Gershgorin)."""
+def diagonally_dominant(R) -> bool:
+    """R (fmpq_mat or fmpz_mat) symmetric with R_ii >= sum_{j != i} |R_ij| for every i (so R
+    is PSD by Gershgorin).  Tested on the integer matrix c R (c > 0 the common denominator:
+    same signs, same inequalities)."""
     n = R.nrows()
     if R.ncols() != n or R != R.transpose():
         return False
-    rows = R.tolist()
-    return all(r[i] >= sum((abs(x) for j, x in enumerate(r) if j != i), fmpq(0)) for i, r in enumerate(rows))
+    rows = (R.numer_denom()[0] if isinstance(R, fmpq_mat) else R).tolist()
+    return all(r[i] >= sum(map(abs, r)) - abs(r[i]) for i, r in enumerate(rows))
+
+
+def factor_certifies(A: fmpq_mat, L: fmpq_mat) -> bool:
+    """A - L L^T is diagonally dominant with a nonnegative diagonal, tested on the integer
+    matrix a l^2 (A - L L^T) = l^2 (a A) - a (l L)(l L)^T (a, l the common denominators of
+    A and L)."""
+    ZA, a = A.numer_denom()
+    ZL, l = L.numer_denom()
+    return diagonally_dominant(ZA * (l * l) - ZL * ZL.transpose() * a)
 
 
 def psd(A: fmpq_mat, ev, where: str) -> None:
@@ -59,8 +71,7 @@ def psd(A: fmpq_mat, ev, where: str) -> None:
     if method == "factor":
         L = matrix(field(ev, "L", dict, where), where + ".L")
         require(L.nrows() == A.nrows(), f"{where}.L has {L.nrows()} rows, expected {A.nrows()}")
-        require(diagonally_dominant(A - L * L.transpose()),
-                f"{where}: A - L L^T is not diagonally dominant with a nonnegative diagonal")
+        require(factor_certifies(A, L), f"{where}: A - L L^T is not diagonally dominant with a nonnegative diagonal")
         rely("gershgorin")
         return
     require(method == "exact", f"{where}: unknown PSD method {method[:40]!r}")
@@ -152,13 +163,19 @@ def _global_lower_bound(Ws, X, Y, w, lb: dict) -> fmpq:
 
 
 def dual_matrix(B: fmpq_mat, Y: fmpq_mat, F: fmpq_mat, delta: fmpq, mu: fmpq) -> fmpq_mat:
-    """K = [[B B^T, B Y^T], [Y B^T, F F^T + (delta + mu) I]] (its PSD-ness bounds S_r(M))."""
-    dh = Y.nrows()
-    S, N = B * B.transpose(), B * Y.transpose()
-    C2 = (F * F.transpose() + eye(dh) * (delta + mu)).tolist()
-    top = [a + b for a, b in zip(S.tolist(), N.tolist())]
-    bottom = [a + b for a, b in zip(N.transpose().tolist(), C2)]
-    return fmpq_mat(S.nrows() + dh, S.nrows() + dh, [x for row in top + bottom for x in row])
+    """K = [[B B^T, B Y^T], [Y B^T, F F^T + (delta + mu) I]] (its PSD-ness bounds S_r(M)),
+    assembled as D K / D with D a common denominator of the blocks (integer products)."""
+    dh, s = Y.nrows(), fmpq(delta + mu)
+    (ZB, b), (ZY, y), (ZF, f) = B.numer_denom(), Y.numer_denom(), F.numer_denom()
+    D = math.lcm(int(b * b), int(b * y), int(f * f), int(s.q))
+    S = (ZB * ZB.transpose() * (D // int(b * b))).tolist()
+    N = ZB * ZY.transpose() * (D // int(b * y))
+    C = (ZF * ZF.transpose() * (D // int(f * f))).tolist()
+    for i in range(dh):
+        C[i][i] += int(s.p) * (D // int(s.q))
+    rows = [a + c for a, c in zip(S, N.tolist())] + [a + c for a, c in zip(N.transpose().tolist(), C)]
+    n = B.nrows() + dh
+    return fmpq_mat(fmpz_mat(n, n, [x for row in rows for x in row])) * fmpq(1, D)
 
 
 def _snapped(cert, X, Y, where: str) -> list:
@@ -185,8 +202,9 @@ def check_validate_network(cert: dict) -> str:
     Ws, X, Y, w, _ = problem(cert["inputs"])
     require(w is None, "validate_network is for the unweighted square loss")
     res, ev = cert["result"], cert["evidence"]
-    L0 = _claimed(res, "loss", loss(Ws, X, Y, w), "result")
-    g2 = _claimed(res, "gradient_norm_sq", sum((fro2(G) for G in gradient(Ws, X, Y, w)), fmpq(0)), "result")
+    L, grads = loss_gradient(Ws, X, Y, w)
+    L0 = _claimed(res, "loss", L, "result")
+    g2 = _claimed(res, "gradient_norm_sq", sum((fro2(G) for G in grads), fmpq(0)), "result")
     out = [f"at the given weights W, L(W) = {approx(L0)} and |grad L(W)|^2 = {approx(g2)} (exact values in the result)"]
     if res.get("global") is not None:
         gl = field(res, "global", dict, "result")
