@@ -95,7 +95,9 @@ def scale(c, A: fmpq_mat) -> fmpq_mat:
 
 
 def frobenius_sq(A: fmpq_mat) -> fmpq:
-    return sum((x * x for x in A.entries()), fmpq(0))
+    """|A|_F^2 = |N|^2 / d^2 for A = N / d (N integer, d the common denominator)."""
+    N, d = A.numer_denom()
+    return fmpq(sum((x * x for x in N.entries()), fmpz(0)), d * d)
 
 
 def max_abs(A: fmpq_mat) -> fmpq:

@@ -83,9 +83,7 @@ def numeric_min_curvature(net, dense_limit: int = 1500, steps: int = 120, seed: 
     return float(vals[0]), unflat(vecs[:, 0])
 
 
-def _descent_part(net, Z: list) -> tuple[dict, dict]:
-    d2 = sum((mx.frobenius_sq(a - b) for a, b in zip(net.layers, Z)), fmpq(0))
-    L1 = net.loss_at(Z)
+def _descent_part(net, Z: list, L1: fmpq, d2: fmpq) -> tuple[dict, dict]:
     return ({"distance_sq": rational_str(d2), "loss": rational_str(L1), "decrease": rational_str(net.loss() - L1)},
             {"layers": [mx.to_json(M, True) for M in Z]})
 
@@ -115,13 +113,15 @@ def _pick(points: list, net, radius: float | None = None):
         L1 = net.loss_at(Z)
         if L1 >= L0:
             continue
-        rho = math.sqrt(float_of(sum((mx.frobenius_sq(a - b) for a, b in zip(net.layers, Z)), fmpq(0))))
+        d2 = sum((mx.frobenius_sq(a - b) for a, b in zip(net.layers, Z)), fmpq(0))
+        rho = math.sqrt(float_of(d2))
         if rho <= radius and (inside is None or L1 < inside[0]):
-            inside = (L1, Z)
+            inside = (L1, Z, d2)
         if closest is None or rho < closest[0]:
-            closest = (rho, Z)
-    Z = inside[1] if inside else (closest[1] if closest else None)
-    return None if Z is None else _descent_part(net, Z)
+            closest = (rho, Z, L1, d2)
+    if inside:
+        return _descent_part(net, inside[1], inside[0], inside[2])
+    return None if closest is None else _descent_part(net, *closest[1:])
 
 
 def descent_numeric(net, radius: float | None = None, curvature: bool = True):

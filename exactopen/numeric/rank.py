@@ -57,7 +57,7 @@ def psd_certificate(A: fmpq_mat, max_tries: int = 4, dyadic: bool = False) -> di
     """
     import numpy as np
 
-    from exactopen.kernel.validate import diagonally_dominant
+    from exactopen.kernel.validate import factor_certifies
     from exactopen.landscape.global_min import is_psd
 
     n = A.nrows()
@@ -73,7 +73,7 @@ def psd_certificate(A: fmpq_mat, max_tries: int = 4, dyadic: bool = False) -> di
             except np.linalg.LinAlgError:
                 continue
             L = to_grid(Lf, 53)
-            if diagonally_dominant(A - L * L.transpose()):
+            if factor_certifies(A, L):
                 return {"method": "factor", "L": mx.to_json(L, dyadic)}
     if n <= 40 and is_psd(A):
         return {"method": "exact"}

@@ -101,8 +101,10 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
     prog = progress or Progress(4, enabled=False)
     timings = {}
     t = time.perf_counter()
-    L0 = net.loss()
-    g2 = sum((mx.frobenius_sq(G) for G in net.gradient()), fmpq(0))
+    if net.weights is None:
+        L0, g2, _ = net.loss_gradient()
+    else:
+        L0, g2 = net.loss(), sum((mx.frobenius_sq(G) for G in net.gradient()), fmpq(0))
     for what, v in (("the loss L(W)", L0), ("|grad L(W)|^2", g2), ("|Y|^2", mx.frobenius_sq(net.Y))):
         if abs(v) > _FLOAT_LIMIT:  # the numeric search and the summary compute in floats
             raise InputError(f"{what} at these weights is about 1e{len(str(v.p // v.q)) - 1}: too large for "
