@@ -56,6 +56,15 @@ def to_float(A: fmpq_mat):
     import numpy as np
 
     m, n = A.nrows(), A.ncols()
+    N, d = A.numer_denom()
+    d = int(d)
+    if m * n and not d & (d - 1):  # dyadic: float(int) rounds correctly, 2^-k scales exactly (normal range)
+        try:
+            out = np.ldexp(np.array([float(int(x)) for x in N.entries()], dtype=float), -(d.bit_length() - 1))
+        except OverflowError:
+            out = None
+        if out is not None and np.all(np.isfinite(out)) and not np.any((out != 0) & (np.abs(out) < 2.0 ** -1022)):
+            return out.reshape(m, n)
     return np.array([float(x) for x in A.entries()], dtype=float).reshape(m, n)
 
 

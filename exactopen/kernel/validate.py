@@ -29,7 +29,7 @@ import math
 from flint import fmpq, fmpq_mat, fmpz_mat
 
 from exactopen.kernel.core import kind, nested, rely, same_matrix
-from exactopen.kernel.network import loss, loss_gradient, problem
+from exactopen.kernel.network import gradient_norm_sq, loss, loss_gradient, problem
 from exactopen.kernel.primitives import (
     approx,
     field,
@@ -55,27 +55,28 @@ def diagonally_dominant(R) -> bool:
     return all(r[i] >= sum(map(abs, r)) - abs(r[i]) for i, r in enumerate(rows))
 
 
-def factor_certifies(A: fmpq_mat, L: fmpq_mat) -> bool:
-    """A - L L^T is diagonally dominant with a nonnegative diagonal, tested on the integer
-    matrix a l^2 (A - L L^T) = l^2 (a A) - a (l L)(l L)^T (a, l the common denominators of
-    A and L)."""
-    ZA, a = A.numer_denom()
+def factor_certifies(A, L: fmpq_mat, den=1) -> bool:
+    """A / den - L L^T is diagonally dominant with a nonnegative diagonal (A an fmpq_mat or an
+    integer matrix, den > 0), tested on the integer matrix a l^2 den (A / den - L L^T) =
+    l^2 (a A) - a den (l L)(l L)^T (a, l the common denominators of A and L)."""
+    ZA, a = A.numer_denom() if isinstance(A, fmpq_mat) else (A, 1)
     ZL, l = L.numer_denom()
-    return diagonally_dominant(ZA * (l * l) - ZL * ZL.transpose() * a)
+    return diagonally_dominant(ZA * (l * l) - ZL * ZL.transpose() * (a * den))
 
 
-def psd(A: fmpq_mat, ev, where: str) -> None:
-    """A is PSD, by a factor (A - L L^T diagonally dominant) or by exact LDL^T."""
+def psd(A, ev, where: str, den=1) -> None:
+    """A / den is PSD (A an fmpq_mat or an integer matrix, den > 0), by a factor (A / den - L L^T
+    diagonally dominant) or by exact LDL^T."""
     method = field(ev, "method", str, where)
     require(A.ncols() == A.nrows() and A == A.transpose(), f"{where}: the matrix is not symmetric")
     if method == "factor":
         L = matrix(field(ev, "L", dict, where), where + ".L")
         require(L.nrows() == A.nrows(), f"{where}.L has {L.nrows()} rows, expected {A.nrows()}")
-        require(factor_certifies(A, L), f"{where}: A - L L^T is not diagonally dominant with a nonnegative diagonal")
+        require(factor_certifies(A, L, den), f"{where}: A - L L^T is not diagonally dominant with a nonnegative diagonal")
         rely("gershgorin")
         return
     require(method == "exact", f"{where}: unknown PSD method {method[:40]!r}")
-    psd_nullity(A, where)
+    psd_nullity(A if isinstance(A, fmpq_mat) else fmpq_mat(A), where)
     rely("spectral")
 
 
@@ -157,14 +158,16 @@ def _global_lower_bound(Ws, X, Y, w, lb: dict) -> fmpq:
     require(F.nrows() == dh, f"{where}.F has {F.nrows()} rows, expected {dh}")
     delta = rational(field(lb, "delta", str, where), where + ".delta")
     require(delta >= 0, f"{where}.delta is negative")
-    psd(dual_matrix(B, Y, F, delta, mu), field(lb, "psd", dict, where), where + ".psd")
+    K, D = dual_matrix(B, Y, F, delta, mu)
+    psd(K, field(lb, "psd", dict, where), where + ".psd", D)
     rely("schur"); rely("ky-fan"); rely("eckart-young")
     return (fro2(Y) - r * mu - fro2(F) - delta * dh) / 2
 
 
-def dual_matrix(B: fmpq_mat, Y: fmpq_mat, F: fmpq_mat, delta: fmpq, mu: fmpq) -> fmpq_mat:
-    """K = [[B B^T, B Y^T], [Y B^T, F F^T + (delta + mu) I]] (its PSD-ness bounds S_r(M)),
-    assembled as D K / D with D a common denominator of the blocks (integer products)."""
+def dual_matrix(B: fmpq_mat, Y: fmpq_mat, F: fmpq_mat, delta: fmpq, mu: fmpq) -> tuple:
+    """(Z, D), Z an integer matrix and D > 0 an integer with Z / D = K = [[B B^T, B Y^T],
+    [Y B^T, F F^T + (delta + mu) I]] (its PSD-ness bounds S_r(M)): D is a common
+    denominator of the blocks, which are integer products."""
     dh, s = Y.nrows(), fmpq(delta + mu)
     (ZB, b), (ZY, y), (ZF, f) = B.numer_denom(), Y.numer_denom(), F.numer_denom()
     D = math.lcm(int(b * b), int(b * y), int(f * f), int(s.q))
@@ -175,7 +178,7 @@ def dual_matrix(B: fmpq_mat, Y: fmpq_mat, F: fmpq_mat, delta: fmpq, mu: fmpq) ->
         C[i][i] += int(s.p) * (D // int(s.q))
     rows = [a + c for a, c in zip(S, N.tolist())] + [a + c for a, c in zip(N.transpose().tolist(), C)]
     n = B.nrows() + dh
-    return fmpq_mat(fmpz_mat(n, n, [x for row in rows for x in row])) * fmpq(1, D)
+    return fmpz_mat(n, n, [x for row in rows for x in row]), D
 
 
 def _snapped(cert, X, Y, where: str) -> list:
@@ -204,7 +207,7 @@ def check_validate_network(cert: dict) -> str:
     res, ev = cert["result"], cert["evidence"]
     L, grads = loss_gradient(Ws, X, Y, w)
     L0 = _claimed(res, "loss", L, "result")
-    g2 = _claimed(res, "gradient_norm_sq", sum((fro2(G) for G in grads), fmpq(0)), "result")
+    g2 = _claimed(res, "gradient_norm_sq", gradient_norm_sq(grads), "result")
     out = [f"at the given weights W, L(W) = {approx(L0)} and |grad L(W)|^2 = {approx(g2)} (exact values in the result)"]
     if res.get("global") is not None:
         gl = field(res, "global", dict, "result")

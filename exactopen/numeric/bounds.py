@@ -71,7 +71,8 @@ def global_lower_bound(net):
     scale = max(float(lam[0]) if lam.size else 0.0, float(np.max(np.diag(S))) if S.size else 0.0, 1e-300)
     for rel in (1e-15, 1e-13, 1e-11, 1e-9, 1e-7, 1e-5):
         delta = fmpq(2) ** math.floor(math.log2(rel * scale))
-        pev = psd_certificate(dual_matrix(B, Y, F, delta, mu), dyadic=True)
+        K, D = dual_matrix(B, Y, F, delta, mu)
+        pev = psd_certificate(K, dyadic=True, den=D)
         if pev is not None:
             break
     else:

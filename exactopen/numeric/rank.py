@@ -47,8 +47,10 @@ def nice_below(x: float, digits: int = 3) -> Fraction:
     return v
 
 
-def psd_certificate(A: fmpq_mat, max_tries: int = 4, dyadic: bool = False) -> dict | None:
-    """Evidence that the exact symmetric matrix A is PSD, checked exactly before returning.
+def psd_certificate(A, max_tries: int = 4, dyadic: bool = False, den=1) -> dict | None:
+    """Evidence that the exact symmetric matrix A / den is PSD (A an fmpq_mat, or an integer
+    fmpz_mat with a positive integer ``den``), checked exactly before returning; with
+    ``dyadic``, L in the compact form.
 
     NUMERIC: Cholesky of A - tau I in floats (tau a fraction of the float lambda_min), rounded
     to a grid, gives L with A - L L^T close to tau I; accepted once A - L L^T is diagonally
@@ -63,7 +65,7 @@ def psd_certificate(A: fmpq_mat, max_tries: int = 4, dyadic: bool = False) -> di
     n = A.nrows()
     if n == 0:
         return {"method": "exact"}
-    Af = to_float(A)
+    Af = to_float(A) if isinstance(A, fmpq_mat) else to_float(fmpq_mat(A) * fmpq(1, den))
     lmin = float(np.linalg.eigvalsh((Af + Af.T) / 2)[0])
     if lmin > 0:
         # the shift tau must exceed the rounding residue and stay below lambda_min
@@ -73,9 +75,9 @@ def psd_certificate(A: fmpq_mat, max_tries: int = 4, dyadic: bool = False) -> di
             except np.linalg.LinAlgError:
                 continue
             L = to_grid(Lf, 53)
-            if factor_certifies(A, L):
+            if factor_certifies(A, L, den):
                 return {"method": "factor", "L": mx.to_json(L, dyadic)}
-    if n <= 40 and is_psd(A):
+    if n <= 40 and is_psd(A if isinstance(A, fmpq_mat) else fmpq_mat(A)):
         return {"method": "exact"}
     return None
 
