@@ -76,8 +76,11 @@ def float_of(x) -> float:
 
 
 def float_network(net):
-    """NUMERIC: (float layers W_1..W_h, float X, float Y) of a network."""
-    return [to_float(W) for W in net.layers], to_float(net.X), to_float(net.Y)
+    """NUMERIC: (float layers W_1..W_h, float X, float Y) of a network (computed once per
+    network object; the arrays are shared, do not modify them)."""
+    if "float" not in net._cache:
+        net._cache["float"] = ([to_float(W) for W in net.layers], to_float(net.X), to_float(net.Y))
+    return net._cache["float"]
 
 
 def float_loss(Ws, X, Y, w=None) -> float:
@@ -120,10 +123,23 @@ def to_exact(arr, where: str = "array", floats: bool = True, allow_empty: bool =
             raise InputError(f"{where}: float array; pass --from-float to convert binary floats exactly")
         if not np.all(np.isfinite(a)):
             raise InputError(f"{where}: array contains NaN or infinity")
-        vals = [from_float(float(x), where) for x in a.ravel()]
+        return _dyadic_of_floats(a.astype(np.float64))
     else:
         raise InputError(f"{where}: unsupported array dtype {a.dtype}")
     return fmpq_mat(a.shape[0], a.shape[1], vals)
+
+
+def _dyadic_of_floats(a) -> fmpq_mat:
+    """The exact values of a finite float64 array: a = M 2^E entrywise with M = frexp
+    mantissa * 2^53 (an integer, exactly), over the common exponent min E."""
+    import numpy as np
+
+    mant, exp = np.frexp(a)
+    M = np.ldexp(mant, 53).astype(np.int64).ravel().tolist()
+    E = (exp.astype(np.int64) - 53).ravel().tolist()
+    low = min((e for x, e in zip(M, E) if x), default=0)
+    Z = fmpq_mat(fmpz_mat(a.shape[0], a.shape[1], [x << (e - low) if x else 0 for x, e in zip(M, E)]))
+    return Z * fmpq(2) ** low if low else Z
 
 
 def to_grid(arr, bits: int = 50, fixed: bool = False) -> fmpq_mat:

@@ -27,7 +27,7 @@ import math
 from flint import fmpq, fmpq_mat
 
 from exactopen.exact import matrix as mx
-from exactopen.exact.floats import from_float, to_float, to_grid
+from exactopen.exact.floats import float_network, from_float, to_float, to_grid
 from exactopen.exact.numbers import rational_str
 from exactopen.numeric.rank import psd_certificate
 
@@ -47,7 +47,7 @@ def global_lower_bound(net):
         return None
     X, Y = net.X, net.Y
     dh = Y.nrows()
-    Xf, Yf = to_float(X), to_float(Y)
+    _, Xf, Yf = float_network(net)
     ev = {}
     B, Bf = X, Xf
     sv = np.linalg.svd(Xf, compute_uv=False) if Xf.size else np.zeros(0)
@@ -69,10 +69,15 @@ def global_lower_bound(net):
     mu = from_float(mu_f)
     F = to_grid(U[:, :r] * np.sqrt(np.maximum(lam[:r] - mu_f, 0.0))) if r else fmpq_mat(dh, 0)
     scale = max(float(lam[0]) if lam.size else 0.0, float(np.max(np.diag(S))) if S.size else 0.0, 1e-300)
+    K0, D0 = dual_matrix(B, Y, F, fmpq(0), mu)  # K(delta) = K0 / D0 + delta diag(0, I)
+    Kf0 = to_float(fmpq_mat(K0) * fmpq(1, D0))
+    nb = B.nrows()
     for rel in (1e-15, 1e-13, 1e-11, 1e-9, 1e-7, 1e-5):
         delta = fmpq(2) ** math.floor(math.log2(rel * scale))
-        K, D = dual_matrix(B, Y, F, delta, mu)
-        pev = psd_certificate(K, dyadic=True, den=D)
+        K, D = _shifted(K0, D0, nb, delta)
+        Kf = Kf0.copy()
+        Kf[range(nb, nb + dh), range(nb, nb + dh)] += float(delta)
+        pev = psd_certificate(K, dyadic=True, den=D, Af=Kf)
         if pev is not None:
             break
     else:
@@ -90,6 +95,16 @@ def global_lower_bound(net):
     result.update({"upper_bound": rational_str(UB), "gap_lower": rational_str(L0 - UB)})
     evidence["point"] = [mx.to_json(A, True) for A in best]
     return result, evidence
+
+
+def _shifted(K0, D0, nb: int, delta: fmpq):
+    """(Z, D) with Z / D = K0 / D0 + delta diag(0_nb, I): the dual matrix for another delta."""
+    D = math.lcm(int(D0), int(delta.q))
+    Z = K0 * (D // int(D0))
+    add = int(delta.p) * (D // int(delta.q))
+    for i in range(nb, K0.nrows()):
+        Z[i, i] += add
+    return Z, D
 
 
 def _factor_layers(Zf, Ur, widths) -> list:

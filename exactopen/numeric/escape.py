@@ -99,8 +99,11 @@ def descent_from_curve(net, snapped, cert: dict, radius: float | None = None):
 
 
 def default_radius(net) -> float:
-    """The default search radius for a lower point: 0.1 * max(1, |W|_F)."""
-    return 0.1 * max(1.0, math.sqrt(float_of(sum((mx.frobenius_sq(W) for W in net.layers), fmpq(0)))))
+    """The default search radius for a lower point: 0.1 * max(1, |W|_F) (computed once per network)."""
+    if "radius" not in net._cache:
+        net._cache["radius"] = 0.1 * max(1.0, math.sqrt(float_of(sum((mx.frobenius_sq(W) for W in net.layers),
+                                                                     fmpq(0)))))
+    return net._cache["radius"]
 
 
 def _pick(points: list, net, radius: float | None = None):
@@ -147,13 +150,18 @@ def descent_numeric(net, radius: float | None = None, curvature: bool = True):
     L0f = float_loss(Ws, X, Y)
     cands = sorted((float_loss([W + t * d for W, d in zip(Ws, D)], X, Y), t)
                    for t in (scale_w * 2.0 ** -j for j in range(40)))
-    Dq = [to_grid(d) for d in D]
     good = [(lf, t) for lf, t in cands if lf < L0f]
     if not good:
         return None
     # float preselection: the best step within the radius (|D| = 1, so rho ~ t), else the shortest
     radius = default_radius(net) if radius is None else radius
     within = [(lf, t) for lf, t in good if t <= radius]
-    ts = [within[0][1]] if within else [min(t for _, t in good)]
-    part = _pick([[W + d * from_float(t) for W, d in zip(net.layers, Dq)] for t in ts], net, radius)
+    t = within[0][1] if within else min(t for _, t in good)
+    # the point W + t D rounded to a grid of 30, then 50 significant bits per layer (short
+    # numerators: a small certificate and fast exact products), else W + t D_grid exactly
+    for bits in (30, 50):
+        part = _pick([[to_grid(W + t * d, bits) for W, d in zip(Ws, D)]], net, radius)
+        if part is not None:
+            return (*part, lam)
+    part = _pick([[W + to_grid(d) * from_float(t) for W, d in zip(net.layers, D)]], net, radius)
     return None if part is None else (*part, lam)

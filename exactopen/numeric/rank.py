@@ -47,10 +47,10 @@ def nice_below(x: float, digits: int = 3) -> Fraction:
     return v
 
 
-def psd_certificate(A, max_tries: int = 4, dyadic: bool = False, den=1) -> dict | None:
+def psd_certificate(A, max_tries: int = 4, dyadic: bool = False, den=1, Af=None) -> dict | None:
     """Evidence that the exact symmetric matrix A / den is PSD (A an fmpq_mat, or an integer
     fmpz_mat with a positive integer ``den``), checked exactly before returning; with
-    ``dyadic``, L in the compact form.
+    ``dyadic``, L in the compact form; ``Af``: its float copy, if the caller has one.
 
     NUMERIC: Cholesky of A - tau I in floats (tau a fraction of the float lambda_min), rounded
     to a grid, gives L with A - L L^T close to tau I; accepted once A - L L^T is diagonally
@@ -65,7 +65,8 @@ def psd_certificate(A, max_tries: int = 4, dyadic: bool = False, den=1) -> dict 
     n = A.nrows()
     if n == 0:
         return {"method": "exact"}
-    Af = to_float(A) if isinstance(A, fmpq_mat) else to_float(fmpq_mat(A) * fmpq(1, den))
+    if Af is None:
+        Af = to_float(A) if isinstance(A, fmpq_mat) else to_float(fmpq_mat(A) * fmpq(1, den))
     lmin = float(np.linalg.eigvalsh((Af + Af.T) / 2)[0])
     if lmin > 0:
         # the shift tau must exceed the rounding residue and stay below lambda_min

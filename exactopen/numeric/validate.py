@@ -152,13 +152,13 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
     if g2 == 0:
         crit_net, d2 = net, fmpq(0)
     else:
-        wmax = max((abs(float_of(x)) for W in net.layers for x in W.entries()), default=1.0) or 1.0
+        Wf, Xf, Yf = float_network(net)
+        wmax = max((float(np.max(np.abs(W))) for W in Wf if W.size), default=1.0) or 1.0
         plausible = gnorm <= 1e-3 * max(1.0, math.sqrt(2 * yscale))  # far from critical: snapping cannot help
         tries = ([(snap_tol, snap_den)] if (snap_tol is not None or snap_den is not None)
                  else [(Fraction(repr(r * max(1.0, wmax))), None) for r in AUTO_SNAP]
                  if not near_global and plausible else [])
         user = snap_tol is not None or snap_den is not None
-        Wf, Xf, Yf = float_network(net)
         gscale = max(1.0, float(np.sqrt(sum(float(np.sum(g * g)) for g in float_gradient(Wf, Xf, Yf)))),
                      math.sqrt(2 * yscale))
         for tol, den in tries:
