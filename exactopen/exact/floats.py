@@ -155,8 +155,9 @@ def to_grid(arr, bits: int = 50, fixed: bool = False) -> fmpq_mat:
     if top == 0.0 or not math.isfinite(top):
         return fmpq_mat(m, n)
     b = bits if fixed else bits - math.frexp(top)[1]
-    ints = np.rint(np.ldexp(arr, b))
-    Z = fmpz_mat(m, n, [int(x) for x in ints.ravel()])
+    ints = np.rint(np.ldexp(arr, b)).ravel()
+    exact = float(np.max(np.abs(ints))) < 2.0 ** 62  # then int64 holds every value exactly
+    Z = fmpz_mat(m, n, ints.astype(np.int64).tolist() if exact else [int(x) for x in ints])
     scale = fmpq(1, 2 ** b) if b >= 0 else fmpq(2 ** (-b))
     return fmpq_mat(Z) * scale
 

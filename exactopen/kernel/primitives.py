@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import re
 
 from flint import fmpq, fmpq_mat, fmpz, fmpz_mat, nmod_mat
@@ -400,6 +401,15 @@ def fro2(A: fmpq_mat) -> fmpq:
     """Squared Frobenius norm: |N|^2 / d^2 for A = N / d (N integer, d the common denominator)."""
     N, d = A.numer_denom()
     return fmpq(sum((x * x for x in N.entries()), fmpz(0)), d * d)
+
+
+def dist2(A: fmpq_mat, B: fmpq_mat) -> fmpq:
+    """|A - B|_F^2 (same shapes), on integer numerators over a common denominator D:
+    A - B = (a' N_A - b' N_B) / D with D = lcm(a, b), a' = D / a, b' = D / b."""
+    (NA, a), (NB, b) = A.numer_denom(), B.numer_denom()
+    D = math.lcm(int(a), int(b))
+    N = NA * (D // int(a)) - NB * (D // int(b))
+    return fmpq(sum((x * x for x in N.entries()), fmpz(0)), D * D)
 
 
 def inner(A: fmpq_mat, B: fmpq_mat) -> fmpq:

@@ -32,6 +32,7 @@ from exactopen.kernel.core import kind, nested, rely, same_matrix
 from exactopen.kernel.network import gradient_norm_sq, loss, loss_gradient, problem
 from exactopen.kernel.primitives import (
     approx,
+    dist2,
     field,
     fro2,
     full_column_rank,
@@ -195,7 +196,7 @@ def _dist2(A: list, B: list, where: str) -> fmpq:
     require(len(A) == len(B), f"{where}: different numbers of layers")
     for k, (a, b) in enumerate(zip(A, B)):
         same_shape(b, a.nrows(), a.ncols(), f"{where}[{k}]")
-    return sum((fro2(a - b) for a, b in zip(A, B)), fmpq(0))
+    return sum((dist2(a, b) for a, b in zip(A, B)), fmpq(0))
 
 
 @kind("validate_network")
