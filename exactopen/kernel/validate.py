@@ -12,7 +12,9 @@ factors, directions and dual matrices.  Irrational quantities are never computed
   x in the k-dimensional space C(V) has |Ax|^2 >= s^2 |x|^2, so by Courant-Fischer
   lambda_k(A^T A) = max over k-dim subspaces of the min Rayleigh quotient >= s^2.
 * "within eta of rank <= k": factors P (m x k), Q (k x n) and eta^2 = |A - PQ|_F^2 exactly.
-* min over the network of 1/2|W_h..W_1 X - Y|^2 >= LB (square loss): the network's products
+* min over the network of 1/2|W_h..W_1 X - Y|^2 >= 0 (method "nonnegative": a sum of
+  squares; the generator uses it when min L is about 0, where the dual bound below is weaker),
+  or >= LB (method "ky_fan_schur"; square loss): the network's products
   have rank <= r = min_i d_i, and min over rank <= r of 1/2|ZX - Y|^2 = 1/2|Y|^2 -
   1/2 S_r'(M), r' = min(r, d_h), M = Y X^T (X X^T)^+ X Y^T, S_r' the sum of the r' largest
   eigenvalues (Eckart-Young after projecting Y on the row space of X).  X may be replaced by
@@ -144,7 +146,10 @@ def _global_lower_bound(Ws, X, Y, w, lb: dict) -> fmpq:
     """The certified lower bound LB <= min L (module docstring); returns LB."""
     require(w is None, "the lower bound is for the unweighted square loss")
     where = "evidence.global"
-    require(field(lb, "method", str, where) == "ky_fan_schur", f"{where}.method must be 'ky_fan_schur'")
+    method = field(lb, "method", str, where)
+    if method == "nonnegative":  # L is half a sum of squares: LB = 0, nothing to check
+        return fmpq(0)
+    require(method == "ky_fan_schur", f"{where}.method must be 'ky_fan_schur' or 'nonnegative'")
     B = X
     if "B" in lb:  # X = C B: the row space of X lies in that of B, so M_X <= M_B
         B = matrix(lb["B"], where + ".B")

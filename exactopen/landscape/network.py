@@ -52,7 +52,7 @@ def _int_error(layers, X, Y):
     for k, W in enumerate(layers):
         Wi = W.numer_denom()
         below.append(Wi if k == 0 else _int_mul(Wi, below[k]))
-    (P, p), (NX, x), (NY, y) = _int_mul(below[-1], X.numer_denom()), X.numer_denom(), Y.numer_denom()
+    (P, p), (NY, y) = _int_mul(below[-1], X.numer_denom()), Y.numer_denom()
     return (P * y - NY * p, p * y), below
 
 

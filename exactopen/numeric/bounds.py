@@ -41,7 +41,6 @@ def global_lower_bound(net):
     import numpy as np
 
     from exactopen.exact import linalg
-    from exactopen.kernel.validate import dual_matrix
 
     if net.weights is not None:
         return None
@@ -69,27 +68,18 @@ def global_lower_bound(net):
     mu = from_float(mu_f)
     F = to_grid(U[:, :r] * np.sqrt(np.maximum(lam[:r] - mu_f, 0.0))) if r else fmpq_mat(dh, 0)
     scale = max(float(lam[0]) if lam.size else 0.0, float(np.max(np.diag(S))) if S.size else 0.0, 1e-300)
-    K0, D0 = dual_matrix(B, Y, F, fmpq(0), mu)  # K(delta) = K0 / D0 + delta diag(0, I)
-    Kf0 = to_float(fmpq_mat(K0) * fmpq(1, D0))
-    nb = B.nrows()
-    # rounding L to 53 bits and Cholesky's backward error leave a residue of about n^2 2^-53
-    # (relative) in the row sums of K - L L^T: smaller shifts delta are not tried
-    floor = (nb + dh) ** 2 * 2.0 ** -62
-    for rel in [r for r in (1e-15, 1e-13, 1e-11, 1e-9, 1e-7) if r >= floor] + [1e-5]:
-        delta = fmpq(2) ** math.floor(math.log2(rel * scale))
-        K, D = _shifted(K0, D0, nb, delta)
-        Kf = Kf0.copy()
-        Kf[range(nb, nb + dh), range(nb, nb + dh)] += float(delta)
-        pev = psd_certificate(K, dyadic=True, den=D, Af=Kf)
-        if pev is not None:
-            break
+    yy = float(np.sum(Yf * Yf))
+    if yy - float(np.sum(np.maximum(lam[:r], 0.0))) <= 1e-9 * yy:
+        # min L is about 0 (Y nearly in the reach of the network): the dual bound would be
+        # below 0 by its shift, so the trivial bound L >= 0 is the better one
+        LB, ev = fmpq(0), {"method": "nonnegative"}
     else:
-        return None
-    LB = (mx.frobenius_sq(Y) - r * mu - mx.frobenius_sq(F) - delta * dh) / 2
+        LB, ev = _dual_bound(B, Y, F, mu, r, scale, ev)
+        if LB is None:
+            return None
     L0 = net.loss()
     result = {"lower_bound": rational_str(LB), "gap": rational_str(L0 - LB)}
-    evidence = {"method": "ky_fan_schur", **ev, "mu": rational_str(mu), "F": mx.to_json(F, True),
-                "delta": rational_str(delta), "psd": pev}
+    evidence = ev
     # an upper bound too: an exact network point near the Eckart-Young minimiser
     Ur = U[:, :r]
     Zf = Ur @ (Ur.T @ Yf @ np.linalg.pinv(Xf))
@@ -98,6 +88,33 @@ def global_lower_bound(net):
     result.update({"upper_bound": rational_str(UB), "gap_lower": rational_str(L0 - UB)})
     evidence["point"] = [mx.to_json(A, True) for A in best]
     return result, evidence
+
+
+def _dual_bound(B, Y, F, mu, r, scale, ev):
+    """(LB, evidence) of the Ky Fan / Schur dual bound, or (None, None) if no shift delta
+    gives a PSD certificate (``ev``: the evidence of B = rows of X, if any)."""
+    from exactopen.kernel.validate import dual_matrix
+
+    dh = Y.nrows()
+    K0, D0 = dual_matrix(B, Y, F, fmpq(0), mu)  # K(delta) = K0 / D0 + delta diag(0, I)
+    Kf0 = to_float(fmpq_mat(K0) * fmpq(1, D0))
+    nb = B.nrows()
+    # rounding L to 53 bits and Cholesky's backward error leave a residue of about n^2 2^-53
+    # (relative) in the row sums of K - L L^T: smaller shifts delta are not tried
+    floor = (nb + dh) ** 2 * 2.0 ** -62
+    for rel in [x for x in (1e-15, 1e-13, 1e-11, 1e-9, 1e-7) if x >= floor] + [1e-5]:
+        delta = fmpq(2) ** math.floor(math.log2(rel * scale))
+        K, D = _shifted(K0, D0, nb, delta)
+        Kf = Kf0.copy()
+        Kf[range(nb, nb + dh), range(nb, nb + dh)] += float(delta)
+        pev = psd_certificate(K, dyadic=True, den=D, Af=Kf)
+        if pev is not None:
+            break
+    else:
+        return None, None
+    LB = (mx.frobenius_sq(Y) - r * mu - mx.frobenius_sq(F) - delta * dh) / 2
+    return LB, {"method": "ky_fan_schur", **ev, "mu": rational_str(mu), "F": mx.to_json(F, True),
+                "delta": rational_str(delta), "psd": pev}
 
 
 def _shifted(K0, D0, nb: int, delta: fmpq):

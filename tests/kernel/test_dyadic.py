@@ -187,3 +187,39 @@ def test_cli_verify_one_line(cert, tmp_path, capsys):
     out = capsys.readouterr()
     lines = [ln for ln in (out.out + out.err).splitlines() if ln.strip()]
     assert len(lines) == 1 and "base64" in lines[0]
+
+
+# -- the trivial lower bound L >= 0 (evidence.global.method "nonnegative") ---------------
+
+@pytest.fixture(scope="module")
+def realizable():
+    """Y = T X exactly in floats' reach: min L is about 0, the generator uses L >= 0."""
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal((5, 10))
+    Ws = [rng.standard_normal((5, 5)) for _ in range(3)]
+    T = [W + 0.1 * rng.standard_normal(W.shape) for W in Ws]
+    Y = T[2] @ T[1] @ T[0] @ X
+    c = validate(network_from_arrays(Ws, Y, X)).certificate
+    kernel.check(c)
+    return c
+
+
+def test_nonnegative_bound(realizable):
+    validate_schema(realizable)
+    ev, gl = realizable["evidence"]["global"], realizable["result"]["global"]
+    assert ev["method"] == "nonnegative" and set(ev) == {"method", "point"}
+    assert gl["lower_bound"] == "0" and gl["gap"] == realizable["result"]["loss"]
+    assert "min L >= 0," in kernel.check(realizable)
+
+
+@pytest.mark.parametrize("change", [
+    lambda c: c["result"]["global"].update(lower_bound="1/1000000000000", gap=c["result"]["loss"]),  # LB > 0 claimed
+    lambda c: c["result"]["global"].update(gap="0"),
+    lambda c: c["evidence"]["global"].update(mu="0"),                  # a field the method does not read
+    lambda c: c["evidence"]["global"].update(method="nonnegative_"),
+])
+def test_nonnegative_tampered(realizable, change):
+    c = copy.deepcopy(realizable)
+    change(c)
+    with pytest.raises(Rejected):
+        kernel.check(c)
