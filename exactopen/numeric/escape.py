@@ -148,15 +148,23 @@ def descent_numeric(net, radius: float | None = None, curvature: bool = True):
         return None
     D = [a / nd for a in D]
     L0f = float_loss(Ws, X, Y)
-    cands = sorted((float_loss([W + t * d for W, d in zip(Ws, D)], X, Y), t)
-                   for t in (scale_w * 2.0 ** -j for j in range(40)))
-    good = [(lf, t) for lf, t in cands if lf < L0f]
-    if not good:
-        return None
-    # float preselection: the best step within the radius (|D| = 1, so rho ~ t), else the shortest
+    # float preselection on the steps t = |W| 2^-j, long to short: the best step within the
+    # radius (|D| = 1, so rho ~ t), else the shortest step that lowers the loss; the scan stops
+    # once, within the radius, the loss rises again as the steps shrink
     radius = default_radius(net) if radius is None else radius
-    within = [(lf, t) for lf, t in good if t <= radius]
-    t = within[0][1] if within else min(t for _, t in good)
+    best, shortest = None, None
+    for j in range(40):
+        t = scale_w * 2.0 ** -j
+        lf = float_loss([W + t * d for W, d in zip(Ws, D)], X, Y)
+        if lf < L0f:
+            shortest = t
+            if t <= radius and (best is None or lf <= best[0]):
+                best = (lf, t)
+        if best is not None and t <= radius and lf > best[0]:
+            break
+    if shortest is None:
+        return None
+    t = best[1] if best else shortest
     # the point W + t D rounded to a grid of 30, then 50 significant bits per layer (short
     # numerators: a small certificate and fast exact products), else W + t D_grid exactly
     for bits in (30, 50):
