@@ -131,14 +131,29 @@ def to_exact(arr, where: str = "array", floats: bool = True, allow_empty: bool =
 
 def _dyadic_of_floats(a) -> fmpq_mat:
     """The exact values of a finite float64 array: a = M 2^E entrywise with M = frexp
-    mantissa * 2^53 (an integer, exactly), over the common exponent min E."""
+    mantissa * 2^53 (an integer, exactly), so a = 2^low N with N = M 2^(E - low), low = min E.
+    N is assembled from 62-bit limbs computed in numpy (small integers convert to FLINT fast):
+    |N| = sum_j limb_j 2^(62 j)."""
     import numpy as np
 
-    mant, exp = np.frexp(a)
-    M = np.ldexp(mant, 53).astype(np.int64).ravel().tolist()
-    E = (exp.astype(np.int64) - 53).ravel().tolist()
-    low = min((e for x, e in zip(M, E) if x), default=0)
-    Z = fmpq_mat(fmpz_mat(a.shape[0], a.shape[1], [x << (e - low) if x else 0 for x, e in zip(M, E)]))
+    m, n = a.shape
+    mant, exp = np.frexp(a.ravel())
+    M = np.ldexp(mant, 53).astype(np.int64)
+    nz = M != 0
+    if not nz.any():
+        return fmpq_mat(m, n)
+    E = exp.astype(np.int64) - 53
+    low = int(E[nz].min())
+    S = np.where(nz, E - low, 0)
+    A = np.abs(M).astype(np.uint64)
+    mask = np.uint64((1 << 62) - 1)
+    Z = None
+    for j in range((int(S.max()) + 53 + 61) // 62):
+        u = S - 62 * j  # where bit 0 of A lands, relative to limb j
+        limb = ((A << np.clip(u, 0, 63).astype(np.uint64)) >> np.clip(-u, 0, 63).astype(np.uint64)) & mask
+        part = fmpz_mat(m, n, np.where(M < 0, -limb.astype(np.int64), limb.astype(np.int64)).tolist())
+        Z = part if Z is None else Z + part * (1 << (62 * j))
+    Z = fmpq_mat(Z)
     return Z * fmpq(2) ** low if low else Z
 
 
