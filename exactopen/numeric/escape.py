@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 
-from flint import fmpq
+from flint import fmpq, fmpq_mat
 
 from exactopen.exact import matrix as mx
 from exactopen.exact.floats import (
@@ -31,6 +31,7 @@ from exactopen.exact.floats import (
     float_network,
     float_of,
     from_float,
+    to_float,
     to_grid,
 )
 from exactopen.exact.numbers import parse_rational, rational_str
@@ -127,16 +128,19 @@ def _pick(points: list, net, radius: float | None = None):
     return None if closest is None else _descent_part(net, *closest[1:])
 
 
-def descent_numeric(net, radius: float | None = None, curvature: bool = True):
+def descent_numeric(net, radius: float | None = None, curvature: bool = True, grads=None):
     """NUMERIC: a negative-curvature direction D at W (sign: <grad, D> <= 0) and the step on a
     geometric grid with the lowest float loss; the chosen point is checked exactly.  With
     ``curvature=False`` (a point whose gradient is large) the negative gradient is used at once,
-    without the costly eigenvalue search."""
+    without the costly eigenvalue search.  ``grads``: the exact gradient as integer forms (N, d)
+    (:meth:`Network.loss_gradient`), rounded to floats instead of the float (BLAS) gradient, so
+    the direction does not depend on the BLAS."""
     import numpy as np
 
     lam, D = numeric_min_curvature(net) if curvature else (0.0, None)
     Ws, X, Y = float_network(net)
-    g = float_gradient(Ws, X, Y)
+    g = (float_gradient(Ws, X, Y) if grads is None
+         else [to_float(fmpq_mat(N) * fmpq(1, d)) for N, d in grads])
     scale_w = max(1.0, math.sqrt(sum(float(np.sum(W ** 2)) for W in Ws)))
     if lam >= 0:
         # no negative curvature: a plain gradient step (a first-order descent)
@@ -165,9 +169,9 @@ def descent_numeric(net, radius: float | None = None, curvature: bool = True):
     if shortest is None:
         return None
     t = best[1] if best else shortest
-    # the point W + t D rounded to a grid of 30, then 50 significant bits per layer (short
+    # the point W + t D rounded to a grid of 26, then 50 significant bits per layer (short
     # numerators: a small certificate and fast exact products), else W + t D_grid exactly
-    for bits in (30, 50):
+    for bits in (26, 50):
         part = _pick([[to_grid(W + t * d, bits) for W, d in zip(Ws, D)]], net, radius)
         if part is not None:
             return (*part, lam)

@@ -101,8 +101,9 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
     prog = progress or Progress(4, enabled=False)
     timings = {}
     t = time.perf_counter()
+    grads = None  # the exact gradient as integer forms (unweighted loss), for the descent direction
     if net.weights is None:
-        L0, g2, _ = net.loss_gradient()
+        L0, g2, grads = net.loss_gradient()
     else:
         L0, g2 = net.loss(), sum((mx.frobenius_sq(G) for G in net.gradient()), fmpq(0))
     for what, v in (("the loss L(W)", L0), ("|grad L(W)|^2", g2), ("|Y|^2", mx.frobenius_sq(net.Y))):
@@ -218,7 +219,8 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
             part = descent_from_curve(net, crit_net, crit_cls.certificate, radius)
             how = "on the exact saddle's certified descent curve"
         if part is None:
-            num = descent_numeric(net, radius, curvature=gnorm <= 1e-3 * max(1.0, math.sqrt(2 * yscale)))
+            num = descent_numeric(net, radius, curvature=gnorm <= 1e-3 * max(1.0, math.sqrt(2 * yscale)),
+                                  grads=grads)
             if num is not None:
                 part = num[:2]
                 how = ("along a negative-curvature direction at W (re-checked exactly)" if num[2] < 0
