@@ -74,7 +74,7 @@ def global_lower_bound(net):
         # below 0 by its shift, so the trivial bound L >= 0 is the better one
         LB, ev = fmpq(0), {"method": "nonnegative"}
     else:
-        LB, ev = _dual_bound(B, Y, F, mu, r, scale, ev)
+        LB, ev = _dual_bound(B, Y, F, mu, r, scale, ev, (S, N, mu_f))
         if LB is None:
             return None
     L0 = net.loss()
@@ -93,14 +93,19 @@ def global_lower_bound(net):
     return result, evidence
 
 
-def _dual_bound(B, Y, F, mu, r, scale, ev):
+def _dual_bound(B, Y, F, mu, r, scale, ev, floats):
     """(LB, evidence) of the Ky Fan / Schur dual bound, or (None, None) if no shift delta
-    gives a PSD certificate (``ev``: the evidence of B = rows of X, if any)."""
+    gives a PSD certificate (``ev``: the evidence of B = rows of X, if any; ``floats``: the
+    float blocks B B^T, B Y^T and mu, for the float copy of K that proposes the factor)."""
+    import numpy as np
+
     from exactopen.kernel.validate import dual_matrix
 
     dh = Y.nrows()
     K0, D0 = dual_matrix(B, Y, F, fmpq(0), mu)  # K(delta) = K0 / D0 + delta diag(0, I)
-    Kf0 = to_float(fmpq_mat(K0) * fmpq(1, D0))
+    S, N, mu_f = floats
+    Ff = to_float(F)
+    Kf0 = np.block([[S, N], [N.T, Ff @ Ff.T + mu_f * np.eye(dh)]])
     nb = B.nrows()
     # rounding L to 53 bits and Cholesky's backward error leave a residue of about n^2 2^-53
     # (relative) in the row sums of K - L L^T: smaller shifts delta are not tried
