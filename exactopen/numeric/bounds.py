@@ -32,9 +32,11 @@ from exactopen.exact.numbers import rational_str
 from exactopen.numeric.rank import psd_certificate
 
 
-def global_lower_bound(net):
+def global_lower_bound(net, checked: bool = True):
     """(result part, evidence part) of exact bounds LB <= min L <= UB (square loss), or None
-    (weighted loss, or no dual certificate found).
+    (weighted loss, or no dual certificate found).  ``checked=False``: the dual bound's PSD
+    factor is the first float proposal, not checked exactly here (the caller's checker run
+    decides; :func:`exactopen.numeric.validate.validate` falls back to ``checked=True``).
 
     NUMERIC: M = Y B^T (B B^T)^-1 B Y^T in floats, its top r eigenpairs give F and mu; delta
     grows until the dual matrix K has an exact PSD certificate (lem-7's minimum, bounded)."""
@@ -74,7 +76,7 @@ def global_lower_bound(net):
         # below 0 by its shift, so the trivial bound L >= 0 is the better one
         LB, ev = fmpq(0), {"method": "nonnegative"}
     else:
-        LB, ev = _dual_bound(B, Y, F, mu, r, scale, ev, (S, N, mu_f))
+        LB, ev = _dual_bound(B, Y, F, mu, r, scale, ev, (S, N, mu_f), checked)
         if LB is None:
             return None
     L0 = net.loss()
@@ -93,16 +95,18 @@ def global_lower_bound(net):
     return result, evidence
 
 
-def _dual_bound(B, Y, F, mu, r, scale, ev, floats):
+def _dual_bound(B, Y, F, mu, r, scale, ev, floats, checked: bool = True):
     """(LB, evidence) of the Ky Fan / Schur dual bound, or (None, None) if no shift delta
     gives a PSD certificate (``ev``: the evidence of B = rows of X, if any; ``floats``: the
-    float blocks B B^T, B Y^T and mu, for the float copy of K that proposes the factor)."""
+    float blocks B B^T, B Y^T and mu, for the float copy of K that proposes the factor;
+    ``checked=False``: the first float factor, unchecked)."""
     import numpy as np
 
     from exactopen.kernel.validate import dual_matrix
 
     dh = Y.nrows()
-    K0, D0 = dual_matrix(B, Y, F, fmpq(0), mu)  # K(delta) = K0 / D0 + delta diag(0, I)
+    if checked:
+        K0, D0 = dual_matrix(B, Y, F, fmpq(0), mu)  # K(delta) = K0 / D0 + delta diag(0, I)
     S, N, mu_f = floats
     Ff = to_float(F)
     Kf0 = np.block([[S, N], [N.T, Ff @ Ff.T + mu_f * np.eye(dh)]])
@@ -112,10 +116,13 @@ def _dual_bound(B, Y, F, mu, r, scale, ev, floats):
     floor = (nb + dh) ** 2 * 2.0 ** -62
     for rel in [x for x in (1e-15, 1e-13, 1e-11, 1e-9, 1e-7) if x >= floor] + [1e-5]:
         delta = fmpq(2) ** math.floor(math.log2(rel * scale))
-        K, D = _shifted(K0, D0, nb, delta)
         Kf = Kf0.copy()
         Kf[range(nb, nb + dh), range(nb, nb + dh)] += float(delta)
-        pev = psd_certificate(K, dyadic=True, den=D, Af=Kf)
+        if checked:
+            K, D = _shifted(K0, D0, nb, delta)
+            pev = psd_certificate(K, dyadic=True, den=D, Af=Kf)
+        else:
+            pev = psd_certificate(None, dyadic=True, Af=Kf, max_tries=1)
         if pev is not None:
             break
     else:

@@ -50,7 +50,8 @@ def nice_below(x: float, digits: int = 3) -> Fraction:
 def psd_certificate(A, max_tries: int = 4, dyadic: bool = False, den=1, Af=None) -> dict | None:
     """Evidence that the exact symmetric matrix A / den is PSD (A an fmpq_mat, or an integer
     fmpz_mat with a positive integer ``den``), checked exactly before returning; with
-    ``dyadic``, L in the compact form; ``Af``: its float copy, if the caller has one.
+    ``dyadic``, L in the compact form; ``Af``: its float copy, if the caller has one.  With
+    A None (and ``Af`` given): the first float factor, not checked (the caller checks).
 
     NUMERIC: Cholesky of A - tau I in floats (tau a fraction of the float lambda_min), rounded
     to a grid, gives L with A - L L^T close to tau I; accepted once A - L L^T is diagonally
@@ -62,7 +63,7 @@ def psd_certificate(A, max_tries: int = 4, dyadic: bool = False, den=1, Af=None)
     from exactopen.kernel.validate import factor_certifies
     from exactopen.landscape.global_min import is_psd
 
-    n = A.nrows()
+    n = Af.shape[0] if A is None else A.nrows()
     if n == 0:
         return {"method": "exact"}
     if Af is None:
@@ -76,9 +77,9 @@ def psd_certificate(A, max_tries: int = 4, dyadic: bool = False, den=1, Af=None)
             except np.linalg.LinAlgError:
                 continue
             L = to_grid(Lf, 53)
-            if factor_certifies(A, L, den):
+            if A is None or factor_certifies(A, L, den):
                 return {"method": "factor", "L": mx.to_json(L, dyadic)}
-    if n <= 40 and is_psd(A if isinstance(A, fmpq_mat) else fmpq_mat(A)):
+    if A is not None and n <= 40 and is_psd(A if isinstance(A, fmpq_mat) else fmpq_mat(A)):
         return {"method": "exact"}
     return None
 

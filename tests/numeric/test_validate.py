@@ -305,3 +305,29 @@ def test_torch_state_dict(tmp_path, capsys):
     torch.save(biased.state_dict(), pt)
     assert main(["validate", "--weights", str(pt), "--Y", f"{data}:Y"]) == 2
     assert "bias" in capsys.readouterr().err
+
+
+def test_unchecked_dual_factor_falls_back_when_refused(monkeypatch):
+    """The dual bound's PSD factor is proposed unchecked; if the checker refuses it, validate
+    redoes the work with the factor checked exactly first, and the certificate is accepted."""
+    from exactopen.numeric import bounds
+
+    rng = np.random.default_rng(2)
+    X, Y = rng.standard_normal((6, 12)), rng.standard_normal((6, 12))
+    Ws = [rng.standard_normal((6, 6)), rng.standard_normal((6, 6))]
+    real = bounds.psd_certificate
+    calls = []
+
+    def spoiled(A, *args, **kw):
+        calls.append(A is None)
+        pev = real(A, *args, **kw)
+        if A is None and pev is not None and pev.get("method") == "factor":  # the unchecked proposal
+            L = mx.from_json(pev["L"])
+            pev = {"method": "factor", "L": mx.to_json(L * 2, True)}  # now A - L L^T is far from PSD
+        return pev
+
+    monkeypatch.setattr(bounds, "psd_certificate", spoiled)
+    v = validate(network_from_arrays(Ws, Y, X))
+    assert kernel.check(v.certificate) == v.certificate["claim"]
+    assert v.certificate["evidence"]["global"]["method"] == "ky_fan_schur"
+    assert True in calls and False in calls  # proposed unchecked, then checked
