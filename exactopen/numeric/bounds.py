@@ -32,11 +32,17 @@ from exactopen.exact.numbers import rational_str
 from exactopen.numeric.rank import psd_certificate
 
 
-def global_lower_bound(net, checked: bool = True):
+UNCHECKED_ROWS = 512  # from this size of the dual matrix on, its factor is proposed unchecked
+
+
+def global_lower_bound(net, checked: bool | None = True):
     """(result part, evidence part) of exact bounds LB <= min L <= UB (square loss), or None
     (weighted loss, or no dual certificate found).  ``checked=False``: the dual bound's PSD
-    factor is the first float proposal, not checked exactly here (the caller's checker run
-    decides; :func:`exactopen.numeric.validate.validate` falls back to ``checked=True``).
+    factor is the first float proposal (at a shift delta 100 times the smallest tried when
+    checking), not checked exactly here: the caller's checker run decides
+    (:func:`exactopen.numeric.validate.validate` falls back to ``checked=True``); None: False
+    when the dual matrix has at least :data:`UNCHECKED_ROWS` rows (where the exact check costs
+    seconds), else True.
 
     NUMERIC: M = Y B^T (B B^T)^-1 B Y^T in floats, its top r eigenpairs give F and mu; delta
     grows until the dual matrix K has an exact PSD certificate (lem-7's minimum, bounded)."""
@@ -105,15 +111,18 @@ def _dual_bound(B, Y, F, mu, r, scale, ev, floats, checked: bool = True):
     from exactopen.kernel.validate import dual_matrix
 
     dh = Y.nrows()
+    nb = B.nrows()
+    if checked is None:
+        checked = nb + dh < UNCHECKED_ROWS
     if checked:
         K0, D0 = dual_matrix(B, Y, F, fmpq(0), mu)  # K(delta) = K0 / D0 + delta diag(0, I)
     S, N, mu_f = floats
     Ff = to_float(F)
     Kf0 = np.block([[S, N], [N.T, Ff @ Ff.T + mu_f * np.eye(dh)]])
-    nb = B.nrows()
     # rounding L to 53 bits and Cholesky's backward error leave a residue of about n^2 2^-53
-    # (relative) in the row sums of K - L L^T: smaller shifts delta are not tried
-    floor = (nb + dh) ** 2 * 2.0 ** -62
+    # (relative) in the row sums of K - L L^T: smaller shifts delta are not tried (an
+    # unchecked proposal keeps a margin of 100)
+    floor = (nb + dh) ** 2 * 2.0 ** -62 * (1 if checked else 100)
     for rel in [x for x in (1e-15, 1e-13, 1e-11, 1e-9, 1e-7) if x >= floor] + [1e-5]:
         delta = fmpq(2) ** math.floor(math.log2(rel * scale))
         Kf = Kf0.copy()

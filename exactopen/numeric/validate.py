@@ -93,10 +93,11 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
     ``loss`` = "sum" reports L = 1/2 sum of squared errors (the certificate's convention) and
     "mean" reports PyTorch's mean squared error sum/(d_h n) = 2 L / (d_h n).
 
-    The dual bound's PSD factor is proposed without an exact check of its own (the checker's
-    run on the whole certificate, in :func:`exactopen.certificate.envelope`, decides: the same
-    work done once); should the checker refuse the bound, everything is redone with the
-    factor checked exactly here first (``checked_bound``)."""
+    For a dual matrix of at least 512 rows the dual bound's PSD factor is proposed without an
+    exact check of its own (the checker's run on the whole certificate, in
+    :func:`exactopen.certificate.envelope`, decides: the same work done once); should the
+    checker refuse the bound, everything is redone with the factor checked exactly here first
+    (``checked_bound``)."""
     from exactopen.certificate import envelope
     from exactopen.exact.snap import distance_sq, snap_matrix
     from exactopen.landscape.classify import classify_critical_point
@@ -133,7 +134,7 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
 
     # certified bounds on min L
     t = time.perf_counter()
-    gl = global_lower_bound(net, checked=checked_bound)
+    gl = global_lower_bound(net, checked=True if checked_bound else None)
     timings["global_bound"] = time.perf_counter() - t
     prog.step("global lower bound")
     near_global, gap, gap_lo = False, None, None

@@ -327,6 +327,7 @@ def test_unchecked_dual_factor_falls_back_when_refused(monkeypatch):
         return pev
 
     monkeypatch.setattr(bounds, "psd_certificate", spoiled)
+    monkeypatch.setattr(bounds, "UNCHECKED_ROWS", 0)  # propose unchecked at this small size too
     v = validate(network_from_arrays(Ws, Y, X))
     assert kernel.check(v.certificate) == v.certificate["claim"]
     assert v.certificate["evidence"]["global"]["method"] == "ky_fan_schur"
