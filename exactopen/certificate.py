@@ -131,9 +131,41 @@ def rational_str(x) -> str:
     return str(x.p) if x.q == 1 else f"{x.p}/{x.q}"
 
 
-def matrix_json(A) -> dict:
-    """{"shape": [m, n], "rows": [["p/q", ...], ...]} (read by ``kernel.primitives.matrix``)."""
+def matrix_json(A, dyadic: bool = False) -> dict:
+    """{"shape": [m, n], "rows": [["p/q", ...], ...]} (read by ``kernel.primitives.matrix``);
+    with ``dyadic``, the compact form of :func:`dyadic_json` when every entry is a dyadic
+    rational (floats, grids; a function of the values only, so certificates stay deterministic)."""
+    if dyadic:
+        out = dyadic_json(A)
+        if out is not None:
+            return out
     return {"shape": [A.nrows(), A.ncols()], "rows": [[rational_str(x) for x in r] for r in A.tolist()]}
+
+
+def dyadic_json(A) -> dict | None:
+    """{"shape": [m, n], "dyadic": {"exponent": E, "width": k, "numerators": base64}}: A = 2^E N
+    with N an integer matrix, its entries k bytes each (little-endian two's complement,
+    row-major), k as small as possible, some entry of N odd (E = 0, k = 1 for the zero
+    matrix); None when some entry's denominator is not a power of two (read by
+    ``kernel.primitives.dyadic``)."""
+    import base64
+
+    Z, den = A.numer_denom()
+    den = int(den)
+    if den & (den - 1):
+        return None
+    nums = [int(x) for x in Z.entries()]
+    e = -(den.bit_length() - 1)
+    if e == 0 and any(nums):  # an integer matrix: take out the common power of two
+        tz = min((x & -x).bit_length() - 1 for x in nums if x)
+        if tz:
+            nums = [x >> tz for x in nums]
+            e = tz
+    low, high = min(nums, default=0), max(nums, default=0)
+    k = max(1, (max(high.bit_length(), (~low).bit_length() if low < 0 else 0) + 8) // 8)  # bits + sign
+    data = b"".join(x.to_bytes(k, "little", signed=True) for x in nums)
+    return {"shape": [A.nrows(), A.ncols()],
+            "dyadic": {"exponent": e, "width": k, "numerators": base64.b64encode(data).decode("ascii")}}
 
 
 def minor_evidence(rows, cols) -> dict:

@@ -56,6 +56,15 @@ def to_float(A: fmpq_mat):
     import numpy as np
 
     m, n = A.nrows(), A.ncols()
+    N, d = A.numer_denom()
+    d = int(d)
+    if m * n and not d & (d - 1):  # dyadic: float(int) rounds correctly, 2^-k scales exactly (normal range)
+        try:
+            out = np.ldexp(np.array([float(int(x)) for x in N.entries()], dtype=float), -(d.bit_length() - 1))
+        except OverflowError:
+            out = None
+        if out is not None and np.all(np.isfinite(out)) and not np.any((out != 0) & (np.abs(out) < 2.0 ** -1022)):
+            return out.reshape(m, n)
     return np.array([float(x) for x in A.entries()], dtype=float).reshape(m, n)
 
 
@@ -67,8 +76,11 @@ def float_of(x) -> float:
 
 
 def float_network(net):
-    """NUMERIC: (float layers W_1..W_h, float X, float Y) of a network."""
-    return [to_float(W) for W in net.layers], to_float(net.X), to_float(net.Y)
+    """NUMERIC: (float layers W_1..W_h, float X, float Y) of a network (computed once per
+    network object; the arrays are shared, do not modify them)."""
+    if "float" not in net._cache:
+        net._cache["float"] = ([to_float(W) for W in net.layers], to_float(net.X), to_float(net.Y))
+    return net._cache["float"]
 
 
 def float_loss(Ws, X, Y, w=None) -> float:
@@ -111,10 +123,38 @@ def to_exact(arr, where: str = "array", floats: bool = True, allow_empty: bool =
             raise InputError(f"{where}: float array; pass --from-float to convert binary floats exactly")
         if not np.all(np.isfinite(a)):
             raise InputError(f"{where}: array contains NaN or infinity")
-        vals = [from_float(float(x), where) for x in a.ravel()]
+        return _dyadic_of_floats(a.astype(np.float64))
     else:
         raise InputError(f"{where}: unsupported array dtype {a.dtype}")
     return fmpq_mat(a.shape[0], a.shape[1], vals)
+
+
+def _dyadic_of_floats(a) -> fmpq_mat:
+    """The exact values of a finite float64 array: a = M 2^E entrywise with M = frexp
+    mantissa * 2^53 (an integer, exactly), so a = 2^low N with N = M 2^(E - low), low = min E.
+    N is assembled from 62-bit limbs computed in numpy (small integers convert to FLINT fast):
+    |N| = sum_j limb_j 2^(62 j)."""
+    import numpy as np
+
+    m, n = a.shape
+    mant, exp = np.frexp(a.ravel())
+    M = np.ldexp(mant, 53).astype(np.int64)
+    nz = M != 0
+    if not nz.any():
+        return fmpq_mat(m, n)
+    E = exp.astype(np.int64) - 53
+    low = int(E[nz].min())
+    S = np.where(nz, E - low, 0)
+    A = np.abs(M).astype(np.uint64)
+    mask = np.uint64((1 << 62) - 1)
+    Z = None
+    for j in range((int(S.max()) + 53 + 61) // 62):
+        u = S - 62 * j  # where bit 0 of A lands, relative to limb j
+        limb = ((A << np.clip(u, 0, 63).astype(np.uint64)) >> np.clip(-u, 0, 63).astype(np.uint64)) & mask
+        part = fmpz_mat(m, n, np.where(M < 0, -limb.astype(np.int64), limb.astype(np.int64)).tolist())
+        Z = part if Z is None else Z + part * (1 << (62 * j))
+    Z = fmpq_mat(Z)
+    return Z * fmpq(2) ** low if low else Z
 
 
 def to_grid(arr, bits: int = 50, fixed: bool = False) -> fmpq_mat:
@@ -130,8 +170,9 @@ def to_grid(arr, bits: int = 50, fixed: bool = False) -> fmpq_mat:
     if top == 0.0 or not math.isfinite(top):
         return fmpq_mat(m, n)
     b = bits if fixed else bits - math.frexp(top)[1]
-    ints = np.rint(np.ldexp(arr, b))
-    Z = fmpz_mat(m, n, [int(x) for x in ints.ravel()])
+    ints = np.rint(np.ldexp(arr, b)).ravel()
+    exact = float(np.max(np.abs(ints))) < 2.0 ** 62  # then int64 holds every value exactly
+    Z = fmpz_mat(m, n, ints.astype(np.int64).tolist() if exact else [int(x) for x in ints])
     scale = fmpq(1, 2 ** b) if b >= 0 else fmpq(2 ** (-b))
     return fmpq_mat(Z) * scale
 

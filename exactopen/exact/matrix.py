@@ -11,7 +11,7 @@ import math
 from fractions import Fraction
 from typing import Iterable, Sequence
 
-from flint import fmpq, fmpq_mat, fmpz
+from flint import fmpq, fmpq_mat, fmpz, fmpz_mat
 
 from exactopen import certificate
 from exactopen.exact.numbers import rational_str
@@ -95,7 +95,9 @@ def scale(c, A: fmpq_mat) -> fmpq_mat:
 
 
 def frobenius_sq(A: fmpq_mat) -> fmpq:
-    return sum((x * x for x in A.entries()), fmpq(0))
+    """|A|_F^2 = |N|^2 / d^2 for A = N / d (N integer, d the common denominator)."""
+    N, d = A.numer_denom()
+    return fmpq(sum((x * x for x in N.entries()), fmpz(0)), d * d)
 
 
 def max_abs(A: fmpq_mat) -> fmpq:
@@ -127,8 +129,16 @@ to_json = certificate.matrix_json  # the certificate format's encoding of a matr
 
 
 def from_json(obj: dict) -> fmpq_mat:
-    """Inverse of :func:`to_json` (for certificates the generator wrote itself)."""
+    """Inverse of :func:`to_json` (for certificates the generator wrote itself; rows or dyadic)."""
     m, n = obj["shape"]
+    if "dyadic" in obj:
+        import base64
+
+        d = obj["dyadic"]
+        k, data = d["width"], base64.b64decode(d["numerators"])
+        Z = fmpq_mat(fmpz_mat(m, n, [int.from_bytes(data[i:i + k], "little", signed=True)
+                                     for i in range(0, len(data), k)]))
+        return Z * fmpq(2) ** d["exponent"]
     return fmpq_mat(m, n, [fmpq(*_pq(x)) for r in obj["rows"] for x in r])
 
 

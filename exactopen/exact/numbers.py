@@ -99,6 +99,11 @@ def check_float_range(A, where: str, exponent: int = FLOAT_SAFE_EXPONENT, tiny: 
     about 1.8e308), so the input is refused with the offending entry named."""
     bound, low = fmpq(10) ** exponent, fmpq(1, 10 ** exponent)
     n = A.ncols()
+    N, d = A.numer_denom()  # A = N / d: one integer pass finds whether any entry needs a closer look
+    big = max((abs(v) for v in N.entries()), default=0)
+    small = min((abs(v) for v in N.entries() if v), default=None) if tiny else None
+    if big <= bound * d and (small is None or small >= low * d):
+        return
     for idx, x in enumerate(A.entries()):
         a = abs(x)
         if a > bound:

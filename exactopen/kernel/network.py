@@ -9,7 +9,7 @@ coefficients, index = power of t).
 
 from __future__ import annotations
 
-from flint import fmpq, fmpq_mat
+from flint import fmpq, fmpq_mat, fmpz
 
 from exactopen.kernel.primitives import (
     BUDGET,
@@ -65,21 +65,70 @@ def hadamard(A: fmpq_mat, w) -> fmpq_mat:
 
 
 
+# Integer forms: an exact matrix A is handled as (N, d), A = N / d with N = A.numer_denom()
+# an integer matrix and d its common denominator; products multiply numerators and
+# denominators (no entry is reduced), which keeps the large products fast.
+
+def _times(a, b):
+    return a[0] * b[0], a[1] * b[1]
+
+
+def _sq(a) -> fmpq:
+    """|N / d|_F^2 of an integer form (N, d)."""
+    return fmpq(sum((x * x for x in a[0].entries()), fmpz(0)), a[1] * a[1])
+
+
+def _error(Ws, X, Y):
+    """(E, below): E = W_h..W_1 X - Y and below[k] = W_k..W_1 (below[0] None: the identity), as
+    integer forms; the layers are multiplied first, then X."""
+    below = [None]
+    for k, W in enumerate(Ws):
+        below.append(W.numer_denom() if k == 0 else _times(W.numer_denom(), below[k]))
+    (P, p), (NY, y) = _times(below[-1], X.numer_denom()), Y.numer_denom()
+    return (P * y - NY * p, p * y), below
+
+
 def loss(Ws, X, Y, w) -> fmpq:
-    E = chain(Ws, X.nrows()) * X - Y
-    return inner(E, hadamard(E, w)) / 2
+    E, _ = _error(Ws, X, Y)
+    if w is None:
+        return _sq(E) / 2
+    Eq = fmpq_mat(E[0]) * fmpq(1, E[1])
+    return inner(Eq, hadamard(Eq, w)) / 2
+
+
+def loss_gradient(Ws, X, Y, w) -> tuple:
+    """(L, [dL/dW_1, ..., dL/dW_h] as integer forms (N, d)): dL/dW_k = A_k^T G B_k^T with
+    A_k = W_h..W_{k+1}, B_k = W_{k-1}..W_1 and G = (w o E) X^T, E = W_h..W_1 X - Y.  Each
+    partial product is formed once (B_k left to right, A_k right to left); identity factors
+    are skipped."""
+    h = len(Ws)
+    E, below = _error(Ws, X, Y)
+    if w is None:
+        L = _sq(E) / 2
+        G = _times(E, (X.numer_denom()[0].transpose(), X.numer_denom()[1]))
+    else:
+        Eq = fmpq_mat(E[0]) * fmpq(1, E[1])
+        R = hadamard(Eq, w)
+        L = inner(Eq, R) / 2
+        G = (R * X.transpose()).numer_denom()
+    above = [None] * h  # above[k] = W_h..W_{k+2}, the factor left of layer k + 1 (None: the identity)
+    for k in range(h - 2, -1, -1):
+        above[k] = Ws[h - 1].numer_denom() if k == h - 2 else _times(above[k + 1], Ws[k + 1].numer_denom())
+    out = []
+    for k in range(h):
+        D = G if above[k] is None else (above[k][0].transpose() * G[0], above[k][1] * G[1])
+        out.append(D if below[k] is None else (D[0] * below[k][0].transpose(), D[1] * below[k][1]))
+    return L, out
 
 
 def gradient(Ws, X, Y, w) -> list:
     """dL/dW_k = (W_h..W_{k+1})^T G (W_{k-1}..W_1)^T with G = (w o (PX - Y)) X^T."""
-    d0 = X.nrows()
-    G = hadamard(chain(Ws, d0) * X - Y, w) * X.transpose()
-    out = []
-    for k in range(len(Ws)):
-        A = chain(Ws[k + 1:], Ws[k].nrows())
-        B = chain(Ws[:k], d0)
-        out.append(A.transpose() * G * B.transpose())
-    return out
+    return [fmpq_mat(N) * fmpq(1, d) for N, d in loss_gradient(Ws, X, Y, w)[1]]
+
+
+def gradient_norm_sq(grads: list) -> fmpq:
+    """|grad L|^2 from the integer forms of :func:`loss_gradient`."""
+    return sum((_sq(g) for g in grads), fmpq(0))
 
 
 def curve_polynomial(Ws, X, Y, w, curve, where: str) -> list:

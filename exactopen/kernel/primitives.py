@@ -15,10 +15,13 @@ parameters fits, except where a kind states a smaller limit (the dense Hessian).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
+import math
 import re
 
-from flint import fmpq, fmpq_mat, fmpz, nmod_mat
+from flint import fmpq, fmpq_mat, fmpz, fmpz_mat, nmod_mat
 
 BUDGET = {
     "file_bytes": 64 * 2 ** 20,   # size of one certificate file
@@ -134,7 +137,7 @@ def _int(text):
 def _depth(text: str) -> int:
     """Largest nesting of [ and { outside strings (a linear scan, no recursion)."""
     depth = best = 0
-    for token in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', text):
+    for token in re.finditer(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', text):
         c = token.group()
         if c in "[{":
             depth += 1
@@ -244,12 +247,16 @@ def rational(s, where: str) -> fmpq:
 
 
 def matrix(obj, where: str) -> fmpq_mat:
-    """A matrix from {"shape": [m, n], "rows": [[...]]}, with every shape fact checked."""
+    """A matrix from {"shape": [m, n], "rows": [[...]]} or {"shape": [m, n], "dyadic": {...}}
+    (:func:`dyadic`), with every shape fact checked."""
     shape = field(obj, "shape", list, where)
     require(len(shape) == 2 and all(isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= MAX_DIM
                                     for d in shape), f"{where}.shape is not [m, n]")
     m, n = shape
     within(m * n, "entries", f"{where}: the number of entries")
+    if "dyadic" in obj:
+        require("rows" not in obj, f"{where} has both 'rows' and 'dyadic'")
+        return dyadic(field(obj, "dyadic", dict, where), m, n, where + ".dyadic")
     rows = field(obj, "rows", list, where)
     require(len(rows) == m, f"{where} has {len(rows)} rows, shape says {m}")
     entries = []
@@ -257,6 +264,42 @@ def matrix(obj, where: str) -> fmpq_mat:
         require(isinstance(r, list) and len(r) == n, f"{where} row {i} does not have {n} entries")
         entries.extend(rational(x, f"{where}[{i}]") for x in r)
     return fmpq_mat(m, n, entries)
+
+
+def dyadic(obj, m: int, n: int, where: str) -> fmpq_mat:
+    """The m x n matrix 2^exponent * N from {"exponent": E, "width": k, "numerators": B}: B is
+    the standard, padded base64 of the m n entries of the integer matrix N (row-major), each
+    k bytes of little-endian two's complement.  Decoded by integer operations only.  The form
+    is canonical, anything else is Malformed: B is exactly the base64 text of its bytes, k is
+    the fewest bytes that hold every numerator (1 for the zero matrix), and some numerator is
+    odd (for the zero matrix E = 0), so a matrix has one encoding.  Bounded by the budget
+    rational_digits: k and |E| at most 3 * rational_digits bits."""
+    e = field(obj, "exponent", int, where)
+    k = field(obj, "width", int, where)
+    text = field(obj, "numerators", str, where)
+    bits = 3 * BUDGET["rational_digits"]
+    if not (1 <= k and 8 * k <= bits and abs(e) <= bits):
+        raise Malformed(f"{where}: width must be 1..{bits // 8} bytes and |exponent| <= {bits} (budget rational_digits)")
+    size = m * n * k
+    if len(text) != 4 * ((size + 2) // 3):
+        raise Malformed(f"{where}.numerators has {len(text)} characters, the base64 of {m}x{n} numerators "
+                        f"of {k} bytes has {4 * ((size + 2) // 3)}")
+    try:
+        data = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise Malformed(f"{where}.numerators is not base64 (standard alphabet, padded)") from None
+    if len(data) != size or base64.b64encode(data).decode("ascii") != text:
+        raise Malformed(f"{where}.numerators is not the canonical base64 of {size} bytes")
+    view = memoryview(data)
+    nums = [int.from_bytes(view[i:i + k], "little", signed=True) for i in range(0, size, k)]
+    low, high = min(nums, default=0), max(nums, default=0)
+    if k > 1 and -(1 << (8 * k - 9)) <= low and high < 1 << (8 * k - 9):  # they fit in k - 1 bytes
+        raise Malformed(f"{where}: every numerator fits in {k - 1} bytes (width is not the smallest)")
+    if not any(x & 1 for x in nums) and (e != 0 or low != 0 or high != 0):
+        raise Malformed(f"{where}: no numerator is odd (the exponent is not canonical)"
+                        if low or high else f"{where}: the zero matrix has exponent 0")
+    A = fmpq_mat(fmpz_mat(m, n, nums))
+    return A * (fmpq(2) ** e) if e else A
 
 
 def vector_index(obj, bound: int, where: str) -> list[int]:
@@ -355,8 +398,18 @@ def eye(n: int) -> fmpq_mat:
 
 
 def fro2(A: fmpq_mat) -> fmpq:
-    """Squared Frobenius norm."""
-    return sum((x * x for x in A.entries()), fmpq(0))
+    """Squared Frobenius norm: |N|^2 / d^2 for A = N / d (N integer, d the common denominator)."""
+    N, d = A.numer_denom()
+    return fmpq(sum((x * x for x in N.entries()), fmpz(0)), d * d)
+
+
+def dist2(A: fmpq_mat, B: fmpq_mat) -> fmpq:
+    """|A - B|_F^2 (same shapes), on integer numerators over a common denominator D:
+    A - B = (a' N_A - b' N_B) / D with D = lcm(a, b), a' = D / a, b' = D / b."""
+    (NA, a), (NB, b) = A.numer_denom(), B.numer_denom()
+    D = math.lcm(int(a), int(b))
+    N = NA * (D // int(a)) - NB * (D // int(b))
+    return fmpq(sum((x * x for x in N.entries()), fmpz(0)), D * D)
 
 
 def inner(A: fmpq_mat, B: fmpq_mat) -> fmpq:
@@ -366,8 +419,10 @@ def inner(A: fmpq_mat, B: fmpq_mat) -> fmpq:
 
 def chain(mats: list, n: int) -> fmpq_mat:
     """mats[-1] * ... * mats[0] (layer order); the n x n identity for an empty list."""
-    P = eye(n)
-    for M in mats:
+    if not mats:
+        return eye(n)
+    P = mats[0]
+    for M in mats[1:]:
         P = M * P
     return P
 

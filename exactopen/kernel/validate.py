@@ -12,7 +12,9 @@ factors, directions and dual matrices.  Irrational quantities are never computed
   x in the k-dimensional space C(V) has |Ax|^2 >= s^2 |x|^2, so by Courant-Fischer
   lambda_k(A^T A) = max over k-dim subspaces of the min Rayleigh quotient >= s^2.
 * "within eta of rank <= k": factors P (m x k), Q (k x n) and eta^2 = |A - PQ|_F^2 exactly.
-* min over the network of 1/2|W_h..W_1 X - Y|^2 >= LB (square loss): the network's products
+* min over the network of 1/2|W_h..W_1 X - Y|^2 >= 0 (method "nonnegative": a sum of
+  squares; the generator uses it when min L is about 0, where the dual bound below is weaker),
+  or >= LB (method "ky_fan_schur"; square loss): the network's products
   have rank <= r = min_i d_i, and min over rank <= r of 1/2|ZX - Y|^2 = 1/2|Y|^2 -
   1/2 S_r'(M), r' = min(r, d_h), M = Y X^T (X X^T)^+ X Y^T, S_r' the sum of the r' largest
   eigenvalues (Eckart-Young after projecting Y on the row space of X).  X may be replaced by
@@ -24,13 +26,15 @@ factors, directions and dual matrices.  Irrational quantities are never computed
 
 from __future__ import annotations
 
-from flint import fmpq, fmpq_mat
+import math
+
+from flint import fmpq, fmpq_mat, fmpz_mat
 
 from exactopen.kernel.core import kind, nested, rely, same_matrix
-from exactopen.kernel.network import gradient, loss, problem
+from exactopen.kernel.network import gradient_norm_sq, loss, loss_gradient, problem
 from exactopen.kernel.primitives import (
     approx,
-    eye,
+    dist2,
     field,
     fro2,
     full_column_rank,
@@ -43,28 +47,39 @@ from exactopen.kernel.primitives import (
 )
 
 
-def diagonally_dominant(R: fmpq_mat) -> bool:
-    """R symmetric with R_ii >= sum_{j != i} |R_ij| for every i (so R is PSD by Gershgorin)."""
+def diagonally_dominant(R) -> bool:
+    """R (fmpq_mat or fmpz_mat) symmetric with R_ii >= sum_{j != i} |R_ij| for every i (so R
+    is PSD by Gershgorin).  Tested on the integer matrix c R (c > 0 the common denominator:
+    same signs, same inequalities)."""
     n = R.nrows()
     if R.ncols() != n or R != R.transpose():
         return False
-    rows = R.tolist()
-    return all(r[i] >= sum((abs(x) for j, x in enumerate(r) if j != i), fmpq(0)) for i, r in enumerate(rows))
+    rows = (R.numer_denom()[0] if isinstance(R, fmpq_mat) else R).tolist()
+    return all(r[i] >= sum(map(abs, r)) - abs(r[i]) for i, r in enumerate(rows))
 
 
-def psd(A: fmpq_mat, ev, where: str) -> None:
-    """A is PSD, by a factor (A - L L^T diagonally dominant) or by exact LDL^T."""
+def factor_certifies(A, L: fmpq_mat, den=1) -> bool:
+    """A / den - L L^T is diagonally dominant with a nonnegative diagonal (A an fmpq_mat or an
+    integer matrix, den > 0), tested on the integer matrix a l^2 den (A / den - L L^T) =
+    l^2 (a A) - a den (l L)(l L)^T (a, l the common denominators of A and L)."""
+    ZA, a = A.numer_denom() if isinstance(A, fmpq_mat) else (A, 1)
+    ZL, l = L.numer_denom()
+    return diagonally_dominant(ZA * (l * l) - ZL * ZL.transpose() * (a * den))
+
+
+def psd(A, ev, where: str, den=1) -> None:
+    """A / den is PSD (A an fmpq_mat or an integer matrix, den > 0), by a factor (A / den - L L^T
+    diagonally dominant) or by exact LDL^T."""
     method = field(ev, "method", str, where)
     require(A.ncols() == A.nrows() and A == A.transpose(), f"{where}: the matrix is not symmetric")
     if method == "factor":
         L = matrix(field(ev, "L", dict, where), where + ".L")
         require(L.nrows() == A.nrows(), f"{where}.L has {L.nrows()} rows, expected {A.nrows()}")
-        require(diagonally_dominant(A - L * L.transpose()),
-                f"{where}: A - L L^T is not diagonally dominant with a nonnegative diagonal")
+        require(factor_certifies(A, L, den), f"{where}: A - L L^T is not diagonally dominant with a nonnegative diagonal")
         rely("gershgorin")
         return
     require(method == "exact", f"{where}: unknown PSD method {method[:40]!r}")
-    psd_nullity(A, where)
+    psd_nullity(A if isinstance(A, fmpq_mat) else fmpq_mat(A), where)
     rely("spectral")
 
 
@@ -131,7 +146,10 @@ def _global_lower_bound(Ws, X, Y, w, lb: dict) -> fmpq:
     """The certified lower bound LB <= min L (module docstring); returns LB."""
     require(w is None, "the lower bound is for the unweighted square loss")
     where = "evidence.global"
-    require(field(lb, "method", str, where) == "ky_fan_schur", f"{where}.method must be 'ky_fan_schur'")
+    method = field(lb, "method", str, where)
+    if method == "nonnegative":  # L is half a sum of squares: LB = 0, nothing to check
+        return fmpq(0)
+    require(method == "ky_fan_schur", f"{where}.method must be 'ky_fan_schur' or 'nonnegative'")
     B = X
     if "B" in lb:  # X = C B: the row space of X lies in that of B, so M_X <= M_B
         B = matrix(lb["B"], where + ".B")
@@ -146,19 +164,27 @@ def _global_lower_bound(Ws, X, Y, w, lb: dict) -> fmpq:
     require(F.nrows() == dh, f"{where}.F has {F.nrows()} rows, expected {dh}")
     delta = rational(field(lb, "delta", str, where), where + ".delta")
     require(delta >= 0, f"{where}.delta is negative")
-    psd(dual_matrix(B, Y, F, delta, mu), field(lb, "psd", dict, where), where + ".psd")
+    K, D = dual_matrix(B, Y, F, delta, mu)
+    psd(K, field(lb, "psd", dict, where), where + ".psd", D)
     rely("schur"); rely("ky-fan"); rely("eckart-young")
     return (fro2(Y) - r * mu - fro2(F) - delta * dh) / 2
 
 
-def dual_matrix(B: fmpq_mat, Y: fmpq_mat, F: fmpq_mat, delta: fmpq, mu: fmpq) -> fmpq_mat:
-    """K = [[B B^T, B Y^T], [Y B^T, F F^T + (delta + mu) I]] (its PSD-ness bounds S_r(M))."""
-    dh = Y.nrows()
-    S, N = B * B.transpose(), B * Y.transpose()
-    C2 = (F * F.transpose() + eye(dh) * (delta + mu)).tolist()
-    top = [a + b for a, b in zip(S.tolist(), N.tolist())]
-    bottom = [a + b for a, b in zip(N.transpose().tolist(), C2)]
-    return fmpq_mat(S.nrows() + dh, S.nrows() + dh, [x for row in top + bottom for x in row])
+def dual_matrix(B: fmpq_mat, Y: fmpq_mat, F: fmpq_mat, delta: fmpq, mu: fmpq) -> tuple:
+    """(Z, D), Z an integer matrix and D > 0 an integer with Z / D = K = [[B B^T, B Y^T],
+    [Y B^T, F F^T + (delta + mu) I]] (its PSD-ness bounds S_r(M)): D is a common
+    denominator of the blocks, which are integer products."""
+    dh, s = Y.nrows(), fmpq(delta + mu)
+    (ZB, b), (ZY, y), (ZF, f) = B.numer_denom(), Y.numer_denom(), F.numer_denom()
+    D = math.lcm(int(b * b), int(b * y), int(f * f), int(s.q))
+    S = (ZB * ZB.transpose() * (D // int(b * b))).tolist()
+    N = ZB * ZY.transpose() * (D // int(b * y))
+    C = (ZF * ZF.transpose() * (D // int(f * f))).tolist()
+    for i in range(dh):
+        C[i][i] += int(s.p) * (D // int(s.q))
+    rows = [a + c for a, c in zip(S, N.tolist())] + [a + c for a, c in zip(N.transpose().tolist(), C)]
+    n = B.nrows() + dh
+    return fmpz_mat(n, n, [x for row in rows for x in row]), D
 
 
 def _snapped(cert, X, Y, where: str) -> list:
@@ -175,7 +201,7 @@ def _dist2(A: list, B: list, where: str) -> fmpq:
     require(len(A) == len(B), f"{where}: different numbers of layers")
     for k, (a, b) in enumerate(zip(A, B)):
         same_shape(b, a.nrows(), a.ncols(), f"{where}[{k}]")
-    return sum((fro2(a - b) for a, b in zip(A, B)), fmpq(0))
+    return sum((dist2(a, b) for a, b in zip(A, B)), fmpq(0))
 
 
 @kind("validate_network")
@@ -185,8 +211,9 @@ def check_validate_network(cert: dict) -> str:
     Ws, X, Y, w, _ = problem(cert["inputs"])
     require(w is None, "validate_network is for the unweighted square loss")
     res, ev = cert["result"], cert["evidence"]
-    L0 = _claimed(res, "loss", loss(Ws, X, Y, w), "result")
-    g2 = _claimed(res, "gradient_norm_sq", sum((fro2(G) for G in gradient(Ws, X, Y, w)), fmpq(0)), "result")
+    L, grads = loss_gradient(Ws, X, Y, w)
+    L0 = _claimed(res, "loss", L, "result")
+    g2 = _claimed(res, "gradient_norm_sq", gradient_norm_sq(grads), "result")
     out = [f"at the given weights W, L(W) = {approx(L0)} and |grad L(W)|^2 = {approx(g2)} (exact values in the result)"]
     if res.get("global") is not None:
         gl = field(res, "global", dict, "result")

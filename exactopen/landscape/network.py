@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flint import fmpq, fmpq_mat
+from flint import fmpq, fmpq_mat, fmpz
 
 from exactopen.certificate import envelope
 from exactopen.errors import InputError
@@ -27,11 +27,63 @@ VERDICTS = ("not_critical", "global_minimum", "strict_saddle", "higher_order_sad
 
 
 def chain_product(mats, n: int) -> fmpq_mat:
-    """mats[-1] * ... * mats[0]; the n x n identity for an empty list."""
-    P = mx.identity(n)
-    for M in mats:
+    """mats[-1] * ... * mats[0] (a new matrix); the n x n identity for an empty list."""
+    if not mats:
+        return mx.identity(n)
+    P = fmpq_mat(mats[0]) if len(mats) == 1 else mats[0]
+    for M in mats[1:]:
         P = M * P
     return P
+
+
+# -- square loss and gradient on integer matrices ------------------------------------------
+# An exact matrix A is carried as (N, d): A = N / d, N an fmpz_mat, d its common denominator
+# (A.numer_denom()); products multiply numerators and denominators and never reduce entries,
+# which is what makes the large products of ``exactopen validate`` fast.
+
+def _int_mul(a, b):
+    return a[0] * b[0], a[1] * b[1]
+
+
+def _int_error(layers, X, Y):
+    """E = W_h ... W_1 X - Y as (N, d), the layers multiplied first, and the partial products
+    below[k] = W_k ... W_1 (below[0] None), all as (N, d)."""
+    below = [None]
+    for k, W in enumerate(layers):
+        Wi = W.numer_denom()
+        below.append(Wi if k == 0 else _int_mul(Wi, below[k]))
+    (P, p), (NY, y) = _int_mul(below[-1], X.numer_denom()), Y.numer_denom()
+    return (P * y - NY * p, p * y), below
+
+
+def _sum_sq(N):
+    return sum((v * v for v in N.entries()), fmpz(0))
+
+
+def square_loss(layers, X, Y) -> fmpq:
+    """1/2 |W_h ... W_1 X - Y|_F^2 exactly (integer products)."""
+    (E, e), _ = _int_error(layers, X, Y)
+    return fmpq(_sum_sq(E), 2 * e * e)
+
+
+def square_loss_gradient(layers, X, Y):
+    """(L, |grad L|^2, [dL/dW_k as (N, d)]) of the square loss, exactly: dL/dW_k =
+    A_k^T (E X^T) B_k^T with A_k = W_h..W_{k+1}, B_k = W_{k-1}..W_1."""
+    (E, e), below = _int_error(layers, X, Y)
+    NX, x = X.numer_denom()
+    G = (E * NX.transpose(), e * x)
+    h = len(layers)
+    above = [None] * h  # above[k] = W_h..W_{k+2}
+    for k in range(h - 2, -1, -1):
+        Wi = layers[k + 1].numer_denom()
+        above[k] = Wi if k == h - 2 else _int_mul(above[k + 1], Wi)
+    grads, g2 = [], fmpq(0)
+    for k in range(h):
+        D = G if above[k] is None else (above[k][0].transpose() * G[0], above[k][1] * G[1])
+        D = D if below[k] is None else (D[0] * below[k][0].transpose(), D[1] * below[k][1])
+        grads.append(D)
+        g2 += fmpq(_sum_sq(D[0]), D[1] * D[1])
+    return fmpq(_sum_sq(E), 2 * e * e), g2, grads
 
 
 def hadamard(A: fmpq_mat, w) -> fmpq_mat:
@@ -161,10 +213,20 @@ class Network:
     # -- loss and derivatives -----------------------------------------------------------
     def loss(self) -> fmpq:
         if "L" not in self._cache:
-            self._cache["L"] = inner(self.error, self.residual) / 2
+            self._cache["L"] = (square_loss(self.layers, self.X, self.Y) if self.weights is None
+                                else inner(self.error, self.residual) / 2)
         return self._cache["L"]
 
+    def loss_gradient(self):
+        """(L, |grad L|^2, [dL/dW_k as (N, d), N / d]) of the unweighted loss
+        (:func:`square_loss_gradient`; the loss is cached)."""
+        out = square_loss_gradient(self.layers, self.X, self.Y)
+        self._cache["L"] = out[0]
+        return out
+
     def loss_at(self, layers) -> fmpq:
+        if self.weights is None:
+            return square_loss(layers, self.X, self.Y)
         return self.with_layers(layers).loss()
 
     def gradient(self) -> list:
@@ -291,10 +353,12 @@ class Network:
         self._cache = {}
 
     # -- certificate inputs --------------------------------------------------------------
-    def inputs_json(self) -> dict:
-        return {"layers": [mx.to_json(W) for W in self.layers], "X": mx.to_json(self.X),
-                "Y": mx.to_json(self.Y),
-                "weights": None if self.weights is None else mx.to_json(self.weights)}
+    def inputs_json(self, dyadic: bool = False) -> dict:
+        """The certificate's inputs (``dyadic``: dyadic matrices in the compact form)."""
+        def enc(M):
+            return mx.to_json(M, dyadic)
+        return {"layers": [enc(W) for W in self.layers], "X": enc(self.X), "Y": enc(self.Y),
+                "weights": None if self.weights is None else enc(self.weights)}
 
 
 def _row_scale(A: fmpq_mat, s) -> fmpq_mat:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 
-from flint import fmpq
+from flint import fmpq, fmpq_mat
 
 from exactopen.exact import matrix as mx
 from exactopen.exact.floats import (
@@ -31,6 +31,7 @@ from exactopen.exact.floats import (
     float_network,
     float_of,
     from_float,
+    to_float,
     to_grid,
 )
 from exactopen.exact.numbers import parse_rational, rational_str
@@ -83,11 +84,9 @@ def numeric_min_curvature(net, dense_limit: int = 1500, steps: int = 120, seed: 
     return float(vals[0]), unflat(vecs[:, 0])
 
 
-def _descent_part(net, Z: list) -> tuple[dict, dict]:
-    d2 = sum((mx.frobenius_sq(a - b) for a, b in zip(net.layers, Z)), fmpq(0))
-    L1 = net.loss_at(Z)
+def _descent_part(net, Z: list, L1: fmpq, d2: fmpq) -> tuple[dict, dict]:
     return ({"distance_sq": rational_str(d2), "loss": rational_str(L1), "decrease": rational_str(net.loss() - L1)},
-            {"layers": [mx.to_json(M) for M in Z]})
+            {"layers": [mx.to_json(M, True) for M in Z]})
 
 
 def descent_from_curve(net, snapped, cert: dict, radius: float | None = None):
@@ -101,8 +100,11 @@ def descent_from_curve(net, snapped, cert: dict, radius: float | None = None):
 
 
 def default_radius(net) -> float:
-    """The default search radius for a lower point: 0.1 * max(1, |W|_F)."""
-    return 0.1 * max(1.0, math.sqrt(float_of(sum((mx.frobenius_sq(W) for W in net.layers), fmpq(0)))))
+    """The default search radius for a lower point: 0.1 * max(1, |W|_F) (computed once per network)."""
+    if "radius" not in net._cache:
+        net._cache["radius"] = 0.1 * max(1.0, math.sqrt(float_of(sum((mx.frobenius_sq(W) for W in net.layers),
+                                                                     fmpq(0)))))
+    return net._cache["radius"]
 
 
 def _pick(points: list, net, radius: float | None = None):
@@ -115,25 +117,30 @@ def _pick(points: list, net, radius: float | None = None):
         L1 = net.loss_at(Z)
         if L1 >= L0:
             continue
-        rho = math.sqrt(float_of(sum((mx.frobenius_sq(a - b) for a, b in zip(net.layers, Z)), fmpq(0))))
+        d2 = sum((mx.frobenius_sq(a - b) for a, b in zip(net.layers, Z)), fmpq(0))
+        rho = math.sqrt(float_of(d2))
         if rho <= radius and (inside is None or L1 < inside[0]):
-            inside = (L1, Z)
+            inside = (L1, Z, d2)
         if closest is None or rho < closest[0]:
-            closest = (rho, Z)
-    Z = inside[1] if inside else (closest[1] if closest else None)
-    return None if Z is None else _descent_part(net, Z)
+            closest = (rho, Z, L1, d2)
+    if inside:
+        return _descent_part(net, inside[1], inside[0], inside[2])
+    return None if closest is None else _descent_part(net, *closest[1:])
 
 
-def descent_numeric(net, radius: float | None = None, curvature: bool = True):
+def descent_numeric(net, radius: float | None = None, curvature: bool = True, grads=None):
     """NUMERIC: a negative-curvature direction D at W (sign: <grad, D> <= 0) and the step on a
     geometric grid with the lowest float loss; the chosen point is checked exactly.  With
     ``curvature=False`` (a point whose gradient is large) the negative gradient is used at once,
-    without the costly eigenvalue search."""
+    without the costly eigenvalue search.  ``grads``: the exact gradient as integer forms (N, d)
+    (:meth:`Network.loss_gradient`), rounded to floats instead of the float (BLAS) gradient, so
+    the direction does not depend on the BLAS."""
     import numpy as np
 
     lam, D = numeric_min_curvature(net) if curvature else (0.0, None)
     Ws, X, Y = float_network(net)
-    g = float_gradient(Ws, X, Y)
+    g = (float_gradient(Ws, X, Y) if grads is None
+         else [to_float(fmpq_mat(N) * fmpq(1, d)) for N, d in grads])
     scale_w = max(1.0, math.sqrt(sum(float(np.sum(W ** 2)) for W in Ws)))
     if lam >= 0:
         # no negative curvature: a plain gradient step (a first-order descent)
@@ -145,15 +152,28 @@ def descent_numeric(net, radius: float | None = None, curvature: bool = True):
         return None
     D = [a / nd for a in D]
     L0f = float_loss(Ws, X, Y)
-    cands = sorted((float_loss([W + t * d for W, d in zip(Ws, D)], X, Y), t)
-                   for t in (scale_w * 2.0 ** -j for j in range(40)))
-    Dq = [to_grid(d) for d in D]
-    good = [(lf, t) for lf, t in cands if lf < L0f]
-    if not good:
-        return None
-    # float preselection: the best step within the radius (|D| = 1, so rho ~ t), else the shortest
+    # float preselection on the steps t = |W| 2^-j, long to short: the best step within the
+    # radius (|D| = 1, so rho ~ t), else the shortest step that lowers the loss; the scan stops
+    # once, within the radius, the loss rises again as the steps shrink
     radius = default_radius(net) if radius is None else radius
-    within = [(lf, t) for lf, t in good if t <= radius]
-    ts = [within[0][1]] if within else [min(t for _, t in good)]
-    part = _pick([[W + d * from_float(t) for W, d in zip(net.layers, Dq)] for t in ts], net, radius)
+    best, shortest = None, None
+    for j in range(40):
+        t = scale_w * 2.0 ** -j
+        lf = float_loss([W + t * d for W, d in zip(Ws, D)], X, Y)
+        if lf < L0f:
+            shortest = t
+            if t <= radius and (best is None or lf <= best[0]):
+                best = (lf, t)
+        if best is not None and t <= radius and lf > best[0]:
+            break
+    if shortest is None:
+        return None
+    t = best[1] if best else shortest
+    # the point W + t D rounded to a grid of 26, then 50 significant bits per layer (short
+    # numerators: a small certificate and fast exact products), else W + t D_grid exactly
+    for bits in (26, 50):
+        part = _pick([[to_grid(W + t * d, bits) for W, d in zip(Ws, D)]], net, radius)
+        if part is not None:
+            return (*part, lam)
+    part = _pick([[W + to_grid(d) * from_float(t) for W, d in zip(net.layers, D)]], net, radius)
     return None if part is None else (*part, lam)

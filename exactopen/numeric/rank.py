@@ -47,8 +47,11 @@ def nice_below(x: float, digits: int = 3) -> Fraction:
     return v
 
 
-def psd_certificate(A: fmpq_mat, max_tries: int = 4) -> dict | None:
-    """Evidence that the exact symmetric matrix A is PSD, checked exactly before returning.
+def psd_certificate(A, max_tries: int = 4, dyadic: bool = False, den=1, Af=None) -> dict | None:
+    """Evidence that the exact symmetric matrix A / den is PSD (A an fmpq_mat, or an integer
+    fmpz_mat with a positive integer ``den``), checked exactly before returning; with
+    ``dyadic``, L in the compact form; ``Af``: its float copy, if the caller has one.  With
+    A None (and ``Af`` given): the first float factor, not checked (the caller checks).
 
     NUMERIC: Cholesky of A - tau I in floats (tau a fraction of the float lambda_min), rounded
     to a grid, gives L with A - L L^T close to tau I; accepted once A - L L^T is diagonally
@@ -57,13 +60,14 @@ def psd_certificate(A: fmpq_mat, max_tries: int = 4) -> dict | None:
     """
     import numpy as np
 
-    from exactopen.kernel.validate import diagonally_dominant
+    from exactopen.kernel.validate import factor_certifies
     from exactopen.landscape.global_min import is_psd
 
-    n = A.nrows()
+    n = Af.shape[0] if A is None else A.nrows()
     if n == 0:
         return {"method": "exact"}
-    Af = to_float(A)
+    if Af is None:
+        Af = to_float(A) if isinstance(A, fmpq_mat) else to_float(fmpq_mat(A) * fmpq(1, den))
     lmin = float(np.linalg.eigvalsh((Af + Af.T) / 2)[0])
     if lmin > 0:
         # the shift tau must exceed the rounding residue and stay below lambda_min
@@ -73,9 +77,9 @@ def psd_certificate(A: fmpq_mat, max_tries: int = 4) -> dict | None:
             except np.linalg.LinAlgError:
                 continue
             L = to_grid(Lf, 53)
-            if diagonally_dominant(A - L * L.transpose()):
-                return {"method": "factor", "L": mx.to_json(L)}
-    if n <= 40 and is_psd(A):
+            if A is None or factor_certifies(A, L, den):
+                return {"method": "factor", "L": mx.to_json(L, dyadic)}
+    if A is not None and n <= 40 and is_psd(A if isinstance(A, fmpq_mat) else fmpq_mat(A)):
         return {"method": "exact"}
     return None
 

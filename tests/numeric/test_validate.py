@@ -12,6 +12,7 @@ from flint import fmpq, fmpq_mat
 
 from exactopen import kernel
 from exactopen.cli import main
+from exactopen.exact import matrix as mx
 from exactopen.exact.floats import from_float, to_exact
 from exactopen.exact.snap import simplest_in_interval, snap_matrix, snap_value
 from exactopen.landscape.network import network_from_arrays
@@ -298,9 +299,36 @@ def test_torch_state_dict(tmp_path, capsys):
     assert main(["validate", "--weights", str(pt), "--X", f"{data}:X", "--Y", f"{data}:Y", "--json", "--quiet"]) == 0
     res = json.loads(capsys.readouterr().out)
     # float32 weights are exact in float64: the layers in the certificate are the model's
-    w0 = res["certificate"]["inputs"]["layers"][0]["rows"][0][0]
-    assert Fraction(w0) == Fraction(float(model[0].weight.detach()[0, 0]))
+    w0 = mx.from_json(res["certificate"]["inputs"]["layers"][0])[0, 0]
+    assert Fraction(int(w0.p), int(w0.q)) == Fraction(float(model[0].weight.detach()[0, 0]))
     biased = torch.nn.Sequential(torch.nn.Linear(3, 3, bias=True))
     torch.save(biased.state_dict(), pt)
     assert main(["validate", "--weights", str(pt), "--Y", f"{data}:Y"]) == 2
     assert "bias" in capsys.readouterr().err
+
+
+def test_unchecked_dual_factor_falls_back_when_refused(monkeypatch):
+    """The dual bound's PSD factor is proposed unchecked; if the checker refuses it, validate
+    redoes the work with the factor checked exactly first, and the certificate is accepted."""
+    from exactopen.numeric import bounds
+
+    rng = np.random.default_rng(2)
+    X, Y = rng.standard_normal((6, 12)), rng.standard_normal((6, 12))
+    Ws = [rng.standard_normal((6, 6)), rng.standard_normal((6, 6))]
+    real = bounds.psd_certificate
+    calls = []
+
+    def spoiled(A, *args, **kw):
+        calls.append(A is None)
+        pev = real(A, *args, **kw)
+        if A is None and pev is not None and pev.get("method") == "factor":  # the unchecked proposal
+            L = mx.from_json(pev["L"])
+            pev = {"method": "factor", "L": mx.to_json(L * 2, True)}  # now A - L L^T is far from PSD
+        return pev
+
+    monkeypatch.setattr(bounds, "psd_certificate", spoiled)
+    monkeypatch.setattr(bounds, "UNCHECKED_ROWS", 0)  # propose unchecked at this small size too
+    v = validate(network_from_arrays(Ws, Y, X))
+    assert kernel.check(v.certificate) == v.certificate["claim"]
+    assert v.certificate["evidence"]["global"]["method"] == "ky_fan_schur"
+    assert True in calls and False in calls  # proposed unchecked, then checked
