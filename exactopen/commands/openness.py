@@ -169,7 +169,9 @@ def run_chain(args) -> int:
     layers = [_load(s, args, f"layer {i + 1}") for i, s in enumerate(args.layers)]
     verdict, reason, cert = decide_chain(layers)
     words = {"locally_open": "LOCALLY OPEN", "not_locally_open": "NOT LOCALLY OPEN"}.get(verdict, "UNDETERMINED")
-    lines, summary = [f"{words}: {reason}"], {"verdict": verdict, "reason": reason}
+    res = cert["result"]
+    lines = [f"{words}: {reason}"]
+    summary = {"verdict": verdict, "argument": res.get("argument", res.get("theorem")), "reason": reason}
     rate = cert["evidence"].get("rate")
     if rate is not None:
         p, (a, b), c = rate["p"], rate["entry"], rate["constant"]

@@ -165,6 +165,10 @@ def test_cli_routes_parameters(tmp_path):
     obj = json.loads(out.stdout)
     assert obj["verdict"] == "piecewise" and obj["certificate"]["kind"] == "symbolic_chain_openness"
     assert len(obj["summary"]["cells"]) == 4
+    out = subprocess.run([sys.executable, "-m", "exactopen", "chain", "--layers", "[[0]]", "[[0]]", "[[0]]", "--json"],
+                         capture_output=True, text=True, check=True)
+    summary = json.loads(out.stdout)["summary"]
+    assert summary["argument"] == "split" and summary["rate"] == "1/3"
     out = subprocess.run([sys.executable, "-m", "exactopen", "chain", "--layers", '[["x","1"]]', '[["1"],["y"]]', "--json"],
                          capture_output=True, text=True, check=True)
     assert json.loads(out.stdout)["certificate"]["kind"] == "symbolic_openness"
