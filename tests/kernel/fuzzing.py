@@ -430,8 +430,7 @@ class Mutator:
             M["shape"] = [m + 1, n]
         elif choice == "shape_only":
             M["shape"] = [n, m] if m != n else [m + 1, n]
-        elif choice == "scale_row" and m:
-            i = rng.randrange(m)
+        elif choice == "scale_row" and m and isinstance(rows[i := rng.randrange(m)], list):
             M["rows"][i] = [number_variants(x)[2][1] if isinstance(x, str) and RAT.fullmatch(x) else x for x in rows[i]]
         else:
             return None
