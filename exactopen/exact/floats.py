@@ -25,6 +25,11 @@ Float -> exact, three ways, each a function of the float values only:
   (:func:`exactopen.exact.snap.snap_matrix` of the exact value) -- stable under float
   noise far below 2^-bits.
 
+Reproducible float steps: :func:`cholesky_fixed_order` (a Cholesky factor computed in one fixed
+order of IEEE operations, without BLAS or LAPACK, so the same on every CPU kernel and thread
+count) and :func:`power_of_two_below` (a float shift made canonical) -- for proposals that
+enter a certificate at full precision, where rounding cannot make them canonical.
+
 Floats of a network: :func:`float_loss` is the float value of
 L(W) = 1/2 sum w o (W_h ... W_1 X - Y)^2 (a numeric helper; the exact loss is
 ``Network.loss``).
@@ -183,3 +188,32 @@ def to_simplest(arr, bits: int) -> fmpq_mat:
     from exactopen.exact.snap import snap_matrix
 
     return snap_matrix(to_exact(arr, "float array", allow_empty=True), Fraction(1, 1 << bits))
+
+
+def cholesky_fixed_order(A):
+    """Lower-triangular L with L L^T = A (float64, A symmetric positive definite), column by column
+    with numpy's elementwise products and pairwise sums only -- no BLAS or LAPACK, whose results
+    depend on the CPU kernel and the thread count -- so L is a function of A alone.  Raises
+    numpy.linalg.LinAlgError when a pivot is not positive.  NUMERIC (a proposal)."""
+    import numpy as np
+
+    A = np.ascontiguousarray(A, dtype=np.float64)
+    n = A.shape[0]
+    L = np.zeros_like(A)
+    for j in range(n):
+        row = L[j, :j]
+        s = A[j, j] - np.add.reduce(row * row)
+        if not s > 0:
+            raise np.linalg.LinAlgError("matrix is not positive definite")
+        d = math.sqrt(s)
+        L[j, j] = d
+        if j + 1 < n:
+            L[j + 1:, j] = (A[j + 1:, j] - np.add.reduce(L[j + 1:, :j] * row, axis=1)) / d
+    return L
+
+
+def power_of_two_below(x: float) -> float:
+    """The largest power of two <= x (x > 0): a float estimate made canonical (two estimates that
+    differ only by rounding noise give the same value unless they straddle a power of two)."""
+    m, e = math.frexp(x)
+    return math.ldexp(0.5, e)

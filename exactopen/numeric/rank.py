@@ -28,7 +28,7 @@ from flint import fmpq, fmpq_mat
 
 from exactopen.exact import linalg
 from exactopen.exact import matrix as mx
-from exactopen.exact.floats import to_float, to_grid
+from exactopen.exact.floats import cholesky_fixed_order, power_of_two_below, to_float, to_grid
 from exactopen.exact.numbers import rational_str
 
 # ---------------------------------------------------------------------------------------
@@ -53,8 +53,9 @@ def psd_certificate(A, max_tries: int = 4, dyadic: bool = False, den=1, Af=None)
     ``dyadic``, L in the compact form; ``Af``: its float copy, if the caller has one.  With
     A None (and ``Af`` given): the first float factor, not checked (the caller checks).
 
-    NUMERIC: Cholesky of A - tau I in floats (tau a fraction of the float lambda_min), rounded
-    to a grid, gives L with A - L L^T close to tau I; accepted once A - L L^T is diagonally
+    NUMERIC: Cholesky of A - tau I in floats (tau a power of two below a fraction of the float
+    lambda_min; the factor in a fixed order of operations, not by LAPACK, so that L does not
+    depend on the BLAS), rounded to a grid, gives L with A - L L^T close to tau I; accepted once A - L L^T is diagonally
     dominant (exact check).  Small
     matrices fall back to exact LDL^T.  None when neither succeeds (A may not be PSD).
     """
@@ -71,9 +72,9 @@ def psd_certificate(A, max_tries: int = 4, dyadic: bool = False, den=1, Af=None)
     lmin = float(np.linalg.eigvalsh((Af + Af.T) / 2)[0])
     if lmin > 0:
         # the shift tau must exceed the rounding residue and stay below lambda_min
-        for tau in [lmin * f for f in (0.5, 0.125, 2.0 ** -6, 2.0 ** -10)][:max_tries]:
+        for tau in [power_of_two_below(lmin * f) for f in (0.5, 0.125, 2.0 ** -6, 2.0 ** -10)][:max_tries]:
             try:
-                Lf = np.linalg.cholesky(Af - tau * np.eye(n))
+                Lf = cholesky_fixed_order(Af - tau * np.eye(n))
             except np.linalg.LinAlgError:
                 continue
             L = to_grid(Lf, 53)
