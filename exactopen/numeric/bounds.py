@@ -31,7 +31,6 @@ from exactopen.exact.floats import float_network, from_float, to_float, to_grid
 from exactopen.exact.numbers import rational_str
 from exactopen.numeric.rank import psd_certificate
 
-
 UNCHECKED_ROWS = 512  # from this size of the dual matrix on, its factor is proposed unchecked
 
 

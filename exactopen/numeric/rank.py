@@ -28,7 +28,12 @@ from flint import fmpq, fmpq_mat
 
 from exactopen.exact import linalg
 from exactopen.exact import matrix as mx
-from exactopen.exact.floats import cholesky_fixed_order, power_of_two_below, to_float, to_grid
+from exactopen.exact.floats import (
+    cholesky_fixed_order,
+    power_of_two_below,
+    to_float,
+    to_grid,
+)
 from exactopen.exact.numbers import rational_str
 
 # ---------------------------------------------------------------------------------------

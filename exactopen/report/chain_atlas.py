@@ -28,7 +28,6 @@ from exactopen.openness.chain import (
     representative,
 )
 
-
 ATLASES = ((3, 3), (4, 2))
 
 
