@@ -332,3 +332,30 @@ def test_unchecked_dual_factor_falls_back_when_refused(monkeypatch):
     assert kernel.check(v.certificate) == v.certificate["claim"]
     assert v.certificate["evidence"]["global"]["method"] == "ky_fan_schur"
     assert True in calls and False in calls  # proposed unchecked, then checked
+
+
+def test_psd_factor_does_not_come_from_lapack(monkeypatch):
+    """The dual bound's factor is computed in a fixed order of IEEE operations (no BLAS/LAPACK),
+    so it cannot depend on the BLAS kernel or thread count: LAPACK's Cholesky is never called,
+    and the fixed-order factor agrees with it."""
+    import numpy as np
+
+    from exactopen.exact.floats import cholesky_fixed_order, power_of_two_below
+    from exactopen.numeric.rank import psd_certificate
+
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((30, 60))
+    A = X @ X.T
+    assert np.allclose(cholesky_fixed_order(A), np.linalg.cholesky(A), rtol=0, atol=1e-12)
+    with pytest.raises(np.linalg.LinAlgError):
+        cholesky_fixed_order(-A)
+    assert power_of_two_below(3.0) == 2.0 and power_of_two_below(0.75) == 0.5 and power_of_two_below(1.0) == 1.0
+
+    def refuse(*a, **k):
+        raise AssertionError("LAPACK cholesky called")
+
+    monkeypatch.setattr(np.linalg, "cholesky", refuse)
+    from exactopen.exact.floats import to_exact
+
+    ev = psd_certificate(to_exact(A + np.eye(30)))
+    assert ev is not None and ev["method"] == "factor"
