@@ -25,10 +25,11 @@ Float -> exact, three ways, each a function of the float values only:
   (:func:`exactopen.exact.snap.snap_matrix` of the exact value) -- stable under float
   noise far below 2^-bits.
 
-Reproducible float steps: :func:`cholesky_fixed_order` (a Cholesky factor computed in one fixed
-order of IEEE operations, without BLAS or LAPACK, so the same on every CPU kernel and thread
-count) and :func:`power_of_two_below` (a float shift made canonical) -- for proposals that
-enter a certificate at full precision, where rounding cannot make them canonical.
+Reproducible float steps: :func:`cholesky_fixed_order`, :func:`matmul_fixed_order` and
+:func:`lower_solve_fixed_order` (computed in one fixed order of IEEE operations, without BLAS or
+LAPACK, so the same on every CPU kernel and thread count) and :func:`power_of_two_below` (a
+float shift made canonical) -- for proposals that enter a certificate at full precision, where
+rounding cannot make them canonical.
 
 Floats of a network: :func:`float_loss` is the float value of
 L(W) = 1/2 sum w o (W_h ... W_1 X - Y)^2 (a numeric helper; the exact loss is
@@ -217,3 +218,27 @@ def power_of_two_below(x: float) -> float:
     differ only by rounding noise give the same value unless they straddle a power of two)."""
     m, e = math.frexp(x)
     return math.ldexp(0.5, e)
+
+
+def matmul_fixed_order(A, B):
+    """A @ B (float64) row by row with numpy's elementwise products and reductions only -- no
+    BLAS -- so the result is a function of A and B alone.  NUMERIC."""
+    import numpy as np
+
+    A = np.ascontiguousarray(A, dtype=np.float64)
+    Bt = np.ascontiguousarray(np.asarray(B, dtype=np.float64).T)
+    out = np.empty((A.shape[0], Bt.shape[0]))
+    for i in range(A.shape[0]):
+        out[i] = np.add.reduce(Bt * A[i], axis=1)
+    return out
+
+
+def lower_solve_fixed_order(L, B):
+    """X with L X = B for lower-triangular L (forward substitution, fixed order, no LAPACK).  NUMERIC."""
+    import numpy as np
+
+    B = np.asarray(B, dtype=np.float64)
+    X = np.zeros_like(B)
+    for i in range(L.shape[0]):
+        X[i] = (B[i] - np.add.reduce(L[i, :i, None] * X[:i], axis=0)) / L[i, i]
+    return X

@@ -17,7 +17,10 @@ So L(W) - UB <= L(W) - min L <= L(W) - LB: W is epsilon-global with epsilon = L(
 The bounds decide no claim of the paper; they apply lem-7's minimum to the user's point.
 
 NUMERIC: M, its top eigenpairs, F, mu and the Eckart-Young point are computed in floats and
-rounded (:mod:`exactopen.exact.floats`); the PSD certificate, LB and UB are exact.
+rounded (:mod:`exactopen.exact.floats`); the PSD certificate, LB and UB are exact.  When the
+network's rank bound r is at least d_h (no bottleneck below the output width), F and the PSD
+factor are computed without BLAS or LAPACK, so the certificate does not depend on them; with
+a bottleneck F comes from a float eigendecomposition, which can.
 """
 
 from __future__ import annotations
@@ -27,7 +30,16 @@ import math
 from flint import fmpq, fmpq_mat
 
 from exactopen.exact import matrix as mx
-from exactopen.exact.floats import float_network, from_float, to_float, to_grid
+from exactopen.exact.floats import (
+    cholesky_fixed_order,
+    float_network,
+    from_float,
+    lower_solve_fixed_order,
+    matmul_fixed_order,
+    power_of_two_below,
+    to_float,
+    to_grid,
+)
 from exactopen.exact.numbers import rational_str
 from exactopen.numeric.rank import psd_certificate
 
@@ -66,17 +78,23 @@ def global_lower_bound(net, checked: bool | None = True):
             return None
         ev.update({"B": mx.to_json(B, True), "C": mx.to_json(sol.X.transpose(), True)})
         Bf = to_float(B)
-    S, N = Bf @ Bf.T, Bf @ Yf.T
-    M = N.T @ np.linalg.solve(S, N)
-    lam, U = np.linalg.eigh((M + M.T) / 2)
-    lam, U = lam[::-1], U[:, ::-1]
     r = min(net.r, dh)
-    mu_f = max(float(lam[r]), 0.0) if r < dh else 0.0
-    mu = from_float(mu_f)
-    F = to_grid(U[:, :r] * np.sqrt(np.maximum(lam[:r] - mu_f, 0.0))) if r else fmpq_mat(dh, 0)
-    scale = max(float(lam[0]) if lam.size else 0.0, float(np.max(np.diag(S))) if S.size else 0.0, 1e-300)
+    full = _full_rank_dual(Bf, Yf) if r >= dh and dh else None
+    if full is not None:  # reproducible: no BLAS or LAPACK on the way to F
+        S, N, F, scale, top = full
+        mu_f, mu, Ur = 0.0, fmpq(0), np.eye(dh)
+    else:
+        S, N = Bf @ Bf.T, Bf @ Yf.T
+        M = N.T @ np.linalg.solve(S, N)
+        lam, U = np.linalg.eigh((M + M.T) / 2)
+        lam, U = lam[::-1], U[:, ::-1]
+        mu_f = max(float(lam[r]), 0.0) if r < dh else 0.0
+        mu = from_float(mu_f)
+        F = to_grid(U[:, :r] * np.sqrt(np.maximum(lam[:r] - mu_f, 0.0))) if r else fmpq_mat(dh, 0)
+        scale = max(float(lam[0]) if lam.size else 0.0, float(np.max(np.diag(S))) if S.size else 0.0, 1e-300)
+        top, Ur = float(np.sum(np.maximum(lam[:r], 0.0))), U[:, :r]
     yy = float(np.sum(Yf * Yf))
-    if yy - float(np.sum(np.maximum(lam[:r], 0.0))) <= 1e-9 * yy:
+    if yy - top <= 1e-9 * yy:
         # min L is about 0 (Y nearly in the reach of the network): the dual bound would be
         # below 0 by its shift, so the trivial bound L >= 0 is the better one
         LB, ev = fmpq(0), {"method": "nonnegative"}
@@ -88,7 +106,6 @@ def global_lower_bound(net, checked: bool | None = True):
     result = {"lower_bound": rational_str(LB), "gap": rational_str(L0 - LB)}
     evidence = ev
     # an upper bound too: an exact network point near the Eckart-Young minimiser
-    Ur = U[:, :r]
     Zf = Ur @ (Ur.T @ Yf @ np.linalg.pinv(Xf))
     # rounded to 26 significant bits per layer: float (BLAS) noise at 1e-16 almost never crosses
     # a rounding boundary, so the point does not depend on the BLAS; the loss at a minimiser
@@ -98,6 +115,25 @@ def global_lower_bound(net, checked: bool | None = True):
     result.update({"upper_bound": rational_str(UB), "gap_lower": rational_str(L0 - UB)})
     evidence["point"] = [mx.to_json(A, True) for A in best]
     return result, evidence
+
+
+def _full_rank_dual(Bf, Yf):
+    """NUMERIC, reproducible: when r >= d_h, mu = 0 and any F with F F^T >= M serves, so F is the
+    Cholesky factor of M + eps I (eps = 2^-42 scale), M = N^T S^-1 N with S = B B^T, N = B Y^T --
+    all in a fixed order of IEEE operations (no BLAS or LAPACK, whose results depend on the CPU
+    kernel and the thread count).  (S, N, F, scale, tr M), or None if a Cholesky step fails."""
+    import numpy as np
+
+    try:
+        S, N = matmul_fixed_order(Bf, Bf.T), matmul_fixed_order(Bf, Yf.T)
+        Z = lower_solve_fixed_order(cholesky_fixed_order(S), N)
+        M = matmul_fixed_order(Z.T, Z)
+        scale = max(float(np.max(np.diag(M))), float(np.max(np.diag(S))), 1e-300)
+        eps = power_of_two_below(2.0 ** -42 * scale)
+        F = to_grid(cholesky_fixed_order(M + eps * np.eye(M.shape[0])))
+    except np.linalg.LinAlgError:
+        return None
+    return S, N, F, scale, float(np.add.reduce(np.diag(M)))
 
 
 def _dual_bound(B, Y, F, mu, r, scale, ev, floats, checked: bool = True):
@@ -117,7 +153,7 @@ def _dual_bound(B, Y, F, mu, r, scale, ev, floats, checked: bool = True):
         K0, D0 = dual_matrix(B, Y, F, fmpq(0), mu)  # K(delta) = K0 / D0 + delta diag(0, I)
     S, N, mu_f = floats
     Ff = to_float(F)
-    Kf0 = np.block([[S, N], [N.T, Ff @ Ff.T + mu_f * np.eye(dh)]])
+    Kf0 = np.block([[S, N], [N.T, matmul_fixed_order(Ff, Ff.T) + mu_f * np.eye(dh)]])
     # rounding L to 53 bits and Cholesky's backward error leave a residue of about n^2 2^-53
     # (relative) in the row sums of K - L L^T: smaller shifts delta are not tried (an
     # unchecked proposal keeps a margin of 100)

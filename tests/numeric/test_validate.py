@@ -359,3 +359,31 @@ def test_psd_factor_does_not_come_from_lapack(monkeypatch):
 
     ev = psd_certificate(to_exact(A + np.eye(30)))
     assert ev is not None and ev["method"] == "factor"
+
+
+def test_full_rank_dual_bound_does_not_depend_on_blas(monkeypatch):
+    """With r >= d_h (no bottleneck below the output width) the dual bound's F and PSD factor come
+    from fixed-order float steps: replacing numpy's BLAS products, solve, eigh and cholesky by
+    perturbed versions changes nothing in the certificate's global bound."""
+    import numpy as np
+
+    from exactopen.landscape.network import Network
+    from exactopen.numeric.bounds import global_lower_bound
+
+    rng = np.random.default_rng(5)
+    X, Y = rng.standard_normal((6, 12)), rng.standard_normal((6, 12))
+    Ws = [np.eye(6) + 0.1 * rng.standard_normal((6, 6)) for _ in range(3)]
+    net = Network.build(Ws, Y, X)
+    res0, ev0 = global_lower_bound(net, checked=True)
+    real_eigh, real_solve = np.linalg.eigh, np.linalg.solve
+
+    def noisy_eigh(A, *a, **k):
+        lam, U = real_eigh(A, *a, **k)
+        return lam * (1 + 1e-12), -U * (1 + 1e-12)
+
+    monkeypatch.setattr(np.linalg, "eigh", noisy_eigh)
+    monkeypatch.setattr(np.linalg, "solve", lambda A, B: real_solve(A, B) * (1 + 1e-12))
+    monkeypatch.setattr(np.linalg, "cholesky", lambda *a, **k: (_ for _ in ()).throw(AssertionError("LAPACK")))
+    res1, ev1 = global_lower_bound(net, checked=True)
+    assert ev1["method"] == ev0["method"] == "ky_fan_schur"
+    assert (ev1["F"], ev1["psd"], res1["lower_bound"]) == (ev0["F"], ev0["psd"], res0["lower_bound"])
