@@ -1,92 +1,171 @@
-"""``exactopen verify FILE...``: re-check certificates with the trusted checker."""
+"""``exactopen verify FILE...``: re-check certificates with the trusted checker; a sweep
+directory (one with ``results.jsonl``) is verified as a whole (:mod:`exactopen.sweep.consistency`)."""
 
 from __future__ import annotations
 
 import sys
 
+STATUS_CODE = {"accepted": 0, "skipped": 0, "rejected": 1, "malformed": 2}
+
 
 def register(sub) -> None:
-    p = sub.add_parser("verify", help="re-verify certificate files with the independent checker",
+    p = sub.add_parser("verify", help="re-verify certificate files (or a sweep directory) with the independent checker",
                        description="Exit 0 if every file is accepted, 1 if any is rejected, "
-                                   "2 if any is unreadable or not a certificate.")
+                                   "2 if any is unreadable or not a certificate. A sweep directory (one with "
+                                   "results.jsonl) is verified as a whole: every certificate is accepted, each "
+                                   "line of results.jsonl states what its certificate proves, every certificate "
+                                   "has exactly one line, and summary.md is the summary of the lines; lines of "
+                                   "instances that ended in an error are counted and named, not rejected.")
     p.add_argument("files", nargs="+", metavar="FILE",
-                   help="certificate files, or a sweep directory (every certificate under DIR/certificates, "
-                        "else every *.json under DIR)")
-    p.add_argument("-q", "--quiet", action="store_true", help="print only rejections")
+                   help="certificate files, or a sweep directory (verified as a whole), or another directory "
+                        "(every *.json under it)")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="print only rejections (and a sweep directory's error lines)")
     p.add_argument("--explain", action="store_true",
                    help="for each accepted file, list the facts the checker verified and the trusted "
                         "theorems it relied on")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object: per file its status (accepted, rejected, malformed, skipped), "
-                        "statement or reason, kind, claim id and trusted theorems")
+                        "statement or reason, kind, claim id and trusted theorems; per sweep directory its "
+                        "status, counts, error lines and problems")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    if getattr(args, "json", False):
-        return run_json(args)
-    from exactopen.kernel import Malformed, Rejected, explain, parse, read_file
+    as_json = getattr(args, "json", False)
 
-    worst = 0
-    for path in _expand(args.files):
-        try:
-            text = read_file(path)
-            if _is_json_schema(parse(text)):
-                if not args.quiet:
-                    print(f"{path}: skipped (a JSON Schema, not a certificate)")
-                continue
-            report = explain(text)
-        except Malformed as exc:
-            print(f"{path}: MALFORMED: {exc}", file=sys.stderr)
-            worst = 2
-        except Rejected as exc:
-            print(f"{path}: REJECTED: {exc}")
-            worst = max(worst, 1) if worst != 2 else 2
+    def checked(path: str, keep_tree: bool = False) -> dict:
+        entry = check_certificate(path, keep_tree)
+        if not as_json:
+            _print_entry(entry, args)  # as it is checked: a sweep can hold thousands
+        return entry
+
+    files, folders = [], []
+    for kind, path in _arguments(args.files):
+        if kind == "folder":
+            entries, folder = _verify_folder(path, checked)
+            files += entries
+            folders.append(folder)
+            if not as_json:
+                _print_folder(folder, args.quiet)
         else:
-            if not args.quiet:
-                print(f"{path}: accepted: {report['statement']}")
-            if args.explain:
-                print(f"  kind: {report['kind']}; filed under: {report['claim_id'] or '(no claim id)'} "
-                      "(a label, not a checked statement)")
-                print("  checked:")
-                for f in report["facts"]:
-                    print(f"    - {f}")
-                print("  trusted theorems:" + ("" if report["theorems"] else " none (every step re-derived)"))
-                for t in report["theorems"]:
-                    print(f"    - {t['id']}: {t['statement']}")
+            files.append(checked(path))
+    worst = max([STATUS_CODE[e["status"]] for e in files] + [STATUS_CODE[f["status"]] for f in folders] + [0])
+    if as_json:
+        _print_json(files, folders, worst, args.explain)
     return worst
 
 
-def run_json(args) -> int:
-    """``verify --json``: the same checks, reported per file as one JSON object."""
+def check_certificate(path: str, keep_tree: bool = False) -> dict:
+    """One file through the checker, once: {path, status, and statement, kind, claim_id, facts,
+    theorems if accepted (and the parsed tree with ``keep_tree``), else reason}."""
+    from exactopen.kernel import Malformed, Rejected, explain, parse, read_file
+
+    entry = {"path": path}
+    try:
+        text = read_file(path)
+        tree = parse(text)
+        if _is_json_schema(tree):
+            entry["status"] = "skipped"
+            return entry
+        rep = explain(text)
+    except Malformed as exc:
+        entry.update({"status": "malformed", "reason": str(exc)})
+    except Rejected as exc:
+        entry.update({"status": "rejected", "reason": str(exc)})
+    else:
+        entry.update({"status": "accepted", "statement": rep["statement"], "kind": rep["kind"],
+                      "claim_id": rep["claim_id"], "facts": rep["facts"], "theorems": rep["theorems"]})
+        if keep_tree:
+            entry["tree"] = tree
+    return entry
+
+
+def _verify_folder(path: str, checked) -> tuple[list, dict]:
+    """(the certificate entries, the folder's entry: path, status, counts, error ids, problems)."""
+    from exactopen.sweep.consistency import Unreadable, verify_folder
+
+    try:
+        rep = verify_folder(path, lambda p: checked(p, keep_tree=True))
+    except Unreadable as exc:
+        return [], {"path": path, "status": "malformed", "reason": f"not a readable sweep directory: {exc}"}
+    codes = [STATUS_CODE[e["status"]] for e in rep.certificates]
+    status = "malformed" if 2 in codes else "rejected" if 1 in codes or rep.problems else "accepted"
+    return rep.certificates, {
+        "path": path, "status": status, "lines": rep.lines, "decided": rep.decided,
+        "certificates": len(rep.certificates), "accepted": codes.count(0), "error_lines": rep.error_ids,
+        "problems": rep.problems}
+
+
+def _print_entry(e: dict, args) -> None:
+    path, status = e["path"], e["status"]
+    if status == "malformed":
+        print(f"{path}: MALFORMED: {e['reason']}", file=sys.stderr)
+    elif status == "rejected":
+        print(f"{path}: REJECTED: {e['reason']}")
+    elif status == "skipped":
+        if not args.quiet:
+            print(f"{path}: skipped (a JSON Schema, not a certificate)")
+    else:
+        if not args.quiet:
+            print(f"{path}: accepted: {e['statement']}")
+        if args.explain:
+            print(f"  kind: {e['kind']}; filed under: {e['claim_id'] or '(no claim id)'} "
+                  "(a label, not a checked statement)")
+            print("  checked:")
+            for f in e["facts"]:
+                print(f"    - {f}")
+            print("  trusted theorems:" + ("" if e["theorems"] else " none (every step re-derived)"))
+            for t in e["theorems"]:
+                print(f"    - {t['id']}: {t['statement']}")
+
+
+def _print_folder(f: dict, quiet: bool) -> None:
+    path = f["path"]
+    if "reason" in f:
+        print(f"{path}: MALFORMED: {f['reason']}", file=sys.stderr)
+        return
+    for p in f["problems"]:
+        print(p)
+    errors = _error_note(f["error_lines"])
+    if f["status"] != "accepted":
+        bad = f["certificates"] - f["accepted"]
+        print(f"{path}: REJECTED as a sweep directory: {len(f['problems'])} problem(s)"
+              + (f", {bad} certificate(s) not accepted" if bad else "") + errors)
+    elif not quiet:
+        print(f"{path}: sweep directory verified: {f['lines']} lines, {f['accepted']} certificates accepted, "
+              f"each decided line states what its certificate proves, summary.md is the summary of the lines"
+              + errors)
+    elif errors:
+        print(f"{path}:{errors[1:]}")
+
+
+def _error_note(ids: list) -> str:
+    if not ids:
+        return ""
+    shown = ", ".join(ids[:10]) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
+    return f"; {len(ids)} error line(s), instances not proved: {shown}"
+
+
+def _print_json(files: list, folders: list, worst: int, explain: bool) -> None:
+    """``verify --json``: the same checks, reported per file (and per sweep directory) as one JSON object."""
     import json
 
-    from exactopen.kernel import Malformed, Rejected, explain, parse, read_file
-
-    files, worst = [], 0
-    for path in _expand(args.files):
-        entry = {"path": path}
-        try:
-            text = read_file(path)
-            if _is_json_schema(parse(text)):
-                entry["status"] = "skipped"
-            else:
-                rep = explain(text)
-                entry.update({"status": "accepted", "statement": rep["statement"], "kind": rep["kind"],
-                              "claim_id": rep["claim_id"], "theorems": [t["id"] for t in rep["theorems"]]})
-                if args.explain:
-                    entry["facts"] = rep["facts"]
-        except Malformed as exc:
-            entry.update({"status": "malformed", "reason": str(exc)})
-            worst = 2
-        except Rejected as exc:
-            entry.update({"status": "rejected", "reason": str(exc)})
-            worst = max(worst, 1) if worst != 2 else 2
-        files.append(entry)
+    out_files = []
+    for e in files:
+        entry = {k: v for k, v in e.items() if k not in ("facts", "theorems")}
+        if e["status"] == "accepted":
+            entry["theorems"] = [t["id"] for t in e["theorems"]]
+            if explain:
+                entry["facts"] = e["facts"]
+        out_files.append(entry)
     counts = {k: sum(1 for f in files if f["status"] == k) for k in ("accepted", "rejected", "malformed", "skipped")}
-    sys.stdout.write(json.dumps({"verdict": "accepted" if worst == 0 else "rejected" if worst == 1 else "malformed",
-                                 "summary": counts, "files": files}, indent=1, ensure_ascii=False) + "\n")
-    return worst
+    obj = {"verdict": "accepted" if worst == 0 else "rejected" if worst == 1 else "malformed",
+           "summary": counts, "files": out_files}
+    if folders:
+        obj["folders"] = [{**f, "problems": [{"where": p.where, "id": p.id, "problem": p.text} for p in f["problems"]]}
+                          if "problems" in f else f for f in folders]
+    sys.stdout.write(json.dumps(obj, indent=1, ensure_ascii=False) + "\n")
 
 
 def _is_json_schema(obj) -> bool:
@@ -94,14 +173,21 @@ def _is_json_schema(obj) -> bool:
     return isinstance(obj, dict) and "$schema" in obj and "format" not in obj
 
 
-def _expand(paths) -> list[str]:
-    """FILE arguments with each directory replaced by its certificate files (a sweep directory:
-    see :func:`exactopen.sweep.store.certificate_files`); an empty directory stays, to be reported."""
+def _arguments(paths) -> list[tuple[str, str]]:
+    """("folder", DIR) for a sweep directory, else ("file", path) for each certificate file:
+    another directory stands for its certificate files (see
+    :func:`exactopen.sweep.store.certificate_files`); an empty directory stays, to be reported."""
     import os
 
+    from exactopen.sweep.consistency import is_sweep_folder
     from exactopen.sweep.store import certificate_files
 
     out = []
     for path in paths:
-        out += (certificate_files(path) or [path]) if os.path.isdir(path) else [path]
+        if is_sweep_folder(path):
+            out.append(("folder", path))
+        elif os.path.isdir(path):
+            out += [("file", p) for p in certificate_files(path) or [path]]
+        else:
+            out.append(("file", path))
     return out
