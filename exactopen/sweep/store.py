@@ -159,7 +159,8 @@ def summary_markdown(results: dict, title: str = "Sweep summary", preamble: list
     out = [f"# {title}", ""] + list(preamble or [])
     fams = sorted({x.get("family", "?") for x in lines})
     out += [f"{len(lines)} instances; every certificate under `certificates/` was accepted by the checker "
-            "when it was written (re-check: `exactopen verify DIR`).", ""]
+            "when it was written. `exactopen verify DIR` re-checks them, checks that each line of `results.jsonl` "
+            "states what its certificate proves, and that this file is the summary of those lines.", ""]
     for fam in fams:
         mine = [x for x in lines if x.get("family", "?") == fam]
         out += _table(mine, lambda x: x.get("verdict"), f"## `{fam}`: verdicts")
