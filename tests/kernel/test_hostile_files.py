@@ -1,13 +1,20 @@
-"""Hostile certificate files: each must be REFUSED (Rejected, one-line message) within 10 s.
+"""Hostile certificate files: each must end in ONE line (REJECTED, or accepted where the file is
+a true, honest certificate), never a crash (traceback, signal, MemoryError).
 
 Each file is checked by ``exactopen.kernel.check_file`` in a fresh subprocess with
-RLIMIT_AS = 1 GiB and a wall-clock timeout, so a blow-up cannot take the test run down; the
-check itself is timed with time.perf_counter inside the subprocess.  Hostile files are built
-from a certificate the kernel under test accepts (so they get past the version check and
-reach the expensive code), then made hostile.
+RLIMIT_AS = 1 GiB (files up to 1 MB) or 2 GiB (larger files), so a blow-up cannot take the
+test run down.  Project rule: tests never assert wall-clock times; a generous subprocess
+timeout (HANG_GUARD) only catches a check that does not end, and the seconds are printed
+(pytest -s) and written to <tmp>/exactopen-hostile/NAME.result.json.  The time bounds of the
+promise (10 s up to 1 MB, 60 s above) are measured by benchmarks/hostile.py.
 
-Cases that currently fail are marked xfail(strict=False) with the observed failure, so the
-suite stays green while the kernel is rewritten; the report lists them.
+The cases: the builders below (the first attack rounds), and those of tests/kernel/hostile.py
+(issue 20), each at its small scale in the default run and at full scale marked slow.
+Hostile files are built from certificates the kernel accepts where that is needed to reach
+the expensive code.
+
+Cases that currently fail are marked xfail(strict=False) with the observed failure (XFAIL),
+so the suite stays green while the kernel is rewritten; the report lists them.
 """
 
 from __future__ import annotations
@@ -17,18 +24,20 @@ import json
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
 
-from tests.kernel import fuzzing
+from tests.kernel import fuzzing, hostile
 
-LIMIT = 10.0
+HANG_GUARD = 120.0                  # seconds: a check still running then "did not end"
 OUT = Path(tempfile.gettempdir()) / "exactopen-hostile"
 
 _RUN = r"""
 import json, resource, sys, time
-resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+limit = int(sys.argv[2])
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 sys.setrecursionlimit(10000)
 from exactopen import kernel
 t0 = time.perf_counter()
@@ -44,14 +53,21 @@ sys.stdout.write(json.dumps({"status": status, "msg": str(msg)[:4000], "secs": d
 """
 
 
-def run_file(path: Path, timeout: float = LIMIT + 10) -> dict:
-    t0 = __import__("time").perf_counter()
+def memory_limit(size: int) -> int:
+    """RLIMIT_AS of the check: 1 GiB for files up to 1 MB, 2 GiB above."""
+    return 1 << 30 if size <= 1_000_000 else 2 << 30
+
+
+def run_file(path: Path, timeout: float = HANG_GUARD) -> dict:
+    """{status: accepted | rejected | crash | timeout, msg, secs} of checking the file."""
+    limit = memory_limit(path.stat().st_size)
+    t0 = time.perf_counter()
     try:
-        proc = subprocess.run([sys.executable, "-c", _RUN, str(path)], capture_output=True, text=True,
+        proc = subprocess.run([sys.executable, "-c", _RUN, str(path), str(limit)], capture_output=True, text=True,
                               timeout=timeout, cwd=str(fuzzing.ROOT))
     except subprocess.TimeoutExpired:
-        return {"status": "timeout", "msg": f"no answer within {timeout} s", "secs": timeout}
-    wall = __import__("time").perf_counter() - t0
+        return {"status": "timeout", "msg": f"did not end within {timeout:g} s", "secs": timeout}
+    wall = time.perf_counter() - t0
     if proc.returncode != 0 or not proc.stdout.strip():
         return {"status": "crash", "msg": f"exit {proc.returncode}: {proc.stderr.strip()[-300:]}", "secs": wall}
     return json.loads(proc.stdout)
@@ -237,7 +253,7 @@ def h_pwl_many_breakpoints():
     return json.dumps(c).encode()
 
 
-CASES = {
+CASES = {  # the first attack rounds: one size each, all in the default run
     "deep_nesting_100000": h_deep_nesting,
     "rational_400_digits_float": h_huge_rational_float,
     "rational_800_digits_landscape_loss": h_huge_rational_landscape,
@@ -256,33 +272,83 @@ CASES = {
     "pwl_200000_breakpoints": h_pwl_many_breakpoints,
 }
 
-# Observed failures of the kernel as it is (refresh with: python -m tests.kernel.test_hostile_files).
+# Observed failures of the kernel as it is, by test id (refresh with: python -m tests.kernel.test_hostile_files
+# [--full]); the other cases were refused in one line (or, honest ones, accepted) at the kernel of
+# c26ddc1.
 XFAIL: dict[str, str] = {}
 
 RESULTS: dict = {}
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=False, reason=XFAIL[n]))
-                                  if n in XFAIL else n for n in CASES])
-def test_hostile_file_refused(name):
-    data = CASES[name]()
+def _params():
+    out = []
+    for name in CASES:
+        out.append(pytest.param(name, None, id=name))
+    for name, case in hostile.CASES.items():
+        out.append(pytest.param(name, case.small, id=f"{name}[small]"))
+        out.append(pytest.param(name, 1.0, id=f"{name}[full]", marks=pytest.mark.slow))
+    marked = []
+    for p in out:
+        if p.id in XFAIL:
+            p = pytest.param(*p.values, id=p.id, marks=[*p.marks, pytest.mark.xfail(strict=False, reason=XFAIL[p.id])])
+        marked.append(p)
+    return marked
+
+
+def build(name: str, scale) -> bytes:
+    return CASES[name]() if scale is None else hostile.CASES[name].build(scale)
+
+
+def check_case(name: str, scale) -> tuple[dict, int]:
+    data = build(name, scale)
     OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"{name}.json"
+    tag = name if scale is None else f"{name}-{'full' if scale == 1.0 else 'small'}"
+    path = OUT / f"{tag}.json"
     path.write_bytes(data)
+    del data
     r = run_file(path)
-    RESULTS[name] = r
-    (OUT / f"{name}.result.json").write_text(json.dumps(r))
-    print(f"\nhostile {name}: {r['status']} in {r['secs']:.3f} s ({len(data)} bytes): {r['msg'][:160]}")
-    assert r["status"] == "rejected", f"{name}: {r['status']}: {r['msg'][:300]}"
-    assert "\n" not in r["msg"].strip(), f"{name}: the refusal is not one line"
-    assert r["secs"] < LIMIT, f"{name}: refused after {r['secs']:.1f} s"
+    size = path.stat().st_size
+    RESULTS[tag] = r
+    (OUT / f"{tag}.result.json").write_text(json.dumps({**r, "bytes": size}))
+    if scale == 1.0:
+        path.unlink()  # full-size files are large
+    return r, size
 
 
-if __name__ == "__main__":  # a table of the current kernel's behaviour
-    OUT.mkdir(parents=True, exist_ok=True)
-    for name, build in CASES.items():
-        data = build()
-        path = OUT / f"{name}.json"
-        path.write_bytes(data)
-        r = run_file(path)
-        print(f"{name:40s} {r['status']:9s} {r['secs']:8.3f} s {len(data):>9d} B  {r['msg'][:150]}")
+@pytest.mark.parametrize("name,scale", _params())
+def test_hostile_file(name, scale):
+    """One line, no crash, no hang; refused unless the file is a true, honest certificate."""
+    r, size = check_case(name, scale)
+    print(f"\nhostile {name} (scale {scale or 1}): {r['status']} in {r['secs']:.3f} s ({size} bytes, "
+          f"RLIMIT_AS {memory_limit(size) >> 30} GiB): {r['msg'][:160]}")
+    assert r["status"] != "timeout", f"{name}: did not end within {HANG_GUARD:g} s"
+    assert r["status"] != "crash", f"{name}: crashed: {r['msg'][:300]}"
+    honest = scale is not None and hostile.CASES[name].honest
+    allowed = ("accepted", "rejected") if honest else ("rejected",)
+    assert r["status"] in allowed, f"{name}: {r['status']}: {r['msg'][:300]}"
+    assert "\n" not in r["msg"].strip(), f"{name}: the message is not one line"
+
+
+@pytest.mark.parametrize("name", [n for n, c in hostile.CASES.items() if c.honest])
+def test_honest_small_variants_are_accepted(name):
+    """The honest builders make certificates the kernel accepts (at the small scale), so their
+    full-size files reach the expensive code instead of failing on a slip of the builder."""
+    from exactopen import kernel
+
+    case = hostile.CASES[name]
+    assert kernel.check_text(case.build(case.small).decode())
+
+
+def test_builders_are_deterministic():
+    for name, case in hostile.CASES.items():
+        assert case.build(case.small) == case.build(case.small), name
+
+
+if __name__ == "__main__":  # a table of the current kernel's behaviour (--full: the full-size files too)
+    full = "--full" in sys.argv[1:]
+    cases = [(n, None) for n in CASES] + [(n, c.small) for n, c in hostile.CASES.items()]
+    cases += [(n, 1.0) for n in hostile.CASES] if full else []
+    for name, scale in cases:
+        r, size = check_case(name, scale)
+        print(f"{name:40s} {scale or 1:>6g} {r['status']:9s} {r['secs']:8.3f} s {size:>10d} B  {r['msg'][:150]}",
+              flush=True)
