@@ -222,12 +222,14 @@ def saddle_blocks(scale: float = 1.0) -> bytes:
     Construction (three layers, widths (d0, B + 2, B + 2, B + 2), B blocks): X = R = diag(I_B, C)
     with C a (d0 - B)-square 0/1 matrix (density 1/10, so C C^T is dense); the layers are
     diagonal, the first B coordinates kept (1, 1, y_c = 10), the last two missing (zero in all
-    three layers, y = 1);
-    Y = Y0 R, Y0 = diag(y).  Then L(W) = 1/2 tr((P - Y0) S (P - Y0)^T), S = R R^T = diag(I, C C^T):
-    W is critical; the Hessian block of a kept component c couples row c of W1 beyond B (d0 - B
-    coordinates, y_c^2 C C^T) with column c of W3 at the two missing rows: PSD as y_c^2 = 100
-    exceeds the largest eigenvalue of the missing rows' Gram matrix; the curve t E_jj in all three layers (j = B) lowers the
-    loss at order 3.  The gauge of the split is the identity (the layers are already split)."""
+    three layers, y = 1); Y = Y0 R, Y0 = diag(y).  Then L(W) = 1/2 tr((P - Y0) S (P - Y0)^T),
+    S = R R^T = diag(I, C C^T): W is critical; the Hessian block of a kept component c couples
+    row c of W1 beyond B (d0 - B coordinates, y_c^2 C C^T) with column c of W3 at the two
+    missing rows: PSD as y_c^2 = 100 exceeds the largest eigenvalue of the missing rows' Gram
+    matrix; the curve t E_jj in all three layers (j = B) lowers the loss at order 3.  The gauge
+    of the split is the identity (the layers are already split).  Blocks of this kind took
+    about 3.3 s each on a busy 2-core machine (accepted after 210 s; the issue's file, with
+    cheaper blocks: 49 s for all 64)."""
     B = max(2, round(64 * scale))
     s = 300 if scale >= 0.5 else max(30, round(300 * 4 * scale))
     d0, d = B + s - 2, B + 2
