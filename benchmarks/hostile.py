@@ -13,6 +13,10 @@ kernel once in this process (for the claim sentence), so the whole run takes a w
     python benchmarks/hostile.py                          # every case, full scale
     python benchmarks/hostile.py --only saddle_64_blocks --only json_objects_64MiB
     python benchmarks/hostile.py --scale 0.1 --timeout 60 # smaller files
+    python benchmarks/hostile.py --checker /tmp/old       # another checker (git archive COMMIT exactopen)
+
+The runs start in the files' folder (not the repository), so they import the installed exactopen,
+or the one of ``--checker``.
 """
 
 from __future__ import annotations
@@ -30,9 +34,8 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from tests.kernel.hostile import CASES  # noqa: E402
-
 MEMORY = 3 << 30  # RLIMIT_AS of each run
+ENV = dict(os.environ)  # the children's environment (PYTHONPATH set by --checker)
 
 
 def commands(path: str) -> list[tuple[str, list[str]]]:
@@ -46,12 +49,12 @@ def _limit():
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
 
 
-def run(argv: list[str], timeout: float) -> dict:
+def run(argv: list[str], timeout: float, cwd: str) -> dict:
     """Run argv (stdout + stderr into one file); wall seconds, peak RSS (MB), exit code, output."""
     with tempfile.TemporaryFile() as out:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=ROOT,
-                                preexec_fn=_limit, start_new_session=True)
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=cwd,
+                                env=ENV, preexec_fn=_limit, start_new_session=True)
         timed_out = False
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -78,22 +81,38 @@ def message(text: str, path: str) -> str:
     return line[:100].replace("|", "\\|")
 
 
+def checker_text(folder: str) -> str:
+    """Which exactopen the runs import, and (for this repository) its commit and state."""
+    where = subprocess.run([sys.executable, "-c", "import exactopen.kernel as k; print(k.__file__)"], cwd=folder,
+                           env=ENV, capture_output=True, text=True).stdout.strip()
+    if not where.startswith(os.path.join(ROOT, "exactopen")):
+        return f"checker {os.path.dirname(os.path.dirname(where))}"
+    git = lambda *a: subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True).stdout.strip()  # noqa: E731
+    dirty = git("status", "--short", "--", "exactopen").splitlines()
+    return f"checker at {git('rev-parse', '--short', 'HEAD')}" + (f" + {len(dirty)} uncommitted files" if dirty else "")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--only", action="append", metavar="NAME", help="run this case only (repeatable)")
     ap.add_argument("--scale", type=float, default=1.0, help="size of the attack (1 = full)")
     ap.add_argument("--timeout", type=float, default=180.0, help="seconds before a run is killed")
     ap.add_argument("--keep", metavar="DIR", help="write the files to DIR and keep them")
+    ap.add_argument("--checker", metavar="DIR", help="a folder holding another exactopen package to run (e.g. "
+                    "from: git archive COMMIT exactopen | tar -x -C DIR); it also builds the honest claims")
     args = ap.parse_args()
+    if args.checker:
+        root = os.path.abspath(args.checker)
+        sys.path.insert(0, root)
+        ENV["PYTHONPATH"] = os.pathsep.join([root, ROOT] + ([ENV["PYTHONPATH"]] if ENV.get("PYTHONPATH") else []))
+    from tests.kernel.hostile import CASES
     names = args.only or list(CASES)
     unknown = [n for n in names if n not in CASES]
     if unknown:
         ap.error(f"unknown case(s) {unknown}; known: {', '.join(CASES)}")
     folder = args.keep or tempfile.mkdtemp(prefix="exactopen-hostile-")
     os.makedirs(folder, exist_ok=True)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip()
-    print(f"checker at {commit or '?'}; scale {args.scale}; RLIMIT_AS {MEMORY >> 30} GiB; timeout {args.timeout:g} s\n")
+    print(f"{checker_text(folder)}; scale {args.scale}; RLIMIT_AS {MEMORY >> 30} GiB; timeout {args.timeout:g} s\n")
     print("| file | size | command | exit | s | peak MB | one line? | message |")
     print("|---|---:|---|---:|---:|---:|---|---|")
     try:
@@ -114,7 +133,7 @@ def main() -> None:
             size = os.path.getsize(path)
             size_text = f"{size / (1 << 20):.1f} MiB" if size >= 1 << 20 else f"{size / 1000:.0f} KB"
             for label, argv in commands(path):
-                r = run(argv, args.timeout)
+                r = run(argv, args.timeout, folder)
                 exit_text = "timeout" if r["timed_out"] else str(r["exit"])
                 one = len(r["text"].strip().splitlines()) == 1 and not r["timed_out"]
                 lines = len(r["text"].strip().splitlines())
