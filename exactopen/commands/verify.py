@@ -62,23 +62,33 @@ def check_certificate(path: str, keep_tree: bool = False) -> dict:
     from exactopen.kernel import Malformed, Rejected, explain, parse, read_file
 
     entry = {"path": path}
+    text = None
     try:
         text = read_file(path)
-        tree = parse(text)
-        if _is_json_schema(tree):
-            entry["status"] = "skipped"
-            return entry
-        rep = explain(text)
+        rep = explain(text)  # parses once (the checker's budget covers the parse)
     except Malformed as exc:
-        entry.update({"status": "malformed", "reason": str(exc)})
+        if text is not None and len(text) < 2 ** 20 and '"$schema"' in text and _is_schema_text(text, parse):
+            entry["status"] = "skipped"
+        else:
+            entry.update({"status": "malformed", "reason": str(exc)})
     except Rejected as exc:
         entry.update({"status": "rejected", "reason": str(exc)})
+    except (MemoryError, RecursionError) as exc:  # never a traceback: the budgets should prevent these
+        entry.update({"status": "rejected", "reason": f"the check failed ({type(exc).__name__})"})
     else:
         entry.update({"status": "accepted", "statement": rep["statement"], "kind": rep["kind"],
-                      "claim_id": rep["claim_id"], "facts": rep["facts"], "theorems": rep["theorems"]})
+                      "claim_id": rep["claim_id"], "facts": rep["facts"], "theorems": rep["theorems"],
+                      "work": rep["work"]})
         if keep_tree:
-            entry["tree"] = tree
+            entry["tree"] = rep["tree"]
     return entry
+
+
+def _is_schema_text(text: str, parse) -> bool:
+    try:
+        return _is_json_schema(parse(text))
+    except Exception:  # noqa: BLE001 - not readable: then it is not a schema either
+        return False
 
 
 def _verify_folder(path: str, checked) -> tuple[list, dict]:
@@ -118,6 +128,13 @@ def _print_entry(e: dict, args) -> None:
             print("  trusted theorems:" + ("" if e["theorems"] else " none (every step re-derived)"))
             for t in e["theorems"]:
                 print(f"    - {t['id']}: {t['statement']}")
+            print(f"  {work_line(e['work'])}")
+
+
+def work_line(w: dict) -> str:
+    """The checker's account of a check: work units and peak memory against the file's budgets."""
+    return (f"work: {w['work']:.3g} of {w['work_limit']:.3g} units; memory: "
+            f"{w['peak_bytes'] / 2 ** 20:.0f} of {w['memory_limit'] / 2 ** 20:.0f} MB held at the peak")
 
 
 def _print_folder(f: dict, quiet: bool) -> None:

@@ -52,6 +52,9 @@ def main(argv=None) -> int:
         except Rejected as exc:
             print(f"{path}: REJECTED: {exc}")
             worst = max(worst, 1)
+        except Exception as exc:  # noqa: BLE001 - never a traceback (MemoryError, RecursionError, a bug)
+            print(f"{path}: REJECTED: the check failed ({type(exc).__name__}: {str(exc)[:200]})")
+            worst = max(worst, 1)
         else:
             print(f"{path}: accepted: {report['statement']}")
             if show:
@@ -59,6 +62,9 @@ def main(argv=None) -> int:
                     print(f"  checked: {f}")
                 for t in report["theorems"]:
                     print(f"  trusted: {t['id']}: {t['statement']}")
+                w = report["work"]
+                print(f"  work: {w['work']:.3g} of {w['work_limit']:.3g} units; memory: {w['peak_bytes'] / 2 ** 20:.0f} "
+                      f"of {w['memory_limit'] / 2 ** 20:.0f} MB held at the peak")
     return worst
 
 

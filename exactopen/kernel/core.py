@@ -23,7 +23,9 @@ from flint import fmpq_mat
 from exactopen.kernel.primitives import (
     _LEDGER,
     BUDGET,
+    METER,
     Malformed,
+    OverBudget,
     Rejected,
     field,
     mark_read,
@@ -46,6 +48,10 @@ THEOREMS = {
                      "(Behrends 2017; the paper's Prop. 4).",
     "prop-18": "thm-5 sufficiency: for k < min(m, n), rank W1 = rank W2 and dim N(W1) ∩ C(W2) = 0 imply that "
                "M is locally open at (W1, W2) relative to its range (the paper's Prop. 18 construction).",
+    "thm-5-necessity": "thm-5 necessity: for k < min(m, n), if M is locally open at (W1, W2) relative to its "
+                       "range then rank W1 = rank W2 and dim N(W1) ∩ C(W2) = 0 (Nouiehed & Razaviyayn, arXiv "
+                       "1803.02968, Theorem 5; the openness kind proves each instance by a theorem-free "
+                       "obstruction instead).",
     "lem-10": "A chain W_h ... W_1 whose product has rank min_i d_i is locally open (the paper's Lemma 10).",
     "chain-split": "docs/chains.md, Lemmas C1 and C2 (composition): if at a split k the pair (W_h...W_{k+1}, "
                    "W_k...W_1) is locally open and both sub-chains are open onto all matrices of their size, the "
@@ -66,7 +72,8 @@ THEOREMS = {
                     "affine slice W + S (Taylor's theorem).",
     "inverse-function": "The inverse function theorem (used to show that the gauge orbit of a slice covers a "
                         "neighbourhood of W).",
-    "convexity": "A stationary point of a differentiable convex function is a global minimiser.",
+    "convexity": "A local minimiser of a convex function is a global minimiser (in particular a stationary "
+                 "point of a differentiable convex function).",
     "eckart-young": "min over rank Z <= r of |ZX - Y|_F^2 is |Y|^2 minus the sum of the r largest "
                     "eigenvalues of Y P_X Y^T, P_X the projector on the row space of X (Eckart-Young).",
     "ky-fan": "The sum of the r largest eigenvalues of a symmetric M is at most r mu + tr Q whenever "
@@ -83,7 +90,8 @@ THEOREMS = {
     "ivt": "The intermediate value theorem.",
     "bernstein": "A polynomial of degree d whose Bernstein coefficients on [0, r] are all >= 0 is >= 0 on "
                  "[0, r] (equivalently: (1+u)^d g(r u / (1+u)) has nonnegative coefficients).",
-    "sturm": "Sturm's theorem counts the distinct real roots of a polynomial in an interval.",
+    "sturm": "Sturm's theorem counts the distinct real roots of a polynomial in an interval; a polynomial with "
+             "no real root in an interval has constant sign there.",
 }
 
 KIND_THEOREMS = {
@@ -94,16 +102,17 @@ KIND_THEOREMS = {
     "basis_change": ("behrends", "prop-18"),
     "pyramid_openness": ("monotone-activations", "open-maps"),
     "pyramid_global": ("monotone-activations", "open-maps", "convexity"),
-    "pyramid_not_open": ("monotone-activations", "open-maps"),
+    "pyramid_not_open": ("monotone-activations",),
     "scalar_openness": ("ivt", "bernstein", "sturm"),
     "polynomial_minimum": ("sturm",),
-    "symbolic_openness": ("behrends-dims", "prop-18"),
+    "symbolic_openness": ("behrends-dims", "prop-18", "thm-5-necessity"),
     "symbolic_chain_openness": ("interval-decomposition", "lem-10", "chain-split", "chain-grouping", "behrends",
                                 "prop-18"),
     "symbolic_landscape": (),
     "landscape_point": ("spectral", "second-order", "inverse-function", "convexity", "eckart-young", "ky-fan"),
     "numerical_rank": ("spectral", "gershgorin", "courant-fischer"),
-    "validate_network": ("spectral", "gershgorin", "eckart-young", "ky-fan", "schur"),
+    "validate_network": ("spectral", "gershgorin", "eckart-young", "ky-fan", "schur",
+                         "second-order", "inverse-function", "convexity"),  # the last three: a nested snap
 }
 
 CLAIM_IDS = {
@@ -127,7 +136,8 @@ CLAIM_IDS = {
 def rely(theorem: str) -> None:
     """Record that the current check used a trusted theorem (it must be declared for the kind)."""
     top = _LEDGER.stack[-1]
-    assert theorem in KIND_THEOREMS[top["kind"]], (top["kind"], theorem)
+    require(theorem in KIND_THEOREMS[top["kind"]],
+            f"the check of a {top['kind']} certificate used the theorem {theorem}, which this kind may not rely on")
     if theorem not in top["theorems"]:
         top["theorems"].append(theorem)
 
@@ -171,6 +181,10 @@ def _derive(cert) -> tuple[str, dict]:
             statement = KINDS[k](cert)
         except Rejected:
             raise
+        except OverBudget as exc:
+            raise Rejected(str(exc)) from None
+        except MemoryError:
+            raise Rejected("the check ran out of memory (a step the work budget did not foresee)") from None
         except RecursionError:
             raise Rejected("the evidence is nested too deeply") from None
         except (ValueError, TypeError, KeyError, IndexError, ZeroDivisionError, AttributeError,
@@ -203,8 +217,7 @@ def nested(obj: dict, key: str, expected_kind: str, where: str) -> dict:
         top = _LEDGER.stack[-1]
         top["facts"].append(f"{where}.{key} (nested {expected_kind} certificate): {statement}")
         for t in ledger["theorems"]:
-            if t not in top["theorems"]:
-                top["theorems"].append(t)
+            rely(t)  # the outer kind must be allowed every theorem its nested certificates use
     return sub
 
 
@@ -215,35 +228,47 @@ def same_matrix(obj, M: fmpq_mat, where: str) -> None:
 
 def _tree(cert):
     """A fresh, strictly parsed certificate tree: from JSON text, or from Python objects (API
-    use; also a tree read before, whose record of read keys must not carry over)."""
+    use; also a tree read before, whose record of read keys must not carry over).  Arms the
+    meter for the check of this file (every caller stops it in a ``finally``)."""
     if isinstance(cert, str):
-        return parse(cert)
+        return parse(cert, check=True)
     try:
         text = json.dumps(cert, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError, RecursionError) as exc:
         raise Malformed(f"not a JSON certificate ({str(exc)[:200]})") from None
-    return parse(text)
+    return parse(text, check=True)
 
 
 def check(cert) -> str:
     """Verify a certificate (Python objects, or its JSON text); return the statement it proves
     or raise Rejected / Malformed."""
-    return _check_tree(_tree(cert))[0]
+    try:
+        return _check_tree(_tree(cert))[0]
+    finally:
+        METER.stop()
 
 
 def statement(cert) -> str:
     """The statement a certificate proves, derived by checking everything but its claim
     sentence (the generator fills ``claim`` with it)."""
-    return _derive(_tree(cert))[0]
+    try:
+        return _derive(_tree(cert))[0]
+    finally:
+        METER.stop()
 
 
 def explain(cert) -> dict:
     """Verify (Python objects or JSON text), and return {statement, kind, claim_id, facts,
-    theorems} (theorems with their text)."""
-    tree = _tree(cert)
-    statement, ledger = _check_tree(tree)
+    theorems, work, tree} (theorems with their text; work: the meter's account of the check;
+    tree: the certificate as read, for callers that compare it with other records)."""
+    try:
+        tree = _tree(cert)
+        statement, ledger = _check_tree(tree)
+        work = METER.report()
+    finally:
+        METER.stop()
     return {"statement": statement, "kind": tree["kind"], "claim_id": tree["claim_id"],
-            "facts": ledger["facts"],
+            "facts": ledger["facts"], "work": work, "tree": tree,
             "theorems": [{"id": t, "statement": THEOREMS[t]} for t in ledger["theorems"]]}
 
 

@@ -10,7 +10,7 @@ Polynomial matrices are lists of fmpq_mat coefficients (index = power of t).
 
 from __future__ import annotations
 
-from flint import fmpq, fmpq_mat
+from flint import fmpq
 
 from exactopen.kernel.core import kind, rely
 from exactopen.kernel.network import (
@@ -27,6 +27,7 @@ from exactopen.kernel.network import (
     sparse_hessian,
 )
 from exactopen.kernel.primitives import (
+    QM,
     chain,
     eye,
     fact,
@@ -114,9 +115,9 @@ def _local_minimum(Ws, X, Y, w, mb: dict) -> int:
     H = hessian(Ws, X, Y, w)
     for a in range(r):
         for b in range(r):
-            C = fmpq_mat(r, r)
+            C = QM.new(r, r)
             C[a, b] = 1
-            t = fmpq_mat(H.nrows(), 1, list((C * W1).entries()) + list((-(W2 * C)).entries()))
+            t = QM.new(H.nrows(), 1, list((C * W1).entries()) + list((-(W2 * C)).entries()))
             require(is_zero(H * t), f"the gauge direction C = E_{a}{b} is not in the null space of H")
     where = "evidence.morse_bott.hessian_minor"
     rank = rank_at_least(H, field(mb, "hessian_minor", dict, "evidence.morse_bott"), where)

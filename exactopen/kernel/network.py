@@ -13,11 +13,17 @@ from flint import fmpq, fmpq_mat, fmpz
 
 from exactopen.kernel.primitives import (
     BUDGET,
+    METER,
+    PY,
+    QM,
+    ZM,
     chain,
+    entry_cost,
     fact,
     field,
     inner,
     is_zero,
+    limbs,
     matrix,
     psd_nullity,
     require,
@@ -57,10 +63,15 @@ def problem(inputs: dict):
 
 
 
-def hadamard(A: fmpq_mat, w) -> fmpq_mat:
+def hadamard(A: QM, w) -> QM:
+    """The entrywise product A o w (A when w is None); bounds: numerators and denominators multiply."""
     if w is None:
         return A
-    return fmpq_mat(A.nrows(), A.ncols(), [a * b for a, b in zip(A.entries(), w.entries())])
+    A, w = QM.wrap(A), QM.wrap(w)
+    (na, da, ta), (nw, dw, tw) = A.bounds(), w.bounds()
+    METER.charge(A.nrows() * A.ncols() * entry_cost(na + da + nw + dw), "an entrywise product")
+    return QM.of(fmpq_mat(A.nrows(), A.ncols(), [a * b for a, b in zip(A.entries(), w.entries())]),
+                 na + nw, da + dw, ta and tw, "an entrywise product")
 
 
 
@@ -75,7 +86,9 @@ def _times(a, b):
 
 def _sq(a) -> fmpq:
     """|N / d|_F^2 of an integer form (N, d)."""
-    return fmpq(sum((x * x for x in a[0].entries()), fmpz(0)), a[1] * a[1])
+    N = ZM.wrap(a[0])
+    METER.charge(N.nrows() * N.ncols() * 2 * limbs(N.nb) ** 2, "a sum of squares of entries")
+    return fmpq(sum((x * x for x in N.entries()), fmpz(0)), a[1] * a[1])
 
 
 def _error(Ws, X, Y):
@@ -92,7 +105,7 @@ def loss(Ws, X, Y, w) -> fmpq:
     E, _ = _error(Ws, X, Y)
     if w is None:
         return _sq(E) / 2
-    Eq = fmpq_mat(E[0]) * fmpq(1, E[1])
+    Eq = QM.wrap(E[0]) * fmpq(1, E[1])
     return inner(Eq, hadamard(Eq, w)) / 2
 
 
@@ -107,7 +120,7 @@ def loss_gradient(Ws, X, Y, w) -> tuple:
         L = _sq(E) / 2
         G = _times(E, (X.numer_denom()[0].transpose(), X.numer_denom()[1]))
     else:
-        Eq = fmpq_mat(E[0]) * fmpq(1, E[1])
+        Eq = QM.wrap(E[0]) * fmpq(1, E[1])
         R = hadamard(Eq, w)
         L = inner(Eq, R) / 2
         G = (R * X.transpose()).numer_denom()
@@ -123,7 +136,7 @@ def loss_gradient(Ws, X, Y, w) -> tuple:
 
 def gradient(Ws, X, Y, w) -> list:
     """dL/dW_k = (W_h..W_{k+1})^T G (W_{k-1}..W_1)^T with G = (w o (PX - Y)) X^T."""
-    return [fmpq_mat(N) * fmpq(1, d) for N, d in loss_gradient(Ws, X, Y, w)[1]]
+    return [QM.wrap(N) * fmpq(1, d) for N, d in loss_gradient(Ws, X, Y, w)[1]]
 
 
 def gradient_norm_sq(grads: list) -> fmpq:
@@ -143,21 +156,12 @@ def curve_polynomial(Ws, X, Y, w, curve, where: str) -> list:
         for k, C in enumerate(Cs):
             same_shape(C, Ws[k].nrows(), Ws[k].ncols(), f"{where}[{i}].layers[{k}]")
             while len(polys[k]) <= j:
-                polys[k].append(fmpq_mat(Ws[k].nrows(), Ws[k].ncols()))
+                polys[k].append(QM.new(Ws[k].nrows(), Ws[k].ncols()))
             polys[k][j] = polys[k][j] + C
     require(len(curve) <= BUDGET["curve_power"], f"{where}: more than {BUDGET['curve_power']} terms")
-    # work: every product L * M below costs rows(L) * cols(L) * cols(X) entry operations
-    work, n = 0, X.ncols()
-    deg = 0
-    for layer in polys:
-        deg += len(layer) - 1
-        work += (deg + 1) * len(layer) * layer[0].nrows() * layer[0].ncols() * n
-    deg_total = 2 * deg + 1
-    work += deg_total * deg_total * Ws[-1].nrows() * n
-    within(work, "curve_work", f"{where}: the entry operations needed to expand L(curve(t))")
     F = [X]
     for layer in polys:  # F(t) <- layer(t) * F(t)
-        G = [fmpq_mat(layer[0].nrows(), X.ncols()) for _ in range(len(F) + len(layer) - 1)]
+        G = [QM.new(layer[0].nrows(), X.ncols()) for _ in range(len(F) + len(layer) - 1)]
         for a, L in enumerate(layer):
             if not is_zero(L):
                 for b, M in enumerate(F):
@@ -197,8 +201,9 @@ def hessian(Ws, X, Y, w) -> fmpq_mat:
         offs.append(offs[-1] + W.nrows() * W.ncols())
     N = offs[-1]
     require(N <= MAX_HESSIAN, f"Hessian of size {N} exceeds the checker's limit {MAX_HESSIAN}")
-    J = fmpq_mat(dh * n, N)
-    wJ = fmpq_mat(dh * n, N)
+    METER.charge(dh * n * N * 4 * PY + N * N * 2 * PY, f"filling the Jacobian ({dh * n}x{N}) and the {N}x{N} Hessian")
+    J = QM.new(dh * n, N, what="the Jacobian")
+    wJ = QM.new(dh * n, N, what="the weighted Jacobian")
     for k, W in enumerate(Ws):
         A, BX = chain(Ws[k + 1:], W.nrows()), chain(Ws[:k], d0) * X
         for c in range(W.nrows()):
@@ -264,9 +269,16 @@ def gauge_change(Ws, split: dict, where: str) -> list:
     return out
 
 
-def _nonzeros(M: fmpq_mat) -> list:
-    n = M.ncols()
-    return [(i // n, i % n, v) for i, v in enumerate(M.entries()) if v != 0]
+def _nonzeros(M: QM, held: list) -> tuple[list, int]:
+    """The nonzero entries [(i, j, v)] of M and their bits; the memory of the list is held by the
+    meter (added to held[0], released by the caller)."""
+    n, M = M.ncols(), QM.wrap(M)
+    nb, db, _ = M.bounds()
+    out = [(i // n, i % n, v) for i, v in enumerate(M.entries()) if v != 0]
+    size = len(out) * (150 + 2 * (nb + db) // 8)
+    METER.hold(size, "the nonzero entries of a factor of the Hessian")
+    held[0] += size
+    return out, nb + db
 
 
 def sparse_hessian(Ws, X, Y) -> tuple[int, dict]:
@@ -276,8 +288,8 @@ def sparse_hessian(Ws, X, Y) -> tuple[int, dict]:
     With A_k = W_h..W_{k+1}, F_k = W_{k-1}..W_1 X and G = (PX - Y) X^T:
     H[(k,c,d),(l,a,b)] = (A_k^T A_l)[c,a] (F_k F_l^T)[d,b] (the Gauss-Newton part, all k, l)
     plus, for l > k, T[a,d] M[b,c] at ((l,a,b),(k,c,d)) with T = A_l^T G B_k^T,
-    M = W_{l-1}..W_{k+1}.  Work: the products of the nonzeros of the factor matrices,
-    bounded by the budget ``sparse_work``.
+    M = W_{l-1}..W_{k+1}.  Work: the products of the nonzeros of the factor matrices (each
+    a Python step), charged with the memory of the entries they make before any is made.
     """
     h, d0 = len(Ws), X.nrows()
     G = (chain(Ws, d0) * X - Y) * X.transpose()
@@ -287,36 +299,48 @@ def sparse_hessian(Ws, X, Y) -> tuple[int, dict]:
     A = [chain(Ws[k + 1:], Ws[k].nrows()) for k in range(h)]
     B = [chain(Ws[:k], d0) for k in range(h)]
     F = [Bk * X for Bk in B]
-    pairs = []
-    for k in range(h):
-        for l in range(k, h):
-            pairs.append((k, l, _nonzeros(A[k].transpose() * A[l]), _nonzeros(F[k] * F[l].transpose()), False))
-            if l > k:
-                T = A[l].transpose() * G * B[k].transpose()
-                pairs.append((k, l, _nonzeros(T), _nonzeros(chain(Ws[k + 1:l], Ws[k].nrows())), True))
-    within(sum(len(p) * len(q) for _, _, p, q, _ in pairs), "sparse_work",
-           "the products of nonzeros that build the sparse Hessian")
-    H: dict = {}
-    for k, l, P, Q, mixed in pairs:
-        nk, nl = Ws[k].ncols(), Ws[l].ncols()
-        for i, j, u in P:
-            for i2, j2, v in Q:
-                if mixed:   # ((l, a=i, b=i2), (k, c=j2, d=j))
-                    r, s = offs[l] + i * nl + i2, offs[k] + j2 * nk + j
-                else:       # ((k, c=i, d=i2), (l, a=j, b=j2))
-                    r, s = offs[k] + i * nk + i2, offs[l] + j * nl + j2
-                if r > s:
-                    if k == l:
-                        continue  # k = l: the symmetric twin of an entry counted as (s, r)
-                    r, s = s, r
-                H[(r, s)] = H.get((r, s), fmpq(0)) + u * v
-    return offs[-1], {key: v for key, v in H.items() if v != 0}
+    held, gen = [0], METER.generation
+    try:
+        pairs = []
+        for k in range(h):
+            for l in range(k, h):
+                pairs.append((k, l, _nonzeros(A[k].transpose() * A[l], held), _nonzeros(F[k] * F[l].transpose(), held),
+                              False))
+                if l > k:
+                    pairs.append((k, l, _nonzeros(A[l].transpose() * G * B[k].transpose(), held),
+                                  _nonzeros(chain(Ws[k + 1:l], Ws[k].nrows()), held), True))
+        count = sum(len(p[0]) * len(q[0]) for _, _, p, q, _ in pairs)
+        bits = max((p[1] + q[1] for _, _, p, q, _ in pairs), default=0)
+        what = f"the {count:,} products of nonzeros that build the sparse Hessian"
+        METER.charge(count * (4 * PY + entry_cost(bits)), what)
+        METER.need(count * (250 + 2 * bits // 8), what)
+        H: dict = {}
+        for k, l, (P, _), (Q, _), mixed in pairs:
+            nk, nl = Ws[k].ncols(), Ws[l].ncols()
+            for i, j, u in P:
+                for i2, j2, v in Q:
+                    if mixed:   # ((l, a=i, b=i2), (k, c=j2, d=j))
+                        r, s = offs[l] + i * nl + i2, offs[k] + j2 * nk + j
+                    else:       # ((k, c=i, d=i2), (l, a=j, b=j2))
+                        r, s = offs[k] + i * nk + i2, offs[l] + j * nl + j2
+                    if r > s:
+                        if k == l:
+                            continue  # k = l: the symmetric twin of an entry counted as (s, r)
+                        r, s = s, r
+                    H[(r, s)] = H.get((r, s), fmpq(0)) + u * v
+    finally:
+        METER.release(held[0], gen)  # the lists of nonzeros are freed with this frame
+    H = {key: v for key, v in H.items() if v != 0}
+    METER.hold(len(H) * (250 + 2 * bits // 8), "the nonzero entries of the sparse Hessian")
+    return offs[-1], H
 
 
 def split_blocks(N: int, H: dict, where: str) -> tuple[list, int]:
     """The connected components of the nonzero pattern of a symmetric matrix given by its
     nonzero entries {(r, s): v}, r <= s: [(indices, dense block)], each block at most
     ``hessian`` rows, and the number of indices with no nonzero entry."""
+    METER.charge(N * PY + len(H) * 6 * PY, f"{where}: the connected components of {len(H):,} nonzero entries")
+    METER.need(N * 40 + len(H) * 120, f"{where}: the connected components of {len(H):,} nonzero entries")
     parent = list(range(N))
 
     def find(x):
@@ -338,7 +362,7 @@ def split_blocks(N: int, H: dict, where: str) -> tuple[list, int]:
         idx = sorted(comps[root])
         within(len(idx), "hessian", f"{where}: a block of the split Hessian")
         where_of[root] = (len(out), {x: i for i, x in enumerate(idx)})
-        out.append((idx, fmpq_mat(len(idx), len(idx))))
+        out.append((idx, QM.new(len(idx), len(idx), what="a block of the split Hessian")))
     for (r, s), v in H.items():
         b, pos = where_of[find(r)]
         M = out[b][1]

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from math import isqrt
 
-from flint import fmpq, fmpq_mat
+from flint import fmpq
 
 from exactopen.kernel.core import kind, nested, rely, same_matrix
 from exactopen.kernel.linalg import intersection_dim
 from exactopen.kernel.primitives import (
     BUDGET,
+    QM,
     chain,
     eye,
     fact,
@@ -421,7 +422,7 @@ def _check_chain_rate(Ws, dims, r: int, res: dict, rt: dict) -> str:
             require(0 <= x < dims[j] and 0 <= y < dims[i - 1], f"{where}: x or y out of range")
             A, B = suf[j], pre[i - 1]
             eqs.extend(A[u, x] * B[y, v] for u in range(m) for v in range(n))
-        require(nonsingular(fmpq_mat(m * n, m * n, eqs)), "evidence.rate.maximal: the equations are dependent")
+        require(nonsingular(QM.new(m * n, m * n, eqs)), "evidence.rate.maximal: the equations are dependent")
         fact(f"Lemma C5: {m * n} independent equations of the terms with |S| <= {p} force F = 0 (V_{p + 1} = 0)")
         maximal = True
     best = (f"; no F != 0 kills every term with |S| <= {p}, so {p} is the largest p Lemma C5 gives here"
@@ -539,7 +540,6 @@ def check_basis_change(cert: dict) -> str:
     """lem-14/15/17 on one instance: U, V orthogonal, U^T W1 W2 V diagonal, nested openness
     certificates for (W1, W2) and (U^T W1, W2 V) with the stated verdicts, carried witness,
     and lem-17's vanishing rows/columns."""
-    from flint import fmpq_mat
 
     W1, W2 = _pair(cert)
     ev, res = cert["evidence"], cert["result"]
@@ -548,10 +548,7 @@ def check_basis_change(cert: dict) -> str:
     m, n = W1.nrows(), W2.ncols()
     same_shape(U, m, m, "evidence.U"); same_shape(V, n, n, "evidence.V")
     for Q, name, d in ((U, "U", m), (V, "V", n)):
-        I = fmpq_mat(d, d)
-        for i in range(d):
-            I[i, i] = 1
-        require(Q.transpose() * Q == I, f"{name} is not orthogonal")
+        require(Q.transpose() * Q == eye(d), f"{name} is not orthogonal")
     A, B = U.transpose() * W1, W2 * V
     S = A * B
     require(all(S[i, j] == 0 for i in range(m) for j in range(n) if i != j), "U^T W1 W2 V is not diagonal")

@@ -10,38 +10,72 @@ import re
 
 from flint import fmpq, fmpz
 
-from exactopen.kernel.primitives import BUDGET, Rejected, field, require
+from exactopen.kernel.primitives import (
+    BUDGET,
+    METER,
+    PY,
+    Rejected,
+    entry_cost,
+    field,
+    require,
+)
+from exactopen.kernel.work import entry_bytes, qbits
+
+
+def _terms(a) -> int:
+    return max(len(a), 1) if hasattr(a, "total_degree") else 1
+
+
+def _bits(a) -> int:
+    """Bits of the largest coefficient (numerator plus denominator) of a polynomial or scalar
+    (a pass over its coefficients, cheaper than any product with it)."""
+    if hasattr(a, "total_degree"):
+        METER.charge(len(a) * PY, "reading a polynomial's coefficients")
+        return max((sum(qbits(c)) for c in a.coeffs()), default=0)
+    return sum(qbits(a))
 
 
 class Work:
-    """Bound on polynomial arithmetic: every product costs len(a) * len(b) term operations,
-    summed over one check (budget ``poly_work``); degrees stay below ``poly_degree``."""
+    """Polynomial arithmetic charged to the check's meter (:mod:`work`): a product of
+    polynomials with la and lb terms and coefficients of ba and bb bits costs about la lb
+    coefficient products of ba + bb bits (a gcd each); a sum costs its terms; total degrees
+    stay below ``poly_degree``."""
 
-    spent = 0
-
-    @classmethod
-    def reset(cls):
-        cls.spent = 0
-
-    @classmethod
-    def mul(cls, a, b):
-        la = len(a) if hasattr(a, "total_degree") else 1
-        lb = len(b) if hasattr(b, "total_degree") else 1
-        cls.spent += max(la, 1) * max(lb, 1)
-        if cls.spent > BUDGET["poly_work"]:
-            raise Rejected(f"polynomial arithmetic beyond the budget poly_work = {BUDGET['poly_work']} term products")
+    @staticmethod
+    def mul(a, b):
+        la, lb = _terms(a), _terms(b)
+        ba, bb = _bits(a), _bits(b)
+        what = f"a product of polynomials of {la} and {lb} terms (coefficients of {ba} and {bb} bits)"
+        METER.charge(la * lb * (30 + entry_cost(ba + bb)), what)
+        METER.need(la * lb * (120 + entry_bytes(ba + bb, ba + bb)), what)
         da = a.total_degree() if hasattr(a, "total_degree") else 0
         db = b.total_degree() if hasattr(b, "total_degree") else 0
         if da + db > BUDGET["poly_degree"]:
             raise Rejected(f"a polynomial of degree {da + db}, beyond the budget poly_degree = {BUDGET['poly_degree']}")
         return a * b
 
-    @classmethod
-    def pow(cls, a, e: int):
+    @staticmethod
+    def add(a, b, sign: int = 1):
+        """a + b (sign 1) or a - b (sign -1)."""
+        la, lb = _terms(a), _terms(b)
+        METER.charge((la + lb) * (30 + entry_cost(max(_bits(a), _bits(b)) + 1)), "a sum of polynomials")
+        return a + b if sign > 0 else a - b
+
+    @staticmethod
+    def sum(items, zero):
+        out = zero
+        for x in items:
+            out = Work.add(out, x)
+        return out
+
+    @staticmethod
+    def pow(a, e: int):
         out = None
         for _ in range(e):  # e <= poly_degree / deg a, or a is constant (then the loop is cheap)
-            out = a if out is None else cls.mul(out, a)
+            out = a if out is None else Work.mul(out, a)
         return out if out is not None else a.context().constant(1)
+
+
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TOK = re.compile(r"\s*(?:([0-9]+)|([A-Za-z_][A-Za-z0-9_]*)|(\*\*|[-+*/^()]))")
 MAX_DEPTH, MAX_NEST, MAX_EXP, MAX_MINOR = 200, 50, 1000, 8
@@ -55,6 +89,7 @@ class Parser:
 
     def __call__(self, text, where):
         require(isinstance(text, str) and len(text) <= 10 ** 7, f"{where}: not a polynomial string")
+        METER.charge(300 * len(text), f"{where}: reading a polynomial of {len(text)} characters")
         self.toks, pos = [], 0
         while pos < len(text.rstrip()):
             m = _TOK.match(text, pos)
@@ -78,7 +113,7 @@ class Parser:
         require(depth < MAX_NEST, f"{self.where}: nested too deeply")
         p = self.term(depth)
         while (op := self.take("+", "-")):
-            p = p + self.term(depth) if op == "+" else p - self.term(depth)
+            p = Work.add(p, self.term(depth), 1 if op == "+" else -1)
         return p
 
     def term(self, depth):
@@ -89,7 +124,7 @@ class Parser:
                 p = Work.mul(p, q)
             else:
                 require(q.is_constant() and not q.is_zero(), f"{self.where}: division by a non-constant or zero")
-                p = p * (1 / fmpq(q.leading_coefficient()))
+                p = Work.mul(p, 1 / fmpq(q.leading_coefficient()))
         return p
 
     def unary(self, depth):
@@ -134,12 +169,13 @@ def poly_matrix(obj, P, where):
 
 
 def mat_mul(A, B, inner, ncols, zero):
-    return [[sum((Work.mul(A[i][l], B[l][j]) for l in range(inner)), zero) for j in range(ncols)]
+    return [[Work.sum((Work.mul(A[i][l], B[l][j]) for l in range(inner)), zero) for j in range(ncols)]
             for i in range(len(A))]
 
 
 def det(M, one):
+    """Laplace expansion along the first row (minors of at most MAX_MINOR rows)."""
     if not M:
         return one
-    return sum(((-1) ** j * Work.mul(M[0][j], det([r[:j] + r[j + 1:] for r in M[1:]], one))
-                for j in range(len(M))), one - one)
+    return Work.sum((Work.mul(M[0][j] if j % 2 == 0 else -M[0][j], det([r[:j] + r[j + 1:] for r in M[1:]], one))
+                     for j in range(len(M))), one - one)

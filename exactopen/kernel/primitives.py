@@ -8,20 +8,35 @@ and every JSON object is an :class:`Obj` that records which keys the checker rea
 kind's check, :func:`unread_fields` names any key the checker never read: such a field was not
 checked, so the certificate is refused (accepted means every field was checked or derived).
 
-Budgets (:data:`BUDGET`) bound the checker's work; a file beyond one is refused in one line
-naming the limit.  They are generous: every honest certificate of a problem with 10^4
-parameters fits, except where a kind states a smaller limit (the dense Hessian).
+Budgets (:data:`BUDGET`) bound the checker's work: structural limits (sizes, degrees,
+exponents, nesting), and one work and memory budget for the whole check (:mod:`work`: every
+exact matrix is a :class:`~exactopen.kernel.work.QM` or :class:`~exactopen.kernel.work.ZM`
+whose arithmetic charges the meter before it runs).  A file beyond a budget is refused in one
+line naming the limit.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import gc
 import json
 import math
 import re
 
 from flint import fmpq, fmpq_mat, fmpz, fmpz_mat, nmod_mat
+
+from exactopen.kernel.work import (  # noqa: F401  (re-exported for the kind modules)
+    METER,
+    PY,
+    QM,
+    ZM,
+    OverBudget,
+    common_denominator,
+    entry_cost,
+    limbs,
+    scalar_pow,
+)
 
 BUDGET = {
     "file_bytes": 64 * 2 ** 20,   # size of one certificate file
@@ -34,16 +49,17 @@ BUDGET = {
     "degree": 4096,               # degree of a univariate polynomial (and the exponent k)
     "sturm_degree": 256,          # degree of a polynomial given to a Sturm sequence
     "hessian": 400,               # side of a dense Hessian (or of one block of a split one) the checker builds
-    "sparse_work": 60_000_000,    # products of nonzeros that build a sparse Hessian
-    "psd_work": 250_000_000_000,  # n^4 * (bits of the largest entry) of a PSD test (about 8 s)
     "layers": 64,                 # layers of a network
     "curve_power": 64,            # largest power of t in a descent curve (and number of its terms)
-    "curve_work": 300_000_000,    # entry operations to expand the loss along a curve
     "poly_degree": 1024,          # total degree of a multivariate polynomial
-    "poly_work": 20_000_000,      # term products in one check's polynomial arithmetic
+    "small_file": 2 ** 20,        # files up to this size get the small work and memory budgets
+    "work_small": 14_000_000_000,   # work units (at most about 0.6 ns each) of the whole check of a small file
+    "memory_small": 640 * 2 ** 20,  # bytes the check of a small file may hold (the process stays below 1 GB)
+    "work_large": 90_000_000_000,   # the same for a larger file (up to file_bytes): about 55 s at most
+    "memory_large": 1400 * 2 ** 20,  # (the process stays below 2 GB)
 }
 MAX_DIM = BUDGET["dim"]
-_PRIME = 2305843009213693951  # 2^61 - 1
+_PRIMES = (2305843009213693951, 4611686018427387847)  # 2^61 - 1 and 2^62 - 57
 _RAT = re.compile(r"-?[0-9]+(/[0-9]+)?")
 
 
@@ -98,15 +114,20 @@ class Obj(dict):
 
     def __init__(self, pairs=()):
         super().__init__(pairs)
-        self.read = set()
+        self.read = None  # the set of keys read, made at the first read (saves memory on big trees)
+
+    def _mark(self, key):
+        if self.read is None:
+            self.read = set()
+        self.read.add(key)
 
     def __getitem__(self, key):
-        self.read.add(key)
+        self._mark(key)
         return dict.__getitem__(self, key)
 
     def get(self, key, default=None):
         if key in self:
-            self.read.add(key)
+            self._mark(key)
             return dict.__getitem__(self, key)
         return default
 
@@ -134,37 +155,72 @@ def _int(text):
     return int(text)
 
 
-def _depth(text: str) -> int:
-    """Largest nesting of [ and { outside strings (a linear scan, no recursion)."""
-    depth = best = 0
-    for token in re.finditer(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', text):
-        c = token.group()
-        if c in "[{":
-            depth += 1
-            best = max(best, depth)
-        elif c in "]}":
-            depth -= 1
+def _depth(tree) -> int:
+    """Largest nesting of arrays and objects in a parsed tree (iterative)."""
+    best, stack = 0, [(tree, 1)]
+    while stack:
+        v, d = stack.pop()
+        if isinstance(v, dict):
+            best = max(best, d)
+            stack.extend((x, d + 1) for x in dict.values(v))
+        elif isinstance(v, list):
+            best = max(best, d)
+            stack.extend((x, d + 1) for x in v)
     return best
 
 
-def parse(text: str) -> Obj:
-    """The certificate tree of a JSON text, read strictly (see the module docstring)."""
-    within(len(text.encode("utf-8", "surrogatepass")), "file_bytes", "the file size in bytes")
-    d = _depth(text)
-    if d > BUDGET["json_depth"]:
-        raise Malformed(f"JSON nested {d} deep, beyond the budget json_depth = {BUDGET['json_depth']}")
+def start_check(size: int) -> None:
+    """Start the meter for the check of a file of ``size`` bytes (its budgets depend on the size)."""
+    small = size <= BUDGET["small_file"]
+    METER.start(size, BUDGET["work_small" if small else "work_large"],
+                BUDGET["memory_small" if small else "memory_large"])
+
+
+def parse(text: str, check: bool = False) -> Obj:
+    """The certificate tree of a JSON text, read strictly (see the module docstring).  The size
+    of the tree is estimated from the text (C-level counts of brackets, quotes and commas) and
+    charged to a meter started for a file of this size before the text is parsed; with
+    ``check`` the meter stays armed for the check that follows (the caller stops it)."""
+    size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+    within(size, "file_bytes", "the file size in bytes")
+    start_check(size)
+    try:
+        return _parse(text, size)
+    finally:
+        if not check:
+            METER.stop()
+
+
+def _parse(text: str, size: int) -> Obj:
+    objects, arrays, quotes, commas = text.count("{"), text.count("["), text.count('"'), text.count(",")
+    try:
+        # parsing, plus a few Python passes over every element (field reads, index lists)
+        METER.charge(3400 * objects + 1000 * arrays + 300 * quotes + 1100 * commas + 4 * size, "reading the JSON text")
+        METER.hold(3 * size + 260 * objects + 90 * arrays + 36 * quotes + 40 * commas, "the parsed JSON tree")
+    except OverBudget as exc:
+        raise Rejected(str(exc)) from None
+    enabled = gc.isenabled()
+    gc.disable()  # millions of containers would trigger the cyclic collector over and over
     try:
         tree = json.loads(text, object_pairs_hook=_pairs, parse_float=_no_float, parse_int=_int,
                           parse_constant=_no_constant)
-    except (ValueError, RecursionError) as exc:
+    except RecursionError:
+        raise Malformed(f"JSON nested beyond the budget json_depth = {BUDGET['json_depth']}") from None
+    except ValueError as exc:
         raise Malformed(f"not valid JSON ({str(exc).splitlines()[0][:200]})") from None
+    finally:
+        if enabled:
+            gc.enable()
+    d = _depth(tree)
+    if d > BUDGET["json_depth"]:
+        raise Malformed(f"JSON nested {d} deep, beyond the budget json_depth = {BUDGET['json_depth']}")
     return tree
 
 
 def mark_read(value) -> None:
     """Mark a whole subtree as read (it was compared as a whole to what the checker derived)."""
     if isinstance(value, Obj):
-        value.read.update(value.keys())
+        value.read = set(dict.keys(value))
         for v in dict.values(value):
             mark_read(v)
     elif isinstance(value, list):
@@ -179,7 +235,7 @@ def unread_fields(value, where: str = "certificate") -> list[str]:
         v, path = stack.pop()
         if isinstance(v, Obj):
             for key in sorted(dict.keys(v), reverse=True):
-                if key in v.read:
+                if v.read is not None and key in v.read:
                     stack.append((dict.__getitem__(v, key), f"{path}.{key}"))
                 else:
                     out.append(f"{path}.{key}")
@@ -246,9 +302,10 @@ def rational(s, where: str) -> fmpq:
     return fmpq(_integer(p), den)
 
 
-def matrix(obj, where: str) -> fmpq_mat:
+def matrix(obj, where: str) -> QM:
     """A matrix from {"shape": [m, n], "rows": [[...]]} or {"shape": [m, n], "dyadic": {...}}
-    (:func:`dyadic`), with every shape fact checked."""
+    (:func:`dyadic`), with every shape fact checked; a :class:`QM` whose bounds are read off
+    the text (its decoding and its size are charged to the meter first)."""
     shape = field(obj, "shape", list, where)
     require(len(shape) == 2 and all(isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= MAX_DIM
                                     for d in shape), f"{where}.shape is not [m, n]")
@@ -259,21 +316,33 @@ def matrix(obj, where: str) -> fmpq_mat:
         return dyadic(field(obj, "dyadic", dict, where), m, n, where + ".dyadic")
     rows = field(obj, "rows", list, where)
     require(len(rows) == m, f"{where} has {len(rows)} rows, shape says {m}")
-    entries = []
+    METER.need(m * n * 200, f"{where}: reading {m}x{n} entries")
+    entries, dens, top = [], set(), 0
     for i, r in enumerate(rows):
         require(isinstance(r, list) and len(r) == n, f"{where} row {i} does not have {n} entries")
-        entries.extend(rational(x, f"{where}[{i}]") for x in r)
-    return fmpq_mat(m, n, entries)
+        digits = sum(len(x) if isinstance(x, str) else 0 for x in r)
+        METER.charge(n * 11000 + 80 * digits + digits * digits // 300 // max(n, 1), f"{where}: reading row {i}")
+        for x in r:
+            q = rational(x, f"{where}[{i}]")
+            entries.append(q)
+            if q.q != 1:
+                dens.add(q.q)
+            top = max(top, q.p.bit_length() - q.q.bit_length())
+    D = common_denominator(dens, m * n, where)
+    db = D.bit_length() if D > 1 else 0
+    return QM.of(fmpq_mat(m, n, entries), max(0, top + db + 1), db, D & (D - 1) == 0, where)
 
 
-def dyadic(obj, m: int, n: int, where: str) -> fmpq_mat:
+def dyadic(obj, m: int, n: int, where: str) -> QM:
     """The m x n matrix 2^exponent * N from {"exponent": E, "width": k, "numerators": B}: B is
     the standard, padded base64 of the m n entries of the integer matrix N (row-major), each
     k bytes of little-endian two's complement.  Decoded by integer operations only.  The form
     is canonical, anything else is Malformed: B is exactly the base64 text of its bytes, k is
     the fewest bytes that hold every numerator (1 for the zero matrix), and some numerator is
     odd (for the zero matrix E = 0), so a matrix has one encoding.  Bounded by the budget
-    rational_digits: k and |E| at most 3 * rational_digits bits."""
+    rational_digits (k and |E| at most 3 * rational_digits bits) and by the meter: the size of
+    the decoded matrix (entries times the bits of the numerators and of 2^|E|) is charged
+    before it is formed."""
     e = field(obj, "exponent", int, where)
     k = field(obj, "width", int, where)
     text = field(obj, "numerators", str, where)
@@ -284,6 +353,9 @@ def dyadic(obj, m: int, n: int, where: str) -> fmpq_mat:
     if len(text) != 4 * ((size + 2) // 3):
         raise Malformed(f"{where}.numerators has {len(text)} characters, the base64 of {m}x{n} numerators "
                         f"of {k} bytes has {4 * ((size + 2) // 3)}")
+    nb, db = 8 * k + max(e, 0), max(-e, 0)
+    METER.need(m * n * (16 + 2 * (48 + k + db // 8)) + 2 * size, f"{where}: the decoded {m}x{n} dyadic matrix")
+    METER.charge(m * n * (2 * PY + entry_cost(nb + db)), f"{where}: decoding a {m}x{n} dyadic matrix")
     try:
         data = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
@@ -298,7 +370,8 @@ def dyadic(obj, m: int, n: int, where: str) -> fmpq_mat:
     if not any(x & 1 for x in nums) and (e != 0 or low != 0 or high != 0):
         raise Malformed(f"{where}: no numerator is odd (the exponent is not canonical)"
                         if low or high else f"{where}: the zero matrix has exponent 0")
-    A = fmpq_mat(fmpz_mat(m, n, nums))
+    A = QM.wrap(ZM.new(m, n, nums, 8 * k, where), where)
+    del nums
     return A * (fmpq(2) ** e) if e else A
 
 
@@ -311,30 +384,49 @@ def vector_index(obj, bound: int, where: str) -> list[int]:
     return obj
 
 
-def sub(A: fmpq_mat, rows, cols) -> fmpq_mat:
-    e, n = A.entries(), A.ncols()
-    return fmpq_mat(len(rows), len(cols), [e[i * n + j] for i in rows for j in cols])
+def sub(A: QM, rows, cols) -> QM:
+    """The submatrix A[rows, cols] (its entries keep A's bounds: a sub-collection of entries has a
+    common denominator dividing A's)."""
+    A = QM.wrap(A)
+    METER.charge(len(rows) * len(cols) * 2 * PY, "a submatrix")
+    n = A.ncols()
+    if A._M is None:  # from the integer form N / d: the submatrix of N, over d
+        N, d = A.Z
+        M = N.M
+        e = M.entries() if len(rows) * len(cols) * 4 >= A.nrows() * n else None
+        vals = [e[i * n + j] for i in rows for j in cols] if e is not None else [M[i, j] for i in rows for j in cols]
+        return QM.integer(ZM.of(fmpz_mat(len(rows), len(cols), vals), N.nb, "a submatrix"), d, "a submatrix")
+    nb, db, two = A.bounds()
+    M = A.M
+    e = M.entries() if len(rows) * len(cols) * 4 >= A.nrows() * n else None
+    vals = [e[i * n + j] for i in rows for j in cols] if e is not None else [M[i, j] for i in rows for j in cols]
+    return QM.of(fmpq_mat(len(rows), len(cols), vals), nb, db, two, "a submatrix")
 
 
-def is_zero(A: fmpq_mat) -> bool:
-    return all(x == 0 for x in A.entries())
+def is_zero(A) -> bool:
+    return QM.wrap(A).is_zero() if not isinstance(A, ZM) else A.is_zero()
 
 
-def nonsingular(S: fmpq_mat) -> bool:
+def nonsingular(S) -> bool:
     """det S != 0.  S times the common denominator of its entries is an integer matrix with
-    the same (non)vanishing determinant; a nonzero determinant modulo a prime settles it,
-    otherwise the exact integer determinant does."""
-    if S.nrows() == 0:
+    the same (non)vanishing determinant; a nonzero determinant modulo a prime settles it (two
+    primes are tried), otherwise the exact integer determinant does (charged: it can be long)."""
+    n = S.nrows()
+    if n == 0:
         return True
-    Z = S.numer_denom()[0]
-    return nmod_mat(Z, _PRIME).det() != 0 or Z.det() != 0
+    Z = QM.wrap(S).numer_denom()[0]
+    for p in _PRIMES:
+        METER.charge(n * n * (300 + 30 * limbs(Z.nb)) + 3 * n ** 3, f"the determinant of a {n}x{n} minor modulo a prime")
+        if nmod_mat(Z.M, p).det() != 0:
+            return True
+    return Z.det() != 0
 
 
-def annihilates(A: fmpq_mat, B: fmpq_mat) -> bool:
+def annihilates(A, B) -> bool:
     """A B = 0, tested on integer multiples of A and B (nonzero scalars do not matter)."""
     if A.nrows() == 0 or B.ncols() == 0:
         return True
-    return (A.numer_denom()[0] * B.numer_denom()[0]).is_zero()
+    return (QM.wrap(A).numer_denom()[0] * QM.wrap(B).numer_denom()[0]).is_zero()
 
 
 def same_shape(A: fmpq_mat, m: int, n: int, where: str) -> None:
@@ -393,35 +485,42 @@ def full_row_rank(A: fmpq_mat, minor, where: str) -> None:
 # shared exact arithmetic
 # --------------------------------------------------------------------------------------
 
-def eye(n: int) -> fmpq_mat:
-    return fmpq_mat(n, n, [fmpq(int(i == j)) for i in range(n) for j in range(n)])
+def eye(n: int) -> QM:
+    METER.charge(n * n * PY, f"the {n}x{n} identity")
+    return QM.of(fmpq_mat(n, n, [int(i == j) for i in range(n) for j in range(n)]), 1, 0, True, "an identity")
 
 
-def fro2(A: fmpq_mat) -> fmpq:
+def _sum_squares(N) -> fmpz:
+    """The sum of the squares of the entries of an integer matrix (a ZM), charged by their size."""
+    METER.charge(N.nrows() * N.ncols() * (PY + 2 * limbs(N.nb) ** 2), "a sum of squares of entries")
+    return sum((x * x for x in N.entries()), fmpz(0))
+
+
+def fro2(A) -> fmpq:
     """Squared Frobenius norm: |N|^2 / d^2 for A = N / d (N integer, d the common denominator)."""
-    N, d = A.numer_denom()
-    return fmpq(sum((x * x for x in N.entries()), fmpz(0)), d * d)
+    N, d = QM.wrap(A).numer_denom()
+    return fmpq(_sum_squares(N), d * d)
 
 
-def dist2(A: fmpq_mat, B: fmpq_mat) -> fmpq:
+def dist2(A, B) -> fmpq:
     """|A - B|_F^2 (same shapes), on integer numerators over a common denominator D:
     A - B = (a' N_A - b' N_B) / D with D = lcm(a, b), a' = D / a, b' = D / b."""
-    (NA, a), (NB, b) = A.numer_denom(), B.numer_denom()
+    (NA, a), (NB, b) = QM.wrap(A).numer_denom(), QM.wrap(B).numer_denom()
     D = math.lcm(int(a), int(b))
     N = NA * (D // int(a)) - NB * (D // int(b))
-    return fmpq(sum((x * x for x in N.entries()), fmpz(0)), D * D)
+    return fmpq(_sum_squares(N), D * D)
 
 
-def inner(A: fmpq_mat, B: fmpq_mat) -> fmpq:
+def inner(A, B) -> fmpq:
     """Frobenius inner product (same shapes)."""
-    return sum((a * b for a, b in zip(A.entries(), B.entries())), fmpq(0))
+    return sum((a * b for a, b in zip(QM.wrap(A).entries(), QM.wrap(B).entries())), fmpq(0))
 
 
-def chain(mats: list, n: int) -> fmpq_mat:
+def chain(mats: list, n: int) -> QM:
     """mats[-1] * ... * mats[0] (layer order); the n x n identity for an empty list."""
     if not mats:
         return eye(n)
-    P = mats[0]
+    P = QM.wrap(mats[0])
     for M in mats[1:]:
         P = M * P
     return P
@@ -444,9 +543,7 @@ def psd_nullity(M: fmpq_mat, where: str, quiet: bool = False) -> int:
     n = M.nrows()
     if n == 0:
         return 0
-    Z = M.numer_denom()[0]
-    bits = max(max((abs(int(x)).bit_length() for x in Z.entries()), default=1), 1)
-    within(n ** 4 * bits, "psd_work", f"{where}: n^4 * (bits of the largest entry) of the PSD test")
+    Z = QM.wrap(M).numer_denom()[0]
     c = Z.charpoly().coeffs()  # c[i] is the coefficient of t^i, c[n] = 1
     require(all(c[i] * (-1) ** (n - i) >= 0 for i in range(n + 1)),
             f"{where}: the matrix is not positive semidefinite (characteristic polynomial "

@@ -23,20 +23,26 @@ re-derived here with exact rationals.  Piecewise-linear activations (identity, l
 
 from __future__ import annotations
 
-from flint import fmpq, fmpq_mat, fmpq_poly
+from flint import fmpq, fmpq_poly
 
 from exactopen.kernel.core import kind, rely
 from exactopen.kernel.primitives import (
     BUDGET,
+    METER,
+    PY,
+    QM,
+    entry_cost,
     field,
     full_column_rank,
     full_row_rank,
+    limbs,
     matrix,
     rank_at_most,
     rational,
     require,
     within,
 )
+from exactopen.kernel.work import qbits
 
 TRUSTED = {
     "tanh": "d/dx tanh(x) = 1 - tanh(x)^2 > 0 on R",
@@ -102,6 +108,7 @@ class Act:
 def _rat_list(obj, where: str) -> list:
     require(isinstance(obj, list), f"{where} is not a list")
     within(len(obj), "degree", f"{where}: the length")
+    METER.charge(3000 * len(obj), f"{where}: reading {len(obj)} rationals")
     return [rational(x, f"{where}[{i}]") for i, x in enumerate(obj)]
 
 
@@ -111,8 +118,7 @@ def activation(obj, where: str) -> Act:
     allowed = {"leaky_relu": ("name", "slope"), "pwl": ("name", "breakpoints", "slopes", "point", "value")}
     for key in obj:
         require(key in allowed.get(name, ("name",)), f"{where}.{key}: unknown field for activation {name[:40]!r}")
-    if name in TRUSTED:
-        rely("monotone-activations")
+    if name in TRUSTED:  # continuous and strictly increasing by T1 (recorded where a verdict uses it)
         return Act(name)
     if name == "identity":
         return Act(name, [], [fmpq(1)], fmpq(0), fmpq(0))
@@ -136,6 +142,13 @@ def activation(obj, where: str) -> Act:
                     f"point={p};value={v}")
         return act
     require(False, f"{where}: unknown activation {name!r} (no theorem of this checker covers it)")
+
+
+def _rely_monotone(acts) -> None:
+    """A verdict that uses every sigma_i being continuous and strictly increasing: T1 for tanh and
+    the logistic function (piecewise-linear ones are checked from their slopes)."""
+    if any(a.pieces is None for a in acts):
+        rely("monotone-activations")
 
 
 def check_activation_evidence(act: Act, ev, where: str) -> str:
@@ -268,6 +281,7 @@ def check_pyramid_openness(cert: dict) -> str:
                 "{Z : rows in the row space of X} near F(W); every W_i full row rank)")
     else:
         require(False, f"unknown route {route[:40]!r}")
+    _rely_monotone(acts)
     rely("open-maps")
     return f"{net}, activations {act_text}: {text}"
 
@@ -292,6 +306,7 @@ def check_pyramid_global(cert: dict) -> str:
     require(X.nrows() >= X.ncols(), "d0 < n")
     require(all(widths[i] <= widths[i - 1] for i in range(1, len(widths))), "widths are not non-increasing")
     _all_full_row_rank(Ws, ev)
+    _rely_monotone(acts)
     rely("open-maps"); rely("convexity")
     return (f"{net}, activations {act_text}. For every convex loss l: R^(d_h x n) -> R: if W is a local minimum "
             "of W' -> l(F(W')), then W is a global minimum. The sec-4 hypotheses hold, all checked: X full column rank "
@@ -312,7 +327,7 @@ def check_pyramid_not_open(cert: dict) -> str:
     (3) The family W(t) = W0 + t W1' (t in [0, t0]) keeps every entry of W1(t) X on one
         piece, so G(t) = (B0 + t B1)(P + t Q) exactly; G(0) = G(W^) and G(t) K is a nonzero
         polynomial with G(0) K = 0, hence nonzero for all small t > 0.
-    So F(W(t)) = sigma_2(G(t)) lies in the range, tends to F(W^), and (sigma_2 injective, T2)
+    So F(W(t)) = sigma_2(G(t)) lies in the range, tends to F(W^), and (sigma_2 continuous and injective: T1, or its positive slopes)
     is never in F(B_eps(W^)): no delta works for this eps.
     """
     Ws, acts, X = _network(field(cert, "inputs", dict, "certificate"), need_x=True)
@@ -331,7 +346,9 @@ def check_pyramid_not_open(cert: dict) -> str:
     eps = rational(field(ev, "radius", str, "evidence"), "evidence.radius")
     require(eps > 0, "evidence.radius must be > 0")
     Y0 = W1 * X
-    S, C = fmpq_mat(d1, n), fmpq_mat(d1, n)
+    pieces = len(s1.pieces) + len(s1.breakpoints)
+    METER.charge(2 * d1 * n * (pieces + X.nrows() + 4) * PY, "locating every entry of W1 X on the activation's pieces")
+    S, C = QM.new(d1, n), QM.new(d1, n)
     for j in range(n):
         col_sq = sum((X[i, j] ** 2 for i in range(X.nrows())), fmpq(0))
         for a in range(d1):
@@ -341,7 +358,7 @@ def check_pyramid_not_open(cert: dict) -> str:
     require(K.nrows() == n and K.ncols() >= 1 and any(x != 0 for x in K.entries()), "evidence.K must be nonzero n x p")
     require(all(x == 0 for x in (C * K).entries()), "C K != 0")
     for a in range(d1):
-        D = fmpq_mat(n, n)
+        D = QM.new(n, n)
         for j in range(n):
             D[j, j] = S[a, j]
         require(all(x == 0 for x in (X * D * K).entries()), f"X diag(S[{a}]) K != 0")
@@ -355,7 +372,7 @@ def check_pyramid_not_open(cert: dict) -> str:
     t0 = rational(field(fam, "t0", str, "family"), "family.t0")
     require(t0 > 0, "family.t0 must be > 0")
     P0, Q0 = A0 * X, A1 * X
-    P, Q = fmpq_mat(d1, n), fmpq_mat(d1, n)
+    P, Q = QM.new(d1, n), QM.new(d1, n)
     for a in range(d1):
         for j in range(n):
             s, c = s1.piece_on(P0[a, j], P0[a, j] + Q0[a, j] * t0, f"W1(t) X [{a}][{j}]")
@@ -363,15 +380,16 @@ def check_pyramid_not_open(cert: dict) -> str:
     require(B0 * P == G0, "G(0) != pre-activation at the point: the family does not start at F(W)")
     c1, c2 = (B1 * P + B0 * Q) * K, (B1 * Q) * K
     require(any(x != 0 for x in c1.entries() + c2.entries()), "G(t) K is identically zero: the family stays in the subspace")
-    rely("open-maps")
+    _rely_monotone(acts[1:])  # sigma_2 continuous and injective (sigma_1 is piecewise linear)
     return (f"F(W) = sigma_2(W2 sigma_1(W1 X)) with d = ({X.nrows()}, {d1}, {W2.nrows()}), n = {n}, activations "
             f"{', '.join(act_text)}, rank X <= {rX} < n: every W_i has full row rank and every sigma_i is continuous "
             f"and strictly increasing, yet F is NOT locally open at W relative to its range (for eps = {eps} no "
             "delta works). So lem-6 as restated (no hypothesis on X) is false; it needs X of full column rank")
 
 
-def _hadamard(S: fmpq_mat, Y: fmpq_mat, C: fmpq_mat) -> fmpq_mat:
-    out = fmpq_mat(Y.nrows(), Y.ncols())
+def _hadamard(S: QM, Y: QM, C: QM) -> QM:
+    METER.charge(Y.nrows() * Y.ncols() * 4 * PY, "an entrywise product")
+    out = QM.new(Y.nrows(), Y.ncols())
     for i in range(Y.nrows()):
         for j in range(Y.ncols()):
             out[i, j] = S[i, j] * Y[i, j] + C[i, j]
@@ -385,6 +403,51 @@ def _hadamard(S: fmpq_mat, Y: fmpq_mat, C: fmpq_mat) -> fmpq_mat:
 def poly(obj, where: str) -> fmpq_poly:
     """A polynomial from its coefficient list, lowest degree first."""
     return fmpq_poly(_rat_list(obj, where))
+
+
+# Univariate arithmetic charged to the meter: a polynomial of degree d with coefficients of b
+# bits (numerator and denominator together) is (d, b); costs are estimated from these before
+# each operation (FLINT multiplies by Kronecker substitution, near-linear in d b).
+
+def _size(p) -> tuple[int, int]:
+    """(degree, bits of the largest coefficient) of a polynomial or a rational."""
+    if isinstance(p, fmpq_poly):
+        METER.charge((p.degree() + 2) * PY, "reading a polynomial's coefficients")
+        return max(p.degree(), 0), max((sum(qbits(c)) for c in p.coeffs()), default=0)
+    return 0, sum(qbits(p))
+
+
+def _charge(deg: int, bits: int, what: str, steps: int = 1) -> None:
+    """``steps`` operations making a polynomial of degree ``deg`` with coefficients of ``bits`` bits
+    (FLINT's products are near-linear in the size of the result)."""
+    METER.need((deg + 1) * (64 + bits // 4), what)
+    METER.charge(steps * (deg + 2) * (500 + 50 * limbs(bits) * (1 + (deg + 1).bit_length())), what)
+
+
+def pmul(a, b):
+    (da, ba), (db, bb) = _size(a), _size(b)
+    _charge(da + db, ba + bb + (min(da, db) + 1).bit_length(), "a product of polynomials")
+    return a * b
+
+
+def ppow(a, e: int):
+    d, b = _size(a)
+    _charge(d * e, b * e + e * (d + 1).bit_length(), "a power of a polynomial", 2)
+    return a ** e
+
+
+def compose(F, G):
+    """F(G), or F evaluated at a rational G: the result has degree deg F deg G and coefficients of
+    about bits F + deg F (bits G + log deg G) bits; FLINT's Horner steps (a value), Taylor shift
+    (deg G = 1) and divide-and-conquer composition are near-linear in that size times deg F
+    (a value) or log of the degree."""
+    (dF, bF), (dG, bG) = _size(F), _size(G)
+    D, B = dF * dG, bF + dF * (bG + (dG + 1).bit_length() + 1)
+    if dG == 0:
+        _charge(0, B, "a polynomial's value", dF + 1)
+    else:
+        _charge(D, B, "a composition of polynomials", 2 + (dF + 1).bit_length())
+    return F(G)
 
 
 def poly_str(p: fmpq_poly, var: str = "w") -> str:
@@ -433,6 +496,8 @@ def sturm_roots_above(p: fmpq_poly, lo) -> int:
     within(p.degree(), "sturm_degree", "the degree of a polynomial whose real roots are counted")
     seq = [p, p.derivative()]
     while seq[-1].degree() > 0:
+        (d1, b1), (d2, b2) = _size(seq[-2]), _size(seq[-1])
+        METER.charge((d1 + 1) * (d2 + 1) * (400 + 160 * limbs(b1 + b2)), "a step of a Sturm sequence")
         r = -(seq[-2] % seq[-1])
         if r.degree() < 0:
             break
@@ -441,7 +506,7 @@ def sturm_roots_above(p: fmpq_poly, lo) -> int:
     if lo is None:
         at_lo = _sign_changes([_lead(q) * (-1) ** q.degree() for q in seq])
     else:
-        at_lo = _sign_changes([q(lo) for q in seq])
+        at_lo = _sign_changes([compose(q, lo) for q in seq])
     return at_lo - at_inf
 
 
@@ -455,8 +520,11 @@ def bernstein_coefficients(g: fmpq_poly, r) -> list:
     h = g.coeffs()
     d = len(h) - 1
     within(d, "degree", "the degree of the polynomial")
+    _, bg = _size(g)
+    br = sum(qbits(r))
+    _charge(d, bg + d * br, "the coefficients c_j r^j", d + 1)
     rev = fmpq_poly([c * r ** j for j, c in enumerate(h)][::-1])
-    shifted = rev(fmpq_poly([1, 1])).coeffs()
+    shifted = compose(rev, fmpq_poly([1, 1])).coeffs()
     return (shifted + [fmpq(0)] * (d + 1 - len(shifted)))[::-1]
 
 
@@ -483,13 +551,13 @@ def nonneg_factored(P: fmpq_poly, ev, lower, where: str) -> None:
         e = field(f, "exp", int, w)
         require(e >= 1 and g.degree() >= 1, f"{w}: exponent >= 1 and degree >= 1 required")
         within(e * g.degree() + prod.degree(), "degree", f"{w}: the degree of the product")
-        prod *= g ** e
+        prod = pmul(prod, ppow(g, e))
         if e % 2:
             require(_lead(g) > 0, f"{w}: odd power of a factor with negative leading coefficient")
-            if g.degree() == 1 and lower is not None and g(lower) == 0:
+            if g.degree() == 1 and lower is not None and compose(g, lower) == 0:
                 continue  # x - lower, up to a positive factor: >= 0 on [lower, inf)
             if lower is not None:
-                require(g(lower) > 0, f"{w}: factor is not positive at the domain's end {lower}")
+                require(compose(g, lower) > 0, f"{w}: factor is not positive at the domain's end {lower}")
             require(sturm_roots_above(g, lower) == 0, f"{w}: odd power of a factor with a real root in the domain")
             rely("sturm")
     require(prod == P, f"{where}: lc * prod factors^exp is not the polynomial")
@@ -511,13 +579,14 @@ def check_scalar_openness(cert: dict) -> str:
         require(key in ("F", "w0"), f"inputs.{key}: unknown field")
     F = poly(field(inp, "F", list, "inputs"), "inputs.F")
     w0 = rational(field(inp, "w0", str, "inputs"), "inputs.w0")
+    Fw0 = compose(F, w0)
     verdict = field(res, "verdict", str, "result")
     relative = field(res, "relative_to", str, "result")
-    require(rational(field(res, "F_w0", str, "result"), "result.F_w0") == F(w0), "result.F_w0 != F(w0)")
+    require(rational(field(res, "F_w0", str, "result"), "result.F_w0") == Fw0, "result.F_w0 != F(w0)")
     fs = poly_str(F)
     if F.degree() <= 0:
         require(verdict == "locally_open" and relative == "range", "a constant map is locally open in its range")
-        return f"F(w) = {fs} is constant: it is locally open at w0 = {w0} relative to its range {{{F(w0)}}}"
+        return f"F(w) = {fs} is constant: it is locally open at w0 = {w0} relative to its range {{{Fw0}}}"
     x = fmpq_poly([0, 1])
     sides = {}
     for name, shift in (("right", fmpq_poly([w0, 1])), ("left", fmpq_poly([w0, -1]))):
@@ -531,7 +600,7 @@ def check_scalar_openness(cert: dict) -> str:
         r = sd.get("r")
         r = None if r is None else rational(r, f"evidence.{name}.r")
         require(r is None or r > 0, f"evidence.{name}.r must be > 0")
-        g = (F(shift) - F(w0)) * s - x ** k * c
+        g = (compose(F, shift) - Fw0) * s - pmul(ppow(x, k), c)
         nonneg_on(g, r, f"evidence.{name}")
         sides[name] = (s, c, k, r)
     sR, sL = sides["right"][0], sides["left"][0]
@@ -541,22 +610,22 @@ def check_scalar_openness(cert: dict) -> str:
         require(verdict == "locally_open" and relative == "R", "opposite directions: locally open in R")
         _check_delta(res, sides)
         return (f"F(w) = {fs} is locally open at w0 = {w0}: for every eps > 0, F((w0 - eps, w0 + eps)) contains "
-                f"(F(w0) - delta, F(w0) + delta) with delta(eps) = {dt}, F(w0) = {F(w0)}")
-    P = (F - F(w0)) * sR
-    side = f"[{F(w0)}, inf)" if sR > 0 else f"(-inf, {F(w0)}]"
+                f"(F(w0) - delta, F(w0) + delta) with delta(eps) = {dt}, F(w0) = {Fw0}")
+    P = (F - Fw0) * sR
+    side = f"[{Fw0}, inf)" if sR > 0 else f"(-inf, {Fw0}]"
     if verdict == "locally_open":
         require(relative == "range", "same direction on both sides: openness is relative to the range")
         nonneg_factored(P, field(ev, "global", dict, "evidence"), None, "evidence.global")
         _check_delta(res, sides)
         return (f"F(w) = {fs} is locally open at w0 = {w0} relative to its range S, which lies in {side} "
-                f"(F(w0) = {F(w0)} is the global {'minimum' if sR > 0 else 'maximum'} of F): for every eps > 0, "
+                f"(F(w0) = {Fw0} is the global {'minimum' if sR > 0 else 'maximum'} of F): for every eps > 0, "
                 f"B_delta(F(w0)) ∩ S ⊆ F(B_eps(w0)) with delta(eps) = {dt}")
     require(verdict == "not_locally_open", "result.verdict must be locally_open or not_locally_open")
     require(relative == "range", "non-openness is stated relative to the range")
     w1 = rational(field(ev, "escape", str, "evidence"), "evidence.escape")
-    require(P(w1) < 0, "evidence.escape: s (F(w1) - F(w0)) is not < 0")
+    require(compose(P, w1) < 0, "evidence.escape: s (F(w1) - F(w0)) is not < 0")
     return (f"F(w) = {fs} is NOT locally open at w0 = {w0} relative to its range: near w0, F stays in {side}, "
-            f"but F({w1}) = {F(w1)} lies on the other side of F(w0) = {F(w0)}, so the range holds values on that "
+            f"but F({w1}) = {compose(F, w1)} lies on the other side of F(w0) = {Fw0}, so the range holds values on that "
             "side arbitrarily close to F(w0) that no w near w0 reaches")
 
 
@@ -590,7 +659,8 @@ def check_polynomial_minimum(cert: dict) -> str:
     require(len(mins) >= 1, "result.minimisers is empty")
     for p in mins:
         require(lower is None or p >= lower, f"minimiser {p} is outside the domain")
-        require(L(p) == v, f"L({p}) = {L(p)} != {v}")
+        Lp = compose(L, p)
+        require(Lp == v, f"L({p}) = {Lp} != {v}")
     nonneg_factored(L - v, field(ev, "nonnegativity", dict, "evidence"), lower, "evidence.nonnegativity")
     text = (f"min of L = {poly_str(L)} over w in {'R' if lower is None else f'[{lower}, inf)'} is {v}, attained "
             f"at w = {', '.join(map(str, mins))} (global minimisers)")
@@ -599,9 +669,11 @@ def check_polynomial_minimum(cert: dict) -> str:
         within(max(L.degree(), 0) * max(F.degree(), 0), "degree", "deg L * deg F (the degree of L(F(w)))")
         pre = _rat_list(field(res, "preimages", list, "result"), "result.preimages")
         for w in pre:
-            require(F(w) in mins, f"F({w}) = {F(w)} is not a listed minimiser")
-        require(poly(field(res, "composition", list, "result"), "result.composition") == L(F),
+            Fw = compose(F, w)
+            require(Fw in mins, f"F({w}) = {Fw} is not a listed minimiser")
+        LF = compose(L, F)
+        require(poly(field(res, "composition", list, "result"), "result.composition") == LF,
                 "result.composition is not L(F(w))")
         text += (f"; each of w = {', '.join(map(str, pre))} maps to a minimiser under F(w) = {poly_str(F)}, "
-                 f"and L(F(w)) = {poly_str(L(F))}")
+                 f"and L(F(w)) = {poly_str(LF)}")
     return text

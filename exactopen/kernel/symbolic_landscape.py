@@ -29,6 +29,7 @@ from exactopen.kernel.primitives import (
     matrix,
     rational,
     require,
+    scalar_pow,
     within,
 )
 
@@ -42,7 +43,7 @@ def _const(A, ctx):
 
 
 def _add(A, B, sign=1):
-    return [[a + sign * b for a, b in zip(r, s)] for r, s in zip(A, B)]
+    return [[Work.add(a, b, sign) for a, b in zip(r, s)] for r, s in zip(A, B)]
 
 
 def _t(A, ncols):
@@ -89,8 +90,9 @@ def _curve_poly(Ws, X, Y, curve, P, ctx):
     for a in range(len(F)):
         for b in range(len(F)):
             if a + b > 0:
-                p[a + b] += sum((Work.mul(x, z) for r, s in zip(F[a], F[b]) for x, z in zip(r, s)),
-                                ctx.constant(0)) / 2
+                half = Work.mul(Work.sum((Work.mul(x, z) for r, s in zip(F[a], F[b]) for x, z in zip(r, s)),
+                                         ctx.constant(0)), fmpq(1, 2))
+                p[a + b] = Work.add(p[a + b], half)
     return p
 
 
@@ -103,7 +105,6 @@ def _negative_on(c, zero_cell: bool) -> bool:
 
 @kind("symbolic_landscape")
 def check_symbolic_landscape(cert: dict) -> str:
-    Work.reset()
     inputs, res, ev = cert["inputs"], cert["result"], cert["evidence"]
     for key in inputs:
         require(key in ("parameters", "layers", "X", "Y"), f"inputs.{key}: unknown field")
@@ -131,7 +132,7 @@ def check_symbolic_landscape(cert: dict) -> str:
         g = mat_mul(mat_mul(_t(above, Ws[k].nrows()), E, len(above), n, ctx.constant(0)), _t(below, n),
                  n, len(below), ctx.constant(0))
         require(all(x.is_zero() for r in g for x in r), f"dL/dW_{k + 1} is not identically zero in {names[0]}")
-    L0 = sum((Work.mul(x, x) for r in E for x in r), ctx.constant(0)) / 2
+    L0 = Work.mul(Work.sum((Work.mul(x, x) for r in E for x in r), ctx.constant(0)), fmpq(1, 2))
     require(P(field(res, "loss", str, "result"), "result.loss") == L0, "result.loss is not L(W; y)")
     split = field(ev, "split", str, "evidence")
     q = P(split, "evidence.split")
@@ -155,7 +156,7 @@ def check_symbolic_landscape(cert: dict) -> str:
                     P(field(node, "descent_coefficient", str, key), key) == p[m],
                     f"cell {key}: descent_order / descent_coefficient are not t^{m}, {p[m]}")
             t0 = rational(field(node, "witness_t", str, key), f"evidence.{key}.witness_t")
-            gap = sum((c * t0 ** i for i, c in enumerate(p)), ctx.constant(0))
+            gap = Work.sum((Work.mul(c, scalar_pow(t0, i)) for i, c in enumerate(p)), ctx.constant(0))
             require(_negative_on(gap, zero_cell), f"cell {key}: L(gamma(t0)) - L(W) = {gap} is not negative there")
             require(P(field(node, "witness_gap", str, key), key) == gap, f"cell {key}: witness_gap is not {gap}")
             out.append(f"{split} {'=' if zero_cell else '!='} 0: saddle, p = ({p[m]}) t^{m} + ..., gap {gap}")

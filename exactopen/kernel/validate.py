@@ -28,16 +28,21 @@ from __future__ import annotations
 
 import math
 
-from flint import fmpq, fmpq_mat, fmpz_mat
+from flint import fmpq, fmpq_mat
 
 from exactopen.kernel.core import kind, nested, rely, same_matrix
 from exactopen.kernel.network import gradient_norm_sq, loss, loss_gradient, problem
 from exactopen.kernel.primitives import (
+    METER,
+    PY,
+    QM,
+    ZM,
     approx,
     dist2,
     field,
     fro2,
     full_column_rank,
+    limbs,
     matrix,
     psd_nullity,
     rank_exactly,
@@ -54,7 +59,9 @@ def diagonally_dominant(R) -> bool:
     n = R.nrows()
     if R.ncols() != n or R != R.transpose():
         return False
-    rows = (R.numer_denom()[0] if isinstance(R, fmpq_mat) else R).tolist()
+    Z = QM.wrap(R).numer_denom()[0] if isinstance(R, (QM, fmpq_mat)) else ZM.wrap(R)
+    METER.charge(n * n * (PY + 2 * limbs(Z.nb)), f"the row sums of a {n}x{n} matrix")
+    rows = Z.tolist()
     return all(r[i] >= sum(map(abs, r)) - abs(r[i]) for i, r in enumerate(rows))
 
 
@@ -62,8 +69,8 @@ def factor_certifies(A, L: fmpq_mat, den=1) -> bool:
     """A / den - L L^T is diagonally dominant with a nonnegative diagonal (A an fmpq_mat or an
     integer matrix, den > 0), tested on the integer matrix a l^2 den (A / den - L L^T) =
     l^2 (a A) - a den (l L)(l L)^T (a, l the common denominators of A and L)."""
-    ZA, a = A.numer_denom() if isinstance(A, fmpq_mat) else (A, 1)
-    ZL, l = L.numer_denom()
+    ZA, a = QM.wrap(A).numer_denom() if isinstance(A, (QM, fmpq_mat)) else (ZM.wrap(A), 1)
+    ZL, l = QM.wrap(L).numer_denom()
     return diagonally_dominant(ZA * (l * l) - ZL * ZL.transpose() * (a * den))
 
 
@@ -79,7 +86,7 @@ def psd(A, ev, where: str, den=1) -> None:
         rely("gershgorin")
         return
     require(method == "exact", f"{where}: unknown PSD method {method[:40]!r}")
-    psd_nullity(A if isinstance(A, fmpq_mat) else fmpq_mat(A), where)
+    psd_nullity(QM.wrap(A), where)
     rely("spectral")
 
 
@@ -164,27 +171,36 @@ def _global_lower_bound(Ws, X, Y, w, lb: dict) -> fmpq:
     require(F.nrows() == dh, f"{where}.F has {F.nrows()} rows, expected {dh}")
     delta = rational(field(lb, "delta", str, where), where + ".delta")
     require(delta >= 0, f"{where}.delta is negative")
-    K, D = dual_matrix(B, Y, F, delta, mu)
+    K, D = _dual_matrix(B, Y, F, delta, mu)
     psd(K, field(lb, "psd", dict, where), where + ".psd", D)
     rely("schur"); rely("ky-fan"); rely("eckart-young")
     return (fro2(Y) - r * mu - fro2(F) - delta * dh) / 2
 
 
-def dual_matrix(B: fmpq_mat, Y: fmpq_mat, F: fmpq_mat, delta: fmpq, mu: fmpq) -> tuple:
-    """(Z, D), Z an integer matrix and D > 0 an integer with Z / D = K = [[B B^T, B Y^T],
-    [Y B^T, F F^T + (delta + mu) I]] (its PSD-ness bounds S_r(M)): D is a common
-    denominator of the blocks, which are integer products."""
+def dual_matrix(B, Y, F, delta: fmpq, mu: fmpq) -> tuple:
+    """(Z, D), Z an integer matrix (a plain fmpz_mat) and D > 0 an integer with Z / D = K = [[B B^T,
+    B Y^T], [Y B^T, F F^T + (delta + mu) I]] (its PSD-ness bounds S_r(M)).  For the generator."""
+    Z, D = _dual_matrix(B, Y, F, delta, mu)
+    return Z.M, D
+
+
+def _dual_matrix(B, Y, F, delta: fmpq, mu: fmpq) -> tuple:
+    """(Z, D) as in :func:`dual_matrix`, Z a :class:`ZM`: D is a common denominator of the
+    blocks, which are integer products."""
     dh, s = Y.nrows(), fmpq(delta + mu)
-    (ZB, b), (ZY, y), (ZF, f) = B.numer_denom(), Y.numer_denom(), F.numer_denom()
+    (ZB, b), (ZY, y), (ZF, f) = (QM.wrap(M).numer_denom() for M in (B, Y, F))
     D = math.lcm(int(b * b), int(b * y), int(f * f), int(s.q))
-    S = (ZB * ZB.transpose() * (D // int(b * b))).tolist()
+    Sm = ZB * ZB.transpose() * (D // int(b * b))
     N = ZB * ZY.transpose() * (D // int(b * y))
-    C = (ZF * ZF.transpose() * (D // int(f * f))).tolist()
+    Cm = ZF * ZF.transpose() * (D // int(f * f))
+    shift = int(s.p) * (D // int(s.q))
+    nb = max(Sm.nb, N.nb, Cm.nb + 1, shift.bit_length() + 1)
+    S, C = Sm.tolist(), Cm.tolist()
     for i in range(dh):
-        C[i][i] += int(s.p) * (D // int(s.q))
+        C[i][i] += shift
     rows = [a + c for a, c in zip(S, N.tolist())] + [a + c for a, c in zip(N.transpose().tolist(), C)]
     n = B.nrows() + dh
-    return fmpz_mat(n, n, [x for row in rows for x in row]), D
+    return ZM.new(n, n, [x for row in rows for x in row], nb, "the dual matrix K"), D
 
 
 def _snapped(cert, X, Y, where: str) -> list:

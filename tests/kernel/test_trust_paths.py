@@ -158,49 +158,19 @@ NESTS = {
     "validate_network": {"landscape_point"},
 }
 
-# Known kernel gaps: name -> what is wrong (the report of issue 20, item 2, has the fix).
-GAPS = {
-    "thm-5-necessity": "symbolic_openness rests its k < min(m, n) 'not locally open' cells on thm-5's necessity "
-                       "(the paper's Theorem 5), which is not a trusted theorem: it records prop-18 on every "
-                       "thm-5 cell (symbolic.py, leaf: rely('behrends-dims' if k >= min(m, n) else 'prop-18')) "
-                       "and nothing for the necessity; thm-5-necessity is not in THEOREMS nor in "
-                       "KIND_THEOREMS['symbolic_openness']",
-    "monotone-undecided": "pyramid.activation() records monotone-activations when it reads a tanh / logistic "
-                          "activation, also on the undecided verdicts of pyramid_openness and pyramid_global, "
-                          "which prove only that a rank hypothesis fails",
-    "not-open-open-maps": "pyramid_not_open records open-maps, but its argument uses only that sigma_2 is "
-                          "continuous and injective (monotone-activations for tanh / logistic)",
-    "interval-decomposition-undetermined": "symbolic_chain_openness records interval-decomposition on every "
-                                           "cell, also on an undetermined one, whose statement claims nothing",
-    "validate-nested-theorems": "a validate_network certificate records the theorems of its nested "
-                                "landscape_point certificate (core.nested copies them without the rely() "
-                                "check), but KIND_THEOREMS['validate_network'] lacks convexity, second-order "
-                                "and inverse-function",
-}
+# Known kernel gaps: name -> what is wrong (empty: the gaps of issue 20 are closed; a gap found
+# later goes here, with its paths below, so the suite stays green until it is fixed).
+GAPS: dict = {}
 
 # (kind, path) -> gap: the recorded theorems of this path differ from EXPECTED today.
-GAP_PATHS = {
-    ("symbolic_openness", "thm-5/not-open-cell"): "thm-5-necessity",
-    ("pyramid_openness", "undecided/trusted"): "monotone-undecided",
-    ("pyramid_global", "undecided/trusted"): "monotone-undecided",
-    ("pyramid_not_open", "not_locally_open/exact"): "not-open-open-maps",
-    ("pyramid_not_open", "not_locally_open/trusted"): "not-open-open-maps",
-    ("symbolic_chain_openness", "undetermined-cell"): "interval-decomposition-undetermined",
-}
+GAP_PATHS: dict = {}
 
 # (kind, theorem) -> gap: a theorem a path of this kind needs (its own or a nested
 # certificate's) that KIND_THEOREMS[kind] does not list today.
-GAP_KIND_THEOREMS = {
-    ("symbolic_openness", "thm-5-necessity"): "thm-5-necessity",
-    ("validate_network", "convexity"): "validate-nested-theorems",
-    ("validate_network", "second-order"): "validate-nested-theorems",
-    ("validate_network", "inverse-function"): "validate-nested-theorems",
-}
+GAP_KIND_THEOREMS: dict = {}
 
 # (kind, theorem) -> gap: KIND_THEOREMS[kind] lists a theorem none of the kind's paths needs.
-GAP_KIND_THEOREMS_SUPERFLUOUS = {
-    ("pyramid_not_open", "open-maps"): "not-open-open-maps",
-}
+GAP_KIND_THEOREMS_SUPERFLUOUS: dict = {}
 
 
 class TrustGap(AssertionError):
@@ -616,22 +586,19 @@ GENERATED = {
     **{f"pyramid-{w}": (functools.partial(gen_pyramid, w), set())
        for w in ("every-X/exact", "every-X/trusted", "linear-hidden/exact", "linear-hidden/trusted",
                  "undecided/exact", "global-undecided/exact")},
-    "pyramid-undecided/trusted": (functools.partial(gen_pyramid, "undecided/trusted"), {"monotone-undecided"}),
-    "pyramid-global-undecided/trusted": (functools.partial(gen_pyramid, "global-undecided/trusted"),
-                                         {"monotone-undecided"}),
-    "pyramid-not-open/trusted": (functools.partial(gen_pyramid, "not-open/trusted"), {"not-open-open-maps"}),
+    "pyramid-undecided/trusted": (functools.partial(gen_pyramid, "undecided/trusted"), set()),
+    "pyramid-global-undecided/trusted": (functools.partial(gen_pyramid, "global-undecided/trusted"), set()),
+    "pyramid-not-open/trusted": (functools.partial(gen_pyramid, "not-open/trusted"), set()),
     **{f"scalar-{w}": (functools.partial(gen_scalar, w), set())
        for w in ("constant", "cubic", "odd-factor", "not-open", "min-odd-factor", "min-at-lower")},
     # the case of the issue: a = 0 is "not locally open" from the ranks alone (thm-5's necessity)
-    "symbolic-thm-5-issue": (functools.partial(gen_openness_cli, '[["a"],["0"]]', '[["1","0"]]'),
-                             {"thm-5-necessity"}),
-    "symbolic-thm-5-not-open-only": (functools.partial(gen_openness_cli, '[["0"],["0"]]', '[["1","a"]]'),
-                                     {"thm-5-necessity"}),
+    "symbolic-thm-5-issue": (functools.partial(gen_openness_cli, '[["a"],["0"]]', '[["1","0"]]'), set()),
+    "symbolic-thm-5-not-open-only": (functools.partial(gen_openness_cli, '[["0"],["0"]]', '[["1","a"]]'), set()),
     "symbolic-thm-5-open-only": (functools.partial(gen_openness_cli, '[["1"],["0"]]', '[["1","a"]]'), set()),
     "symbolic-prop-4-empty-branches": (functools.partial(gen_openness_cli, '[["a","b"],["b","a"]]', '[["a"],["b"]]'),
                                        set()),
     "symbolic-chain-empty-branches": (gen_symbolic_chain, set()),
-    "symbolic-chain-undetermined": (gen_symbolic_chain_undetermined, {"interval-decomposition-undetermined"}),
+    "symbolic-chain-undetermined": (gen_symbolic_chain_undetermined, set()),
     "landscape-not-critical": (gen_classify_not_critical, set()),
     "landscape-split-hessian": (gen_split_hessian, set()),
     "landscape-undecided-psd-curve": (functools.partial(gen_undecided, "psd+curve"), set()),
@@ -641,7 +608,7 @@ GENERATED = {
     "validate-kyfan-factor": (functools.partial(gen_validate, "kyfan-factor"), set()),
     "validate-kyfan-exact": (functools.partial(gen_validate, "kyfan-exact"), set()),
     "validate-snap-saddle": (functools.partial(gen_validate, "snap-saddle"), set()),
-    "validate-snap-stationary": (functools.partial(gen_validate, "snap-stationary"), {"validate-nested-theorems"}),
+    "validate-snap-stationary": (functools.partial(gen_validate, "snap-stationary"), set()),
 }
 
 
@@ -745,9 +712,6 @@ def test_kind_theorems_are_exactly_the_audited_ones(kind):
                        f"(missing {sorted(needed - declared)}, superfluous {sorted(declared - needed)})")
 
 
-@pytest.mark.xfail(strict=True, raises=TrustGap, reason=f"thm-5-necessity: {GAPS['thm-5-necessity']}")
 def test_expected_theorems_are_trusted_theorems():
     unknown = set().union(*EXPECTED.values()) - set(kernel.THEOREMS)
-    assert unknown <= {"thm-5-necessity"}, unknown
-    if unknown:
-        raise TrustGap(f"not in THEOREMS: {sorted(unknown)}")
+    assert not unknown, f"not in THEOREMS: {sorted(unknown)}"
