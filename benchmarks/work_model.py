@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flint import fmpq, fmpq_mat, fmpq_poly, fmpz_mat  # noqa: E402
+from flint import fmpq, fmpq_mat, fmpq_poly  # noqa: E402
 
 from exactopen.kernel import primitives as P  # noqa: E402
 from exactopen.kernel.polynomials import Parser, Work  # noqa: E402

@@ -63,8 +63,8 @@ def main(argv=None) -> int:
                 for t in report["theorems"]:
                     print(f"  trusted: {t['id']}: {t['statement']}")
                 w = report["work"]
-                print(f"  work: {w['work']:.3g} of {w['work_limit']:.3g} units; memory: {w['peak_bytes'] / 2 ** 20:.0f} "
-                      f"of {w['memory_limit'] / 2 ** 20:.0f} MB held at the peak")
+                print(f"  work: {w['work']:.3g} of {w['work_limit']:.3g} units; memory: "
+                      f"{w['peak_bytes'] / 2 ** 20:.0f} of {w['memory_limit'] / 2 ** 20:.0f} MB held at the peak")
     return worst
 
 
