@@ -24,7 +24,7 @@ from exactopen.kernel.network import (
     point,
     problem,
     psd_by_blocks,
-    sparse_hessian,
+    sparse_hessian_of,
 )
 from exactopen.kernel.primitives import (
     QM,
@@ -128,22 +128,32 @@ def _local_minimum(Ws, X, Y, w, mb: dict) -> int:
     return rank
 
 
-def _split_psd(Ws, X, Y, w, split: dict) -> tuple[int, int]:
-    """The Hessian at W is PSD, shown at a gauge-changed point W' where it is sparse.
+def _split_psd(Ws, X, Y, w, split: dict) -> tuple[int, int, bool]:
+    """The Hessian at W is PSD, shown at a point W' of changed bases where it is sparse.
 
-    W'_k = T_k W_k T_{k-1}^{-1} (hidden T_k, T_0 = T_h = I; :func:`gauge_change` checks
-    T_k T_k^{-1} = I) has the same product, so L = L o phi for the invertible linear map
-    phi: W -> W', and H(W) = phi^T H(W') phi: x^T H(W) x = (phi x)^T H(W') (phi x), so H(W)
-    is PSD iff H(W') is.  H(W') is built from its nonzeros (:func:`sparse_hessian`) and
-    proved PSD block by block (:func:`psd_by_blocks`; a block-diagonal symmetric matrix, up
-    to a permutation, is PSD iff its blocks are).  Unweighted loss only.
-    """
+    W'_k = T_k W_k T_{k-1}^{-1} (:func:`gauge_change` checks T_k T_k^{-1} = I; T_0, T_h the
+    identity unless input / output changes are given): L = L' o phi for the invertible linear
+    map phi: W -> W' and the loss L' of the changed data X' = T_0 X, Y' = T_h Y with the output
+    metric K = T_h^-T T_h^-1, so H(W) = phi^T H'(W') phi: x^T H(W) x = (phi x)^T H'(W') (phi x),
+    and H(W) is PSD iff H'(W') is.  H'(W') is built from its nonzeros (:func:`sparse_hessian_of`,
+    from X' X'^T = T_0 (X X^T) T_0^T and Y' X'^T = T_h (Y X^T) T_0^T) and proved PSD block by
+    block (:func:`psd_by_blocks`; a block-diagonal symmetric matrix, up to a permutation, is
+    PSD iff its blocks are).  Unweighted loss only.  Returns (blocks, largest, ends changed)."""
     require(w is None, "evidence.hessian_split: the split Hessian is for the unweighted square loss")
-    Wp = gauge_change(Ws, split, "evidence.hessian_split")
-    fact("the gauge-changed layers W'_k = T_k W_k T_{k-1}^{-1} have the same product (T_k T_k^{-1} = I checked)")
-    N, H = sparse_hessian(Wp, X, Y)
+    Wp, T0, Th, Uh = gauge_change(Ws, split, "evidence.hessian_split")
+    S, C = X * X.transpose(), Y * X.transpose()
+    if T0 is not None:
+        S, C = T0 * S * T0.transpose(), C * T0.transpose()
+    K = None
+    if Th is not None:
+        C, K = Th * C, Uh.transpose() * Uh
+    ends = T0 is not None or Th is not None
+    fact("the layers W'_k = T_k W_k T_{k-1}^{-1} in changed bases (T_k T_k^{-1} = I checked)"
+         + ("; the data X' = T_0 X, Y' = T_h Y and the output metric K = T_h^-T T_h^-1 give the same loss"
+            if ends else " have the same product"))
+    N, H = sparse_hessian_of(Wp, S, C, K)
     nb, largest, _nullity = psd_by_blocks(N, H, "the Hessian at W' (recomputed exactly from its nonzeros)")
-    return nb, largest
+    return nb, largest, ends
 
 
 def _descent_claims(res, m: int, c, L1, where: str = "result") -> None:
@@ -215,8 +225,9 @@ def check_landscapepoint(cert: dict) -> str:
                 within(N, "hessian", "the number of parameters (the side of the dense Hessian)")
                 psd_nullity(hessian(Ws, X, Y, w), "the Hessian (recomputed exactly)")
             else:
-                nb, largest = _split_psd(Ws, X, Y, w, split)
-                how = (f" (congruent, by an exact change of hidden bases, to a Hessian that splits into {nb} "
+                nb, largest, ends = _split_psd(Ws, X, Y, w, split)
+                bases = "hidden, input and output bases" if ends else "hidden bases"
+                how = (f" (congruent, by an exact change of {bases}, to a Hessian that splits into {nb} "
                        f"blocks of at most {largest} coordinates, each positive semidefinite)")
             rely("spectral")
             return (f"{head} is a higher-order saddle (not a local minimum, not a strict saddle): the Hessian is "

@@ -17,6 +17,7 @@ from exactopen.kernel.primitives import (
     PY,
     QM,
     ZM,
+    eye,
     chain,
     entry_cost,
     fact,
@@ -232,15 +233,29 @@ def hessian(Ws, X, Y, w) -> fmpq_mat:
     return H
 
 
-def gauge_change(Ws, split: dict, where: str) -> list:
-    """The layers W'_k = T_k W_k T_{k-1}^{-1} of an exact change of hidden bases.
+def _change(obj, d: int, where: str) -> tuple:
+    """(T, U) from {"change": T, "inverse": U}, d x d with T U = I (so U T = I too)."""
+    T = matrix(field(obj, "change", dict, where), where + ".change")
+    U = matrix(field(obj, "inverse", dict, where), where + ".inverse")
+    same_shape(T, d, d, where + ".change")
+    same_shape(U, d, d, where + ".inverse")
+    require(T * U == eye(d), f"{where}: change * inverse is not the identity")
+    return T, U
+
+
+def gauge_change(Ws, split: dict, where: str) -> tuple:
+    """(W', T_0, T_h, U_h): the layers W'_k = T_k W_k T_{k-1}^{-1} of an exact change of bases
+    of every space V_0..V_h, and the end changes (None where absent: the identity).
 
     ``split.gauge`` holds T_1..T_{h-1} (d_k x d_k), ``split.gauge_inverse`` their inverses
-    U_k; T_k U_k = I is checked (square matrices, so U_k T_k = I as well); T_0 = T_h = I.
-    Then W'_h..W'_1 = W_h..W_1, so L(W') = L(W) for every W: L = L o phi with phi the
-    invertible linear map W -> W', and the Hessians are congruent, H(W) = phi^T H(W') phi
-    (chain rule, phi linear): H(W) is PSD iff H(W') is (Sylvester's law of inertia is not
-    needed: x^T H(W) x = (phi x)^T H(W') (phi x) and phi is onto).
+    U_k; optional ``split.input`` = {change: T_0, inverse: U_0} and ``split.output`` =
+    {change: T_h, inverse: U_h}; T_k U_k = I is checked (square matrices, so U_k T_k = I as
+    well).  Then W'_h..W'_1 = T_h (W_h..W_1) T_0^{-1}, so with X' = T_0 X, Y' = T_h Y and the
+    output metric K = U_h^T U_h, L(W) = 1/2 |W_h..W_1 X - Y|^2 = 1/2 |U_h (W'_h..W'_1 X' - Y')|^2
+    = L'(W') for every W, where L'(V) = 1/2 tr((V_h..V_1 X' - Y')^T K (V_h..V_1 X' - Y')): L =
+    L' o phi with phi the invertible linear map W -> W', and the Hessians are congruent,
+    H(W) = phi^T H'(W') phi (chain rule, phi linear): H(W) is PSD iff H'(W') is (x^T H(W) x =
+    (phi x)^T H'(W') (phi x) and phi is onto).  Without end changes L' = L.
     """
     h = len(Ws)
     Ts = field(split, "gauge", list, where)
@@ -253,12 +268,16 @@ def gauge_change(Ws, split: dict, where: str) -> list:
         U = matrix(Us[k - 1], f"{where}.gauge_inverse[{k - 1}]")
         same_shape(T, d, d, f"{where}.gauge[{k - 1}]")
         same_shape(U, d, d, f"{where}.gauge_inverse[{k - 1}]")
-        P = T * U
-        require(all(P[i, j] == (1 if i == j else 0) for i in range(d) for j in range(d)),
-                f"{where}: gauge[{k - 1}] * gauge_inverse[{k - 1}] is not the identity")
+        require(T * U == eye(d), f"{where}: gauge[{k - 1}] * gauge_inverse[{k - 1}] is not the identity")
         Tm.append(T)
         Um.append(U)
     Tm.append(None)
+    T0 = Th = Uh = None
+    if "input" in split:
+        T0, Um[0] = _change(field(split, "input", dict, where), Ws[0].ncols(), where + ".input")
+    if "output" in split:
+        Th, Uh = _change(field(split, "output", dict, where), Ws[-1].nrows(), where + ".output")
+        Tm[h] = Th
     out = []
     for k, W in enumerate(Ws):  # layer k + 1 maps V_k -> V_{k+1}
         if Tm[k + 1] is not None:
@@ -266,7 +285,7 @@ def gauge_change(Ws, split: dict, where: str) -> list:
         if Um[k] is not None:
             W = W * Um[k]
         out.append(W)
-    return out
+    return out, T0, Th, Uh
 
 
 def _nonzeros(M: QM, held: list) -> tuple[list, int]:
@@ -282,30 +301,40 @@ def _nonzeros(M: QM, held: list) -> tuple[list, int]:
 
 
 def sparse_hessian(Ws, X, Y) -> tuple[int, dict]:
-    """The exact Hessian of the unweighted loss, as its nonzero entries {(r, s): v}, r <= s,
-    in the coordinates of :func:`hessian`; never enumerates all N^2 entries.
+    """The exact Hessian of the unweighted loss 1/2 |W_h..W_1 X - Y|^2 (see :func:`sparse_hessian_of`)."""
+    X, Y = QM.wrap(X), QM.wrap(Y)
+    return sparse_hessian_of(Ws, X * X.transpose(), Y * X.transpose(), None)
 
-    With A_k = W_h..W_{k+1}, F_k = W_{k-1}..W_1 X and G = (PX - Y) X^T:
-    H[(k,c,d),(l,a,b)] = (A_k^T A_l)[c,a] (F_k F_l^T)[d,b] (the Gauss-Newton part, all k, l)
+
+def sparse_hessian_of(Ws, S, C, K) -> tuple[int, dict]:
+    """The exact Hessian at W of L(W) = 1/2 tr((PX - Y)^T K (PX - Y)), P = W_h..W_1, given
+    S = X X^T, C = Y X^T and the output metric K (None: the identity), as its nonzero entries
+    {(r, s): v}, r <= s, in the coordinates of :func:`hessian`; never enumerates all N^2 entries.
+
+    With A_k = W_h..W_{k+1}, B_k = W_{k-1}..W_1 and G = K (P S - C) (= K (PX - Y) X^T):
+    H[(k,c,d),(l,a,b)] = (A_k^T K A_l)[c,a] (B_k S B_l^T)[d,b] (the Gauss-Newton part, all k, l)
     plus, for l > k, T[a,d] M[b,c] at ((l,a,b),(k,c,d)) with T = A_l^T G B_k^T,
     M = W_{l-1}..W_{k+1}.  Work: the products of the nonzeros of the factor matrices (each
     a Python step), charged with the memory of the entries they make before any is made.
     """
-    h, d0 = len(Ws), X.nrows()
-    G = (chain(Ws, d0) * X - Y) * X.transpose()
+    h, d0 = len(Ws), S.nrows()
+    G = chain(Ws, d0) * S - C
+    if K is not None:
+        G = K * G
     offs = [0]
     for W in Ws:
         offs.append(offs[-1] + W.nrows() * W.ncols())
     A = [chain(Ws[k + 1:], Ws[k].nrows()) for k in range(h)]
+    KA = A if K is None else [K * Ak for Ak in A]
     B = [chain(Ws[:k], d0) for k in range(h)]
-    F = [Bk * X for Bk in B]
+    BS = [Bk * S for Bk in B]
     held, gen = [0], METER.generation
     try:
         pairs = []
         for k in range(h):
             for l in range(k, h):
-                pairs.append((k, l, _nonzeros(A[k].transpose() * A[l], held), _nonzeros(F[k] * F[l].transpose(), held),
-                              False))
+                pairs.append((k, l, _nonzeros(A[k].transpose() * KA[l], held),
+                              _nonzeros(BS[k] * B[l].transpose(), held), False))
                 if l > k:
                     pairs.append((k, l, _nonzeros(A[l].transpose() * G * B[k].transpose(), held),
                                   _nonzeros(chain(Ws[k + 1:l], Ws[k].nrows()), held), True))

@@ -416,7 +416,7 @@ def nonsingular(S) -> bool:
         return True
     Z = QM.wrap(S).numer_denom()[0]
     for p in _PRIMES:
-        METER.charge(n * n * (300 + 30 * limbs(Z.nb)) + 3 * n ** 3, f"the determinant of a {n}x{n} minor modulo a prime")
+        METER.charge(n * n * (20 + 30 * limbs(Z.nb)) + 0.6 * n ** 3, f"the determinant of a {n}x{n} minor modulo a prime")
         if nmod_mat(Z.M, p).det() != 0:
             return True
     return Z.det() != 0

@@ -43,7 +43,7 @@ def test_interval_bases_make_hidden_layers_partial_identities():
     ev = {"gauge": [mx.to_json(U.inv()) for U in Us], "gauge_inverse": [mx.to_json(U) for U in Us]}
     kernel.primitives._LEDGER.push("landscape_point")
     try:
-        Wp = gauge_change(net.layers, ev, "gauge")
+        Wp = gauge_change(net.layers, ev, "gauge")[0]
     finally:
         kernel.primitives._LEDGER.pop()
     assert Wp[3] * Wp[2] * Wp[1] * Wp[0] == net.product
