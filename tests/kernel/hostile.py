@@ -15,7 +15,8 @@ kinds.  Honest certificates get their claim sentence from ``exactopen.kernel.sta
 where its text is not a one-liner (that runs the check once, in this process).
 
 tests/kernel/test_hostile_files.py runs every case; benchmarks/hostile.py times them at full
-scale.  More builders: tests/kernel/hostile_more.py (registered here too).
+scale.  More builders: tests/kernel/hostile_more.py and tests/kernel/hostile_attack3.py (registered
+here too).
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ import base64
 import copy
 import json
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Callable
 
 from tests.helpers import ROOT
 
@@ -346,9 +347,10 @@ CASES: dict[str, Case] = {
 
 
 def _register_more() -> None:
-    from tests.kernel import hostile_more
+    from tests.kernel import hostile_attack3, hostile_more
 
-    CASES.update(hostile_more.CASES)
+    for module in (hostile_more, hostile_attack3):
+        CASES.update(getattr(module, "CASES", {}))  # a module imported first registers itself at its end
 
 
 _register_more()
