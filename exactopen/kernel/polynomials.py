@@ -91,7 +91,8 @@ class Parser:
         require(isinstance(text, str) and len(text) <= 10 ** 7, f"{where}: not a polynomial string")
         METER.charge(300 * len(text), f"{where}: reading a polynomial of {len(text)} characters")
         self.toks, pos = [], 0
-        while pos < len(text.rstrip()):
+        end = len(text.rstrip())
+        while pos < end:
             m = _TOK.match(text, pos)
             require(m is not None, f"{where}: bad character at {pos} in {text[:40]!r}")
             self.toks.append(fmpz(m.group(1)) if m.group(1) else m.group(2) or m.group(3))

@@ -267,7 +267,7 @@ def approx(q) -> str:
     p, d = int(q.p), int(q.q)
     sign = "-" if p < 0 else ""
     p = abs(p)
-    e = len(str(p)) - len(str(d))
+    e = len(str(fmpz(p))) - len(str(fmpz(d)))  # FLINT's conversion: no digit limit
     if p * 10 ** max(0, -e) < d * 10 ** max(0, e):
         e -= 1
     if -4 <= e <= 6:

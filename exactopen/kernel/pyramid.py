@@ -63,7 +63,15 @@ class Act:
         self.breakpoints, self.slopes = breakpoints, slopes
         self.pieces = None
         if slopes is not None:
-            # sigma(x) = value + integral_point^x slope: intercepts from the value at `point`.
+            # sigma(x) = value + integral_point^x slope: intercepts from the value at `point`;
+            # each is a running sum whose size grows with the breakpoints it passes: charged first
+            sizes = [sum(qbits(x)) for x in list(breakpoints) + list(slopes) + [point, value]]
+            grow, cum = 0, 0
+            for b in sizes:
+                cum += b
+                grow += entry_cost(2 * cum)
+            METER.charge(grow, "the intercepts of a piecewise-linear activation")
+            METER.hold(len(slopes) * (64 + cum // 4), "the intercepts of a piecewise-linear activation")
             ends = [None] + list(breakpoints) + [None]
             j = sum(1 for b in breakpoints if b <= point)   # piece holding `point`
             icpt = [None] * len(slopes)
@@ -349,10 +357,14 @@ def check_pyramid_not_open(cert: dict) -> str:
     pieces = len(s1.pieces) + len(s1.breakpoints)
     METER.charge(2 * d1 * n * (pieces + X.nrows() + 4) * PY, "locating every entry of W1 X on the activation's pieces")
     S, C = QM.new(d1, n), QM.new(d1, n)
+    eps2 = eps * eps
+    METER.charge(X.nrows() * n * entry_cost(2 * (X.nb + X.db)), "the squared norms of the columns of X")
     for j in range(n):
         col_sq = sum((X[i, j] ** 2 for i in range(X.nrows())), fmpq(0))
+        METER.charge(d1 * entry_cost(2 * (sum(qbits(eps2)) + sum(qbits(col_sq)))), "the radius of every entry of W1 X")
+        rad = eps2 * col_sq
         for a in range(d1):
-            S[a, j], C[a, j] = s1.piece_at(Y0[a, j], f"(W1 X)[{a}][{j}]", eps * eps * col_sq)
+            S[a, j], C[a, j] = s1.piece_at(Y0[a, j], f"(W1 X)[{a}][{j}]", rad)
     # (2) the annihilated directions
     K = matrix(field(ev, "K", dict, "evidence"), "evidence.K")
     require(K.nrows() == n and K.ncols() >= 1 and any(x != 0 for x in K.entries()), "evidence.K must be nonzero n x p")
@@ -375,6 +387,7 @@ def check_pyramid_not_open(cert: dict) -> str:
     P, Q = QM.new(d1, n), QM.new(d1, n)
     for a in range(d1):
         for j in range(n):
+            METER.charge(entry_cost(sum(qbits(Q0[a, j])) + sum(qbits(t0))) * 3, "W1(t) X on one piece")
             s, c = s1.piece_on(P0[a, j], P0[a, j] + Q0[a, j] * t0, f"W1(t) X [{a}][{j}]")
             P[a, j], Q[a, j] = s * P0[a, j] + c, s * Q0[a, j]
     require(B0 * P == G0, "G(0) != pre-activation at the point: the family does not start at F(W)")

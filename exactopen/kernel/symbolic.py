@@ -143,13 +143,14 @@ def _walk_tree(tree: dict, ctx, P, Pt, leaf) -> tuple[list, dict]:
             rhs = Work.add(_combo(field(e, "cofactors", list, "empty"), G, Pt, "empty.cofactors"),
                            Work.mul(Pt(field(e, "t_cofactor", str, "empty"), "empty.t_cofactor"),
                                     Work.add(ctx.constant(1), Work.mul(tvar, prod), -1)))
-            require(rhs == 1, f"empty leaf at {gs} = 0, {hs} != 0: the identity does not give 1")
+            require(rhs == 1, f"empty leaf at {[_short(g) for g in gs]} = 0, {[_short(g) for g in hs]} != 0: the identity does not give 1")
             stats["empty"] += 1
             s = "empty"
         else:
             c = field(node, "cell", dict, "node")
-            s = leaf(c, G, H, f"cell ({', '.join(gs)} = 0; {', '.join(hs)} != 0)")
-            require(field(c, "verdict", str, "cell") == s, f"cell ({', '.join(gs)} = 0; {', '.join(hs)} != 0): "
+            name = f"cell ({', '.join(_short(g) for g in gs)} = 0; {', '.join(_short(g) for g in hs)} != 0)"
+            s = leaf(c, G, H, name)
+            require(field(c, "verdict", str, "cell") == s, f"{name}: "
                     f"the ranks give {s}")
             stats["cells"] += 1
         summary[id(node)] = s
@@ -168,6 +169,12 @@ def _walk_tree(tree: dict, ctx, P, Pt, leaf) -> tuple[list, dict]:
 
     walk(tree, [], [], [], [], 0)
     return cells(tree, [], []), stats
+
+
+def _short(text: str) -> str:
+    """A split polynomial as a short label (messages are built on every call: keep them small)."""
+    text = " ".join(text.split())
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _cases(merged: list) -> str:

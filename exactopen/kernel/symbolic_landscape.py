@@ -21,8 +21,12 @@ from flint import fmpq, fmpq_mpoly_ctx
 
 from exactopen.kernel.core import kind
 from exactopen.kernel.polynomials import NAME, Parser, Work, mat_mul, poly_matrix
+from exactopen.kernel.work import entry_bytes
 from exactopen.kernel.primitives import (
     BUDGET,
+    METER,
+    PY,
+    entry_cost,
     eye,
     field,
     mark_read,
@@ -39,6 +43,11 @@ VERDICTS = ("global_minimum", "saddle")
 
 
 def _const(A, ctx):
+    """The entries of a rational matrix as constant polynomials (charged and held first)."""
+    nb, db, _ = A.bounds()
+    n = A.nrows() * A.ncols()
+    METER.charge(n * (PY + entry_cost(nb + db)), "constant polynomials of a matrix's entries")
+    METER.hold(n * (150 + entry_bytes(nb, db)), "constant polynomials of a matrix's entries")
     return [[ctx.constant(A[i, j]) for j in range(A.ncols())] for i in range(A.nrows())]
 
 
