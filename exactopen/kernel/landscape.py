@@ -15,6 +15,7 @@ from flint import fmpq
 from exactopen.kernel.core import kind, rely
 from exactopen.kernel.network import (
     curve_polynomial,
+    adapted_point,
     gauge_change,
     gradient,
     hadamard,
@@ -140,17 +141,25 @@ def _split_psd(Ws, X, Y, w, split: dict) -> tuple[int, int, bool]:
     block (:func:`psd_by_blocks`; a block-diagonal symmetric matrix, up to a permutation, is
     PSD iff its blocks are).  Unweighted loss only.  Returns (blocks, largest, ends changed)."""
     require(w is None, "evidence.hessian_split: the split Hessian is for the unweighted square loss")
-    Wp, T0, Th, Uh = gauge_change(Ws, split, "evidence.hessian_split")
-    S, C = X * X.transpose(), Y * X.transpose()
-    if T0 is not None:
-        S, C = T0 * S * T0.transpose(), C * T0.transpose()
-    K = None
-    if Th is not None:
-        C, K = Th * C, Uh.transpose() * Uh
-    ends = T0 is not None or Th is not None
-    fact("the layers W'_k = T_k W_k T_{k-1}^{-1} in changed bases (T_k T_k^{-1} = I checked)"
-         + ("; the data X' = T_0 X, Y' = T_h Y and the output metric K = T_h^-T T_h^-1 give the same loss"
-            if ends else " have the same product"))
+    where = "evidence.hessian_split"
+    if "bases" in split:
+        Wp, S, C, K = adapted_point(Ws, X, Y, split, where)
+        ends = split["bases"][0] is not None or split["bases"][-1] is not None
+        fact("the layers W'_k with W_k B_{k-1} = B_k W'_k in bases B_k (each nonsingular: checked)"
+             + ("; X X^T = B_0 S' B_0^T and Y X^T = B_h C' B_0^T, so the loss in these bases has data S', C' "
+                "and output metric K = B_h^T B_h" if ends else ""))
+    else:
+        Wp, T0, Th, Uh = gauge_change(Ws, split, where)
+        S, C = X * X.transpose(), Y * X.transpose()
+        if T0 is not None:
+            S, C = T0 * S * T0.transpose(), C * T0.transpose()
+        K = None
+        if Th is not None:
+            C, K = Th * C, Uh.transpose() * Uh
+        ends = T0 is not None or Th is not None
+        fact("the layers W'_k = T_k W_k T_{k-1}^{-1} in changed bases (T_k T_k^{-1} = I checked)"
+             + ("; the data X' = T_0 X, Y' = T_h Y and the output metric K = T_h^-T T_h^-1 give the same loss"
+                if ends else " have the same product"))
     N, H = sparse_hessian_of(Wp, S, C, K)
     nb, largest, _nullity = psd_by_blocks(N, H, "the Hessian at W' (recomputed exactly from its nonzeros)")
     return nb, largest, ends

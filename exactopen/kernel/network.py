@@ -17,20 +17,23 @@ from exactopen.kernel.primitives import (
     PY,
     QM,
     ZM,
-    eye,
     chain,
     entry_cost,
+    eye,
     fact,
     field,
     inner,
     is_zero,
     limbs,
     matrix,
+    nonsingular,
     psd_nullity,
     require,
     same_shape,
     within,
 )
+from exactopen.kernel.sparse import SM, sparse_chain
+from exactopen.kernel.work import qbits
 
 MAX_HESSIAN = BUDGET["hessian"]  # largest Hessian the checker builds
 
@@ -288,6 +291,92 @@ def gauge_change(Ws, split: dict, where: str) -> tuple:
     return out, T0, Th, Uh
 
 
+def adapted_point(Ws, X, Y, split: dict, where: str) -> tuple:
+    """(W', S', C', K): the point and the loss in adapted bases B_0..B_h (``split.bases``, null
+    for the identity) from ``split.layers`` = W'_1..W'_h and, with B_0, ``split.Z``; checked:
+    every B_k is nonsingular, W_k B_{k-1} = B_k W'_k; with B_0: S Z = B_0 (S = X X^T) and
+    G = B_0^T Z is diagonal, and S' = G^-1; with B_h: K = B_h^T B_h is diagonal; and
+    C' = K^-1 B_h^T C Z G^-1 (C = Y X^T; factors absent without B_0 or B_h).
+
+    Why: S Z = B_0 makes S invertible and Z = S^-1 B_0, so G = B_0^T S^-1 B_0 and
+    S' = G^-1 = B_0^-1 S B_0^-T; B_h^-1 = K^-1 B_h^T and Z G^-1 = B_0^-T, so C' = B_h^-1 C B_0^-T.
+    The linear map phi: W_k -> B_k^-1 W_k B_{k-1} is invertible and sends W to W'; with
+    P = W_h..W_1 = B_h P' B_0^-1, tr(P S P^T) = tr(K P' S' P'^T) and tr(P C^T) = tr(K P' C'^T),
+    so L(W) = 1/2 tr(P S P^T) - tr(P C^T) + 1/2 |Y|^2 = L'(phi(W)) + const with
+    L'(V) = 1/2 tr(K V S' V^T) - tr(K V C'^T) at V = V_h..V_1: the Hessians are congruent,
+    H(W) = phi^T H'(W') phi, and H(W) is PSD iff H'(W') is.  No basis is inverted: every dense
+    product has a common denominator, the diagonal scalings are sparse."""
+    h = len(Ws)
+    dims = [Ws[0].ncols()] + [W.nrows() for W in Ws]
+    raw = field(split, "bases", list, where)
+    require(len(raw) == h + 1, f"{where}.bases needs {h + 1} entries (null for the identity)")
+    Bs = []
+    for k, b in enumerate(raw):
+        if b is None:
+            Bs.append(None)
+            continue
+        B = matrix(b, f"{where}.bases[{k}]")
+        same_shape(B, dims[k], dims[k], f"{where}.bases[{k}]")
+        require(nonsingular(B), f"{where}.bases[{k}] is singular")
+        Bs.append(B)
+    Wp = layers(field(split, "layers", list, where), where + ".layers")
+    require(len(Wp) == h, f"{where}.layers needs {h} matrices")
+    # products with the sparse W' are sparse products (entry by entry: its entries may have
+    # unrelated denominators, which a common denominator would blow up)
+    for k in range(h):
+        same_shape(Wp[k], dims[k + 1], dims[k], f"{where}.layers[{k}]")
+        lhs = SM.of(Ws[k] if Bs[k] is None else Ws[k] * Bs[k])
+        rhs = SM.of(Wp[k]) if Bs[k + 1] is None else SM.of(Bs[k + 1]) * SM.of(Wp[k])
+        require(lhs == rhs, f"{where}: W_{k + 1} B_{k} != B_{k + 1} W'_{k + 1}")
+    S, C = X * X.transpose(), Y * X.transpose()
+    B0, Bh = Bs[0], Bs[h]
+    Ginv = Kinv = None
+    if B0 is not None:
+        Z = matrix(field(split, "Z", dict, where), where + ".Z")
+        same_shape(Z, dims[0], dims[0], where + ".Z")
+        require(S * Z == B0, f"{where}: X X^T Z != B_0")
+        Ginv = _inverse_diagonal(B0.transpose() * Z, f"{where}: B_0^T Z")
+        C = C * Z
+        S = SM(dims[0], dims[0], {i: {i: v} for i, v in Ginv.items()},
+               max((sum(qbits(v)) for v in Ginv.values()), default=0))
+    else:
+        S = SM.of(S)
+    K = None
+    if Bh is not None:
+        Kd = Bh.transpose() * Bh
+        Kinv = _inverse_diagonal(Kd, f"{where}: B_h^T B_h")
+        K = SM.of(Kd)
+        C = Bh.transpose() * C
+    C = SM.of(C)
+    if Kinv is not None or Ginv is not None:
+        METER.charge(C.nnz() * (PY + entry_cost(2 * C.bits)), f"{where}: scaling C'")
+        rows = {}
+        for i, r in C.rows.items():
+            ki = Kinv[i] if Kinv is not None else 1
+            rows[i] = {j: v * ki * (Ginv[j] if Ginv is not None else 1) for j, v in r.items()}
+        bits = max((sum(qbits(v)) for r in rows.values() for v in r.values()), default=0)
+        C = SM(C.m, C.n, rows, bits)
+    return Wp, S, C, K
+
+
+def _inverse_diagonal(D: QM, where: str) -> dict:
+    """{i: 1 / D_ii} for a diagonal D with a nonzero diagonal (else refused)."""
+    n = D.nrows()
+    require(D.ncols() == n, f"{where} is not square")
+    sp = SM.of(D)
+    require(all(set(r) == {i} for i, r in sp.rows.items()) and len(sp.rows) == n,
+            f"{where} is not diagonal with a nonzero diagonal")
+    return {i: 1 / r[i] for i, r in sp.rows.items()}
+
+
+def _held(pair: tuple, held: list) -> tuple[list, int]:
+    """(nonzeros, bits) with the memory of the list held (added to held[0])."""
+    size = len(pair[0]) * (150 + 2 * pair[1] // 8)
+    METER.hold(size, "the nonzero entries of a factor of the Hessian")
+    held[0] += size
+    return pair
+
+
 def _nonzeros(M: QM, held: list) -> tuple[list, int]:
     """The nonzero entries [(i, j, v)] of M and their bits; the memory of the list is held by the
     meter (added to held[0], released by the caller)."""
@@ -314,30 +403,51 @@ def sparse_hessian_of(Ws, S, C, K) -> tuple[int, dict]:
     With A_k = W_h..W_{k+1}, B_k = W_{k-1}..W_1 and G = K (P S - C) (= K (PX - Y) X^T):
     H[(k,c,d),(l,a,b)] = (A_k^T K A_l)[c,a] (B_k S B_l^T)[d,b] (the Gauss-Newton part, all k, l)
     plus, for l > k, T[a,d] M[b,c] at ((l,a,b),(k,c,d)) with T = A_l^T G B_k^T,
-    M = W_{l-1}..W_{k+1}.  Work: the products of the nonzeros of the factor matrices (each
-    a Python step), charged with the memory of the entries they make before any is made.
+    M = W_{l-1}..W_{k+1}.  The factors are products of sparse matrices (:mod:`sparse`) when
+    the layers are sparse (at most a quarter of their entries nonzero), else dense ones.
+    Work: the products of the nonzeros of the factor matrices (each a Python step), charged
+    with the memory of the entries they make before any is made.
     """
-    h, d0 = len(Ws), S.nrows()
-    G = chain(Ws, d0) * S - C
-    if K is not None:
-        G = K * G
+    h, d0 = len(Ws), (S.m if isinstance(S, SM) else S.nrows())
     offs = [0]
     for W in Ws:
         offs.append(offs[-1] + W.nrows() * W.ncols())
-    A = [chain(Ws[k + 1:], Ws[k].nrows()) for k in range(h)]
-    KA = A if K is None else [K * Ak for Ak in A]
-    B = [chain(Ws[:k], d0) for k in range(h)]
-    BS = [Bk * S for Bk in B]
+    sp = [SM.of(W) for W in Ws]
+    if sum(M.nnz() for M in sp) * 4 <= offs[-1] or isinstance(S, SM):
+        Sx, Cx = (S if isinstance(S, SM) else SM.of(S)), (C if isinstance(C, SM) else SM.of(C))
+        Kx = None if K is None else K if isinstance(K, SM) else SM.of(K)
+        G = sparse_chain(sp, d0) * Sx - Cx
+        if Kx is not None:
+            G = Kx * G
+        A = [sparse_chain(sp[k + 1:], Ws[k].nrows()) for k in range(h)]
+        KA = A if Kx is None else [Kx * Ak for Ak in A]
+        B = [sparse_chain(sp[:k], d0) for k in range(h)]
+        BS = [Bk * Sx for Bk in B]
+        mid = {(k, l): sparse_chain(sp[k + 1:l], Ws[k].nrows()) for k in range(h) for l in range(k + 1, h)}
+        mul, tr, nz = (lambda a, b: a * b), (lambda a: a.transpose()), (lambda M: (M.nonzeros(), M.bits))
+    else:
+        del sp
+        G = chain(Ws, d0) * S - C
+        if K is not None:
+            G = K * G
+        A = [chain(Ws[k + 1:], Ws[k].nrows()) for k in range(h)]
+        KA = A if K is None else [K * Ak for Ak in A]
+        B = [chain(Ws[:k], d0) for k in range(h)]
+        BS = [Bk * S for Bk in B]
+        mid = {(k, l): chain(Ws[k + 1:l], Ws[k].nrows()) for k in range(h) for l in range(k + 1, h)}
+        mul, tr, nz = (lambda a, b: a * b), (lambda a: a.transpose()), None
     held, gen = [0], METER.generation
     try:
         pairs = []
+
+        def nonzeros(M):
+            return _nonzeros(M, held) if nz is None else _held(nz(M), held)
+
         for k in range(h):
             for l in range(k, h):
-                pairs.append((k, l, _nonzeros(A[k].transpose() * KA[l], held),
-                              _nonzeros(BS[k] * B[l].transpose(), held), False))
+                pairs.append((k, l, nonzeros(mul(tr(A[k]), KA[l])), nonzeros(mul(BS[k], tr(B[l]))), False))
                 if l > k:
-                    pairs.append((k, l, _nonzeros(A[l].transpose() * G * B[k].transpose(), held),
-                                  _nonzeros(chain(Ws[k + 1:l], Ws[k].nrows()), held), True))
+                    pairs.append((k, l, nonzeros(mul(mul(tr(A[l]), G), tr(B[k]))), nonzeros(mid[(k, l)]), True))
         count = sum(len(p[0]) * len(q[0]) for _, _, p, q, _ in pairs)
         bits = max((p[1] + q[1] for _, _, p, q, _ in pairs), default=0)
         what = f"the {count:,} products of nonzeros that build the sparse Hessian"

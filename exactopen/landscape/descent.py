@@ -79,7 +79,16 @@ def exact_negative_curvature(net: Network):
     x = (-H_PP^{-1} H_PR y, y); a negative S_ii (y = e_i) or a zero diagonal pair with
     S_ij != 0 (y = e_i - sign(S_ij) e_j) gives the direction.  (thm-8: strict saddles.)
     """
-    H = net.hessian_matrix()
+    x, psd = negative_vector(net.hessian_matrix())
+    if x is None:
+        return None, psd
+    found = finalize(net, [(1, net.split(x))], require_order=2)
+    return found, False
+
+
+def negative_vector(H: fmpq_mat) -> tuple:
+    """(x, psd): a rational x with x^T H x < 0 and False, or (None, True) when the symmetric
+    elimination proves H PSD (see :func:`exact_negative_curvature`)."""
     N = H.nrows()
     S, rest, piv = H, list(range(N)), []
     y = None
@@ -116,8 +125,7 @@ def exact_negative_curvature(net: Network):
         z = mx.submatrix(H, piv, piv).solve(mx.submatrix(H, piv, rest) * yv)
         for a, g in enumerate(piv):
             x[g] = -z[a, 0]
-    found = finalize(net, [(1, net.split(x))], require_order=2)
-    return found, False
+    return x, False
 
 
 def numeric_negative_curvature(net: Network, steps: int = 400, seed: int = 0,

@@ -139,3 +139,75 @@ def higher_order_saddle_point(widths, keep: int, rng: random.Random, gauge: bool
                 W = W * S[k - 1].inv()
             Ws[k - 1] = W
     return Network.build(Ws, Y, mx.identity(d[0]))
+
+
+GENERIC_KINDS = ("non_strict_saddle", "strict_saddle", "global_minimum")
+
+
+def generic_point(widths, kind: str, rng: random.Random, samples: int | None = None) -> Network:
+    """A critical point of a given kind built the generic way (issue 21), not aligned with the
+    coordinates: a structured point (X = I, Y = diag(y_1 > y_2 > ...), layers routing some
+    components through 0/1 partial identities) seen through dense rational rotations on both
+    sides (Y = U diag(y) V^T, U and V Cayley transforms) and random rational gauge changes in
+    every hidden layer; with ``samples`` = n > d_0, the data are not whitened either:
+    X = B X_0 (B a random small-integer invertible matrix, X_0 with orthonormal rational rows,
+    so X X^T = B B^T is dense) and Y = U diag(y) V^T X_0 + Z (I - X_0^T X_0) (a part no network
+    reaches).  The loss is the structured one composed with an invertible linear change of the
+    layers, so the kind is the structured point's:
+
+    * ``non_strict_saddle``: the top 3/8 of the r = min_i d_i components routed; every other
+      component meets three zero layers (h >= 4: the first, third and last; the second may
+      carry it): PSD Hessian, descent of order >= 3;
+    * ``strict_saddle``: components 1..3r/8 routed, the top one (0) carried by the hidden
+      layers only: it meets two zero layers (the first and the last), negative curvature;
+    * ``global_minimum``: the top r components routed.
+    """
+    assert kind in GENERIC_KINDS and len(widths) >= 5
+    d = list(widths)
+    h = len(d) - 1
+    d0, dh = d[0], d[-1]
+    q = min(d0, dh)
+    r = min(d)
+    ys = sorted({fmpq(rng.randint(10, 400), rng.randint(1, 3)) for _ in range(4 * q)}, reverse=True)
+    while len(ys) < q:
+        ys.append(ys[-1] / 2)
+    ys = ys[:q]
+    keep = r if kind == "global_minimum" else max(1, (3 * r) // 8)
+    routed = set(range(1, keep + 1)) if kind == "strict_saddle" else set(range(keep))
+    Ws = []
+    for k in range(1, h + 1):
+        W = fmpq_mat(d[k], d[k - 1])
+        for i in range(min(d[k], d[k - 1])):
+            if i in routed and i < r:
+                W[i, i] = ys[i] if k == h else 1
+            elif kind == "strict_saddle" and i == 0 and 1 < k < h:
+                W[i, i] = 1
+            elif kind == "non_strict_saddle" and k == 2 and rng.random() < 0.5:
+                W[i, i] = fmpq(rng.randint(1, 5), rng.randint(1, 3))
+        Ws.append(W)
+    U, V = rational_orthogonal(dh, rng), rational_orthogonal(d0, rng)
+    Ys = fmpq_mat(dh, d0)
+    for i in range(q):
+        Ys[i, i] = ys[i]
+    Y = U * Ys * V.transpose()
+    Ws[-1] = U * Ws[-1]
+    Ws[0] = Ws[0] * V.transpose()
+    X = mx.identity(d0)
+    if samples is not None:
+        n = samples
+        assert n > d0
+        X0 = mx.submatrix(rational_orthogonal(n, rng), list(range(d0)), None)
+        B = random_invertible(d0, rng)
+        Z = fmpq_mat(dh, n, [fmpq(rng.randint(-3, 3)) for _ in range(dh * n)])
+        X = B * X0
+        Y = Y * X0 + Z * (mx.identity(n) - X0.transpose() * X0)
+        Ws[0] = Ws[0] * B.inv()
+    S = [None] + [random_invertible(d[k], rng) for k in range(1, h)] + [None]
+    for k in range(1, h + 1):
+        W = Ws[k - 1]
+        if S[k] is not None:
+            W = S[k] * W
+        if S[k - 1] is not None:
+            W = W * S[k - 1].inv()
+        Ws[k - 1] = W
+    return Network.build(Ws, Y, X)

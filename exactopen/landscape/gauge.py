@@ -98,6 +98,7 @@ def _negative_vector(M: fmpq_mat):
     import numpy as np
 
     from exactopen.exact.floats import to_float, to_grid
+    from exactopen.kernel.work import plain
 
     n = M.nrows()
 
@@ -108,6 +109,11 @@ def _negative_vector(M: fmpq_mat):
     for i in range(n):
         if M[i, i] < 0:
             return [fmpq(1) if j == i else fmpq(0) for j in range(n)]
+    if n <= 120:  # exact symmetric elimination (entries of wildly different sizes defeat floats)
+        from exactopen.landscape.descent import negative_vector
+
+        x, _psd = negative_vector(fmpq_mat(plain(M)))
+        return x
     vals, vecs = np.linalg.eigh(to_float(M))
     x = vecs[:, 0] / max(float(np.max(np.abs(vecs[:, 0]))), 1e-300)
     for bits in (4, 8, 12, 16, 24, 32, 40):
@@ -117,29 +123,73 @@ def _negative_vector(M: fmpq_mat):
     return None
 
 
-def gauge_split(net):
+def _aligned(X: fmpq_mat, Y: fmpq_mat) -> bool:
+    """X X^T diagonal and Y X^T zero off its diagonal: the data already line up."""
+    S, C = X * X.transpose(), Y * X.transpose()
+    return all(S[i, j] == 0 for i in range(S.nrows()) for j in range(S.ncols()) if i != j) and \
+        all(C[i, j] == 0 for i in range(C.nrows()) for j in range(C.ncols()) if i != j)
+
+
+def gauge_split(net, ends: bool | None = None):
     """The gauge split at ``net``: (evidence, psd, direction).
 
-    evidence = ``{"gauge": [T_k], "gauge_inverse": [U_k]}``; psd is True (every block of the
-    Hessian at W' PSD, as the checker will find), False (a block is not PSD; then direction
-    is D = (D_1..D_h) with D^T H(W) D < 0 when a rational one was found, else None) or None (a
-    block beyond the checker's budget, or a weighted loss)."""
-    from exactopen.kernel.network import sparse_hessian, split_blocks
-    from exactopen.kernel.primitives import Rejected, is_psd
+    evidence = ``{"gauge": [T_k], "gauge_inverse": [U_k]}`` (and ``input`` / ``output`` changes
+    of basis adapted to the data, :mod:`exactopen.landscape.alignment`, when the data do not
+    line up with the coordinates, or ``ends`` is True); psd is True (every block of the Hessian
+    at W' PSD, as the checker will find), False (a block is not PSD; then direction is
+    D = (D_1..D_h) with D^T H(W) D < 0 when a rational one was found, else None) or None (a
+    block beyond the checker's budget, a weighted loss, or data that give no splitting).  The
+    kernel's work meter is armed with the budget of a large certificate meanwhile, so the
+    generator's memory stays bounded too."""
+    from exactopen.kernel.network import sparse_hessian_of, split_blocks
+    from exactopen.kernel.primitives import BUDGET, METER, OverBudget, Rejected, is_psd
+
+    from exactopen.landscape import alignment
 
     if net.weights is not None:
         return None, None, None
-    Us = interval_bases(net.layers)
+    if ends is None:
+        ends = not _aligned(net.X, net.Y)
+    layers = list(net.layers)
+    T0 = U0 = Th = Uh = None
+    if ends:
+        bases = alignment.data_bases(net)
+        if bases is None:
+            return None, None, None
+        T0, U0, Th, Uh = bases
+        layers[0] = layers[0] * U0
+        layers[-1] = Th * layers[-1]
+    Us = interval_bases(layers)
+    if ends:  # integer basis vectors (free scalings): the checker's products stay small
+        from exactopen.landscape.alignment import primitive
+
+        Us = [mx.hstack(*[primitive(mx.submatrix(U, None, [j])) for j in range(U.ncols())]) if U.ncols() else U
+              for U in Us]
     Ts = [U.inv() for U in Us]
-    ev = {"gauge": [mx.to_json(T) for T in Ts], "gauge_inverse": [mx.to_json(U) for U in Us]}
-    Wp = [(Ts[k] * W if k < len(Ts) else W) * (Us[k - 1] if k > 0 else 1) for k, W in enumerate(net.layers)]
+    Wp = [(Ts[k] * W if k < len(Ts) else W) * (Us[k - 1] if k > 0 else 1) for k, W in enumerate(layers)]
+    S, C = net.X * net.X.transpose(), net.Y * net.X.transpose()
+    K = None
+    if ends:  # the bases form: the checker multiplies by the bases, never inverts them
+        S, C, K = T0 * S * T0.transpose(), Th * C * T0.transpose(), Uh.transpose() * Uh
+        Z = (net.X * net.X.transpose()).inv() * U0
+        ev = {"bases": [mx.to_json(U0)] + [mx.to_json(U) for U in Us] + [mx.to_json(Uh)],
+              "layers": [mx.to_json(W) for W in Wp], "Z": mx.to_json(Z)}
+    else:
+        ev = {"gauge": [mx.to_json(T) for T in Ts], "gauge_inverse": [mx.to_json(U) for U in Us]}
+    METER.start(1 << 30, BUDGET["work_large"], BUDGET["memory_large"])
     try:
-        N, H = sparse_hessian(Wp, net.X, net.Y)
+        N, H = sparse_hessian_of(Wp, S, C, K)
         blocks, _empty = split_blocks(N, H, "H(W')")
-    except Rejected:
+        psd = [is_psd(M) for _idx, M in blocks]
+    except (Rejected, OverBudget):
         return ev, None, None
-    for idx, M in blocks:
-        if is_psd(M):
+    finally:
+        METER.stop()
+    # back at W: D_k = U_{k+1}... (the inverse changes): D_k = U_k D'_k T_{k-1}, U_h and T_0 the ends'
+    left = Us + [Uh]
+    right = [T0] + Ts
+    for (idx, M), ok in zip(blocks, psd):
+        if ok:
             continue
         v = _negative_vector(M)
         if v is None:
@@ -147,7 +197,14 @@ def gauge_split(net):
         flat = [fmpq(0)] * N
         for i, x in zip(idx, v):
             flat[i] = x
-        Dp = net.split(flat)   # a direction at W'; back at W: D_k = U_{k+1} D'_k T_k
-        D = [(Us[k] * Dk if k < len(Us) else Dk) * (Ts[k - 1] if k > 0 else 1) for k, Dk in enumerate(Dp)]
+        Dp = net.split(flat)
+        D = []
+        for k, Dk in enumerate(Dp):
+            if left[k] is not None:
+                Dk = left[k] * Dk
+            if right[k] is not None:
+                Dk = Dk * right[k]
+            D.append(Dk)
         return ev, False, D
     return ev, True, None
+
