@@ -1,9 +1,20 @@
-"""Benchmark (issue 12): exact verdicts on non-strict saddles at the sizes people train.
+"""Benchmark (issues 12 and 21): exact verdicts at the sizes people train, on two families.
 
-Four-layer networks with widths (w, w, w/2, w, w), X = I, Y diagonal, a higher-order saddle
-(:func:`exactopen.landscape.examples.higher_order_saddle_point`: the top components routed,
-the others meeting three zero layers) hidden by random rational gauge changes between the
-layers.  Each case runs in its own process (peak memory = that process's maximum RSS):
+Four-layer networks with widths (w, w, w/2, w, w):
+
+* ``structured`` (issue 12): X = I, Y diagonal, a higher-order saddle
+  (:func:`exactopen.landscape.examples.higher_order_saddle_point`: the top components routed,
+  the others meeting three zero layers) hidden by random rational gauge changes between the
+  layers;
+* ``generic`` (issue 21, :func:`exactopen.landscape.examples.generic_point`): the same kinds of
+  point seen the generic way, not aligned with any coordinates: Y = U diag(y) V^T with dense
+  rational rotations U, V (Cayley transforms) and distinct singular values, random rational
+  gauges in every hidden layer, and either X = I (``generic-I``) or non-whitened data
+  X = B X_0 with n = 2w samples (B a random small-integer invertible matrix, X_0 with
+  orthonormal rational rows: X X^T = B B^T dense) and a part of Y no network reaches
+  (``generic-X``); three kinds each: a non-strict saddle, a strict saddle, a global minimum.
+
+Each case runs in its own process (peak memory = that process's maximum RSS):
 
 * decide + certificate: :func:`classify_critical_point` (the gauge split proves the Hessian
   PSD, the path search gives the descent curve);
@@ -17,8 +28,9 @@ layers.  Each case runs in its own process (peak memory = that process's maximum
 and the ratio exact / float.  The growth of time and memory with the width is fitted as
 w^e (least squares on logarithms).
 
-    python benchmarks/scale.py            # w = 16, 32, 64 (the 12,288-parameter target)
+    python benchmarks/scale.py            # w = 16, 32, 64 (the 12,288-parameter target), every family and kind
     python benchmarks/scale.py --slow     # and w = 128 (49,152 parameters)
+    python benchmarks/scale.py --families generic-X --kinds global_minimum --widths 16 32
 """
 
 from __future__ import annotations
@@ -100,13 +112,16 @@ def float_reference(net) -> tuple[float, float, float, str]:
     return time.perf_counter() - t, lam, top, how
 
 
-def one(w: int, seed: int = 0) -> dict:
+def one(w: int, family: str = "structured", kind: str = "non_strict_saddle", seed: int = 0) -> dict:
     from exactopen import kernel
     from exactopen.landscape.classify import classify_critical_point
-    from exactopen.landscape.examples import higher_order_saddle_point
+    from exactopen.landscape.examples import generic_point, higher_order_saddle_point
 
     widths = (w, w, w // 2, w, w)
-    net = higher_order_saddle_point(widths, (3 * w) // 8, random.Random(seed))
+    if family == "structured":
+        net = higher_order_saddle_point(widths, (3 * w) // 8, random.Random(seed))
+    else:
+        net = generic_point(widths, kind, random.Random(seed), None if family == "generic-I" else 2 * w)
     t = time.perf_counter()
     c = classify_critical_point(net)
     t_decide = time.perf_counter() - t
@@ -118,7 +133,8 @@ def one(w: int, seed: int = 0) -> dict:
     t_check = time.perf_counter() - t
     t_float, lam, top, how = float_reference(net)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"w": w, "params": net.nparams, "verdict": c.verdict, "decide": t_decide, "cert": t_cert,
+    return {"family": family, "kind": kind, "w": w, "params": net.nparams, "verdict": c.verdict,
+            "decide": t_decide, "cert": t_cert,
             "check": t_check, "mem_mb": rss, "json_mb": len(text) / 2 ** 20, "float": t_float, "lam_min": lam, "lam_max": top, "float_how": how}
 
 
@@ -133,31 +149,45 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--slow", action="store_true", help="also w = 128 (49,152 parameters)")
     ap.add_argument("--widths", type=int, nargs="*")
-    ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--families", nargs="*", default=["structured", "generic-I", "generic-X"])
+    ap.add_argument("--kinds", nargs="*", default=["non_strict_saddle", "strict_saddle", "global_minimum"],
+                    help="kinds of generic point (the structured family has its non-strict saddle only)")
+    ap.add_argument("--one", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.one:
-        print(json.dumps(one(args.one)))
+        print(json.dumps(one(int(args.one[0]), args.one[1], args.one[2])))
         return
     widths = args.widths or ([16, 32, 64] + ([128] if args.slow else []))
-    rows = []
-    for w in widths:
-        out = subprocess.run([sys.executable, __file__, "--one", str(w)], capture_output=True, text=True, check=True)
-        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    print("| widths | params | verdict | decide s | certificate s | check s | total s | peak MB | JSON MB "
-          "| float min eig s | lambda_min (float) | lambda_max (float) | float method | exact/float |")
-    print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
-    for r in rows:
-        w = r["w"]
-        total = r["decide"] + r["cert"] + r["check"]
-        print(f"| ({w},{w},{w // 2},{w},{w}) | {r['params']:,} | {r['verdict']} | {r['decide']:.2f} | "
-              f"{r['cert']:.2f} | {r['check']:.2f} | {total:.2f} | {r['mem_mb']:.0f} | {r['json_mb']:.1f} | "
-              f"{r['float']:.2f} | {r['lam_min']:.2e} | {r['lam_max']:.2e} | {r['float_how']} | {total / max(r['float'], 1e-9):.1f} |")
-    if len(rows) >= 2:
-        ws = [r["w"] for r in rows]
-        tt = [r["decide"] + r["cert"] + r["check"] for r in rows]
-        print(f"\ngrowth with the width w: total time ~ w^{fit(ws, tt):.2f}, check ~ "
-              f"w^{fit(ws, [r['check'] for r in rows]):.2f}, peak memory ~ w^{fit(ws, [r['mem_mb'] for r in rows]):.2f}, "
-              f"float reference ~ w^{fit(ws, [r['float'] for r in rows]):.2f}")
+    groups = []
+    for family in args.families:
+        for kind in (["non_strict_saddle"] if family == "structured" else args.kinds):
+            rows = []
+            for w in widths:
+                out = subprocess.run([sys.executable, __file__, "--one", str(w), family, kind], capture_output=True,
+                                     text=True, check=True)
+                rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+                print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+            groups.append(rows)
+    print("| family | kind | widths | params | verdict | decide s | certificate s | check s | total s | peak MB | "
+          "JSON MB | float min eig s | lambda_min (float) | lambda_max (float) | float method | exact/float |")
+    print("|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
+    for rows in groups:
+        for r in rows:
+            w = r["w"]
+            total = r["decide"] + r["cert"] + r["check"]
+            print(f"| {r['family']} | {r['kind']} | ({w},{w},{w // 2},{w},{w}) | {r['params']:,} | {r['verdict']} | "
+                  f"{r['decide']:.2f} | {r['cert']:.2f} | {r['check']:.2f} | {total:.2f} | {r['mem_mb']:.0f} | "
+                  f"{r['json_mb']:.1f} | {r['float']:.2f} | {r['lam_min']:.2e} | {r['lam_max']:.2e} | {r['float_how']} | "
+                  f"{total / max(r['float'], 1e-9):.1f} |")
+    print()
+    for rows in groups:
+        if len(rows) >= 2:
+            ws = [r["w"] for r in rows]
+            tt = [r["decide"] + r["cert"] + r["check"] for r in rows]
+            print(f"{rows[0]['family']}, {rows[0]['kind']}: total time ~ w^{fit(ws, tt):.2f}, check ~ "
+                  f"w^{fit(ws, [r['check'] for r in rows]):.2f}, peak memory ~ "
+                  f"w^{fit(ws, [r['mem_mb'] for r in rows]):.2f}, float reference ~ "
+                  f"w^{fit(ws, [r['float'] for r in rows]):.2f}")
 
 
 if __name__ == "__main__":

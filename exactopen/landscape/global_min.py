@@ -89,7 +89,13 @@ def ky_fan_certificate(net) -> dict | None:
 
     if s < r or s == dh:
         return cert(fmpq(0))
-    # s == r < dh: mu between the spectrum of M on V (above) and on V-perp (below)
+    # s == r < dh: mu between the spectrum of M on V (above) and on V-perp (below); when M's
+    # characteristic polynomial splits into linear factors (rational eigenvalues), both ends
+    # are exact and mu is the simplest rational between them, without a search
+    ends = _exact_ends(M, Vb)
+    if ends is not None:
+        a, b = ends
+        return cert(simplest_between(a, b)) if a <= b else None
     Nb = linalg.nullspace(Vb.transpose()).kernel
     KV = (Vb.transpose() * Vb).inv() * Vb.transpose() * M * Vb
     KP = (Nb.transpose() * Nb).inv() * Nb.transpose() * M * Nb
@@ -119,6 +125,54 @@ def ky_fan_certificate(net) -> dict | None:
     if g.degree() == 1:
         return cert(-g[0] / g[1])
     return None
+
+
+def _exact_ends(M: fmpq_mat, Vb: fmpq_mat):
+    """(a, b): the largest eigenvalue of M off V = C(Vb) and the smallest on V, when every
+    irreducible factor of M's characteristic polynomial is linear and each eigenspace lies in
+    V or meets it in 0 (else an eigenvalue counts on both sides); None when a factor is not
+    linear (the eigenvalues are then found by the oracle walk)."""
+    from exactopen.landscape.alignment import invariant_subspaces
+
+    N, d = M.numer_denom()
+    _content, factors = N.charpoly().factor()
+    if any(f.degree() != 1 for f, _ in factors):
+        return None
+    on, off = [], []
+    for (f, _mult), (E, _zero) in zip(factors, invariant_subspaces(M)):
+        lam = fmpq(-f[0], f[1]) / d  # the root of f, an eigenvalue of N = d M
+        inside = linalg.rank(mx.hstack(Vb, E)) == Vb.ncols()
+        meets = inside or linalg.rank(mx.hstack(Vb, E)) < Vb.ncols() + E.ncols()
+        if inside:
+            on.append(lam)
+        elif meets:
+            on.append(lam)
+            off.append(lam)
+        else:
+            off.append(lam)
+    if not on or not off:
+        return None
+    return max(off), min(on)
+
+
+def simplest_between(a: fmpq, b: fmpq) -> fmpq:
+    """The simplest rational (smallest denominator, then smallest |numerator|) in [a, b], a <= b:
+    the continued-fraction descent (Stern-Brocot), exact."""
+    if a <= 0 <= b:
+        return fmpq(0)
+    if b < 0:
+        return -simplest_between(-b, -a)
+    floors = []
+    while True:  # 0 < a <= b
+        fl = a.p // a.q
+        if a == fl or fl + 1 <= b:
+            x = fmpq(fl if a == fl else fl + 1)
+            break
+        floors.append(fl)
+        a, b = 1 / (b - fl), 1 / (a - fl)
+    for fl in reversed(floors):
+        x = fl + 1 / x
+    return x
 
 
 def simplest_by_oracle(side, max_calls: int = 2000) -> fmpq | None:
