@@ -81,9 +81,9 @@ def weights_file(w, args, folder) -> str:
     return path
 
 
-def one(path: str, out: str) -> dict:
+def one(path: str, out: str, by_digest: bool = False) -> dict:
     """One case, in this (fresh) process: what ``exactopen validate --weights path --out out``
-    does, with the checker's time separated."""
+    does (``by_digest``: with --inputs-by-digest), with the checker's time separated."""
     import resource
 
     from exactopen import certificate
@@ -95,22 +95,25 @@ def one(path: str, out: str) -> dict:
     spent = {"checker": 0.0}
     statement = certificate.kernel.statement
 
-    def timed(cert):
+    def timed(cert, inputs=None):
         t = time.perf_counter()
         try:
-            return statement(cert)
+            return statement(cert, inputs)
         finally:
             spent["checker"] += time.perf_counter() - t
 
     certificate.kernel.statement = timed
     t0 = time.perf_counter()
-    layers, X, Y, _ = load_problem(path, None, None)
+    from exactopen.inputs import file_references
+
+    layers, X, Y, keys = load_problem(path, None, None)
     net = Network.build(layers, Y, X)
     _check_network_range(net)
+    inputs, files = file_references(net, path, keys, None, None, False) if by_digest else (None, None)
     t1 = time.perf_counter()
-    v = validate(net)
+    v = validate(net, inputs=inputs, files=files)
     t2 = time.perf_counter()
-    assert certificate.checked_statement(v.certificate) == v.certificate["claim"]  # cached: no second check
+    assert certificate.checked_statement(v.certificate, files) == v.certificate["claim"]  # cached: no second check
     certificate.write_certificate(out, v.certificate)
     t3 = time.perf_counter()
     total = t3 - t0
@@ -123,14 +126,15 @@ def one(path: str, out: str) -> dict:
             "timings": v.timings}
 
 
-def verify(out: str) -> dict:
-    """A fresh process checking the written file (the checker alone)."""
+def verify(out: str, inputs=None) -> dict:
+    """A fresh process checking the written file (the checker alone; ``inputs``: the input
+    files it refers to by digest)."""
     import resource
 
     from exactopen import kernel
 
     t = time.perf_counter()
-    kernel.check_file(out)
+    kernel.check_file(out, inputs)
     return {"verify_s": time.perf_counter() - t,
             "verify_peak_MB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
@@ -155,15 +159,17 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--bottleneck", action="store_true")
     ap.add_argument("--verify", action="store_true", help="also time a fresh check of the written file")
+    ap.add_argument("--by-digest", action="store_true",
+                    help="refer to the weights file by SHA-256 instead of embedding it (--inputs-by-digest)")
     ap.add_argument("--json", metavar="FILE")
-    ap.add_argument("--one", nargs=2, metavar=("NPZ", "OUT"), help=argparse.SUPPRESS)
-    ap.add_argument("--verify-one", metavar="OUT", help=argparse.SUPPRESS)
+    ap.add_argument("--one", nargs="+", metavar="ARG", help=argparse.SUPPRESS)
+    ap.add_argument("--verify-one", nargs="+", metavar="ARG", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.one:
-        print(json.dumps(one(*a.one)))
+        print(json.dumps(one(a.one[0], a.one[1], len(a.one) > 2)))
         return
     if a.verify_one:
-        print(json.dumps(verify(a.verify_one)))
+        print(json.dumps(verify(a.verify_one[0], a.verify_one[1:] or None)))
         return
     widths = a.widths or ([64, 128, 256] + ([512] if a.slow else []))
     rows = []
@@ -173,9 +179,9 @@ def main():
         for w in widths:
             path = weights_file(w, a, tmp)
             out = os.path.join(tmp, f"w{w}.json")
-            row = {"w": w, "weights": path, **_child(["--one", path, out])}
+            row = {"w": w, "weights": path, **_child(["--one", path, out] + (["digest"] if a.by_digest else []))}
             if a.verify:
-                row.update(_child(["--verify-one", out]))
+                row.update(_child(["--verify-one", out] + ([path] if a.by_digest else [])))
             rows.append(row)
             print(f"{w:>5} {row['params']:>9,} {row['generator_s']:>11.1f} {row['checker_s']:>9.1f} "
                   f"{100 * row['checker_s'] / row['total_s']:>7.0f} {row['total_s']:>7.1f} {row['peak_MB']:>7.0f} "

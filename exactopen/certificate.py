@@ -33,11 +33,12 @@ FORMAT_VERSION = 2
 
 
 def envelope(kind: str, claim: str | None, inputs: dict, result: dict, evidence: dict,
-             claim_id: str | None = None) -> dict:
+             claim_id: str | None = None, files: list | None = None) -> dict:
     """The certificate; its ``claim`` is the statement the checker derives from the rest.
 
     The ``claim`` argument is ignored (kept so call sites read as before).  If the checker
     refuses the certificate, the claim says so and the caller's check will reject it.
+    ``files``: the input files the inputs refer to by digest (kernel/files.py).
     """
     cert = {
         "format": FORMAT,
@@ -51,7 +52,7 @@ def envelope(kind: str, claim: str | None, inputs: dict, result: dict, evidence:
         "evidence": evidence,
     }
     try:
-        cert["claim"] = kernel.statement(cert)
+        cert["claim"] = kernel.statement(cert, files)
     except kernel.Rejected as exc:
         cert["claim"] = f"(refused by the checker: {exc})"
     else:
@@ -76,14 +77,14 @@ def accepted_statement(cert: dict):
     return _ACCEPTED.get(digest(cert))
 
 
-def checked_statement(cert: dict) -> str:
+def checked_statement(cert: dict, files: list | None = None) -> str:
     """The checker's statement for ``cert``: from :func:`accepted_statement` when this exact
     certificate was already accepted here, else by running the checker (raises
-    :class:`exactopen.kernel.Rejected`)."""
+    :class:`exactopen.kernel.Rejected`; ``files``: the input files it refers to by digest)."""
     done = accepted_statement(cert)
     if done is not None and done == cert.get("claim"):
         return done
-    return kernel.check(cert)
+    return kernel.check(cert, files)
 
 
 def dumps(cert: dict) -> str:
@@ -147,7 +148,8 @@ def dyadic_json(A) -> dict | None:
     with N an integer matrix, its entries k bytes each (little-endian two's complement,
     row-major), k as small as possible, some entry of N odd (E = 0, k = 1 for the zero
     matrix); None when some entry's denominator is not a power of two (read by
-    ``kernel.primitives.dyadic``)."""
+    ``kernel.primitives.dyadic``).  A lower triangular square matrix of side >= 16 (a Cholesky
+    factor) stores its lower triangle only, row by row (``"lower": true``)."""
     import base64
 
     Z, den = A.numer_denom()
@@ -155,6 +157,10 @@ def dyadic_json(A) -> dict | None:
     if den & (den - 1):
         return None
     nums = [int(x) for x in Z.entries()]
+    n = A.ncols()
+    lower = A.nrows() == n >= 16 and not any(nums[i * n + j] for i in range(n) for j in range(i + 1, n))
+    if lower:
+        nums = [x for i in range(n) for x in nums[i * n:i * n + i + 1]]
     e = -(den.bit_length() - 1)
     if e == 0 and any(nums):  # an integer matrix: take out the common power of two
         tz = min((x & -x).bit_length() - 1 for x in nums if x)
@@ -164,8 +170,10 @@ def dyadic_json(A) -> dict | None:
     low, high = min(nums, default=0), max(nums, default=0)
     k = max(1, (max(high.bit_length(), (~low).bit_length() if low < 0 else 0) + 8) // 8)  # bits + sign
     data = b"".join(x.to_bytes(k, "little", signed=True) for x in nums)
-    return {"shape": [A.nrows(), A.ncols()],
-            "dyadic": {"exponent": e, "width": k, "numerators": base64.b64encode(data).decode("ascii")}}
+    dy = {"exponent": e, "width": k, "numerators": base64.b64encode(data).decode("ascii")}
+    if lower:
+        dy["lower"] = True
+    return {"shape": [A.nrows(), A.ncols()], "dyadic": dy}
 
 
 def minor_evidence(rows, cols) -> dict:

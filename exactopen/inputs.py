@@ -353,3 +353,67 @@ def load_problem(weights: str, X: str | None = None, Y: str | None = None):
     else:
         raise InputError("no targets: pass --Y FILE (or store an array named Y in the weights file)")
     return layers, Xm, Ym, keys
+
+
+_REF_DTYPES = ("float64", "float32", "int64", "int32", "int16", "int8")
+
+
+def file_references(net, weights: str, keys: list, X: str | None, Y: str | None, transposed: bool):
+    """(inputs, files): a validate certificate's inputs that refer to the user's .npz/.npy files
+    by SHA-256 digest instead of embedding the matrices (kernel/files.py), and the files the
+    check needs.  ``net``: the network read from the same files (its shapes); ``X``/``Y``: the
+    --X/--Y specs (None: the array of that name in the weights file; X absent: the identity,
+    embedded); ``transposed``: --samples-as-rows.  InputError when a matrix does not come from
+    an .npz/.npy array the checker reads (2-D float64, float32 or integers)."""
+    import hashlib
+
+    import numpy as np
+
+    from exactopen.exact import matrix as mx
+
+    digests: dict = {}
+
+    def ref(path: str, name: str | None, what: str, shape, transpose: bool) -> dict:
+        low = path.lower()
+        if not low.endswith((".npz", ".npy")):
+            raise InputError(f"{what}: {path} is not an .npz or .npy file; inputs by digest need NumPy files "
+                             "(or embed them: --embed-inputs)")
+        if low.endswith(".npz") and name is None:
+            raise InputError(f"{what}: name the array of {path} (FILE:NAME)")
+        try:
+            data = np.load(path, allow_pickle=False, mmap_mode="r" if name is None else None)
+            arr = data if name is None else data[name]
+            dtype, ndim = str(arr.dtype), arr.ndim
+            if name is not None:
+                data.close()
+        except Exception as exc:  # numpy raises many types on bad files
+            raise InputError(f"{path}: cannot read as a numpy file ({exc})") from None
+        if dtype not in _REF_DTYPES or ndim != 2:
+            raise InputError(f"{what}: {path}{':' + name if name else ''} is a {ndim}-D {dtype} array; inputs by "
+                             f"digest need 2-D arrays of {', '.join(_REF_DTYPES)} (or --embed-inputs)")
+        if path not in digests:
+            with open(path, "rb") as fh:
+                digests[path] = hashlib.sha256(fh.read()).hexdigest()
+        return {"shape": [shape.nrows(), shape.ncols()],
+                "file": {"sha256": digests[path], "array": name, "transpose": transpose}}
+
+    layers = [ref(weights, k, f"layer {k}", W, False) for k, W in zip(keys, net.layers)]
+
+    def data(spec: str | None, name: str, M) -> dict:
+        if spec is None:
+            return ref(weights, name, name, M, transposed)
+        path, member = _split_name(spec)
+        return ref(path, member, f"--{name}", M, transposed)
+
+    Xr = data(X, "X", net.X) if X is not None or _npz_has(weights, "X") else mx.to_json(net.X, True)
+    inputs = {"layers": layers, "X": Xr, "Y": data(Y, "Y", net.Y), "weights": None}
+    return inputs, list(digests)
+
+
+def _npz_has(path: str, name: str) -> bool:
+    import numpy as np
+
+    if not path.lower().endswith(".npz"):
+        return False
+    with np.load(path, allow_pickle=False) as data:
+        return name in data.files

@@ -15,6 +15,8 @@ from exactopen.cli import (
 )
 from exactopen.errors import InputError
 
+AUTO_DIGEST_BYTES = 16 * 2 ** 20  # input files beyond this size are referred to by digest by default
+
 
 def register(sub) -> None:
     p = sub.add_parser(
@@ -46,6 +48,12 @@ def register(sub) -> None:
     p.add_argument("--save-escape", metavar="FILE",
                    help="write the lower-loss point, if one is found, as .npz or .pt arrays named like the input")
     p.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--inputs-by-digest", action="store_true",
+                   help="refer to the weights and data by the SHA-256 of their .npz/.npy files instead of embedding "
+                        "them (verify with: exactopen verify CERT --inputs FILE...); the default when the files "
+                        f"hold more than {AUTO_DIGEST_BYTES // 2 ** 20} MiB")
+    g.add_argument("--embed-inputs", action="store_true", help="embed the weights and data in the certificate")
     add_output_options(p)
     p.set_defaults(func=run_validate)
 
@@ -93,11 +101,17 @@ def run_validate(args) -> int:
         if q > fmpq(10) ** 300:
             raise InputError("--eps is too large (at most 1e300)")
         eps = float(q)
+    inputs, files = _references(args, net, keys)
     prog = Progress(5, enabled=False if args.quiet or args.json else None)
     v = validate(net, snap_tol=tol, snap_den=args.snap_den, eps_global=eps, progress=prog,
-                 always_descent=args.descent, radius=args.radius, loss=args.loss)
+                 always_descent=args.descent, radius=args.radius, loss=args.loss, inputs=inputs, files=files)
     prog.step("exact checker")
     lines = list(v.lines)
+    if files:
+        named = " ".join(_shell_word(f) for f in files)
+        lines.append(f"  the weights and data are referred to by SHA-256, not embedded: verify with "
+                     f"exactopen verify {_shell_word(args.out) if getattr(args, 'out', None) else 'CERT'} "
+                     f"--inputs {named}")
     if args.save_escape:
         if v.escape is None:
             lines.append(f"  --save-escape: no lower point was found, {args.save_escape} not written")
@@ -109,6 +123,34 @@ def run_validate(args) -> int:
     finally:
         prog.close()
     return 0
+
+
+def _references(args, net, keys) -> tuple:
+    """(inputs, files) of the certificate: (None, None) to embed the matrices, else references
+    to the user's NumPy files by digest (--inputs-by-digest, or by default for large files)."""
+    import os
+
+    from exactopen.inputs import file_references
+
+    if args.embed_inputs:
+        return None, None
+    specs = [args.weights] + [s for s in (args.X, args.Y) if s]
+    paths = [s if os.path.exists(s) else s.rpartition(":")[0] for s in specs]
+    size = sum(os.path.getsize(p) for p in set(paths) if os.path.exists(p))
+    if not args.inputs_by_digest and size <= AUTO_DIGEST_BYTES:
+        return None, None
+    try:
+        return file_references(net, args.weights, keys, args.X, args.Y, args.samples_as_rows)
+    except InputError:
+        if args.inputs_by_digest:
+            raise
+        return None, None  # not NumPy files: embedded, as for small inputs
+
+
+def _shell_word(s: str) -> str:
+    import shlex
+
+    return shlex.quote(s)
 
 
 def save_arrays(path: str, arrays: dict) -> None:

@@ -19,6 +19,9 @@ def register(sub) -> None:
     p.add_argument("files", nargs="+", metavar="FILE",
                    help="certificate files, or a sweep directory (verified as a whole), or another directory "
                         "(every *.json under it)")
+    p.add_argument("--inputs", nargs="+", metavar="FILE", default=None,
+                   help="input files (.npz/.npy) the certificates refer to by SHA-256 digest instead of embedding "
+                        "them (exactopen validate --inputs-by-digest)")
     p.add_argument("-q", "--quiet", action="store_true",
                    help="print only rejections (and a sweep directory's error lines)")
     p.add_argument("--explain", action="store_true",
@@ -34,8 +37,10 @@ def register(sub) -> None:
 def run(args) -> int:
     as_json = getattr(args, "json", False)
 
+    inputs = getattr(args, "inputs", None)
+
     def checked(path: str, keep_tree: bool = False) -> dict:
-        entry = check_certificate(path, keep_tree)
+        entry = check_certificate(path, keep_tree, inputs)
         if not as_json:
             _print_entry(entry, args)  # as it is checked: a sweep can hold thousands
         return entry
@@ -56,16 +61,17 @@ def run(args) -> int:
     return worst
 
 
-def check_certificate(path: str, keep_tree: bool = False) -> dict:
+def check_certificate(path: str, keep_tree: bool = False, inputs=None) -> dict:
     """One file through the checker, once: {path, status, and statement, kind, claim_id, facts,
-    theorems if accepted (and the parsed tree with ``keep_tree``), else reason}."""
+    theorems if accepted (and the parsed tree with ``keep_tree``), else reason}.  ``inputs``:
+    paths of input files the certificate may refer to by digest."""
     from exactopen.kernel import Malformed, Rejected, explain, parse, read_file
 
     entry = {"path": path}
     text = None
     try:
         text = read_file(path)
-        rep = explain(text)  # parses once (the checker's budget covers the parse)
+        rep = explain(text, inputs)  # parses once (the checker's budget covers the parse)
     except Malformed as exc:
         if text is not None and len(text) < 2 ** 20 and '"$schema"' in text and _is_schema_text(text, parse):
             entry["status"] = "skipped"

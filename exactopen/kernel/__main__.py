@@ -1,6 +1,7 @@
 """Run the checker alone: ``python -m exactopen.kernel FILE...`` (standard library + python-flint).
 
-Prints one line per file ("accepted: <statement>" or "REJECTED: <reason>"); ``--explain``
+Prints one line per file ("accepted: <statement>" or "REJECTED: <reason>"); ``--inputs
+FILE... [--]`` gives the input files certificates refer to by digest; ``--explain``
 adds the facts checked and the trusted theorems relied on; ``--theorems`` lists the trusted
 theorems per kind and the work budgets.  Exit 0 if every file is accepted, 1 if any is
 rejected, 2 if any is unreadable.
@@ -38,14 +39,21 @@ def main(argv=None) -> int:
         sys.stdout.write(theorems_text())
         return 0
     show = "--explain" in args
-    files = [a for a in args if a != "--explain"]
-    if not files or any(a.startswith("--") for a in files):
-        print("usage: python -m exactopen.kernel [--explain] FILE... | --theorems", file=sys.stderr)
+    args = [a for a in args if a != "--explain"]
+    inputs = None
+    if "--inputs" in args:  # --inputs FILE... up to "--" or the end
+        i = args.index("--inputs")
+        j = args.index("--", i) if "--" in args[i:] else len(args)
+        inputs, args = args[i + 1:j], args[:i] + args[j + 1:]
+    files = args
+    if not files or any(a.startswith("--") for a in files) or inputs == []:
+        print("usage: python -m exactopen.kernel [--explain] FILE... [--inputs INPUT... [--]] | --theorems",
+              file=sys.stderr)
         return 2
     worst = 0
     for path in files:
         try:
-            report = explain(read_file(path))
+            report = explain(read_file(path), inputs)
         except Malformed as exc:
             print(f"{path}: MALFORMED: {exc}", file=sys.stderr)
             worst = 2

@@ -20,6 +20,8 @@ import json
 
 from flint import fmpq_mat
 
+from exactopen.kernel.files import clear as clear_inputs
+from exactopen.kernel.files import provide, statement_suffix
 from exactopen.kernel.primitives import (
     _LEDGER,
     BUDGET,
@@ -192,6 +194,8 @@ def _derive(cert) -> tuple[str, dict]:
             raise Rejected(f"malformed evidence ({type(exc).__name__}: {str(exc)[:200]})") from None
     finally:
         ledger = _LEDGER.pop()
+    if not _LEDGER.stack:  # the top-level statement names the input files it read
+        statement += statement_suffix()
     unread = [p for p in unread_fields(cert) if p != "certificate.claim"]
     if unread:
         raise Rejected(f"{unread[0]}: a field the checker does not read (unknown, or not checked)"
@@ -226,10 +230,16 @@ def same_matrix(obj, M: fmpq_mat, where: str) -> None:
     require(matrix(obj, where) == M, f"{where} is not the outer certificate's matrix")
 
 
-def _tree(cert):
+def _tree(cert, inputs=None):
     """A fresh, strictly parsed certificate tree: from JSON text, or from Python objects (API
-    use; also a tree read before, whose record of read keys must not carry over).  Arms the
-    meter for the check of this file (every caller stops it in a ``finally``)."""
+    use; also a tree read before, whose record of read keys must not carry over).  ``inputs``:
+    paths of the input files the certificate may refer to by digest (kernel/files.py), read
+    first (their size joins the file's for the budgets).  Arms the meter for the check of
+    this file (every caller stops it, and forgets the inputs, in a ``finally``)."""
+    try:
+        provide(inputs, BUDGET["input_bytes"])
+    except ValueError as exc:
+        raise Malformed(str(exc)) from None
     if isinstance(cert, str):
         return parse(cert, check=True)
     try:
@@ -239,41 +249,46 @@ def _tree(cert):
     return parse(text, check=True)
 
 
-def check(cert) -> str:
+def _done() -> None:
+    METER.stop()
+    clear_inputs()
+
+
+def check(cert, inputs=None) -> str:
     """Verify a certificate (Python objects, or its JSON text); return the statement it proves
-    or raise Rejected / Malformed."""
+    or raise Rejected / Malformed.  ``inputs``: paths of the input files it refers to by digest."""
     try:
-        return _check_tree(_tree(cert))[0]
+        return _check_tree(_tree(cert, inputs))[0]
     finally:
-        METER.stop()
+        _done()
 
 
-def statement(cert) -> str:
+def statement(cert, inputs=None) -> str:
     """The statement a certificate proves, derived by checking everything but its claim
     sentence (the generator fills ``claim`` with it)."""
     try:
-        return _derive(_tree(cert))[0]
+        return _derive(_tree(cert, inputs))[0]
     finally:
-        METER.stop()
+        _done()
 
 
-def explain(cert) -> dict:
+def explain(cert, inputs=None) -> dict:
     """Verify (Python objects or JSON text), and return {statement, kind, claim_id, facts,
     theorems, work, tree} (theorems with their text; work: the meter's account of the check;
     tree: the certificate as read, for callers that compare it with other records)."""
     try:
-        tree = _tree(cert)
+        tree = _tree(cert, inputs)
         statement, ledger = _check_tree(tree)
         work = METER.report()
     finally:
-        METER.stop()
+        _done()
     return {"statement": statement, "kind": tree["kind"], "claim_id": tree["claim_id"],
             "facts": ledger["facts"], "work": work, "tree": tree,
             "theorems": [{"id": t, "statement": THEOREMS[t]} for t in ledger["theorems"]]}
 
 
-def check_text(text: str) -> str:
-    return check(text)
+def check_text(text: str, inputs=None) -> str:
+    return check(text, inputs)
 
 
 def read_file(path: str) -> str:
@@ -290,5 +305,5 @@ def read_file(path: str) -> str:
         raise Malformed(f"not UTF-8 text (byte {exc.start})") from None
 
 
-def check_file(path: str) -> str:
-    return check_text(read_file(path))
+def check_file(path: str, inputs=None) -> str:
+    return check_text(read_file(path), inputs)

@@ -138,6 +138,46 @@ def loss_gradient(Ws, X, Y, w) -> tuple:
     return L, out
 
 
+# Results this kernel computed, kept for the same exact problem within one process: the key
+# names every matrix by the SHA-256 of its encoding (files.memo_key), so a hit is the value
+# this code computed for exactly these matrices.  (The generator of ``exactopen validate``
+# asks the kernel for the loss and gradient of the user's point; the check of its
+# certificate then need not multiply the matrices again.)
+_MEMO: dict = {}
+
+
+def problem_key(inputs, tag: str = "problem"):
+    """A key for the exact problem ``inputs`` encodes (after :func:`problem` read it), or None
+    when some matrix is not in a digest-named form (rows) or the loss is weighted."""
+    from exactopen.kernel.files import memo_key
+
+    if inputs.get("weights") is not None:
+        return None
+    mats = list(inputs["layers"]) + [inputs["X"], inputs["Y"]]
+    keys = []
+    for obj in mats:
+        m, n = obj["shape"]
+        k = memo_key(obj, m, n)
+        if k is None:
+            return None
+        keys.append(k)
+    return (tag, *keys)
+
+
+def memo_loss_gradient(Ws, X, Y, w, key) -> tuple:
+    """(L, |grad L|^2, gradient as integer forms) of :func:`loss_gradient`, remembered under
+    ``key`` (None: not remembered)."""
+    hit = _MEMO.get(key) if key is not None else None
+    if hit is None:
+        L, grads = loss_gradient(Ws, X, Y, w)
+        hit = (L, gradient_norm_sq(grads), grads)
+        if key is not None:
+            while len(_MEMO) >= 2:
+                _MEMO.pop(next(iter(_MEMO)))
+            _MEMO[key] = hit
+    return hit
+
+
 def gradient(Ws, X, Y, w) -> list:
     """dL/dW_k = (W_h..W_{k+1})^T G (W_{k-1}..W_1)^T with G = (w o (PX - Y)) X^T."""
     return [QM.wrap(N) * fmpq(1, d) for N, d in loss_gradient(Ws, X, Y, w)[1]]

@@ -44,7 +44,7 @@ BUDGET = {
     "int_digits": 12,             # a JSON integer (dimensions, indices, powers)
     "rational_digits": 20_000,    # digits of a numerator or denominator
     "dim": 100_000,               # one side of a matrix
-    "entries": 4_000_000,         # entries of one matrix
+    "entries": 4_194_304,         # entries of one matrix (2048 x 2048)
     "nesting": 4,                 # certificates nested in certificates
     "degree": 4096,               # degree of a univariate polynomial (and the exponent k)
     "sturm_degree": 256,          # degree of a polynomial given to a Sturm sequence
@@ -57,6 +57,7 @@ BUDGET = {
     "memory_small": 640 * 2 ** 20,  # bytes the check of a small file may hold (the process stays below 1 GB)
     "work_large": 90_000_000_000,   # the same for a larger file (up to file_bytes): about 55 s at most
     "memory_large": 1400 * 2 ** 20,  # (the process stays below 2 GB)
+    "input_bytes": 2 ** 30,       # input files referenced by digest (kernel/files.py), all together
 }
 MAX_DIM = BUDGET["dim"]
 _PRIMES = (2305843009213693951, 4611686018427387847)  # 2^61 - 1 and 2^62 - 57
@@ -170,10 +171,20 @@ def _depth(tree) -> int:
 
 
 def start_check(size: int) -> None:
-    """Start the meter for the check of a file of ``size`` bytes (its budgets depend on the size)."""
-    small = size <= BUDGET["small_file"]
-    METER.start(size, BUDGET["work_small" if small else "work_large"],
-                BUDGET["memory_small" if small else "memory_large"])
+    """Start the meter for the check of a file of ``size`` bytes, plus the input files given
+    with it (kernel/files.py): the budgets depend on the total.  Beyond ``file_bytes`` in all
+    (only with input files) the large budgets grow: work as the total to the power 3/2 (the
+    products of matrices of that many entries), memory in proportion."""
+    from exactopen.kernel.files import FILES
+
+    total = size + FILES.size
+    small = total <= BUDGET["small_file"]
+    grow = max(1.0, total / BUDGET["file_bytes"])
+    METER.start(total, int(BUDGET["work_small" if small else "work_large"] * grow ** 1.5),
+                int(BUDGET["memory_small" if small else "memory_large"] * grow))
+    if FILES.size:
+        METER.charge(3 * FILES.size, "hashing the input files")
+        METER.hold(FILES.size, "the input files")
 
 
 def parse(text: str, check: bool = False) -> Obj:
@@ -311,6 +322,11 @@ def matrix(obj, where: str) -> QM:
                                     for d in shape), f"{where}.shape is not [m, n]")
     m, n = shape
     within(m * n, "entries", f"{where}: the number of entries")
+    if "file" in obj:
+        from exactopen.kernel.files import file_matrix
+
+        require("rows" not in obj and "dyadic" not in obj, f"{where} has 'file' and another form")
+        return file_matrix(field(obj, "file", dict, where), m, n, where + ".file")
     if "dyadic" in obj:
         require("rows" not in obj, f"{where} has both 'rows' and 'dyadic'")
         return dyadic(field(obj, "dyadic", dict, where), m, n, where + ".dyadic")
@@ -339,19 +355,27 @@ def dyadic(obj, m: int, n: int, where: str) -> QM:
     k bytes of little-endian two's complement.  Decoded by integer operations only.  The form
     is canonical, anything else is Malformed: B is exactly the base64 text of its bytes, k is
     the fewest bytes that hold every numerator (1 for the zero matrix), and some numerator is
-    odd (for the zero matrix E = 0), so a matrix has one encoding.  Bounded by the budget
+    odd (for the zero matrix E = 0), so a matrix has one encoding in this form.  With
+    ``"lower": true`` (a square matrix) B holds the lower triangle only, row by row (entries
+    (i, j), j <= i): the entries above the diagonal are 0.  Bounded by the budget
     rational_digits (k and |E| at most 3 * rational_digits bits) and by the meter: the size of
     the decoded matrix (entries times the bits of the numerators and of 2^|E|) is charged
     before it is formed."""
     e = field(obj, "exponent", int, where)
     k = field(obj, "width", int, where)
     text = field(obj, "numerators", str, where)
+    lower = optional(obj, "lower", bool, where)
+    for key in obj:
+        require(key in ("exponent", "width", "numerators", "lower"), f"{where}.{key}: unknown field")
+    require(lower is not False, f"{where}.lower is true or absent")
+    require(not lower or m == n, f"{where}: a lower triangular matrix must be square, is {m}x{n}")
     bits = 3 * BUDGET["rational_digits"]
     if not (1 <= k and 8 * k <= bits and abs(e) <= bits):
         raise Malformed(f"{where}: width must be 1..{bits // 8} bytes and |exponent| <= {bits} (budget rational_digits)")
-    size = m * n * k
+    count = n * (n + 1) // 2 if lower else m * n
+    size = count * k
     if len(text) != 4 * ((size + 2) // 3):
-        raise Malformed(f"{where}.numerators has {len(text)} characters, the base64 of {m}x{n} numerators "
+        raise Malformed(f"{where}.numerators has {len(text)} characters, the base64 of {count} numerators "
                         f"of {k} bytes has {4 * ((size + 2) // 3)}")
     nb, db = 8 * k + max(e, 0), max(-e, 0)
     METER.need(m * n * (16 + 2 * (48 + k + db // 8)) + 2 * size, f"{where}: the decoded {m}x{n} dyadic matrix")
@@ -370,6 +394,8 @@ def dyadic(obj, m: int, n: int, where: str) -> QM:
     if not any(x & 1 for x in nums) and (e != 0 or low != 0 or high != 0):
         raise Malformed(f"{where}: no numerator is odd (the exponent is not canonical)"
                         if low or high else f"{where}: the zero matrix has exponent 0")
+    if lower:  # row i holds its entries 0..i, then zeros
+        nums = [x for i in range(n) for x in (*nums[i * (i + 1) // 2:(i + 1) * (i + 2) // 2], *([0] * (n - 1 - i)))]
     A = QM.wrap(ZM.new(m, n, nums, 8 * k, where), where)
     del nums
     return A * (fmpq(2) ** e) if e else A

@@ -31,7 +31,7 @@ import math
 from flint import fmpq, fmpq_mat
 
 from exactopen.kernel.core import kind, nested, rely, same_matrix
-from exactopen.kernel.network import gradient_norm_sq, loss, loss_gradient, problem
+from exactopen.kernel.network import loss, memo_loss_gradient, problem, problem_key
 from exactopen.kernel.primitives import (
     METER,
     PY,
@@ -177,6 +177,23 @@ def _global_lower_bound(Ws, X, Y, w, lb: dict) -> fmpq:
     return (fro2(Y) - r * mu - fro2(F) - delta * dh) / 2
 
 
+def exact_loss_gradient(inputs: dict, files=None) -> tuple:
+    """For the generator of ``exactopen validate``: (L, |grad L|^2, [dL/dW_k as (N, d), N an
+    fmpz_mat]) at the point and data ``inputs`` (a validate_network certificate's inputs,
+    embedded or referring to the input files ``files``), computed by this kernel and
+    remembered for the check of the certificate that carries these inputs."""
+    from exactopen.kernel.files import clear, provide
+    from exactopen.kernel.primitives import BUDGET
+
+    provide(files, BUDGET["input_bytes"])
+    try:
+        Ws, X, Y, w, _ = problem(inputs)
+        L, g2, grads = memo_loss_gradient(Ws, X, Y, w, problem_key(inputs))
+    finally:
+        clear()
+    return L, g2, [(N.M, d) for N, d in grads]
+
+
 def dual_matrix(B, Y, F, delta: fmpq, mu: fmpq) -> tuple:
     """(Z, D), Z an integer matrix (a plain fmpz_mat) and D > 0 an integer with Z / D = K = [[B B^T,
     B Y^T], [Y B^T, F F^T + (delta + mu) I]] (its PSD-ness bounds S_r(M)).  For the generator."""
@@ -227,9 +244,9 @@ def check_validate_network(cert: dict) -> str:
     Ws, X, Y, w, _ = problem(cert["inputs"])
     require(w is None, "validate_network is for the unweighted square loss")
     res, ev = cert["result"], cert["evidence"]
-    L, grads = loss_gradient(Ws, X, Y, w)
+    L, G2, _ = memo_loss_gradient(Ws, X, Y, w, problem_key(cert["inputs"]))
     L0 = _claimed(res, "loss", L, "result")
-    g2 = _claimed(res, "gradient_norm_sq", gradient_norm_sq(grads), "result")
+    g2 = _claimed(res, "gradient_norm_sq", G2, "result")
     out = [f"at the given weights W, L(W) = {approx(L0)} and |grad L(W)|^2 = {approx(g2)} (exact values in the result)"]
     if res.get("global") is not None:
         gl = field(res, "global", dict, "result")

@@ -87,7 +87,8 @@ def _fmt(x: float) -> str:
 
 def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_global=None,
              progress: Progress | None = None, always_descent: bool = False,
-             radius: float | None = None, loss: str = "sum", checked_bound: bool = False) -> Validation:
+             radius: float | None = None, loss: str = "sum", checked_bound: bool = False,
+             inputs: dict | None = None, files: list | None = None) -> Validation:
     """Everything the point W = net.layers proves (see the module docstring), as one
     ``validate_network`` certificate with a headline verdict, human lines and a JSON summary.
     ``loss`` = "sum" reports L = 1/2 sum of squared errors (the certificate's convention) and
@@ -97,7 +98,13 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
     exact check of its own (the checker's run on the whole certificate, in
     :func:`exactopen.certificate.envelope`, decides: the same work done once); should the
     checker refuse the bound, everything is redone with the factor checked exactly here first
-    (``checked_bound``)."""
+    (``checked_bound``).
+
+    ``inputs``: the certificate's inputs when they refer to the input ``files`` by digest
+    (:func:`exactopen.inputs.file_references`; default: the matrices embedded).  The exact loss
+    and gradient at W are computed by the checker's own code
+    (:func:`exactopen.kernel.validate.exact_loss_gradient`), which remembers them for the
+    check of the certificate: the largest products are formed once."""
     from exactopen.certificate import envelope
     from exactopen.exact.snap import distance_sq, snap_matrix
     from exactopen.landscape.classify import classify_critical_point
@@ -108,8 +115,18 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
     timings = {}
     t = time.perf_counter()
     grads = None  # the exact gradient as integer forms (unweighted loss), for the descent direction
+    if inputs is None:
+        inputs = net.inputs_json(dyadic=True)
     if net.weights is None:
-        L0, g2, grads = net.loss_gradient()
+        from exactopen.kernel.validate import exact_loss_gradient
+
+        from exactopen.kernel import Rejected
+
+        try:
+            L0, g2, grads = exact_loss_gradient(inputs, files)
+        except (Rejected, ValueError) as exc:
+            raise InputError(f"the inputs cannot be read exactly: {exc}") from None
+        net._cache["L"] = L0
     else:
         L0, g2 = net.loss(), sum((mx.frobenius_sq(G) for G in net.gradient()), fmpq(0))
     for what, v in (("the loss L(W)", L0), ("|grad L(W)|^2", g2), ("|Y|^2", mx.frobenius_sq(net.Y))):
@@ -248,9 +265,10 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
     headline = headline_text(verdict, summary, scale)
     summary["text"] = headline
     lines = [f"verdict: {verdict.replace('_', ' ')} — {headline}", *[f"  {f}" for f in facts]]
-    cert = envelope("validate_network", "", net.inputs_json(dyadic=True), result, dict(evidence), "lem-7")
+    cert = envelope("validate_network", "", inputs, result, dict(evidence), "lem-7", files=files)
     if not checked_bound and cert["claim"].startswith("(refused by the checker: evidence.global"):
-        return validate(net, snap_tol, snap_den, eps_global, progress, always_descent, radius, loss, True)
+        return validate(net, snap_tol, snap_den, eps_global, progress, always_descent, radius, loss, True,
+                        inputs, files)
     return Validation(cert, lines, summary, timings, escape)
 
 
