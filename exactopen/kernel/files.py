@@ -189,19 +189,22 @@ def _exact(code: str, body: bytes, m: int, n: int, fortran: bool, where: str) ->
     swap = code.endswith("!")
     vals = array(code.rstrip("!"))
     METER.need(len(body) * 4 + m * n * 40, f"{where}: the entries of a {m}x{n} array")
-    METER.charge(m * n * 3 * PY, f"{where}: reading a {m}x{n} array")
+    METER.charge(m * n * PY, f"{where}: reading a {m}x{n} array")
     vals.frombytes(body)
     if swap:
         vals.byteswap()
     if code[0] in "df":
         if not all(map(math.isfinite, vals)):
             raise Malformed(f"{where}: the array holds a NaN or an infinity")
-        K = max((x.as_integer_ratio()[1].bit_length() for x in vals), default=1) - 1
+        # every float is m 2^(e - 53) with an integer m < 2^53 (frexp's e): 2^K with K = 53 - the
+        # least exponent of a nonzero entry is a common denominator (not always the least)
+        low = min(map(abs, filter(None, vals)), default=0.0)
         top = max(map(abs, vals), default=0.0)
-        nb = (top.as_integer_ratio()[0] << (K - top.as_integer_ratio()[1].bit_length() + 1)).bit_length() + 1
+        K = max(0, 53 - math.frexp(low)[1]) if low else 0
+        nb = math.frexp(top)[1] + K + 1 if top else 1
         METER.need(m * n * (16 + 2 * (48 + nb // 8)), f"{where}: the exact {m}x{n} matrix")
-        METER.charge(m * n * (2 * PY + entry_cost(nb + K)), f"{where}: the exact entries of a {m}x{n} array")
-        if K + math.frexp(top)[1] < 1020:  # x 2^K is an integer float: exact, no overflow
+        METER.charge(m * n * (PY + entry_cost(nb)), f"{where}: the exact entries of a {m}x{n} array")
+        if nb < 1020 and K < 1000:  # x 2^K is an integer float: exact, no overflow
             s = 2.0 ** K
             nums = [int(x * s) for x in vals]
         else:

@@ -172,9 +172,42 @@ def memo_loss_gradient(Ws, X, Y, w, key) -> tuple:
         L, grads = loss_gradient(Ws, X, Y, w)
         hit = (L, gradient_norm_sq(grads), grads)
         if key is not None:
-            while len(_MEMO) >= 2:
-                _MEMO.pop(next(iter(_MEMO)))
-            _MEMO[key] = hit
+            _remember(key, hit)
+    return hit
+
+
+def _remember(key, value) -> None:
+    while len(_MEMO) >= 4:
+        _MEMO.pop(next(iter(_MEMO)))
+    _MEMO[key] = value
+
+
+def point_key(layers_objs, inputs):
+    """A key for the loss at the point ``layers_objs`` (matrix objects, read) with the data of
+    ``inputs``, or None (as :func:`problem_key`)."""
+    base = problem_key({"layers": [], "X": inputs["X"], "Y": inputs["Y"], "weights": inputs.get("weights")},
+                       "loss")
+    if base is None:
+        return None
+    from exactopen.kernel.files import memo_key
+
+    keys = []
+    for obj in layers_objs:
+        m, n = obj["shape"]
+        k = memo_key(obj, m, n)
+        if k is None:
+            return None
+        keys.append(k)
+    return (*base, *keys)
+
+
+def memo_loss(Ws, X, Y, w, key) -> fmpq:
+    """:func:`loss`, remembered under ``key`` (None: not remembered)."""
+    hit = _MEMO.get(key) if key is not None else None
+    if hit is None:
+        hit = loss(Ws, X, Y, w)
+        if key is not None:
+            _remember(key, hit)
     return hit
 
 

@@ -31,7 +31,7 @@ import math
 from flint import fmpq, fmpq_mat
 
 from exactopen.kernel.core import kind, nested, rely, same_matrix
-from exactopen.kernel.network import loss, memo_loss_gradient, problem, problem_key
+from exactopen.kernel.network import memo_loss, memo_loss_gradient, point_key, problem, problem_key
 from exactopen.kernel.primitives import (
     METER,
     PY,
@@ -191,7 +191,19 @@ def exact_loss_gradient(inputs: dict, files=None) -> tuple:
         L, g2, grads = memo_loss_gradient(Ws, X, Y, w, problem_key(inputs))
     finally:
         clear()
-    return L, g2, [(N.M, d) for N, d in grads]
+    return L, g2, [(N.M, d) for N, d in grads], (X, Y, inputs)
+
+
+def exact_loss_at(data, layers_json: list) -> fmpq:
+    """For the generator: the loss at the point ``layers_json`` (matrix objects as the
+    certificate will carry them) with the data of :func:`exact_loss_gradient` (its last
+    value), computed by this kernel and remembered for the check."""
+    X, Y, inputs = data
+    Vs = [matrix(M, f"point[{i}]") for i, M in enumerate(layers_json)]
+    try:
+        return memo_loss(Vs, X, Y, None, point_key(layers_json, inputs))
+    finally:
+        METER.stop()
 
 
 def dual_matrix(B, Y, F, delta: fmpq, mu: fmpq) -> tuple:
@@ -258,15 +270,15 @@ def check_validate_network(cert: dict) -> str:
             pts = field(ev["global"], "point", list, "evidence.global")
             V = [matrix(M, f"evidence.global.point[{i}]") for i, M in enumerate(pts)]
             _dist2(Ws, V, "evidence.global.point")  # same shapes as W
-            UB = _claimed(gl, "upper_bound", loss(V, X, Y, w), "result.global")
+            UB = _claimed(gl, "upper_bound", memo_loss(V, X, Y, w, point_key(pts, cert["inputs"])), "result.global")
             _claimed(gl, "gap_lower", L0 - UB, "result.global")
             out.append(f"min L <= {approx(UB)} (a network point attains it), so L(W) - min L >= {approx(L0 - UB)}")
     if res.get("descent") is not None:
         de = field(res, "descent", dict, "result")
-        Z = [matrix(M, f"evidence.descent.layers[{i}]")
-             for i, M in enumerate(field(field(ev, "descent", dict, "evidence"), "layers", list, "evidence.descent"))]
+        zs = field(field(ev, "descent", dict, "evidence"), "layers", list, "evidence.descent")
+        Z = [matrix(M, f"evidence.descent.layers[{i}]") for i, M in enumerate(zs)]
         rho2 = _claimed(de, "distance_sq", _dist2(Ws, Z, "evidence.descent.layers"), "result.descent")
-        L1 = _claimed(de, "loss", loss(Z, X, Y, w), "result.descent")
+        L1 = _claimed(de, "loss", memo_loss(Z, X, Y, w, point_key(zs, cert["inputs"])), "result.descent")
         require(L1 < L0, "the descent point does not have a smaller loss")
         _claimed(de, "decrease", L0 - L1, "result.descent")
         out.append(f"a rational point at squared distance {approx(rho2)} from W has a loss lower by {approx(L0 - L1)}")

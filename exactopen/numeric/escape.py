@@ -110,11 +110,13 @@ def default_radius(net) -> float:
 def _pick(points: list, net, radius: float | None = None):
     """Among candidate points with L < L(W): the one with the largest decrease within distance
     ``radius`` of W (default :func:`default_radius`), else the closest one.  Exact losses."""
+    from exactopen.numeric.bounds import loss_at
+
     radius = default_radius(net) if radius is None else radius
     L0 = net.loss()
     inside, closest = None, None
     for Z in points:
-        L1 = net.loss_at(Z)
+        L1 = loss_at(net, Z, [mx.to_json(M, True) for M in Z]) if len(points) == 1 else net.loss_at(Z)
         if L1 >= L0:
             continue
         d2 = sum((mx.frobenius_sq(a - b) for a, b in zip(net.layers, Z)), fmpq(0))

@@ -123,10 +123,11 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
         from exactopen.kernel import Rejected
 
         try:
-            L0, g2, grads = exact_loss_gradient(inputs, files)
+            L0, g2, grads, data = exact_loss_gradient(inputs, files)
         except (Rejected, ValueError) as exc:
             raise InputError(f"the inputs cannot be read exactly: {exc}") from None
         net._cache["L"] = L0
+        net._cache["kernel_data"] = data  # exact losses at other points by the kernel, remembered for the check
     else:
         L0, g2 = net.loss(), sum((mx.frobenius_sq(G) for G in net.gradient()), fmpq(0))
     for what, v in (("the loss L(W)", L0), ("|grad L(W)|^2", g2), ("|Y|^2", mx.frobenius_sq(net.Y))):
