@@ -101,11 +101,6 @@ def rank_factors(Ws, r: int, bits: int = 24) -> list[tuple[fmpq_mat, fmpq_mat]]:
     return out
 
 
-def _solve_r(G: fmpq_mat, B: fmpq_mat) -> fmpq_mat:
-    """G^-1 B for a small invertible r x r G (exact)."""
-    return G.solve(B)
-
-
 def critical_data(factors: list, X: fmpq_mat, Y: fmpq_mat) -> tuple[list, fmpq_mat]:
     """(layers W'_k = a_k b_k^T, Y') with W' exactly critical for (X, Y'): Y' = Y + D,
     D = Pi_A R + (I - Pi_A) R Pi_c (module docstring).  Exact; only r x r systems are solved.
@@ -120,10 +115,10 @@ def critical_data(factors: list, X: fmpq_mat, Y: fmpq_mat) -> tuple[list, fmpq_m
     AtR = A.transpose() * R                                # r x n
     Rc = R * c                                             # d_h x r
     GA, Gc = A.transpose() * A, c.transpose() * c
-    K = _solve_r(GA, AtR)                                  # Pi_A R = A K
-    F = _solve_r(Gc, Rc.transpose()).transpose()           # R Pi_c = F c^T
+    K = GA.solve(AtR)                                  # Pi_A R = A K
+    F = Gc.solve(Rc.transpose()).transpose()           # R Pi_c = F c^T
     # (I - Pi_A) R Pi_c = (F - A (GA^-1 A^T F)) c^T
-    F2 = F - A * _solve_r(GA, A.transpose() * F)
+    F2 = F - A * GA.solve(A.transpose() * F)
     D = A * K + F2 * c.transpose()
     return layers, Y + D
 
@@ -170,8 +165,9 @@ def stalled_run(widths, n: int, seed: int = 0, init: float = 1e-3, learn: int = 
     directions, then 2.5, 2, 1.6, ..: distinct, with a gap).  Init: Gaussian entries of size
     ``init``.  Step size: 0.4 / (an upper bound on the sharpness from the layers' Frobenius
     norms), at most 5% relative change of any layer per step.  Stops once the loss has dropped
-    below 0.6 of its start and the gradient norm has not decreased for ``patience`` steps (or at
-    ``max_steps``), returning the point of smallest gradient norm after the drop."""
+    by 80% of the top directions' share of sum s_i^2 and the gradient norm has not decreased
+    for ``patience`` steps, returning the point of smallest gradient norm after the drop (or at
+    ``max_steps``, with info["stalled"] False)."""
     import numpy as np
 
     rng = np.random.default_rng(seed)
@@ -189,6 +185,7 @@ def stalled_run(widths, n: int, seed: int = 0, init: float = 1e-3, learn: int = 
     Y = T @ X + label_noise * rng.standard_normal((dh, n))
     Ws = [init * rng.standard_normal((widths[k + 1], widths[k])) for k in range(h)]
     lam = float(np.linalg.eigvalsh(X @ X.T)[-1])
+    drop = 1 - 0.8 * float(np.sum(s[:learn] ** 2) / np.sum(s ** 2))  # the top directions' share, roughly
     L0, best, since, steps = None, None, 0, 0
     for steps in range(max_steps):
         outs = [X]
@@ -202,7 +199,7 @@ def stalled_run(widths, n: int, seed: int = 0, init: float = 1e-3, learn: int = 
         L = 0.5 * float(np.sum(R * R))
         g = float(np.sqrt(sum(np.sum(G * G) for G in grads)))
         L0 = L if L0 is None else L0
-        if L < 0.6 * L0:
+        if L < drop * L0:
             if best is None or g < best[0]:
                 best, since = (g, L, [W.copy() for W in Ws], steps), 0
             else:
