@@ -242,6 +242,30 @@ def _snapped(cert, X, Y, where: str) -> list:
     return Ws2, sub
 
 
+def _nearby(Ws, X, Y, res: dict, ev: dict) -> str:
+    """``result.nearby``: the embedded landscape_point certificate is checked in full; its data
+    X', Y' and layers W' have the shapes of X, Y, W; the claimed squared distances |W - W'|^2,
+    |X - X'|^2, |Y - Y'|^2 and the verdict are the exact ones."""
+    where = "evidence.nearby"
+    nr = field(res, "nearby", dict, "result")
+    sub = nested(field(ev, "nearby", dict, "evidence"), "certificate", "landscape_point", where)
+    require(sub["inputs"].get("weights") is None, f"{where}: the nearby problem has a weighted loss")
+    Ws2, X2, Y2, _, _ = problem(sub["inputs"])
+    same_shape(X2, X.nrows(), X.ncols(), f"{where}.certificate.inputs.X")
+    same_shape(Y2, Y.nrows(), Y.ncols(), f"{where}.certificate.inputs.Y")
+    d2 = _claimed(nr, "distance_sq", _dist2(Ws, Ws2, f"{where}.certificate.inputs.layers"), "result.nearby")
+    dc = field(nr, "data_change_sq", dict, "result.nearby")
+    for key in dc:
+        require(key in ("X", "Y"), f"result.nearby.data_change_sq.{key[:40]}: unknown field")
+    dx = _claimed(dc, "X", dist2(X, X2), "result.nearby.data_change_sq")
+    dy = _claimed(dc, "Y", dist2(Y, Y2), "result.nearby.data_change_sq")
+    v = field(nr, "verdict", str, "result.nearby")
+    require(v == sub["result"]["verdict"], "result.nearby.verdict differs from the embedded certificate's verdict")
+    require(v != "not_critical", "result.nearby: the embedded point is not critical")
+    return (f"W is at squared distance {approx(d2)} from W', an exact critical point ({v.replace('_', ' ')}) of "
+            f"the problem with data X', Y' at squared distances {approx(dx)}, {approx(dy)} from X, Y")
+
+
 def _dist2(A: list, B: list, where: str) -> fmpq:
     require(len(A) == len(B), f"{where}: different numbers of layers")
     for k, (a, b) in enumerate(zip(A, B)):
@@ -252,7 +276,8 @@ def _dist2(A: list, B: list, where: str) -> fmpq:
 @kind("validate_network")
 def check_validate_network(cert: dict) -> str:
     """Facts about a (float) point W of L = 1/2|W_h..W_1 X - Y|^2: exact loss and gradient
-    norm, an exact lower bound on min L (gap), a lower point near W, a snapped exact point."""
+    norm, an exact lower bound on min L (gap), a lower point near W, a snapped exact point, an
+    exact critical point of a nearby problem."""
     Ws, X, Y, w, _ = problem(cert["inputs"])
     require(w is None, "validate_network is for the unweighted square loss")
     res, ev = cert["result"], cert["evidence"]
@@ -303,4 +328,6 @@ def check_validate_network(cert: dict) -> str:
             rule.append(f"every moved entry has denominator <= {den}")
         out.append(f"a rational point W' at squared distance {approx(d2)} from W"
                    + (f" ({'; '.join(rule)})" if rule else "") + f" is certified: {v.replace('_', ' ')}")
+    if res.get("nearby") is not None:
+        out.append(_nearby(Ws, X, Y, res, ev))
     return "; ".join(out)

@@ -13,8 +13,10 @@ spaces split along the rational factors.
 * Input basis: e_i = C^T u_i for the u_i outside the null space of M (then
   e_i^T S^-1 e_j = u_i^T M u_j = 0 for i != j), completed by a basis of S N(C) adapted to the
   kernels of W_k..W_1 and orthogonalised in the metric S^-1; U_0 = [e_i], T_0 = U_0^-1, so
-  S' = T_0 S T_0^T is diagonal and C' = T_h C T_0^T is zero off the diagonal when each factor is
-  linear (block-diagonal along the factors otherwise).
+  S' = T_0 S T_0^T is diagonal and C' = T_h C T_0^T is zero off the diagonal.  The e_i are
+  S^-1-orthogonal only when the u_i are eigenvectors of M, so a factor of degree > 1 (its
+  space has no basis of rational eigenvectors) defeats the construction: :func:`data_bases`
+  checks that its Gram matrices are diagonal and returns None otherwise.
 
 With these end bases the layers W'_1 = W_1 U_0, W'_h = U_h^-1 W_h route the data's own
 directions, the hidden bases of :func:`exactopen.landscape.gauge.interval_bases` make every
@@ -89,7 +91,7 @@ def primitive(v: fmpq_mat) -> fmpq_mat:
     vector may be scaled freely: integer bases keep the checker's products small)."""
     import math
 
-    N, d = v.numer_denom()
+    N, _d = v.numer_denom()
     g = 0
     for x in N.entries():
         g = math.gcd(g, int(x))
@@ -119,11 +121,42 @@ def invariant_subspaces(M: fmpq_mat) -> list[tuple[fmpq_mat, bool]]:
     return out
 
 
+_PRIME = 2 ** 61 - 1
+
+
+def _mod_p(A: fmpq_mat):
+    """A mod the prime _PRIME (an nmod_mat), or None if a denominator is divisible by it."""
+    from flint import nmod, nmod_mat
+
+    N, d = A.numer_denom()
+    if int(d) % _PRIME == 0:
+        return None
+    return nmod_mat(N, _PRIME) * (1 / nmod(int(d), _PRIME))
+
+
+def splits_mod_p(S: fmpq_mat, C: fmpq_mat) -> bool:
+    """False when M = C S^-1 C^T certainly has an irreducible factor of degree > 1 over Q: its
+    characteristic polynomial (monic, rational coefficients) does not split into
+    linear factors modulo the prime 2^61 - 1 (a rational root reduces to a root mod p, so a
+    polynomial splitting over Q splits mod p).  True when it splits mod p or the test does not
+    apply (a denominator divisible by p, S singular mod p).  Cheap: a filter before the exact
+    factorisation, never a proof of anything."""
+    Sp, Cp = _mod_p(S), _mod_p(C)
+    if Sp is None or Cp is None or Sp.det() == 0:
+        return True
+    Mp = Cp * Sp.inv() * Cp.transpose()
+    _c, factors = Mp.charpoly().factor()
+    return all(f.degree() == 1 for f, _m in factors)
+
+
 def data_bases(net):
     """(T_0, U_0, T_h, U_h) for ``net`` (see the module docstring), or None when X X^T is
-    singular or the data give no splitting (M's characteristic polynomial irreducible)."""
+    singular or the data give no splitting (M's characteristic polynomial irreducible, or a
+    factor of degree > 1: first tested modulo a prime, :func:`splits_mod_p`)."""
     X, Y, Ws = net.X, net.Y, net.layers
     S = X * X.transpose()
+    if not splits_mod_p(S, Y * X.transpose()):
+        return None
     try:
         Sinv = S.inv()
     except ZeroDivisionError:
@@ -159,9 +192,17 @@ def data_bases(net):
     G0, Gh = U0.transpose() * Sinv * U0, Uh.transpose() * Uh
     if any(G0[i, i] == 0 for i in range(d0)) or any(Gh[i, i] == 0 for i in range(dh)):
         return None
+    if not (_is_diagonal(G0) and _is_diagonal(Gh)):
+        # an irreducible factor of degree > 1: its u_i are orthogonal but not M-orthogonal, so
+        # the e_i = C^T u_i are not S^-1-orthogonal (u_i^T M u_j != 0); no bases of this form
+        return None
     T0 = _diag_inv(G0) * U0.transpose() * Sinv
     Th = _diag_inv(Gh) * Uh.transpose()
     return T0, U0, Th, Uh
+
+
+def _is_diagonal(G: fmpq_mat) -> bool:
+    return all(v == 0 for i, row in enumerate(G.tolist()) for j, v in enumerate(row) if i != j)
 
 
 def _diag_inv(G: fmpq_mat) -> fmpq_mat:

@@ -20,14 +20,22 @@ about W and about exact points near it, with every distance stated:
   otherwise W' = the simplest rationals within a tolerance of W's entries (``--snap TOL``, or
   tolerances 10^-8 .. 10^-1 tried in turn, relative to the largest weight), kept when its
   gradient is exactly zero, and classified exactly as by ``exactopen classify`` (the embedded
-  landscape_point certificate, which names its own claim), with the exact distance |W - W'|.
+  landscape_point certificate, which names its own claim), with the exact distance |W - W'|;
+* when snapping finds none and the gradient is small: an exact critical point W' of a *nearby
+  problem* (:mod:`exactopen.numeric.nearby`; the exact saddle near a stalled run generally has
+  irrational coordinates): rank-r layers of simple rationals, the data X' = X (or rounded) and
+  Y' = Y + D with D chosen so that W' is exactly critical, classified exactly (the embedded
+  certificate ``evidence.nearby``), with the exact distances |W - W'|, |X - X'|, |Y - Y'|; its
+  descent curve proposes the lower point, whose loss is computed on the ORIGINAL data.
 
 The headline :data:`VERDICTS`, decided in this order: ``exact_global_minimum`` /
 ``exact_saddle`` / ``exact_critical_point`` (W's gradient is exactly zero: its exact class);
 ``near_global_minimum`` (certified L(W) - min L <= eps, or W is within the stated distance of
-an exact global minimum); ``near_saddle`` (W is within the stated distance of an exact saddle);
-``near_critical`` (|grad L(W)| <= the stated threshold, but no exact critical point found
-nearby); ``not_near_critical`` (otherwise).
+an exact global minimum); ``near_saddle`` (W is within the stated distance of an exact saddle,
+of the same problem or of the nearby one, whose data changes are stated with it);
+``near_critical`` (|grad L(W)| <= the stated threshold but no exact saddle found nearby, or W is
+within the stated distance of an exact critical point of undecided type of the nearby problem);
+``not_near_critical`` (otherwise).
 
 Reading the weights is :mod:`exactopen.inputs` (``load_problem``; ``network_from_arrays`` in :mod:`exactopen.landscape.network`);
 the progress bar is :mod:`exactopen.numeric.progress`.  Everything the numeric helpers produce
@@ -57,6 +65,7 @@ from exactopen.numeric.escape import (
     descent_numeric,
     float_gradient,
 )
+from exactopen.numeric.nearby import relative
 from exactopen.numeric.progress import Progress
 
 VERDICTS = ("exact_global_minimum", "exact_saddle", "exact_critical_point", "near_global_minimum", "near_saddle",
@@ -88,7 +97,8 @@ def _fmt(x: float) -> str:
 def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_global=None,
              progress: Progress | None = None, always_descent: bool = False,
              radius: float | None = None, loss: str = "sum", checked_bound: bool = False,
-             inputs: dict | None = None, files: list | None = None) -> Validation:
+             nearby: dict | bool | None = None, inputs: dict | None = None,
+             files: list | None = None) -> Validation:
     """Everything the point W = net.layers proves (see the module docstring), as one
     ``validate_network`` certificate with a headline verdict, human lines and a JSON summary.
     ``loss`` = "sum" reports L = 1/2 sum of squared errors (the certificate's convention) and
@@ -98,7 +108,8 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
     exact check of its own (the checker's run on the whole certificate, in
     :func:`exactopen.certificate.envelope`, decides: the same work done once); should the
     checker refuse the bound, everything is redone with the factor checked exactly here first
-    (``checked_bound``).
+    (``checked_bound``).  ``nearby``: False skips the nearby-problem path; a dict passes options
+    to :func:`exactopen.numeric.nearby.nearby_problem` (``rank``, ``weight_bits``, ``data_bits``).
 
     ``inputs``: the certificate's inputs when they refer to the input ``files`` by digest
     (:func:`exactopen.inputs.file_references`; default: the matrices embedded).  The exact loss
@@ -216,6 +227,35 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
         facts.append("no exact critical point found by snapping the weights (relative tolerances "
                      f"{AUTO_SNAP[0]:.0e} to {AUTO_SNAP[-1]:.0e})" if tries else
                      "the gradient is too large for an exact critical point to be near (no snapping tried)")
+    # no exact critical point by snapping: an exact critical point of a nearby problem
+    near, near_cls = None, None
+    if (crit_net is None and tries and not user and g2 != 0 and nearby is not False
+            and net.weights is None):
+        from exactopen.numeric.nearby import nearby_problem
+
+        near = nearby_problem(net, **(nearby or {}))
+        if near is not None:
+            near_cls = classify_critical_point(near.net)
+            if near_cls.verdict == "not_critical":  # cannot happen (W' is critical by construction)
+                near, near_cls = None, None
+    if near is not None:
+        dX, dY = near.data_change_sq["X"], near.data_change_sq["Y"]
+        result["nearby"] = {"distance_sq": rational_str(near.distance_sq),
+                            "data_change_sq": {"X": rational_str(dX), "Y": rational_str(dY)},
+                            "verdict": near_cls.verdict}
+        evidence["nearby"] = {"certificate": near_cls.certificate}
+        nd = {"distance": math.sqrt(float_of(near.distance_sq)), "verdict": near_cls.verdict, "rank": near.rank,
+              "data_change": {"X": math.sqrt(float_of(dX)), "Y": math.sqrt(float_of(dY))},
+              "relative_data_change": {"X": relative(dX, mx.frobenius_sq(net.X)),
+                                       "Y": relative(dY, mx.frobenius_sq(net.Y))}}
+        summary["nearby"] = nd
+        what = ("critical point of undecided type" + (", not a local minimum"
+                                                      if near_cls.certificate["result"].get("not_local_minimum") else "")
+                if near_cls.verdict == "undecided" else _WORDS.get(near_cls.verdict, near_cls.verdict))
+        facts.append(f"W' at distance {_fmt(nd['distance'])} from W (rank-{near.rank} layers of simple rationals) is an "
+                     f"exact {what} of a nearby problem: data moved by |X' - X| = {_fmt(nd['data_change']['X'])}, "
+                     f"|Y' - Y| = {_fmt(nd['data_change']['Y'])} (relative {_fmt(nd['relative_data_change']['Y'])}), "
+                     "certified")
     timings["snap_classify"] = time.perf_counter() - t
     prog.step("nearest exact critical point")
 
@@ -226,9 +266,9 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
                    else "exact_critical_point")
     elif near_global or cv == "global_minimum":
         verdict = "near_global_minimum"
-    elif cv in _SADDLES:
+    elif cv in _SADDLES or (near_cls is not None and near_cls.verdict in _SADDLES):
         verdict = "near_saddle"
-    elif gnorm <= grad_tol or cv not in (None, "not_critical"):
+    elif gnorm <= grad_tol or cv not in (None, "not_critical") or near_cls is not None:
         verdict = "near_critical"
     else:
         verdict = "not_near_critical"
@@ -242,6 +282,9 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
         if crit_cls is not None and "curve" in crit_cls.certificate["evidence"]:
             part = descent_from_curve(net, crit_net, crit_cls.certificate, radius)
             how = "on the exact saddle's certified descent curve"
+        elif near_cls is not None and "curve" in near_cls.certificate["evidence"]:
+            part = descent_from_curve(net, near.net, near_cls.certificate, radius)
+            how = "on the descent curve of the nearby problem's exact critical point, loss of the original data"
         if part is None:
             num = descent_numeric(net, radius, curvature=gnorm <= 1e-3 * max(1.0, math.sqrt(2 * yscale)),
                                   grads=grads)
@@ -268,7 +311,7 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
     lines = [f"verdict: {verdict.replace('_', ' ')} — {headline}", *[f"  {f}" for f in facts]]
     cert = envelope("validate_network", "", inputs, result, dict(evidence), "lem-7", files=files)
     if not checked_bound and cert["claim"].startswith("(refused by the checker: evidence.global"):
-        return validate(net, snap_tol, snap_den, eps_global, progress, always_descent, radius, loss, True,
+        return validate(net, snap_tol, snap_den, eps_global, progress, always_descent, radius, loss, True, nearby,
                         inputs, files)
     return Validation(cert, lines, summary, timings, escape)
 
@@ -290,9 +333,19 @@ def headline_text(verdict: str, s: dict, scale: float = 1.0) -> str:
         if nc and nc["verdict"] == "global_minimum" and nc["distance"] > 0:
             return f"your weights are within {_fmt(nc['distance'])} of an exact global minimum (certified)"
         return f"your loss is within {_fmt(s['global_gap'])} of the global minimum (certified)"
+    nb = s.get("nearby")
+    moved = (f" of a nearby problem (data moved by {_fmt(nb['relative_data_change']['Y'])} relative in Y"
+             + (f", {_fmt(nb['relative_data_change']['X'])} in X" if nb["data_change"]["X"] else "") + ")"
+             if nb else "")
     if verdict == "near_saddle":
+        if nc is None and nb is not None:
+            return (f"your weights are within {_fmt(nb['distance'])} of an exact {_WORDS[nb['verdict']]}{moved}: "
+                    f"training stalled at a saddle{lower}")
         return f"your weights are within {_fmt(nc['distance'])} of an exact {what}: training stalled at a saddle{lower}"
     if verdict == "near_critical":
+        if nc is None and nb is not None:
+            return (f"your weights are within {_fmt(nb['distance'])} of an exact critical point{moved} "
+                    f"(its type: {nb['verdict'].replace('_', ' ')}){lower}")
         return (f"the gradient is small ({_fmt(s['gradient_norm'])}) but no exact critical point was found nearby"
                 + lower)
     return f"not near a critical point: the gradient norm is {_fmt(s['gradient_norm'])}" + lower
