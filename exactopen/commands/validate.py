@@ -37,6 +37,10 @@ def register(sub) -> None:
     p.add_argument("--eps", metavar="E", help="gap below which the point counts as epsilon-global "
                                               "(default 1e-6 * |Y|^2/2); above it a lower nearby point is sought")
     p.add_argument("--descent", action="store_true", help="always look for a lower nearby point")
+    p.add_argument("--no-nearby", action="store_true",
+                   help="when snapping finds no exact critical point, do not build and classify an exact critical "
+                        "point of a nearby problem (data moved by a stated backward error; minutes on large "
+                        "stalled networks)")
     p.add_argument("--radius", type=float, metavar="R", help="look for the lower point within distance R "
                                                              "(default 0.1 * max(1, |W|_F))")
     p.add_argument("--samples-as-rows", action="store_true",
@@ -104,7 +108,8 @@ def run_validate(args) -> int:
     inputs, files = _references(args, net, keys)
     prog = Progress(5, enabled=False if args.quiet or args.json else None)
     v = validate(net, snap_tol=tol, snap_den=args.snap_den, eps_global=eps, progress=prog,
-                 always_descent=args.descent, radius=args.radius, loss=args.loss, inputs=inputs, files=files)
+                 always_descent=args.descent, radius=args.radius, loss=args.loss, inputs=inputs, files=files,
+                 nearby=False if args.no_nearby else None)
     prog.step("exact checker")
     lines = list(v.lines)
     if files:

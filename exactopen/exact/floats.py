@@ -59,10 +59,17 @@ __all__ = ["float_loss", "float_network", "float_of", "from_float", "to_exact", 
 
 def to_float(A: fmpq_mat):
     """NUMERIC: a float64 copy of an exact matrix (each entry rounded to the nearest float)."""
+    N, d = A.numer_denom()
+    return integer_form_to_float(N, d, A)
+
+
+def integer_form_to_float(N, d, A=None):
+    """NUMERIC: a float64 copy of the exact matrix N / d (N an fmpz_mat, d > 0; ``A``: the same
+    matrix as an fmpq_mat, if the caller has it): from the integers directly when d is a power
+    of two (no fraction is formed), else entry by entry."""
     import numpy as np
 
-    m, n = A.nrows(), A.ncols()
-    N, d = A.numer_denom()
+    m, n = N.nrows(), N.ncols()
     d = int(d)
     if m * n and not d & (d - 1):  # dyadic: float(int) rounds correctly, 2^-k scales exactly (normal range)
         try:
@@ -71,6 +78,8 @@ def to_float(A: fmpq_mat):
             out = None
         if out is not None and np.all(np.isfinite(out)) and not np.any((out != 0) & (np.abs(out) < 2.0 ** -1022)):
             return out.reshape(m, n)
+    if A is None:
+        A = fmpq_mat(N) * fmpq(1, d)
     return np.array([float(x) for x in A.entries()], dtype=float).reshape(m, n)
 
 

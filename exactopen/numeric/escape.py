@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 
-from flint import fmpq, fmpq_mat
+from flint import fmpq
 
 from exactopen.exact import matrix as mx
 from exactopen.exact.floats import (
@@ -31,7 +31,7 @@ from exactopen.exact.floats import (
     float_network,
     float_of,
     from_float,
-    to_float,
+    integer_form_to_float,
     to_grid,
 )
 from exactopen.exact.numbers import parse_rational, rational_str
@@ -142,7 +142,7 @@ def descent_numeric(net, radius: float | None = None, curvature: bool = True, gr
     lam, D = numeric_min_curvature(net) if curvature else (0.0, None)
     Ws, X, Y = float_network(net)
     g = (float_gradient(Ws, X, Y) if grads is None
-         else [to_float(fmpq_mat(N) * fmpq(1, d)) for N, d in grads])
+         else [integer_form_to_float(N, d) for N, d in grads])
     scale_w = max(1.0, math.sqrt(sum(float(np.sum(W ** 2)) for W in Ws)))
     if lam >= 0:
         # no negative curvature: a plain gradient step (a first-order descent)
