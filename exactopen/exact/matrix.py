@@ -100,6 +100,16 @@ def frobenius_sq(A: fmpq_mat) -> fmpq:
     return fmpq(sum((x * x for x in N.entries()), fmpz(0)), d * d)
 
 
+def distance_sq(A: fmpq_mat, B: fmpq_mat) -> fmpq:
+    """|A - B|_F^2 from the integer forms (A = Na / a, B = Nb / b over l = lcm(a, b): the
+    difference Na (l / a) - Nb (l / b) is formed by integer operations, no fraction reduced)."""
+    (Na, a), (Nb, b) = A.numer_denom(), B.numer_denom()
+    a, b = int(a), int(b)
+    g = math.gcd(a, b)
+    D = Na * (b // g) - Nb * (a // g)
+    return fmpq(sum((x * x for x in D.entries()), fmpz(0)), (a // g * b) ** 2)
+
+
 def max_abs(A: fmpq_mat) -> fmpq:
     return max((abs(x) for x in A.entries()), default=fmpq(0))
 

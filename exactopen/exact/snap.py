@@ -72,10 +72,9 @@ def snap_matrix(A: fmpq_mat, tol=None, max_den: int | None = None) -> fmpq_mat:
 
 def distance_sq(A: list, B: list) -> fmpq:
     """Exact squared Frobenius distance between two lists of equally shaped matrices."""
-    total = fmpq(0)
-    for a, b in zip(A, B):
-        total += sum((x * x for x in (a - b).entries()), fmpq(0))
-    return total
+    from exactopen.exact.matrix import distance_sq as pair
+
+    return sum((pair(a, b) for a, b in zip(A, B)), fmpq(0))
 
 
 def parse_tolerance(text: str, what: str = "--snap") -> Fraction:

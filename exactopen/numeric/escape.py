@@ -84,9 +84,9 @@ def numeric_min_curvature(net, dense_limit: int = 1500, steps: int = 120, seed: 
     return float(vals[0]), unflat(vecs[:, 0])
 
 
-def _descent_part(net, Z: list, L1: fmpq, d2: fmpq) -> tuple[dict, dict]:
+def _descent_part(net, Z: list, L1: fmpq, d2: fmpq, js: list | None = None) -> tuple[dict, dict]:
     return ({"distance_sq": rational_str(d2), "loss": rational_str(L1), "decrease": rational_str(net.loss() - L1)},
-            {"layers": [mx.to_json(M, True) for M in Z]})
+            {"layers": js if js is not None else [mx.to_json(M, True) for M in Z]})
 
 
 def descent_from_curve(net, snapped, cert: dict, radius: float | None = None):
@@ -114,20 +114,24 @@ def _pick(points: list, net, radius: float | None = None):
 
     radius = default_radius(net) if radius is None else radius
     L0 = net.loss()
-    inside, closest = None, None
+    inside, closest, js = None, None, None
     for Z in points:
-        L1 = loss_at(net, Z, [mx.to_json(M, True) for M in Z]) if len(points) == 1 else net.loss_at(Z)
+        if len(points) == 1:  # by the kernel, remembered for the check (the JSON is the evidence's)
+            js = [mx.to_json(M, True) for M in Z]
+            L1 = loss_at(net, Z, js)
+        else:
+            L1 = net.loss_at(Z)
         if L1 >= L0:
             continue
-        d2 = sum((mx.frobenius_sq(a - b) for a, b in zip(net.layers, Z)), fmpq(0))
+        d2 = sum((mx.distance_sq(a, b) for a, b in zip(net.layers, Z)), fmpq(0))
         rho = math.sqrt(float_of(d2))
         if rho <= radius and (inside is None or L1 < inside[0]):
             inside = (L1, Z, d2)
         if closest is None or rho < closest[0]:
             closest = (rho, Z, L1, d2)
     if inside:
-        return _descent_part(net, inside[1], inside[0], inside[2])
-    return None if closest is None else _descent_part(net, *closest[1:])
+        return _descent_part(net, inside[1], inside[0], inside[2], js)
+    return None if closest is None else _descent_part(net, *closest[1:], js)
 
 
 def descent_numeric(net, radius: float | None = None, curvature: bool = True, grads=None):

@@ -366,3 +366,13 @@ def test_large_entries_round_trip_through_checker():
     assert cert["result"]["rank"] == 1
     certified(cert)
     assert mx.from_json(cert["inputs"]["A"]) == A
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 4), st.integers(0, 4), st.data())
+def test_distance_sq_from_integer_forms(m, n, data):
+    """mx.distance_sq (integer forms, no fraction reduced) is |A - B|_F^2 computed with fractions."""
+    q = st.builds(lambda p, d: fmpq(p, d), st.integers(-10 ** 6, 10 ** 6), st.integers(1, 2 ** 40))
+    A = fmpq_mat(m, n, data.draw(st.lists(q, min_size=m * n, max_size=m * n)))
+    B = fmpq_mat(m, n, data.draw(st.lists(q, min_size=m * n, max_size=m * n)))
+    assert mx.distance_sq(A, B) == mx.frobenius_sq(A - B)
