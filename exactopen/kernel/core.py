@@ -21,7 +21,7 @@ import json
 from flint import fmpq_mat
 
 from exactopen.kernel.files import clear as clear_inputs
-from exactopen.kernel.files import provide, statement_suffix
+from exactopen.kernel.files import forget_unless_handed_over, provide, statement_suffix
 from exactopen.kernel.primitives import (
     _LEDGER,
     BUDGET,
@@ -236,6 +236,7 @@ def _tree(cert, inputs=None):
     paths of the input files the certificate may refer to by digest (kernel/files.py), read
     first (their size joins the file's for the budgets).  Arms the meter for the check of
     this file (every caller stops it, and forgets the inputs, in a ``finally``)."""
+    forget_unless_handed_over()
     try:
         provide(inputs, BUDGET["input_bytes"])
     except ValueError as exc:

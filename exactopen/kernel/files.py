@@ -39,23 +39,24 @@ _ARRAY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
 
 
 class Inputs:
-    """The files given to the check in progress: SHA-256 digest -> bytes, and the digests read."""
+    """The files given to the check in progress: SHA-256 digest -> bytes; the references read
+    (place, digest, array, transpose), the digests read (their sizes joined the budget), the
+    .npz directories opened; ``keep``: the generator asks that the next check keep what this
+    process decoded and computed for the same inputs (the hand-over of ``exactopen validate``)."""
 
     def __init__(self):
         self.by_digest: dict = {}
         self.names: dict = {}
         self.used: list = []
-
-    @property
-    def size(self) -> int:
-        return sum(len(b) for b in self.by_digest.values())
+        self.read: set = set()
+        self.zips: dict = {}
+        self.keep = False
 
 
 FILES = Inputs()
-# Matrices decoded from the given files, kept while the same files are given (the generator of
-# ``exactopen validate`` asks the kernel for the loss, then the check of the certificate reads
-# the same files): (digest, array, transpose, m, n) -> (ZM, denominator).  The same bytes
-# decode to the same matrix; a hit holds the matrix's memory again in the current check.
+# Matrices decoded from the given files, kept for the next check only when the generator
+# hands over (FILES.keep): (digest, array, transpose, m, n) -> (ZM, denominator).  The same
+# bytes decode to the same matrix; the next check holds their memory from its start.
 _DECODED: dict = {}
 
 
@@ -63,7 +64,7 @@ def provide(paths, limit: int) -> int:
     """Read the input files ``paths`` for the next check (at most ``limit`` bytes in all);
     return their total size.  An unreadable file or too many bytes: ``ValueError`` (the caller
     reports it as an unreadable input, exit 2)."""
-    FILES.by_digest, FILES.names, FILES.used = {}, {}, []
+    FILES.by_digest, FILES.names, FILES.used, FILES.read, FILES.zips = {}, {}, [], set(), {}
     total = 0
     for path in paths or ():
         try:
@@ -83,7 +84,24 @@ def provide(paths, limit: int) -> int:
 
 
 def clear() -> None:
-    FILES.by_digest, FILES.names, FILES.used = {}, {}, []
+    FILES.by_digest, FILES.names, FILES.used, FILES.read, FILES.zips = {}, {}, [], set(), {}
+
+
+def forget_unless_handed_over() -> None:
+    """At the start of a check: drop what earlier checks decoded and computed, unless the
+    generator handed it over to this one (then hold its memory in this check)."""
+    from exactopen.kernel import network
+
+    keep, FILES.keep = FILES.keep, False
+    if not keep:
+        _DECODED.clear()
+        network._MEMO.clear()
+
+
+def hold_kept() -> None:
+    """Called when the meter starts a check: the matrices kept from the hand-over are held by it."""
+    for Z, _ in _DECODED.values():
+        Z._hold(Z._bytes, "a matrix decoded from an input file")
 
 
 def reference(obj, where: str):
@@ -103,15 +121,21 @@ def reference(obj, where: str):
 
 
 def file_matrix(obj, m: int, n: int, where: str) -> QM:
-    """The m x n matrix a file reference names (module docstring)."""
-    from exactopen.kernel.primitives import require
+    """The m x n matrix a file reference names (module docstring): only in the inputs of the
+    certificate being checked (not in evidence, not in nested certificates), so the statement
+    can say which input each file is."""
+    from exactopen.kernel.primitives import _LEDGER, grow_budget, require
 
+    require(where.startswith("inputs.") and len(_LEDGER.stack) <= 1,
+            f"{where}: a matrix may refer to an input file only in the inputs of the certificate checked")
     d, name, transpose = reference(obj, where)
     data = FILES.by_digest.get(d)
     require(data is not None, f"{where}: the input file with SHA-256 {d} was not given "
                               "(verify with --inputs FILE...)")
-    if d not in FILES.used:
-        FILES.used.append(d)
+    FILES.used.append((where[:-len(".file")] if where.endswith(".file") else where, d, name, transpose))
+    if d not in FILES.read:  # the file joins the budget when it is first read
+        FILES.read.add(d)
+        grow_budget(len(data), "an input file")
     hit = _DECODED.get((d, name, transpose, m, n))
     if hit is not None:
         Z, den = hit
@@ -119,7 +143,7 @@ def file_matrix(obj, m: int, n: int, where: str) -> QM:
         Z._hold(Z._bytes, where)
         return QM.integer(Z, den, where)
     if name is not None:
-        data = _member(data, name, where)
+        data = _member(d, data, name, where)
     code, fortran, rows, cols, body = _npy(data, where)
     if transpose:
         rows, cols = cols, rows
@@ -132,17 +156,26 @@ def file_matrix(obj, m: int, n: int, where: str) -> QM:
     return A
 
 
-def _member(data: bytes, name: str, where: str) -> bytes:
+def _member(d: str, data: bytes, name: str, where: str) -> bytes:
+    """The bytes of the member NAME.npy of the .npz archive ``data`` (digest ``d``); the
+    archive's directory is read once per check, charged by its entries (bounded by the count of
+    their signature in the bytes) before it is parsed."""
     from exactopen.kernel.primitives import Malformed, require
 
-    METER.charge(len(data) // 64 + 1, f"{where}: reading the .npz directory")
+    zf = FILES.zips.get(d)
+    if zf is None:
+        entries = data.count(b"PK\x01\x02")
+        METER.charge(len(data) // 64 + 12_000 * entries, f"{where}: reading the .npz directory ({entries} entries)")
+        METER.hold(700 * entries, f"{where}: the .npz directory")
+        try:
+            zf = zipfile.ZipFile(io.BytesIO(data))
+        except Exception:  # noqa: BLE001 - zipfile raises many types on hostile archives
+            raise Malformed(f"{where}: the input file is not an .npz (zip) archive it can read") from None
+        FILES.zips[d] = zf
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
         info = zf.getinfo(name + ".npy")
     except KeyError:
         require(False, f"{where}: the .npz archive has no array {name!r}")
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise Malformed(f"{where}: the input file is not an .npz (zip) archive") from None
     require(info.file_size <= 2 * len(data) + (1 << 20) or info.compress_type == zipfile.ZIP_STORED,
             f"{where}: the member {name}.npy expands to {info.file_size} bytes (a compressed archive may "
             "expand at most twofold)")
@@ -151,8 +184,8 @@ def _member(data: bytes, name: str, where: str) -> bytes:
     try:
         with zf.open(info) as fh:
             out = fh.read(info.file_size + 1)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
-        raise Malformed(f"{where}: cannot read the member {name}.npy ({str(exc)[:100]})") from None
+    except Exception as exc:  # noqa: BLE001 - encrypted, corrupt streams, unsupported versions...
+        raise Malformed(f"{where}: cannot read the member {name}.npy ({type(exc).__name__}: {str(exc)[:100]})") from None
     if len(out) != info.file_size:
         raise Malformed(f"{where}: the member {name}.npy is not the size its directory says")
     return out
@@ -240,10 +273,18 @@ def _exact(code: str, body: bytes, m: int, n: int, fortran: bool, where: str) ->
 
 
 def statement_suffix() -> str:
-    """What the statement of a check that read input files adds: their digests."""
+    """What the statement of a check that read input files adds: each input read from a file,
+    by its place, the file's SHA-256 and the array (transposed if so)."""
     if not FILES.used:
         return ""
-    return " [inputs read from the files with SHA-256 " + ", ".join(FILES.used) + "]"
+    seen, parts = set(), []
+    for place, d, name, t in FILES.used:
+        text = f"{place} = " + (f"array {name} of " if name else "") + f"the file with SHA-256 {d}" + (
+            ", transposed" if t else "")
+        if text not in seen:
+            seen.add(text)
+            parts.append(text)
+    return " [inputs read from files: " + "; ".join(parts) + "]"
 
 
 def memo_key(obj, m: int, n: int):

@@ -165,15 +165,16 @@ def problem_key(inputs, tag: str = "problem"):
 
 
 def memo_loss_gradient(Ws, X, Y, w, key) -> tuple:
-    """(L, |grad L|^2, gradient as integer forms) of :func:`loss_gradient`, remembered under
-    ``key`` (None: not remembered)."""
+    """(L, |grad L|^2, gradient as integer forms) of :func:`loss_gradient`; L and |grad L|^2 are
+    remembered under ``key`` (None: not remembered), and a hit gives no gradient (None)."""
     hit = _MEMO.get(key) if key is not None else None
-    if hit is None:
-        L, grads = loss_gradient(Ws, X, Y, w)
-        hit = (L, gradient_norm_sq(grads), grads)
-        if key is not None:
-            _remember(key, hit)
-    return hit
+    if hit is not None:
+        return (*hit, None)
+    L, grads = loss_gradient(Ws, X, Y, w)
+    g2 = gradient_norm_sq(grads)
+    if key is not None:
+        _remember(key, (L, g2))
+    return L, g2, grads
 
 
 def _remember(key, value) -> None:

@@ -170,22 +170,37 @@ def _depth(tree) -> int:
     return best
 
 
-def start_check(size: int) -> None:
-    """Start the meter for the check of a file of ``size`` bytes, plus the input files given
-    with it (kernel/files.py): the budgets depend on the total.  Beyond ``file_bytes`` in all
-    (only with input files) the large budgets grow with g = total / file_bytes: work as g^3,
-    memory as g^1.5 (products of matrices with that many entries, whose bits grow along a
-    chain; calibrated on validate at width 1,024: 122 MB in all, 4.5e11 units, 2.9 GB)."""
-    from exactopen.kernel.files import FILES
-
-    total = size + FILES.size
+def _limits(total: int) -> tuple[int, int]:
+    """(work, memory) budgets of a check of ``total`` bytes (the file and the input files it
+    read).  Beyond ``file_bytes`` (only with input files) the large budgets grow with g = total /
+    file_bytes: work as g^3, memory as g^1.5 (products of matrices with that many entries, whose
+    bits grow along a chain; calibrated on validate at width 1,024: 122 MB in all, 4.5e11
+    units, 2.9 GB)."""
     small = total <= BUDGET["small_file"]
     grow = max(1.0, total / BUDGET["file_bytes"])
-    METER.start(total, int(BUDGET["work_small" if small else "work_large"] * grow ** 3),
-                int(BUDGET["memory_small" if small else "memory_large"] * grow ** 1.5))
-    if FILES.size:
-        METER.charge(3 * FILES.size, "hashing the input files")
-        METER.hold(FILES.size, "the input files")
+    return (int(BUDGET["work_small" if small else "work_large"] * grow ** 3),
+            int(BUDGET["memory_small" if small else "memory_large"] * grow ** 1.5))
+
+
+def start_check(size: int) -> None:
+    """Start the meter for the check of a file of ``size`` bytes (its budgets depend on the
+    size; input files join when they are first read, :func:`grow_budget`).  Matrices kept from
+    the generator's hand-over (kernel/files.py) are held from the start."""
+    from exactopen.kernel.files import hold_kept
+
+    METER.start(size, *_limits(size))
+    hold_kept()
+
+
+def grow_budget(nbytes: int, what: str) -> None:
+    """An input file of ``nbytes`` was read: the budgets become those of the larger total, and
+    its bytes are held (hashing it was charged when it was given)."""
+    METER.size += nbytes
+    work, memory = _limits(METER.size)
+    if METER.work_limit < 10 ** 18:  # armed (a check, not a generator's call)
+        METER.work_limit, METER.memory_limit = max(METER.work_limit, work), max(METER.memory_limit, memory)
+    METER.charge(3 * nbytes, f"hashing {what}")
+    METER.hold(nbytes, what)
 
 
 def parse(text: str, check: bool = False) -> Obj:

@@ -185,12 +185,22 @@ def exact_loss_gradient(inputs: dict, files=None) -> tuple:
     from exactopen.kernel.files import clear, provide
     from exactopen.kernel.primitives import BUDGET
 
+    from exactopen.kernel import network
+    from exactopen.kernel.files import FILES, _DECODED
+
+    _DECODED.clear()
+    network._MEMO.clear()
     provide(files, BUDGET["input_bytes"])
     try:
         Ws, X, Y, w, _ = problem(inputs)
-        L, g2, grads = memo_loss_gradient(Ws, X, Y, w, problem_key(inputs))
+        L, g2, grads = memo_loss_gradient(Ws, X, Y, w, None)
+        key = problem_key(inputs)
+        if key is not None:
+            network._remember(key, (L, g2))
     finally:
         clear()
+        METER.stop()
+    FILES.keep = True  # hand the decoded inputs and the values over to the check of the certificate
     return L, g2, [(N.M, d) for N, d in grads], (X, Y, inputs)
 
 
@@ -198,12 +208,15 @@ def exact_loss_at(data, layers_json: list) -> fmpq:
     """For the generator: the loss at the point ``layers_json`` (matrix objects as the
     certificate will carry them) with the data of :func:`exact_loss_gradient` (its last
     value), computed by this kernel and remembered for the check."""
+    from exactopen.kernel.files import FILES
+
     X, Y, inputs = data
     Vs = [matrix(M, f"point[{i}]") for i, M in enumerate(layers_json)]
     try:
         return memo_loss(Vs, X, Y, None, point_key(layers_json, inputs))
     finally:
         METER.stop()
+        FILES.keep = True
 
 
 def dual_matrix(B, Y, F, delta: fmpq, mu: fmpq) -> tuple:

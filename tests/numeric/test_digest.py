@@ -239,3 +239,23 @@ def test_kernel_main_takes_inputs(tmp_path, capsys):
     assert kmain(["--inputs", w, xp, yp, "--", out]) == 0
     assert kmain([out]) == 1
     assert os.path.exists(out)
+
+
+def test_the_hand_over_is_held_and_used_once(tmp_path):
+    """The generator's kernel call hands its decoded inputs and values to the next check only:
+    that check holds their memory and skips the products; the one after recomputes."""
+    from exactopen.kernel import files as kf
+    from exactopen.kernel import network
+    from exactopen.kernel.validate import exact_loss_gradient
+
+    net, v, files, inputs = _validated(tmp_path)
+    exact_loss_gradient(inputs, files)
+    kept = sum(Z._bytes for Z, _ in kf._DECODED.values())
+    assert kept > 0 and network._MEMO
+    first = kernel.explain(v.certificate, files)["work"]
+    assert first["peak_bytes"] >= kept
+    second = kernel.explain(v.certificate, files)["work"]
+    assert second["work"] > first["work"]  # nothing handed over: the loss and gradient recomputed
+    text = kernel.check(v.certificate, files)
+    assert "inputs.layers[0] = array W1 of the file with SHA-256" in text
+    assert "inputs.Y = the file with SHA-256" in text
