@@ -132,7 +132,7 @@ def file_matrix(obj, m: int, n: int, where: str) -> QM:
     data = FILES.by_digest.get(d)
     require(data is not None, f"{where}: the input file with SHA-256 {d} was not given "
                               "(verify with --inputs FILE...)")
-    FILES.used.append((where[:-len(".file")] if where.endswith(".file") else where, d, name, transpose))
+    FILES.used.append((where.removesuffix(".file"), d, name, transpose))
     if d not in FILES.read:  # the file joins the budget when it is first read
         FILES.read.add(d)
         grow_budget(len(data), "an input file")

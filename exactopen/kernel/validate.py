@@ -31,7 +31,13 @@ import math
 from flint import fmpq, fmpq_mat
 
 from exactopen.kernel.core import kind, nested, rely, same_matrix
-from exactopen.kernel.network import memo_loss, memo_loss_gradient, point_key, problem, problem_key
+from exactopen.kernel.network import (
+    memo_loss,
+    memo_loss_gradient,
+    point_key,
+    problem,
+    problem_key,
+)
 from exactopen.kernel.primitives import (
     METER,
     PY,
@@ -182,11 +188,9 @@ def exact_loss_gradient(inputs: dict, files=None) -> tuple:
     fmpz_mat]) at the point and data ``inputs`` (a validate_network certificate's inputs,
     embedded or referring to the input files ``files``), computed by this kernel and
     remembered for the check of the certificate that carries these inputs."""
-    from exactopen.kernel.files import clear, provide
-    from exactopen.kernel.primitives import BUDGET
-
     from exactopen.kernel import network
-    from exactopen.kernel.files import FILES, _DECODED
+    from exactopen.kernel.files import _DECODED, FILES, clear, provide
+    from exactopen.kernel.primitives import BUDGET
 
     _DECODED.clear()
     network._MEMO.clear()
