@@ -161,6 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
+        from exactopen.exact import use_cores
+
+        use_cores()
         if getattr(args, "out", None) is not None:
             check_output_path(args.out)
         with warnings.catch_warnings():

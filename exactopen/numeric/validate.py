@@ -117,12 +117,14 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
     (:func:`exactopen.kernel.validate.exact_loss_gradient`), which remembers them for the
     check of the certificate: the largest products are formed once."""
     from exactopen.certificate import envelope
+    from exactopen.exact import use_cores
     from exactopen.exact.snap import distance_sq, snap_matrix
     from exactopen.landscape.classify import classify_critical_point
 
     if loss not in ("sum", "mean"):
         raise InputError(f"loss must be 'sum' (1/2 sum of squared errors) or 'mean' (PyTorch's MSELoss), not {loss!r}")
     prog = progress or Progress(4, enabled=False)
+    use_cores()  # the large exact products (FLINT threads; results do not depend on them)
     timings = {}
     t = time.perf_counter()
     grads = None  # the exact gradient as integer forms (unweighted loss), for the descent direction
