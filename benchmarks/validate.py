@@ -19,6 +19,7 @@ machine: repeat when noisy.
 
     python benchmarks/validate.py                 # widths 64 128 256
     python benchmarks/validate.py --slow          # and 512
+    python benchmarks/validate.py --widths 1024 --by-digest --verify   # inputs referred to by SHA-256
     python benchmarks/validate.py --widths 32 64 --bottleneck --json out.json
 """
 
