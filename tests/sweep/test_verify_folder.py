@@ -286,7 +286,7 @@ def test_each_certificate_is_checked_once(sweep, capsys, monkeypatch):
 
     calls = []
     real = kernel.explain
-    monkeypatch.setattr(kernel, "explain", lambda text: calls.append(1) or real(text))
+    monkeypatch.setattr(kernel, "explain", lambda text, inputs=None: calls.append(1) or real(text, inputs))
     assert main(["verify", "-q", str(sweep)]) == 0
     assert len(calls) == 3
 
