@@ -29,6 +29,15 @@ import sys
 import zipfile
 from array import array
 
+import exactopen.kernel.primitives as primitives
+from exactopen.kernel.primitives import (
+    _LEDGER,
+    BUDGET,
+    Malformed,
+    field,
+    grow_budget,
+    require,
+)
 from exactopen.kernel.work import METER, PY, QM, ZM, entry_cost
 
 _DIGEST = re.compile(r"[0-9a-f]{64}")
@@ -58,6 +67,10 @@ FILES = Inputs()
 # hands over (FILES.keep): (digest, array, transpose, m, n) -> (ZM, denominator).  The same
 # bytes decode to the same matrix; the next check holds their memory from its start.
 _DECODED: dict = {}
+# Exact values the kernel computed (kernel/network.py: the loss and gradient norm of a problem,
+# the loss at a point), under keys naming every matrix by the SHA-256 of its encoding
+# (:func:`memo_key`); kept for the next check only on a hand-over, like ``_DECODED``.
+MEMO: dict = {}
 
 
 def provide(paths, limit: int) -> int:
@@ -90,12 +103,10 @@ def clear() -> None:
 def forget_unless_handed_over() -> None:
     """At the start of a check: drop what earlier checks decoded and computed, unless the
     generator handed it over to this one (then hold its memory in this check)."""
-    from exactopen.kernel import network
-
     keep, FILES.keep = FILES.keep, False
     if not keep:
         _DECODED.clear()
-        network._MEMO.clear()
+        MEMO.clear()
 
 
 def hold_kept() -> None:
@@ -106,7 +117,6 @@ def hold_kept() -> None:
 
 def reference(obj, where: str):
     """(digest, array name or None, transpose) of a file reference, every field checked."""
-    from exactopen.kernel.primitives import field, require
 
     for key in obj:
         require(key in ("sha256", "array", "transpose"), f"{where}.{key}: unknown field")
@@ -124,7 +134,6 @@ def file_matrix(obj, m: int, n: int, where: str) -> QM:
     """The m x n matrix a file reference names (module docstring): only in the inputs of the
     certificate being checked (not in evidence, not in nested certificates), so the statement
     can say which input each file is."""
-    from exactopen.kernel.primitives import _LEDGER, grow_budget, require
 
     require(where.startswith("inputs.") and len(_LEDGER.stack) <= 1,
             f"{where}: a matrix may refer to an input file only in the inputs of the certificate checked")
@@ -160,7 +169,6 @@ def _member(d: str, data: bytes, name: str, where: str) -> bytes:
     """The bytes of the member NAME.npy of the .npz archive ``data`` (digest ``d``); the
     archive's directory is read once per check, charged by its entries (bounded by the count of
     their signature in the bytes) before it is parsed."""
-    from exactopen.kernel.primitives import Malformed, require
 
     zf = FILES.zips.get(d)
     if zf is None:
@@ -194,7 +202,6 @@ def _member(d: str, data: bytes, name: str, where: str) -> bytes:
 def _npy(data: bytes, where: str):
     """(array typecode, Fortran order, rows, cols, the data bytes, byte-swapped if needed) of a
     .npy file."""
-    from exactopen.kernel.primitives import Malformed
 
     if len(data) < 10 or data[:6] != b"\x93NUMPY" or data[6] not in (1, 2, 3):
         raise Malformed(f"{where}: not a .npy file (no NumPy magic string)")
@@ -217,7 +224,6 @@ def _npy(data: bytes, where: str):
     if code is None or (order == "|") != (size == 1):
         raise Malformed(f"{where}: the .npy dtype {order}{kind}{size} is not read (float64, float32, int64..int8)")
     rows, cols = int(mt.group(5)), int(mt.group(6))
-    from exactopen.kernel.primitives import BUDGET
 
     if rows * cols > BUDGET["entries"]:
         raise Malformed(f"{where}: the array has {rows * cols} entries, beyond the checker's budget "
@@ -234,7 +240,6 @@ def _exact(code: str, body: bytes, m: int, n: int, fortran: bool, where: str) ->
     """The exact matrix of the entries: integers as they are; floats x = p / 2^k over the
     common denominator 2^K (K the largest k), numerators p 2^(K - k), measured before they are
     made."""
-    from exactopen.kernel.primitives import Malformed
 
     swap = code.endswith("!")
     vals = array(code.rstrip("!"))
@@ -303,3 +308,7 @@ def memo_key(obj, m: int, n: int):
         h = hashlib.sha256(text.encode("ascii", "replace")).hexdigest()
         return ("dyadic", m, n, dy.get("exponent"), dy.get("width"), dy.get("lower"), h)
     return None
+
+
+primitives.FILE_MATRIX = file_matrix  # matrix() reads {"file": ...} with it
+primitives.START_HOOKS.append(hold_kept)  # every check holds what a hand-over kept

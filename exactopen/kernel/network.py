@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flint import fmpq, fmpq_mat, fmpz
 
+from exactopen.kernel.files import MEMO, memo_key
 from exactopen.kernel.primitives import (
     BUDGET,
     METER,
@@ -143,14 +144,11 @@ def loss_gradient(Ws, X, Y, w) -> tuple:
 # this code computed for exactly these matrices.  (The generator of ``exactopen validate``
 # asks the kernel for the loss and gradient of the user's point; the check of its
 # certificate then need not multiply the matrices again.)
-_MEMO: dict = {}
 
 
 def problem_key(inputs, tag: str = "problem"):
     """A key for the exact problem ``inputs`` encodes (after :func:`problem` read it), or None
     when some matrix is not in a digest-named form (rows) or the loss is weighted."""
-    from exactopen.kernel.files import memo_key
-
     if inputs.get("weights") is not None:
         return None
     mats = list(inputs["layers"]) + [inputs["X"], inputs["Y"]]
@@ -167,20 +165,20 @@ def problem_key(inputs, tag: str = "problem"):
 def memo_loss_gradient(Ws, X, Y, w, key) -> tuple:
     """(L, |grad L|^2, gradient as integer forms) of :func:`loss_gradient`; L and |grad L|^2 are
     remembered under ``key`` (None: not remembered), and a hit gives no gradient (None)."""
-    hit = _MEMO.get(key) if key is not None else None
+    hit = MEMO.get(key) if key is not None else None
     if hit is not None:
         return (*hit, None)
     L, grads = loss_gradient(Ws, X, Y, w)
     g2 = gradient_norm_sq(grads)
     if key is not None:
-        _remember(key, (L, g2))
+        remember(key, (L, g2))
     return L, g2, grads
 
 
-def _remember(key, value) -> None:
-    while len(_MEMO) >= 4:
-        _MEMO.pop(next(iter(_MEMO)))
-    _MEMO[key] = value
+def remember(key, value) -> None:
+    while len(MEMO) >= 4:
+        MEMO.pop(next(iter(MEMO)))
+    MEMO[key] = value
 
 
 def point_key(layers_objs, inputs):
@@ -190,8 +188,6 @@ def point_key(layers_objs, inputs):
                        "loss")
     if base is None:
         return None
-    from exactopen.kernel.files import memo_key
-
     keys = []
     for obj in layers_objs:
         m, n = obj["shape"]
@@ -204,11 +200,11 @@ def point_key(layers_objs, inputs):
 
 def memo_loss(Ws, X, Y, w, key) -> fmpq:
     """:func:`loss`, remembered under ``key`` (None: not remembered)."""
-    hit = _MEMO.get(key) if key is not None else None
+    hit = MEMO.get(key) if key is not None else None
     if hit is None:
         hit = loss(Ws, X, Y, w)
         if key is not None:
-            _remember(key, hit)
+            remember(key, hit)
     return hit
 
 

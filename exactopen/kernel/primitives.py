@@ -60,6 +60,8 @@ BUDGET = {
     "input_bytes": 256 * 2 ** 20,  # input files referenced by digest (kernel/files.py), all together
 }
 MAX_DIM = BUDGET["dim"]
+FILE_MATRIX = None  # the reader of input files referred to by digest (kernel/files.py registers it)
+START_HOOKS: list = []  # called when a check starts (kernel/files.py: what a hand-over kept)
 _PRIMES = (2305843009213693951, 4611686018427387847)  # 2^61 - 1 and 2^62 - 57
 _RAT = re.compile(r"-?[0-9]+(/[0-9]+)?")
 
@@ -186,10 +188,9 @@ def start_check(size: int) -> None:
     """Start the meter for the check of a file of ``size`` bytes (its budgets depend on the
     size; input files join when they are first read, :func:`grow_budget`).  Matrices kept from
     the generator's hand-over (kernel/files.py) are held from the start."""
-    from exactopen.kernel.files import hold_kept
-
     METER.start(size, *_limits(size))
-    hold_kept()
+    for hook in START_HOOKS:
+        hook()
 
 
 def grow_budget(nbytes: int, what: str) -> None:
@@ -339,10 +340,9 @@ def matrix(obj, where: str) -> QM:
     m, n = shape
     within(m * n, "entries", f"{where}: the number of entries")
     if "file" in obj:
-        from exactopen.kernel.files import file_matrix
-
-        require("rows" not in obj and "dyadic" not in obj, f"{where} has 'file' and another form")
-        return file_matrix(field(obj, "file", dict, where), m, n, where + ".file")
+        require(FILE_MATRIX is not None and "rows" not in obj and "dyadic" not in obj,
+                f"{where} has 'file' and another form")
+        return FILE_MATRIX(field(obj, "file", dict, where), m, n, where + ".file")
     if "dyadic" in obj:
         require("rows" not in obj, f"{where} has both 'rows' and 'dyadic'")
         return dyadic(field(obj, "dyadic", dict, where), m, n, where + ".dyadic")

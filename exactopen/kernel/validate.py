@@ -37,6 +37,7 @@ from exactopen.kernel.network import (
     point_key,
     problem,
     problem_key,
+    remember,
 )
 from exactopen.kernel.primitives import (
     METER,
@@ -188,19 +189,18 @@ def exact_loss_gradient(inputs: dict, files=None) -> tuple:
     fmpz_mat]) at the point and data ``inputs`` (a validate_network certificate's inputs,
     embedded or referring to the input files ``files``), computed by this kernel and
     remembered for the check of the certificate that carries these inputs."""
-    from exactopen.kernel import network
-    from exactopen.kernel.files import _DECODED, FILES, clear, provide
+    from exactopen.kernel.files import _DECODED, FILES, MEMO, clear, provide
     from exactopen.kernel.primitives import BUDGET
 
     _DECODED.clear()
-    network._MEMO.clear()
+    MEMO.clear()
     provide(files, BUDGET["input_bytes"])
     try:
         Ws, X, Y, w, _ = problem(inputs)
         L, g2, grads = memo_loss_gradient(Ws, X, Y, w, None)
         key = problem_key(inputs)
         if key is not None:
-            network._remember(key, (L, g2))
+            remember(key, (L, g2))
     finally:
         clear()
         METER.stop()
