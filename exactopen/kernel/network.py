@@ -146,20 +146,15 @@ def loss_gradient(Ws, X, Y, w) -> tuple:
 # certificate then need not multiply the matrices again.)
 
 
-def problem_key(inputs, tag: str = "problem"):
-    """A key for the exact problem ``inputs`` encodes (after :func:`problem` read it), or None
-    when some matrix is not in a digest-named form (rows) or the loss is weighted."""
+def problem_key(inputs, point=None):
+    """A key for the exact problem ``inputs`` encodes (after :func:`problem` read it), or, with
+    ``point`` (matrix objects, read), for the loss at that point with the data of ``inputs``;
+    None when some matrix is not in a digest-named form (rows) or the loss is weighted."""
     if inputs.get("weights") is not None:
         return None
-    mats = list(inputs["layers"]) + [inputs["X"], inputs["Y"]]
-    keys = []
-    for obj in mats:
-        m, n = obj["shape"]
-        k = memo_key(obj, m, n)
-        if k is None:
-            return None
-        keys.append(k)
-    return (tag, *keys)
+    mats = (list(inputs["layers"]) if point is None else list(point)) + [inputs["X"], inputs["Y"]]
+    keys = [memo_key(obj, *obj["shape"]) for obj in mats]
+    return None if None in keys else ("problem" if point is None else "loss", *keys)
 
 
 def memo_loss_gradient(Ws, X, Y, w, key) -> tuple:
@@ -179,23 +174,6 @@ def remember(key, value) -> None:
     while len(MEMO) >= 4:
         MEMO.pop(next(iter(MEMO)))
     MEMO[key] = value
-
-
-def point_key(layers_objs, inputs):
-    """A key for the loss at the point ``layers_objs`` (matrix objects, read) with the data of
-    ``inputs``, or None (as :func:`problem_key`)."""
-    base = problem_key({"layers": [], "X": inputs["X"], "Y": inputs["Y"], "weights": inputs.get("weights")},
-                       "loss")
-    if base is None:
-        return None
-    keys = []
-    for obj in layers_objs:
-        m, n = obj["shape"]
-        k = memo_key(obj, m, n)
-        if k is None:
-            return None
-        keys.append(k)
-    return (*base, *keys)
 
 
 def memo_loss(Ws, X, Y, w, key) -> fmpq:

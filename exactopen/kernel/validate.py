@@ -34,7 +34,6 @@ from exactopen.kernel.core import kind, nested, rely, same_matrix
 from exactopen.kernel.network import (
     memo_loss,
     memo_loss_gradient,
-    point_key,
     problem,
     problem_key,
     remember,
@@ -217,7 +216,7 @@ def exact_loss_at(data, layers_json: list) -> fmpq:
     X, Y, inputs = data
     Vs = [matrix(M, f"point[{i}]") for i, M in enumerate(layers_json)]
     try:
-        return memo_loss(Vs, X, Y, None, point_key(layers_json, inputs))
+        return memo_loss(Vs, X, Y, None, problem_key(inputs, layers_json))
     finally:
         METER.stop()
         FILES.keep = True
@@ -312,7 +311,7 @@ def check_validate_network(cert: dict) -> str:
             pts = field(ev["global"], "point", list, "evidence.global")
             V = [matrix(M, f"evidence.global.point[{i}]") for i, M in enumerate(pts)]
             _dist2(Ws, V, "evidence.global.point")  # same shapes as W
-            UB = _claimed(gl, "upper_bound", memo_loss(V, X, Y, w, point_key(pts, cert["inputs"])), "result.global")
+            UB = _claimed(gl, "upper_bound", memo_loss(V, X, Y, w, problem_key(cert["inputs"], pts)), "result.global")
             _claimed(gl, "gap_lower", L0 - UB, "result.global")
             out.append(f"min L <= {approx(UB)} (a network point attains it), so L(W) - min L >= {approx(L0 - UB)}")
     if res.get("descent") is not None:
@@ -320,7 +319,7 @@ def check_validate_network(cert: dict) -> str:
         zs = field(field(ev, "descent", dict, "evidence"), "layers", list, "evidence.descent")
         Z = [matrix(M, f"evidence.descent.layers[{i}]") for i, M in enumerate(zs)]
         rho2 = _claimed(de, "distance_sq", _dist2(Ws, Z, "evidence.descent.layers"), "result.descent")
-        L1 = _claimed(de, "loss", memo_loss(Z, X, Y, w, point_key(zs, cert["inputs"])), "result.descent")
+        L1 = _claimed(de, "loss", memo_loss(Z, X, Y, w, problem_key(cert["inputs"], zs)), "result.descent")
         require(L1 < L0, "the descent point does not have a smaller loss")
         _claimed(de, "decrease", L0 - L1, "result.descent")
         out.append(f"a rational point at squared distance {approx(rho2)} from W has a loss lower by {approx(L0 - L1)}")
