@@ -52,7 +52,6 @@ class Inputs:
     (place, digest, array, transpose), the digests read (their sizes joined the budget), the
     .npz directories opened; ``keep``: the generator asks that the next check keep what this
     process decoded and computed for the same inputs (the hand-over of ``exactopen validate``)."""
-
     def __init__(self):
         self.by_digest: dict = {}
         self.names: dict = {}
@@ -117,7 +116,6 @@ def hold_kept() -> None:
 
 def reference(obj, where: str):
     """(digest, array name or None, transpose) of a file reference, every field checked."""
-
     for key in obj:
         require(key in ("sha256", "array", "transpose"), f"{where}.{key}: unknown field")
     d = field(obj, "sha256", str, where)
@@ -134,7 +132,6 @@ def file_matrix(obj, m: int, n: int, where: str) -> QM:
     """The m x n matrix a file reference names (module docstring): only in the inputs of the
     certificate being checked (not in evidence, not in nested certificates), so the statement
     can say which input each file is."""
-
     require(where.startswith("inputs.") and len(_LEDGER.stack) <= 1,
             f"{where}: a matrix may refer to an input file only in the inputs of the certificate checked")
     d, name, transpose = reference(obj, where)
@@ -169,7 +166,6 @@ def _member(d: str, data: bytes, name: str, where: str) -> bytes:
     """The bytes of the member NAME.npy of the .npz archive ``data`` (digest ``d``); the
     archive's directory is read once per check, charged by its entries (bounded by the count of
     their signature in the bytes) before it is parsed."""
-
     zf = FILES.zips.get(d)
     if zf is None:
         entries = data.count(b"PK\x01\x02")
@@ -202,7 +198,6 @@ def _member(d: str, data: bytes, name: str, where: str) -> bytes:
 def _npy(data: bytes, where: str):
     """(array typecode, Fortran order, rows, cols, the data bytes, byte-swapped if needed) of a
     .npy file."""
-
     if len(data) < 10 or data[:6] != b"\x93NUMPY" or data[6] not in (1, 2, 3):
         raise Malformed(f"{where}: not a .npy file (no NumPy magic string)")
     if data[6] == 1:
@@ -240,7 +235,6 @@ def _exact(code: str, body: bytes, m: int, n: int, fortran: bool, where: str) ->
     """The exact matrix of the entries: integers as they are; floats x = p / 2^k over the
     common denominator 2^K (K the largest k), numerators p 2^(K - k), measured before they are
     made."""
-
     swap = code.endswith("!")
     vals = array(code.rstrip("!"))
     METER.need(len(body) * 4 + m * n * 40, f"{where}: the entries of a {m}x{n} array")
