@@ -125,7 +125,7 @@ def critical_data(factors: list, X: fmpq_mat, Y: fmpq_mat) -> tuple[list, fmpq_m
 
 
 def nearby_problem(net: Network, rank: int | None = None, weight_bits: int = 24,
-                   data_bits: int | None = None, split: bool = True, split_bits: int = 24) -> Nearby | None:
+                   data_bits: int | None = None, split: bool | str = "auto", split_bits: int = 24) -> Nearby | None:
     """The nearby rational problem at ``net`` (module docstring), or None when the product has
     no clear numerical rank r below the narrowest width, or the r x r systems are singular."""
     if net.weights is not None:
@@ -141,10 +141,12 @@ def nearby_problem(net: Network, rank: int | None = None, weight_bits: int = 24,
     except ZeroDivisionError:
         return None
     new, how = Network.build(layers, Y2, X2), "least"
+    if split == "auto":  # the dense exact Hessian (classify's default limit) decides without it
+        split = new.nparams > SPLIT_MIN_PARAMS
     if split and max(X2.nrows(), Y2.nrows()) <= SPLIT_MAX_WIDTH:
         sp = split_data(factors, X2, Y2, split_bits)
         if sp is not None:
-            cand = Network.build(layers, least_change(sp.T, X2, net.Y), X2)
+            cand = Network.build(layers, split_labels(sp.T, X2, net.Y), X2)
             if cand.is_critical() and splits_exactly(cand, sp):
                 new, how = cand, "split"
     return Nearby(new, r, distance_sq(net.layers, layers),
@@ -156,6 +158,7 @@ def nearby_problem(net: Network, rank: int | None = None, weight_bits: int = 24,
 # ---------------------------------------------------------------------------------------
 
 SPLIT_MAX_WIDTH = 128  # beyond this d_0 or d_h the split is not attempted (exact Gram-Schmidt grows)
+SPLIT_MIN_PARAMS = 160  # split="auto": attempted above this many parameters (classify's dense-Hessian limit)
 
 
 @dataclass
@@ -230,32 +233,29 @@ def _dyadic_unit(v: fmpq_mat) -> fmpq_mat:
 def _gram_schmidt(first: list, cands: list, G: fmpq_mat | None, keep: int) -> list:
     """Exact Gram-Schmidt without normalisation in the metric G (None: the identity): the
     columns ``first`` are orthogonalised first (and dropped), then the first ``keep`` of
-    ``cands`` in order; the rest become zero.  Projections use primitive integer copies of the
-    orthogonal vectors (same directions, smaller numbers)."""
-    from exactopen.landscape.alignment import primitive
-
-    basis, gbasis, norms, out = [], [], [], []
-    for i, v in enumerate(first + cands):
-        if i >= len(first) + keep:
-            out.append(v * 0)
+    ``cands`` in order; the rest become zero.  The i-th vector is v_i minus its G-orthogonal
+    projection onto the span of the vectors before it, computed from those ORIGINAL vectors
+    (small numbers): v_i - B (B^T G B)^-1 B^T G v_i, one solve with their Gram matrix."""
+    vecs = first + cands[:keep]
+    out = []
+    if not vecs:
+        return [v * 0 for v in cands]
+    B = mx.hstack(*vecs)
+    GB = B if G is None else G * B
+    K = B.transpose() * GB  # the Gram matrix of all of them
+    for i in range(len(first), len(vecs)):
+        v = vecs[i]
+        if i == 0:
+            out.append(v)
             continue
-        w = v
-        if basis:
-            Bm, GBm = mx.hstack(*basis), mx.hstack(*gbasis)
-            coef = GBm.transpose() * v
-            for j in range(coef.nrows()):
-                coef[j, 0] = coef[j, 0] / norms[j]
-            w = v - Bm * coef
-        if i >= len(first):
-            out.append(w)
-        if mx.is_zero(w):
-            continue
-        p = primitive(w)
-        gp = p if G is None else G * p
-        basis.append(p)
-        gbasis.append(gp)
-        norms.append((p.transpose() * gp)[0, 0])
-    return out
+        Ki = mx.submatrix(K, list(range(i)), list(range(i)))
+        rhs = mx.submatrix(K, list(range(i)), [i])
+        try:
+            y = Ki.solve(rhs)
+        except ZeroDivisionError:  # the vectors before are dependent: no Gram-Schmidt basis
+            return None
+        out.append(v - mx.submatrix(B, None, list(range(i))) * y)
+    return out + [v * 0 for v in cands[keep:]]
 
 
 def split_data(factors: list, X: fmpq_mat, Y2: fmpq_mat, bits: int = 24) -> Split | None:
@@ -311,9 +311,10 @@ def split_data(factors: list, X: fmpq_mat, Y2: fmpq_mat, bits: int = 24) -> Spli
     _lam, U = eigh_fixed_order(Mu - tau * matmul_fixed_order(Qa, Qa.T))
     us = [to_grid(U[:, j], bits, fixed=True).transpose() for j in range(m)]
     Acols = [mx.submatrix(A, None, [j]) for j in range(r)]
-    vs = [_dyadic_unit(primitive_of(v)) for v in _gram_schmidt(Acols, us, None, m)]
-    if any(mx.is_zero(v) for v in vs):
+    vs = _gram_schmidt(Acols, us, None, m)
+    if vs is None or any(mx.is_zero(v) for v in vs):
         return None
+    vs = [_dyadic_unit(primitive_of(v)) for v in vs]
     V = mx.hstack(*vs)
     # NUMERIC, fixed order: f_i ~ S^-1 G^T v_i
     Fnum = _upper_solve_fixed_order(Ls, lower_solve_fixed_order(Ls, matmul_fixed_order(Gf.T, to_float(V))))
@@ -321,6 +322,8 @@ def split_data(factors: list, X: fmpq_mat, Y2: fmpq_mat, bits: int = 24) -> Spli
     fs = [to_grid(Fnum[:, j], bits).transpose() for j in range(m)]
     bcols = [mx.submatrix(b1, None, [j]) for j in range(r)]
     fs = _gram_schmidt(bcols, fs, S, keep)
+    if fs is None:
+        return None
     # T = P + sum_i alpha_i v_i p_i^T: p_i = f_i's primitive integer direction scaled by a power
     # of two, alpha_i = (f_i / p_i) / nu_i rounded to ``bits`` significant bits (dyadic): the
     # terms share power-of-two denominators, so T's entries are no larger than the v_i p_i^T
@@ -369,6 +372,16 @@ def least_change(T: fmpq_mat, X: fmpq_mat, Y: fmpq_mat) -> fmpq_mat:
     with Y' X^T = T S (exact; one solve with S = X X^T)."""
     S = X * X.transpose()
     return T * X + Y - S.solve(X * Y.transpose()).transpose() * X
+
+
+def split_labels(T: fmpq_mat, X: fmpq_mat, Y: fmpq_mat) -> fmpq_mat:
+    """Y' with Y' X^T = T S: T X when that is within 1% of the least change (|T X - Y|^2 =
+    |Y' - Y|^2 + |Y (I - Pi_X)|^2 for the least Y': Y is in the row space of X up to float
+    noise, as for a teacher without label noise), else the least change (:func:`least_change`,
+    whose entries carry S^-1's large numbers).  Both distances exact."""
+    ls = least_change(T, X, Y)
+    TX = T * X
+    return TX if mx.frobenius_sq(TX - Y) * 100 <= mx.frobenius_sq(ls - Y) * 101 else ls
 
 
 def splits_exactly(net: Network, split: Split) -> bool:
