@@ -36,9 +36,25 @@ terms of E = P X' X'^T - Y X'^T: D X'^T = Pi_A E + (I - Pi_A) E Q with
 Q = b_1 (b_1^T S b_1)^-1 b_1^T S (S = X' X'^T), the projection of E onto the admissible
 gradients in the metric tr(T S^-1 T^T) -- smaller than the orthogonal (I - Pi_A) E (I - Pi_B).
 
+Split data (:func:`split_data`, ``split``; by default above :data:`SPLIT_MIN_PARAMS`
+parameters, where the dense exact Hessian no longer decides).  The PSD proof through adapted
+bases (:func:`exactopen.landscape.alignment.data_bases`) needs M' = C' S^-1 C'^T (C' = Y' X'^T)
+to have a characteristic polynomial with linear factors over Q; with Y' from
+:func:`critical_data` the unlearned block is a dense irreducible factor.  Only
+C' = P S + G matters for criticality, with G any matrix with a_h^T G = 0 and G b_1 = 0, and
+M' = P S P^T + G S^-1 G^T.  :func:`split_data` takes G = V diag(alpha) F^T S: V an exact
+orthogonal basis of col(a_h)^perp near the eigenvectors of the unlearned block, F exactly
+S-orthogonal and S-orthogonal to b_1 (exact Gram-Schmidt of rounded float proposals), alpha
+dyadic; then M' v_i = alpha_i^2 (f_i^T S f_i)(v_i^T v_i) v_i, all rational.  Y' is T X
+(T = P + V diag(alpha) F^T) or the least change with Y' X'^T = T S (:func:`split_labels`).
+The float steps (the eigenvectors, the proposals for F) are fixed-order IEEE operations (no
+BLAS or LAPACK), so Y' is a function of the input; W' and the gradient's zero are exact, and
+the splitting is checked exactly (:func:`splits_exactly`) before the split data are used.
+
 The classification of W' for (X', Y') is :func:`exactopen.landscape.classify.classify_critical_point`
 (its certificate is embedded; the checker re-verifies it, :mod:`exactopen.kernel.validate`).
-Floats appear only in :func:`numerical_rank` and :func:`rank_factors` (marked NUMERIC); the
+Floats appear only in :func:`numerical_rank`, :func:`rank_factors`, :func:`eigh_fixed_order` and the
+marked steps of :func:`split_data` (NUMERIC); the
 point they propose is exact, and its distances are exact rationals.
 """
 
@@ -485,6 +501,20 @@ def stalled_run(widths, n: int, seed: int = 0, init: float = 1e-3, learn: int = 
                       "singular_values": s}
 
 
-__all__ = ["Nearby", "critical_data", "nearby_problem", "numerical_rank", "rank_factors", "relative", "stalled_run"]
+__all__ = [
+    "Nearby",
+    "Split",
+    "critical_data",
+    "eigh_fixed_order",
+    "least_change",
+    "nearby_problem",
+    "numerical_rank",
+    "rank_factors",
+    "relative",
+    "split_data",
+    "split_labels",
+    "splits_exactly",
+    "stalled_run",
+]
 
 
