@@ -10,8 +10,10 @@ the top direction(s); its exact saddle nearby has irrational coordinates.
 
 Then, each width in its own process (peak memory = its maximum RSS): ``validate`` end to end
 (snapping tried first, then the nearby rational problem of :mod:`exactopen.numeric.nearby`:
-rank-r layers of dyadic rationals W', X' = X, Y' = Y + D with W' exactly critical, classified
-exactly; the escape on the original loss) and the checker on the certificate's JSON text.
+rank-r layers of dyadic rationals W', X' = X, Y' with W' exactly critical and, above 160
+parameters, the unlearned part of Y' chosen so that M' = C' S^-1 C'^T splits over Q
+(``split_data``: the adapted-bases PSD proof applies), classified exactly; the escape on the
+original loss) and the checker on the certificate's JSON text.
 Columns: backward error |Y' - Y| / |Y|, distance |W' - W|, the nearby verdict, the headline,
 and the certified decrease of the original loss relative to L(W).
 
@@ -53,7 +55,7 @@ def one(w: int, seed: int = 0, learn: int = 1) -> dict:
     return {"w": w, "params": net.nparams, "train": train, "steps": info["steps"], "stalled": info["stalled"],
             "gradient_norm": info["gradient_norm"], "generate": gen, "timings": v.timings, "check": chk,
             "mem_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "json_mb": len(text) / 2 ** 20,
-            "rank": nb.get("rank"), "backward_error": nb.get("relative_data_change", {}).get("Y"),
+            "rank": nb.get("rank"), "data": nb.get("data"), "backward_error": nb.get("relative_data_change", {}).get("Y"),
             "distance": nb.get("distance"), "nearby_verdict": nb.get("verdict"), "verdict": s["verdict"],
             "escape_relative": (esc["decrease"] / s["loss"]) if esc else None}
 
@@ -82,12 +84,12 @@ def main(argv=None) -> None:
         row = json.loads(out.stdout.strip().splitlines()[-1])
         print(json.dumps(row), file=sys.stderr)
         rows.append(row)
-    print("| width | params | train s (steps) | generator s | checker s | peak MB | JSON MB | rank | "
+    print("| width | params | train s (steps) | generator s | checker s | peak MB | JSON MB | rank | Y' | "
           "backward error |Y'-Y|/|Y| | distance |W'-W| | nearby verdict | verdict | escape decrease / L |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---|---:|")
     for r in rows:
         print(f"| {r['w']} | {r['params']:,} | {r['train']:.1f} ({r['steps']}) | {r['generate']:.1f} | "
-              f"{r['check']:.1f} | {r['mem_mb']:.0f} | {r['json_mb']:.1f} | {_f(r['rank'], 'd')} | "
+              f"{r['check']:.1f} | {r['mem_mb']:.0f} | {r['json_mb']:.1f} | {_f(r['rank'], 'd')} | {r.get('data') or '-'} | "
               f"{_f(r['backward_error'], '.2e')} | {_f(r['distance'], '.3g')} | {r['nearby_verdict'] or '-'} | "
               f"{r['verdict']} | {_f(r['escape_relative'], '.2e')} |")
 

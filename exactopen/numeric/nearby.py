@@ -36,9 +36,25 @@ terms of E = P X' X'^T - Y X'^T: D X'^T = Pi_A E + (I - Pi_A) E Q with
 Q = b_1 (b_1^T S b_1)^-1 b_1^T S (S = X' X'^T), the projection of E onto the admissible
 gradients in the metric tr(T S^-1 T^T) -- smaller than the orthogonal (I - Pi_A) E (I - Pi_B).
 
+Split data (:func:`split_data`, ``split``; by default above :data:`SPLIT_MIN_PARAMS`
+parameters, where the dense exact Hessian no longer decides).  The PSD proof through adapted
+bases (:func:`exactopen.landscape.alignment.data_bases`) needs M' = C' S^-1 C'^T (C' = Y' X'^T)
+to have a characteristic polynomial with linear factors over Q; with Y' from
+:func:`critical_data` the unlearned block is a dense irreducible factor.  Only
+C' = P S + G matters for criticality, with G any matrix with a_h^T G = 0 and G b_1 = 0, and
+M' = P S P^T + G S^-1 G^T.  :func:`split_data` takes G = V diag(alpha) F^T S: V an exact
+orthogonal basis of col(a_h)^perp near the eigenvectors of the unlearned block, F exactly
+S-orthogonal and S-orthogonal to b_1 (exact Gram-Schmidt of rounded float proposals), alpha
+dyadic; then M' v_i = alpha_i^2 (f_i^T S f_i)(v_i^T v_i) v_i, all rational.  Y' is T X
+(T = P + V diag(alpha) F^T) or the least change with Y' X'^T = T S (:func:`split_labels`).
+The float steps (the eigenvectors, the proposals for F) are fixed-order IEEE operations (no
+BLAS or LAPACK), so Y' is a function of the input; W' and the gradient's zero are exact, and
+the splitting is checked exactly (:func:`splits_exactly`) before the split data are used.
+
 The classification of W' for (X', Y') is :func:`exactopen.landscape.classify.classify_critical_point`
 (its certificate is embedded; the checker re-verifies it, :mod:`exactopen.kernel.validate`).
-Floats appear only in :func:`numerical_rank` and :func:`rank_factors` (marked NUMERIC); the
+Floats appear only in :func:`numerical_rank`, :func:`rank_factors`, :func:`eigh_fixed_order` and the
+marked steps of :func:`split_data` (NUMERIC); the
 point they propose is exact, and its distances are exact rationals.
 """
 
@@ -52,7 +68,7 @@ from flint import fmpq, fmpq_mat
 from exactopen.exact import matrix as mx
 from exactopen.exact.floats import float_network, to_grid
 from exactopen.exact.snap import distance_sq
-from exactopen.landscape.network import Network
+from exactopen.landscape.network import Network, chain_product
 
 RANK_GAP = 1e3  # a numerical rank needs this ratio between the last kept and the first dropped singular value
 
@@ -65,6 +81,7 @@ class Nearby:
     rank: int
     distance_sq: fmpq
     data_change_sq: dict
+    data: str = "least"  # "split": Y' from :func:`split_data` (M' splits over Q); "least": from :func:`critical_data`
 
 
 def numerical_rank(Ws) -> int | None:
@@ -124,7 +141,7 @@ def critical_data(factors: list, X: fmpq_mat, Y: fmpq_mat) -> tuple[list, fmpq_m
 
 
 def nearby_problem(net: Network, rank: int | None = None, weight_bits: int = 24,
-                   data_bits: int | None = None) -> Nearby | None:
+                   data_bits: int | None = None, split: bool | str = "auto", split_bits: int = 24) -> Nearby | None:
     """The nearby rational problem at ``net`` (module docstring), or None when the product has
     no clear numerical rank r below the narrowest width, or the r x r systems are singular."""
     if net.weights is not None:
@@ -134,14 +151,279 @@ def nearby_problem(net: Network, rank: int | None = None, weight_bits: int = 24,
     if not r:
         return None
     X2 = net.X if data_bits is None else to_grid(Xf, data_bits)
+    factors = rank_factors(Wf, r, weight_bits)
     try:
-        layers, Y2 = critical_data(rank_factors(Wf, r, weight_bits), X2, net.Y)
+        layers, Y2 = critical_data(factors, X2, net.Y)
     except ZeroDivisionError:
         return None
-    new = Network.build(layers, Y2, X2)
+    new, how = Network.build(layers, Y2, X2), "least"
+    if split == "auto":  # the dense exact Hessian (classify's default limit) decides without it
+        split = new.nparams > SPLIT_MIN_PARAMS
+    if split and max(X2.nrows(), Y2.nrows()) <= SPLIT_MAX_WIDTH:
+        sp = split_data(factors, X2, Y2, split_bits)
+        if sp is not None:
+            cand = Network.build(layers, split_labels(sp.T, X2, net.Y), X2)
+            if cand.is_critical() and splits_exactly(cand, sp):
+                new, how = cand, "split"
     return Nearby(new, r, distance_sq(net.layers, layers),
-                  {"X": mx.frobenius_sq(X2 - net.X), "Y": mx.frobenius_sq(Y2 - net.Y)})
+                  {"X": mx.frobenius_sq(X2 - net.X), "Y": mx.frobenius_sq(new.Y - net.Y)}, how)
 
+
+# ---------------------------------------------------------------------------------------
+# A nearby problem whose data split over Q (adapted bases, :mod:`exactopen.landscape.alignment`)
+# ---------------------------------------------------------------------------------------
+
+SPLIT_MAX_WIDTH = 128  # beyond this d_0 or d_h the split is not attempted (exact Gram-Schmidt grows)
+SPLIT_MIN_PARAMS = 160  # split="auto": attempted above this many parameters (classify's dense-Hessian limit)
+
+
+@dataclass
+class Split:
+    """C' = T S for the split data: T = P + V diag(nu)^-1 F^T (module docstring of
+    :func:`split_data`), with the exact eigenbasis ``basis`` (d_h x d_h, columns: an orthogonal
+    basis of col(a_h)'s complement after the r columns of a_h) and ``eigenvalues`` (None for the
+    r learned columns when r > 1)."""
+    T: fmpq_mat
+    basis: fmpq_mat
+    eigenvalues: list
+
+
+def eigh_fixed_order(A, sweeps: int = 40):
+    """NUMERIC, reproducible: (eigenvalues, eigenvectors as columns) of a symmetric float matrix
+    by the cyclic Jacobi method in a fixed order of IEEE operations (numpy's elementwise
+    products and sums on rows and columns, Python scalars; no BLAS or LAPACK), so the result is a
+    function of A alone.  Eigenvalues in decreasing order; each eigenvector's entry of largest
+    magnitude (the first such) is positive."""
+    import numpy as np
+
+    A = np.array(A, dtype=np.float64)
+    n = A.shape[0]
+    V = np.eye(n)
+    scale = math.sqrt(float(np.add.reduce((A * A).ravel()))) if n else 0.0
+    offdiag = ~np.eye(n, dtype=bool)
+    for _ in range(sweeps):
+        off = math.sqrt(float(np.add.reduce((A[offdiag] ** 2).ravel()))) if n > 1 else 0.0
+        if off <= 1e-18 * scale:
+            break
+        for p in range(n - 1):
+            for q in range(p + 1, n):
+                apq = float(A[p, q])
+                if apq == 0.0:
+                    continue
+                theta = (float(A[q, q]) - float(A[p, p])) / (2.0 * apq)
+                t = (1.0 if theta >= 0 else -1.0) / (abs(theta) + math.sqrt(theta * theta + 1.0))
+                c = 1.0 / math.sqrt(t * t + 1.0)
+                s = t * c
+                ap, aq = A[:, p].copy(), A[:, q].copy()
+                A[:, p], A[:, q] = c * ap - s * aq, s * ap + c * aq
+                ap, aq = A[p, :].copy(), A[q, :].copy()
+                A[p, :], A[q, :] = c * ap - s * aq, s * ap + c * aq
+                vp, vq = V[:, p].copy(), V[:, q].copy()
+                V[:, p], V[:, q] = c * vp - s * vq, s * vp + c * vq
+    lam = np.diag(A).copy()
+    order = sorted(range(n), key=lambda i: (-lam[i], i))
+    lam, V = lam[order], V[:, order]
+    for j in range(n):
+        i = int(np.argmax(np.abs(V[:, j])))
+        if V[i, j] < 0:
+            V[:, j] = -V[:, j]
+    return lam, V
+
+
+def _upper_solve_fixed_order(L, B):
+    """X with L^T X = B (L lower-triangular), by back substitution in a fixed order.  NUMERIC."""
+    import numpy as np
+
+    from exactopen.exact.floats import lower_solve_fixed_order
+
+    Lr = np.ascontiguousarray(L.T[::-1, ::-1])  # lower-triangular
+    return lower_solve_fixed_order(Lr, np.asarray(B)[::-1])[::-1]
+
+
+def _dyadic_unit(v: fmpq_mat) -> fmpq_mat:
+    """The column v (integer entries) times a power of two with its largest entry in [1/2, 1)."""
+    top = max((abs(int(x)) for x in v.entries()), default=0)
+    return v * fmpq(1, 1 << top.bit_length()) if top else v
+
+
+def _gram_schmidt(first: list, cands: list, G: fmpq_mat | None, keep: int) -> list:
+    """Exact Gram-Schmidt without normalisation in the metric G (None: the identity): the
+    columns ``first`` are orthogonalised first (and dropped), then the first ``keep`` of
+    ``cands`` in order; the rest become zero.  The i-th vector is v_i minus its G-orthogonal
+    projection onto the span of the vectors before it, computed from those ORIGINAL vectors
+    (small numbers): v_i - B (B^T G B)^-1 B^T G v_i, one solve with their Gram matrix."""
+    vecs = first + cands[:keep]
+    out = []
+    if not vecs:
+        return [v * 0 for v in cands]
+    B = mx.hstack(*vecs)
+    GB = B if G is None else G * B
+    K = B.transpose() * GB  # the Gram matrix of all of them
+    for i in range(len(first), len(vecs)):
+        v = vecs[i]
+        if i == 0:
+            out.append(v)
+            continue
+        Ki = mx.submatrix(K, list(range(i)), list(range(i)))
+        rhs = mx.submatrix(K, list(range(i)), [i])
+        try:
+            y = Ki.solve(rhs)
+        except ZeroDivisionError:  # the vectors before are dependent: no Gram-Schmidt basis
+            return None
+        out.append(v - mx.submatrix(B, None, list(range(i))) * y)
+    return out + [v * 0 for v in cands[keep:]]
+
+
+def split_data(factors: list, X: fmpq_mat, Y2: fmpq_mat, bits: int = 24) -> Split | None:
+    """The unlearned part of the data chosen so that M' = C' S^-1 C'^T splits over Q.
+
+    W' (``factors``) is exactly critical for (X, Y2) (:func:`critical_data`).  With P the
+    product, S = X X^T, A = a_h, c = X^T b_1 and E' = P S - Y2 X^T, criticality is
+    A^T E' = 0 and E' b_1 = 0, and then C' = Y2 X^T = P S + G with G = -E'.  So
+    M' = P S P^T + G S^-1 G^T (the cross terms vanish: P S S^-1 G^T = A (..) (G b_1)^T = 0):
+    col(A) is M'-invariant (the learned block, r x r: link b_1^T S b_1 link^T A^T A) and the
+    unlearned block is G S^-1 G^T on col(A)^perp.  Any G with A^T G = 0 and G b_1 = 0 keeps W'
+    critical.  Built here:
+
+    * V (NUMERIC then exact): the eigenvectors of G S^-1 G^T for its d_h - r largest eigenvalues
+      (float, :func:`eigh_fixed_order` on a fixed-order float copy deflated on col(A)), rounded
+      to ``bits`` bits and orthogonalised exactly (Euclid) after the columns of A: orthogonal
+      columns v_i spanning col(A)^perp exactly, scaled by powers of two (entries below 1);
+    * F (NUMERIC then exact): f_i near S^-1 G^T v_i (fixed-order float solves), rounded to
+      ``bits`` bits and orthogonalised exactly in the metric S after the columns of b_1; the
+      f_i beyond min(d_h, d_0) - r are zero (G has rank at most d_0 - r);
+    * T = P + sum_i v_i f_i^T / nu_i (nu_i = v_i^T v_i), C' = T S.
+
+    Then C' - P S = V N^-1 F^T S has A^T (..) = 0 and (..) b_1 = 0 (F S-orthogonal to b_1), so W'
+    stays critical, and M' v_i = (f_i^T S f_i / nu_i) v_i: the unlearned eigenvalues are
+    rational with the eigenvectors v_i.  Returns None when the float steps fail (S or A^T A not
+    positive definite)."""
+    import numpy as np
+
+    from exactopen.exact.floats import (
+        cholesky_fixed_order,
+        lower_solve_fixed_order,
+        matmul_fixed_order,
+        to_float,
+    )
+
+    A, b1 = factors[-1][0], factors[0][1]
+    dh, r, d0 = A.nrows(), A.ncols(), X.nrows()
+    m = dh - r
+    P = chain_product([a * b.transpose() for a, b in factors], d0)
+    S = X * X.transpose()
+    G = Y2 * X.transpose() - P * S
+    # NUMERIC, fixed order: the unlearned block G S^-1 G^T deflated on col(A), its eigenvectors
+    Sf, Gf, Af = to_float(S), to_float(G), to_float(A)
+    try:
+        Ls = cholesky_fixed_order(Sf)
+        La = cholesky_fixed_order(matmul_fixed_order(Af.T, Af))
+    except np.linalg.LinAlgError:
+        return None
+    Z = lower_solve_fixed_order(Ls, Gf.T)                   # L^-1 G^T
+    Mu = matmul_fixed_order(Z.T, Z)
+    Qa = lower_solve_fixed_order(La, Af.T).T                 # orthonormal basis of col(A)
+    tau = 2.0 * max(float(np.add.reduce(np.diag(Mu))), 1e-300)
+    _lam, U = eigh_fixed_order(Mu - tau * matmul_fixed_order(Qa, Qa.T))
+    us = [to_grid(U[:, j], bits, fixed=True).transpose() for j in range(m)]
+    Acols = [mx.submatrix(A, None, [j]) for j in range(r)]
+    vs = _gram_schmidt(Acols, us, None, m)
+    if vs is None or any(mx.is_zero(v) for v in vs):
+        return None
+    vs = [_dyadic_unit(primitive_of(v)) for v in vs]
+    V = mx.hstack(*vs)
+    # NUMERIC, fixed order: f_i ~ S^-1 G^T v_i
+    Fnum = _upper_solve_fixed_order(Ls, lower_solve_fixed_order(Ls, matmul_fixed_order(Gf.T, to_float(V))))
+    keep = min(m, d0 - r)
+    fs = [to_grid(Fnum[:, j], bits).transpose() for j in range(m)]
+    bcols = [mx.submatrix(b1, None, [j]) for j in range(r)]
+    fs = _gram_schmidt(bcols, fs, S, keep)
+    if fs is None:
+        return None
+    # T = P + sum_i alpha_i v_i p_i^T: p_i = f_i's primitive integer direction scaled by a power
+    # of two, alpha_i = (f_i / p_i) / nu_i rounded to ``bits`` significant bits (dyadic): the
+    # terms share power-of-two denominators, so T's entries are no larger than the v_i p_i^T
+    ps, alphas = [], []
+    for v, f in zip(vs, fs):
+        if mx.is_zero(f):
+            ps.append(f)
+            alphas.append(fmpq(0))
+            continue
+        p = _dyadic_unit(primitive_of(f))
+        j = next(i for i, x in enumerate(p.entries()) if x != 0)
+        ps.append(p)
+        alphas.append(round_significant(f.entries()[j] / p.entries()[j] / (v.transpose() * v)[0, 0], bits))
+    T = P
+    for v, p, a in zip(vs, ps, alphas):
+        if a != 0:
+            T = T + (v * a) * p.transpose()
+    eig = [a * a * (p.transpose() * S * p)[0, 0] * (v.transpose() * v)[0, 0] for v, p, a in zip(vs, ps, alphas)]
+    learned = None
+    if r == 1:  # M' a = lambda a: lambda = a^T P S P^T a / a^T a
+        PtA = P.transpose() * A
+        learned = [(PtA.transpose() * S * PtA)[0, 0] / (A.transpose() * A)[0, 0]]
+    return Split(T, mx.hstack(A, V), (learned or [None] * r) + eig)
+
+
+def round_significant(x: fmpq, bits: int) -> fmpq:
+    """x rounded to a dyadic rational with ``bits`` significant bits (exact, any magnitude)."""
+    if x == 0:
+        return fmpq(0)
+    p, q = int(x.p), int(x.q)
+    k = bits - (abs(p).bit_length() - q.bit_length())
+    num = p << k if k >= 0 else p
+    den = q if k >= 0 else q << -k
+    n = (2 * num + den) // (2 * den)  # round half up
+    return fmpq(n, 1 << k) if k >= 0 else fmpq(n * (1 << -k))
+
+
+def primitive_of(v: fmpq_mat) -> fmpq_mat:
+    from exactopen.landscape.alignment import primitive
+
+    return primitive(v) if not mx.is_zero(v) else v
+
+
+def least_change(T: fmpq_mat, X: fmpq_mat, Y: fmpq_mat) -> fmpq_mat:
+    """Y' = Y + (T S - Y X^T) S^-1 X = T X + Y (I - Pi_X): the least change of Y (Frobenius)
+    with Y' X^T = T S (exact; one solve with S = X X^T)."""
+    S = X * X.transpose()
+    return T * X + Y - S.solve(X * Y.transpose()).transpose() * X
+
+
+def split_labels(T: fmpq_mat, X: fmpq_mat, Y: fmpq_mat) -> fmpq_mat:
+    """Y' with Y' X^T = T S: T X when that is within 1% of the least change (|T X - Y|^2 =
+    |Y' - Y|^2 + |Y (I - Pi_X)|^2 for the least Y': Y is in the row space of X up to float
+    noise, as for a teacher without label noise), else the least change (:func:`least_change`,
+    whose entries carry S^-1's large numbers).  Both distances exact."""
+    ls = least_change(T, X, Y)
+    TX = T * X
+    return TX if mx.frobenius_sq(TX - Y) * 100 <= mx.frobenius_sq(ls - Y) * 101 else ls
+
+
+def splits_exactly(net: Network, split: Split) -> bool:
+    """Exact: Y' X^T = T S (so M' = C' S^-1 C'^T = T S T^T), the columns of ``split.basis``
+    are eigenvectors of M' with the stated rational eigenvalues (M' E = T (S (T^T E)), products
+    only), and for r > 1 the learned r x r block's characteristic polynomial splits over Q.
+    Then M''s characteristic polynomial is a product of linear factors."""
+    X, T = net.X, split.T
+    S = X * X.transpose()
+    if net.Y * X.transpose() != T * S:
+        return False
+    E = split.basis
+    ME = T * (S * (T.transpose() * E))
+    learned = [j for j, lam in enumerate(split.eigenvalues) if lam is None]
+    for j, lam in enumerate(split.eigenvalues):
+        if lam is not None and mx.submatrix(ME, None, [j]) != mx.submatrix(E, None, [j]) * lam:
+            return False
+    if learned:
+        Ea = mx.submatrix(E, None, learned)
+        B = (Ea.transpose() * Ea).solve(Ea.transpose() * mx.submatrix(ME, None, learned))
+        if mx.submatrix(ME, None, learned) != Ea * B:
+            return False
+        N, _d = B.numer_denom()
+        _c, fac = N.charpoly().factor()
+        return all(f.degree() == 1 for f, _m in fac)
+    return True
 
 def relative(x: fmpq, y: fmpq) -> float:
     """sqrt(x / y) as a float (relative Frobenius sizes from exact squares); inf if y = 0."""
@@ -219,4 +501,20 @@ def stalled_run(widths, n: int, seed: int = 0, init: float = 1e-3, learn: int = 
                       "singular_values": s}
 
 
-__all__ = ["Nearby", "critical_data", "nearby_problem", "numerical_rank", "rank_factors", "relative", "stalled_run"]
+__all__ = [
+    "Nearby",
+    "Split",
+    "critical_data",
+    "eigh_fixed_order",
+    "least_change",
+    "nearby_problem",
+    "numerical_rank",
+    "rank_factors",
+    "relative",
+    "split_data",
+    "split_labels",
+    "splits_exactly",
+    "stalled_run",
+]
+
+

@@ -131,9 +131,8 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
     if inputs is None:
         inputs = net.inputs_json(dyadic=True)
     if net.weights is None:
-        from exactopen.kernel.validate import exact_loss_gradient
-
         from exactopen.kernel import Rejected
+        from exactopen.kernel.validate import exact_loss_gradient
 
         try:
             L0, g2, grads, data = exact_loss_gradient(inputs, files)
@@ -247,6 +246,7 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
                             "verdict": near_cls.verdict}
         evidence["nearby"] = {"certificate": near_cls.certificate}
         nd = {"distance": math.sqrt(float_of(near.distance_sq)), "verdict": near_cls.verdict, "rank": near.rank,
+              "data": near.data,
               "data_change": {"X": math.sqrt(float_of(dX)), "Y": math.sqrt(float_of(dY))},
               "relative_data_change": {"X": relative(dX, mx.frobenius_sq(net.X)),
                                        "Y": relative(dY, mx.frobenius_sq(net.Y))}}
