@@ -173,7 +173,8 @@ def nearby_problem(net: Network, rank: int | None = None, weight_bits: int = 24,
 # A nearby problem whose data split over Q (adapted bases, :mod:`exactopen.landscape.alignment`)
 # ---------------------------------------------------------------------------------------
 
-SPLIT_MAX_WIDTH = 128  # beyond this d_0 or d_h the split is not attempted (exact Gram-Schmidt grows)
+SPLIT_MAX_WIDTH = 32  # beyond this d_0 or d_h the split is not attempted: at width 64 the split data's
+# entries reach ~13,000 bits and the certificate (87 MB) exceeds the checker's file budget
 SPLIT_MIN_PARAMS = 160  # split="auto": attempted above this many parameters (classify's dense-Hessian limit)
 
 

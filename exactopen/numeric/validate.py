@@ -239,6 +239,10 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
             near_cls = classify_critical_point(near.net)
             if near_cls.verdict == "not_critical":  # cannot happen (W' is critical by construction)
                 near, near_cls = None, None
+            elif near_cls.certificate["claim"].startswith("(refused by the checker"):  # e.g. beyond its budgets
+                facts.append("an exact critical point of a nearby problem was built, but its certificate is beyond "
+                             "the checker's budgets: not used")
+                near, near_cls = None, None
     if near is not None:
         dX, dY = near.data_change_sq["X"], near.data_change_sq["Y"]
         result["nearby"] = {"distance_sq": rational_str(near.distance_sq),
