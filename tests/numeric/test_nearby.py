@@ -27,14 +27,7 @@ from exactopen.numeric.nearby import (
 )
 from exactopen.numeric.validate import validate
 from tests.helpers import validate_schema
-
-
-def rejected(cert) -> bool:
-    try:
-        kernel.check(cert)
-    except kernel.Rejected:
-        return True
-    return False
+from tests.numeric.test_validate import rejected
 
 
 def fr(s: str) -> fmpq:
@@ -171,18 +164,24 @@ def _rand(rng, m, n, size=3):
     return fmpq_mat(m, n, [fmpq(rng.randint(-size, size), rng.randint(1, 3)) for _ in range(m * n)])
 
 
-@settings(max_examples=15, deadline=None)
-@given(st.integers(0, 10 ** 6), st.integers(2, 4), st.integers(1, 2), st.booleans())
-def test_critical_data_is_exactly_critical_and_least(seed, h, r, noisy):
-    """W' = (a_k b_k^T) is exactly critical for (X, Y + D); when Y lies in the row space of X, D
-    is no larger than the change (E - E*) S^-1 X of the orthogonal projector construction
-    (E* = (I - Pi_A) E (I - Pi_B))."""
+def _random_problem(seed, h, r, noisy):
+    """Widths <= 4, rank-r factors, X with n > d_0 samples, Y in the row space of X (plus noise)."""
     rng = random.Random(seed)
     widths = [rng.randint(r + 1, 4) for _ in range(h + 1)]
     n = widths[0] + rng.randint(1, 3)
     factors = [(_rand(rng, widths[k + 1], r), _rand(rng, widths[k], r)) for k in range(h)]
     X = _rand(rng, widths[0], n)
     Y = _rand(rng, widths[-1], widths[0]) * X + (_rand(rng, widths[-1], n) if noisy else mx.zeros(widths[-1], n))
+    return widths, factors, X, Y
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 10 ** 6), st.integers(2, 4), st.integers(1, 2), st.booleans())
+def test_critical_data_is_exactly_critical_and_least(seed, h, r, noisy):
+    """W' = (a_k b_k^T) is exactly critical for (X, Y + D); when Y lies in the row space of X, D
+    is no larger than the change (E - E*) S^-1 X of the orthogonal projector construction
+    (E* = (I - Pi_A) E (I - Pi_B))."""
+    widths, factors, X, Y = _random_problem(seed, h, r, noisy)
     try:
         layers, Y2 = critical_data(factors, X, Y)
         S = X * X.transpose()
@@ -210,12 +209,7 @@ def test_split_data_keeps_the_point_critical_and_splits(seed, h, r, noisy):
     space of X (the least change for the chosen C' = T S); M' = C' S^-1 C'^T splits over Q
     (an exact factorisation, independent of splits_exactly) once the learned block does (r = 1),
     and otherwise every factor of degree > 1 is the learned block's (total degree <= r)."""
-    rng = random.Random(seed)
-    widths = [rng.randint(r + 1, 4) for _ in range(h + 1)]
-    n = widths[0] + rng.randint(1, 3)
-    factors = [(_rand(rng, widths[k + 1], r), _rand(rng, widths[k], r)) for k in range(h)]
-    X = _rand(rng, widths[0], n)
-    Y = _rand(rng, widths[-1], widths[0]) * X + (_rand(rng, widths[-1], n) if noisy else mx.zeros(widths[-1], n))
+    widths, factors, X, Y = _random_problem(seed, h, r, noisy)
     try:
         layers, Y2 = critical_data(factors, X, Y)
         Sinv = (X * X.transpose()).inv()
@@ -227,6 +221,7 @@ def test_split_data_keeps_the_point_critical_and_splits(seed, h, r, noisy):
     Y3 = least_change(sp.T, X, Y)
     net3 = Network.build(layers, Y3, X)
     assert net3.is_critical()
+    n = X.ncols()
     assert (Y3 - Y) * (mx.identity(n) - X.transpose() * Sinv * X) == mx.zeros(widths[-1], n)
     C = Y3 * X.transpose()
     _c, fac = (C * Sinv * C.transpose()).numer_denom()[0].charpoly().factor()
