@@ -284,14 +284,18 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
     t = time.perf_counter()
     escape = None
     if always_descent or verdict not in ("exact_global_minimum", "near_global_minimum"):
-        part, how = None, ""
+        part, how, step = None, "", None
+        r = radius if radius is not None else default_radius(net)
         if crit_cls is not None and "curve" in crit_cls.certificate["evidence"]:
             part = descent_from_curve(net, crit_net, crit_cls.certificate, radius)
-            how = "on the exact saddle's certified descent curve"
+            how = ("on the exact saddle's certified descent curve" if crit_cls.verdict in _SADDLES
+                   else "on the certified descent curve of the exact critical point W'")
         elif near_cls is not None and "curve" in near_cls.certificate["evidence"]:
             part = descent_from_curve(net, near.net, near_cls.certificate, radius)
             how = "on the descent curve of the nearby problem's exact critical point, loss of the original data"
-        if part is None:
+        if part is not None:
+            part, step = part[:2], part[2]
+        else:
             num = descent_numeric(net, radius, curvature=gnorm <= 1e-3 * max(1.0, math.sqrt(2 * yscale)),
                                   grads=grads)
             if num is not None:
@@ -302,11 +306,13 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
             result["descent"], evidence["descent"] = part
             rho = math.sqrt(float_of(parse_rational(part[0]["distance_sq"])))
             dec = float_of(parse_rational(part[0]["decrease"]))
-            summary["escape"] = {"distance": rho, "decrease": scale * dec}
+            rel = float_of(parse_rational(part[0]["decrease"]) / L0)
+            summary["escape"] = {"distance": rho, "decrease": scale * dec, "relative_decrease": rel,
+                                 "loss_before": scale * Lf, "loss_after": scale * float_of(parse_rational(part[0]["loss"])),
+                                 "radius": r, "step": step}
             escape = [to_float(mx.from_json(W)) for W in part[1]["layers"]]
-            facts.append(f"a point at distance {_fmt(rho)} from W has a loss lower by {_fmt(scale * dec)} ({how})")
+            facts.append(escape_line(summary["escape"], how))
         else:
-            r = radius if radius is not None else default_radius(net)
             summary["escape"] = None
             facts.append(f"no point with a lower loss was found within distance {_fmt(r)} of W")
     timings["descent"] = time.perf_counter() - t
@@ -322,13 +328,34 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
     return Validation(cert, lines, summary, timings, escape)
 
 
+def escape_line(esc: dict, how: str) -> str:
+    """The escape in one line: the loss before and after, the drop relative to the loss, the
+    distance and the radius searched (figures in the reported loss convention)."""
+    rel = esc["relative_decrease"]
+    where = f"{_fmt(esc['distance'])} from W" + (f" (searched within radius {_fmt(esc['radius'])})"
+                                                  if esc["distance"] <= esc["radius"] else
+                                                  f" (nothing lower within radius {_fmt(esc['radius'])})")
+    step = f", step t = {esc['step']}" if esc.get("step") else ""
+    weak = ("; below float32 resolution, training restarted there may not see it (try a larger --radius)"
+            if rel < 1e-6 else "")
+    digits = max(4, min(17, 2 - math.floor(math.log10(rel)))) if rel > 0 else 4  # enough to tell them apart
+    before, after = (f"{esc[k]:.{digits}g}" for k in ("loss_before", "loss_after"))
+    return (f"escape: loss {before} -> {after} (-{_pct(rel)}) at distance "
+            f"{where}, {how}{step}; certified{weak}")
+
+
+def _pct(rel: float) -> str:
+    p = 100 * rel
+    return f"{p:.3g} %" if p >= 0.01 else f"{p:.2g} %"
+
+
 def headline_text(verdict: str, s: dict, scale: float = 1.0) -> str:
     """One sentence a practitioner reads first."""
     nc = s.get("nearest_critical")
     what = _WORDS.get(nc["verdict"], nc["verdict"]) if nc else ""
     esc = s.get("escape")
     lower = (f"; a point at distance {_fmt(esc['distance'])} has a loss lower by {_fmt(esc['decrease'])}"
-             if esc else "")
+             + (f" (-{_pct(esc['relative_decrease'])})" if "relative_decrease" in esc else "") if esc else "")
     if verdict == "exact_global_minimum":
         return "your weights are exactly a global minimum (certified)"
     if verdict == "exact_saddle":

@@ -1,0 +1,216 @@
+"""Training stalls; exactopen certifies an escape; training restarted there goes on (issue 22).
+
+    python examples/escape_stalled.py                      # 4 layers, full-batch SGD from a 1e-3 init
+    python examples/escape_stalled.py --layers 3 --plot curve.png
+    python examples/escape_stalled.py --optimizer adam --steps 2000 --more 1000
+
+1. A bias-free linear network (``nn.Sequential`` of ``nn.Linear(bias=False)``) is trained with
+   PyTorch (SGD or Adam, mean squared error, float32) from a small init on dense,
+   non-whitened data: X = B X0 with a dense B (correlated inputs of different scales), labels
+   Y = T X + noise for a dense teacher T with distinct singular values.  From a small init
+   the loss sits on a plateau: the weights are near the saddle W = 0 (or, later, near a saddle
+   after the top directions are learned).
+2. ``exactopen.validate`` on the trained float weights (nothing is printed before the
+   independent checker accepted the certificate): the verdict (near saddle), and an escape --
+   an exact point Z with a certified lower loss, at the step of the descent curve that lowers
+   the loss most within the stated radius, its drop relative to the loss.
+3. Training restarted from Z (rounded to float32) for N steps, against N more steps from the
+   stalled weights: the loss curves before and after, as a table, and as a PNG with
+   ``--plot FILE`` (needs matplotlib: ``pip install exactopen[plot]``).
+
+Needs torch (``pip install torch``); runs in a few seconds at the default sizes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+
+
+def make_data(d_in: int, d_out: int, n: int, seed: int = 0, noise: float = 0.05):
+    """Dense, non-whitened data (numpy, one sample per row as in PyTorch): X = X0 B^T with
+    B = I + 0.5 G / sqrt(d_in) dense and the columns of X0 of scales 0.5 .. 2; Y = X T^T + noise
+    with T = U diag(s) V^T (U, V dense random rotations, s = 4, 3, 2, 1.5, 1, ...)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+
+    def rotation(m):
+        Q, R = np.linalg.qr(rng.standard_normal((m, m)))
+        return Q * np.sign(np.diag(R))
+
+    q = min(d_in, d_out)
+    s = np.array([4.0, 3.0, 2.0, 1.5] + [1.0 * 0.8 ** i for i in range(max(q - 4, 0))])[:q]
+    T = rotation(d_out)[:, :q] @ np.diag(s) @ rotation(d_in)[:, :q].T
+    B = np.eye(d_in) + 0.5 * rng.standard_normal((d_in, d_in)) / np.sqrt(d_in)
+    X = (rng.standard_normal((n, d_in)) * np.linspace(0.5, 2.0, d_in)) @ B.T
+    Y = X @ T.T + noise * rng.standard_normal((n, d_out))
+    return X, Y
+
+
+def make_model(widths, init: float, seed: int = 0):
+    """nn.Sequential of bias-free Linear layers d_0 -> d_1 -> ... -> d_h, weights N(0, init^2)."""
+    import torch
+
+    torch.manual_seed(seed)
+    layers = [torch.nn.Linear(a, b, bias=False) for a, b in zip(widths[:-1], widths[1:])]
+    with torch.no_grad():
+        for lin in layers:
+            lin.weight.normal_(0.0, init)
+    return torch.nn.Sequential(*layers)
+
+
+def weights_of(model) -> list:
+    """The layers' weights as float64 numpy arrays, input layer first (float32 -> float64 is exact)."""
+    return [lin.weight.detach().double().numpy().copy() for lin in model]
+
+
+def set_weights(model, Ws) -> None:
+    import torch
+
+    with torch.no_grad():
+        for lin, W in zip(model, Ws):
+            lin.weight.copy_(torch.as_tensor(W, dtype=torch.float32))
+
+
+def train(model, X, Y, steps: int, lr: float, optimizer: str = "sgd") -> list:
+    """Full-batch training on the mean squared error in float32; the loss before each step."""
+    import torch
+
+    Xt, Yt = torch.as_tensor(X, dtype=torch.float32), torch.as_tensor(Y, dtype=torch.float32)
+    opt = (torch.optim.Adam(model.parameters(), lr=lr) if optimizer == "adam"
+           else torch.optim.SGD(model.parameters(), lr=lr))
+    curve = []
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = torch.nn.functional.mse_loss(model(Xt), Yt)
+        curve.append(float(loss.detach()))
+        loss.backward()
+        opt.step()
+    return curve
+
+
+def mse32(model, X, Y) -> float:
+    """The float32 mean squared error of the model on the data (what PyTorch sees)."""
+    import torch
+
+    with torch.no_grad():
+        Xt, Yt = torch.as_tensor(X, dtype=torch.float32), torch.as_tensor(Y, dtype=torch.float32)
+        return float(torch.nn.functional.mse_loss(model(Xt), Yt))
+
+
+def run(layers: int = 4, width: int = 8, n: int = 64, steps: int = 3000, more: int = 1000, lr: float = 0.05,
+        init: float = 1e-3, optimizer: str = "sgd", seed: int = 0, radius=None, out=print) -> dict:
+    """The whole story; returns its figures (float32 MSE losses, the certified escape)."""
+    import copy
+
+    import torch
+
+    import exactopen
+
+    torch.set_num_threads(1)  # tiny matrices: threads only add overhead
+    X, Y = make_data(width, width, n, seed)
+    widths = [width] * (layers + 1)
+    model = make_model(widths, init, seed)
+    before = train(model, X, Y, steps, lr, optimizer)
+    plateau = mse32(model, X, Y)
+    out(f"[torch] {layers} layers of width {width}, {optimizer} lr {lr} from init {init:g}: "
+        f"MSE {before[0]:.6g} at step 0, {plateau:.6g} after {steps} steps "
+        f"(last {steps // 5} steps: -{100 * (before[-steps // 5] - plateau) / before[-steps // 5]:.2g} %)")
+
+    r = exactopen.validate(weights_of(model), Y, X, samples_as_rows=True, loss="mean", radius=radius)
+    out("[exactopen] validate (accepted by the checker):")
+    for line in r.lines:
+        out("  " + line)
+    esc = r.extra.get("escape")
+    figures = {"layers": layers, "steps": steps, "more": more, "plateau": plateau, "verdict": r.verdict,
+               "escape": r.summary.get("escape"), "before": before}
+    if esc is None:
+        out("no escape found: nothing to restart from")
+        return figures
+
+    stalled = copy.deepcopy(model)
+    set_weights(model, esc)
+    figures["escape_mse32"] = mse32(model, X, Y)
+    out(f"[torch] float32 MSE at the escape point {figures['escape_mse32']:.7g} "
+        f"(stalled {plateau:.7g}: {'lower' if figures['escape_mse32'] < plateau else 'NOT lower'} in float32)")
+    figures["after_escape"] = train(model, X, Y, more, lr, optimizer)
+    figures["after_stalled"] = train(stalled, X, Y, more, lr, optimizer)
+    figures["final_escape"], figures["final_stalled"] = mse32(model, X, Y), mse32(stalled, X, Y)
+    out(f"\n  {'step':>6} | {'MSE, no escape':>14} | {'MSE, from the escape':>20}")
+    marks = sorted({0, 1, more // 10, more // 4, more // 2, 3 * more // 4, more - 1} - {-1})
+    for k in marks:
+        out(f"  {steps + k:>6} | {figures['after_stalled'][k]:>14.6g} | {figures['after_escape'][k]:>20.6g}")
+    out(f"  {steps + more:>6} | {figures['final_stalled']:>14.6g} | {figures['final_escape']:>20.6g}")
+    return figures
+
+
+def plot(figures: dict, path: str) -> None:
+    """The loss curve before and after the escape, as a PNG (written atomically)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    s, m = figures["steps"], figures["more"]
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ax.plot(range(s), figures["before"], color="0.3", label="training (stalls)")
+    if "after_escape" in figures:
+        ax.plot(range(s, s + m), figures["after_stalled"], color="tab:red", label="continued, no escape")
+        ax.plot(range(s, s + m), figures["after_escape"], color="tab:green", label="restarted from the escape")
+        ax.axvline(s, color="0.7", ls=":")
+    ax.set_yscale("log")
+    ax.set_xlabel("step")
+    ax.set_ylabel("MSE (float32)")
+    e = figures.get("escape") or {}
+    ax.set_title(f"{figures['layers']} layers: certified escape "
+                 + (f"-{100 * e['relative_decrease']:.2g} % at distance {e['distance']:.2g}" if e else "not found"))
+    ax.legend()
+    fig.tight_layout()
+    d = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(suffix=".png", dir=d)
+    os.close(fd)
+    try:
+        fig.savefig(tmp, dpi=120)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    plt.close(fig)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--layers", type=int, default=4)
+    ap.add_argument("--width", type=int, default=8)
+    ap.add_argument("--samples", type=int, default=64)
+    ap.add_argument("--steps", type=int, default=3000, help="training steps before validate")
+    ap.add_argument("--more", type=int, default=1000, help="steps after, with and without the escape")
+    ap.add_argument("--lr", type=float, default=0.05)
+    ap.add_argument("--init", type=float, default=1e-3)
+    ap.add_argument("--optimizer", choices=("sgd", "adam"), default="sgd")
+    ap.add_argument("--radius", type=float, help="exactopen validate's --radius (default: its own)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--plot", metavar="PNG", help="write the loss curves to this PNG (needs matplotlib)")
+    a = ap.parse_args(argv)
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        print("error: this example needs PyTorch (pip install torch)", file=sys.stderr)
+        return 2
+    fig = run(a.layers, a.width, a.samples, a.steps, a.more, a.lr, a.init, a.optimizer, a.seed, a.radius)
+    if a.plot:
+        try:
+            plot(fig, a.plot)
+        except ImportError:
+            print("no plot: matplotlib is not installed (pip install exactopen[plot]); the table above has "
+                  "the figures", file=sys.stderr)
+            return 0
+        print(f"loss curves written to {a.plot}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
