@@ -101,24 +101,45 @@ def mse32(model, X, Y) -> float:
         return float(torch.nn.functional.mse_loss(model(Xt), Yt))
 
 
-def run(layers: int = 4, width: int = 8, n: int = 64, steps: int = 3000, more: int = 1000, lr: float = 0.05,
+def train_until_stall(model, X, Y, lr: float, optimizer: str = "sgd", chunk: int = 500, tol: float = 1e-4,
+                      max_steps: int = 20000) -> list:
+    """Train in chunks of ``chunk`` steps until the loss dropped by less than ``tol`` (relative)
+    over the last chunk (the plateau), or ``max_steps``; the loss before each step."""
+    curve: list = []
+    while len(curve) < max_steps:
+        curve += train(model, X, Y, chunk, lr, optimizer)
+        if len(curve) >= 2 * chunk and curve[-chunk] - curve[-1] < tol * curve[-chunk]:
+            break
+    return curve
+
+
+def run(layers: int = 4, width: int = 8, n: int = 64, steps: int = 6000, more: int = 1000, lr: float = 0.05,
         init: float = 1e-3, optimizer: str = "sgd", seed: int = 0, radius=None, out=print) -> dict:
     """The whole story; returns its figures (float32 MSE losses, the certified escape)."""
-    import copy
-
     import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny matrices: threads only add overhead
+    try:
+        return _run(layers, width, n, steps, more, lr, init, optimizer, seed, radius, out)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _run(layers, width, n, steps, more, lr, init, optimizer, seed, radius, out) -> dict:
+    import copy
 
     import exactopen
 
-    torch.set_num_threads(1)  # tiny matrices: threads only add overhead
     X, Y = make_data(width, width, n, seed)
     widths = [width] * (layers + 1)
     model = make_model(widths, init, seed)
-    before = train(model, X, Y, steps, lr, optimizer)
+    before = train_until_stall(model, X, Y, lr, optimizer, chunk=max(steps // 6, 1), max_steps=steps)
+    steps = len(before)
     plateau = mse32(model, X, Y)
     out(f"[torch] {layers} layers of width {width}, {optimizer} lr {lr} from init {init:g}: "
         f"MSE {before[0]:.6g} at step 0, {plateau:.6g} after {steps} steps "
-        f"(last {steps // 5} steps: -{100 * (before[-steps // 5] - plateau) / before[-steps // 5]:.2g} %)")
+        f"(over the last {len(before) // 3}: -{100 * (before[-(len(before) // 3)] - plateau) / plateau:.2g} %, stalled)")
 
     r = exactopen.validate(weights_of(model), Y, X, samples_as_rows=True, loss="mean", radius=radius)
     out("[exactopen] validate (accepted by the checker):")
@@ -186,7 +207,9 @@ def main(argv=None) -> int:
     ap.add_argument("--layers", type=int, default=4)
     ap.add_argument("--width", type=int, default=8)
     ap.add_argument("--samples", type=int, default=64)
-    ap.add_argument("--steps", type=int, default=3000, help="training steps before validate")
+    ap.add_argument("--steps", type=int, default=6000,
+                    help="at most this many training steps before validate; training stops earlier once the loss "
+                         "dropped by less than 0.01 %% over the last sixth of them (stalled)")
     ap.add_argument("--more", type=int, default=1000, help="steps after, with and without the escape")
     ap.add_argument("--lr", type=float, default=0.05)
     ap.add_argument("--init", type=float, default=1e-3)

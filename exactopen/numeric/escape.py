@@ -265,11 +265,15 @@ def descent_numeric(net, radius: float | None = None, curvature: bool = True, gr
         if t is None:
             return None
     # the point W + t D rounded to a grid of 26, then 50 significant bits per layer (short
-    # numerators: a small certificate and fast exact products), else W + t D_grid exactly
-    t = float(short_dyadics(t, 12)[0])  # canonical: float noise in the search does not reach the point
-    for bits in (26, 50):
-        part = _pick([[to_grid(W + t * d, bits) for W, d in zip(Ws, D)]], net, radius)
-        if part is not None:
-            return (*part, lam)
-    part = _pick([[W + to_grid(d) * from_float(t) for W, d in zip(net.layers, D)]], net, radius)
+    # numerators: a small certificate and fast exact products), else W + t D_grid exactly; t with
+    # 12 significant bits (canonical: float noise in the search does not reach the point), a
+    # slightly shorter t if rounding left the radius
+    steps = [float(q) for q in short_dyadics(t, 12)]
+    for strict in (True, False):
+        for tq in steps if strict else steps[:1]:
+            for bits in (26, 50):
+                part = _pick([[to_grid(W + tq * d, bits) for W, d in zip(Ws, D)]], net, radius, strict)
+                if part is not None:
+                    return (*part, lam)
+    part = _pick([[W + to_grid(d) * from_float(steps[0]) for W, d in zip(net.layers, D)]], net, radius)
     return None if part is None else (*part, lam)

@@ -217,6 +217,8 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
         evidence["snap"] = {"certificate": crit_cls.certificate}
         dist = math.sqrt(float_of(d2))
         summary["nearest_critical"] = {"distance": dist, "verdict": crit_cls.verdict}
+        if crit_cls.certificate["result"].get("not_local_minimum"):
+            summary["nearest_critical"]["not_local_minimum"] = True
         if d2 == 0:
             facts.append(f"W itself is exactly a {_WORDS.get(crit_cls.verdict, crit_cls.verdict)} (certified)")
         elif crit_cls.verdict == "not_critical":
@@ -379,6 +381,9 @@ def headline_text(verdict: str, s: dict, scale: float = 1.0) -> str:
         if nc is None and nb is not None:
             return (f"your weights are within {_fmt(nb['distance'])} of an exact critical point{moved} "
                     f"(its type: {nb['verdict'].replace('_', ' ')}){lower}")
+        if nc is not None and nc["verdict"] != "not_critical":
+            return (f"your weights are within {_fmt(nc['distance'])} of an exact {what}"
+                    + (", not a local minimum" if nc.get("not_local_minimum") else "") + lower)
         return (f"the gradient is small ({_fmt(s['gradient_norm'])}) but no exact critical point was found nearby"
                 + lower)
     return f"not near a critical point: the gradient norm is {_fmt(s['gradient_norm'])}" + lower
