@@ -173,13 +173,14 @@ def best_step(f, dist, radius: float, t0: float, f0: float, grid: int = 256) -> 
     return t_best if f_best <= vals[k] and dist(t_best) <= radius else ts[k]
 
 
-def short_dyadics(t: float, bits: int = 16) -> list:
-    """Rational steps near the float t > 0, for the exact check: t rounded to ``bits`` significant
-    bits (a short dyadic keeps the exact point's entries short), then slightly shorter ones (in
-    case rounding left the radius)."""
+def short_dyadics(t: float, bits: int = 24) -> list:
+    """Rational steps at or just below the float t > 0, for the exact check: t rounded down to
+    ``bits`` significant bits (a short dyadic keeps the exact point's entries short; rounding
+    down keeps a step found at the edge of the radius inside it), then two slightly shorter
+    ones (1 - 2^-20, 1 - 2^-10 times it) in case the exact distance still exceeds the radius."""
     m, ex = math.frexp(t)
-    q = fmpq(round(m * 2 ** bits)) * fmpq(2) ** (ex - bits)
-    return [q * (1 - fmpq(k, 256)) for k in (0, 1, 4)] if q > 0 else []
+    q = fmpq(math.floor(m * 2 ** bits)) * fmpq(2) ** (ex - bits)
+    return [q * (1 - fmpq(1, 2 ** k)) if k else q for k in (0, 20, 10)] if q > 0 else []
 
 
 def default_radius(net) -> float:
