@@ -340,9 +340,12 @@ def escape_line(esc: dict, how: str) -> str:
     step = f", step t = {esc['step']}" if esc.get("step") else ""
     weak = ("; below float32 resolution, training restarted there may not see it (try a larger --radius)"
             if rel < 1e-6 else "")
-    digits = max(4, min(17, 2 - math.floor(math.log10(rel)))) if rel > 0 else 4  # enough to tell them apart
-    before, after = (f"{esc[k]:.{digits}g}" for k in ("loss_before", "loss_after"))
-    return (f"escape: loss {before} -> {after} (-{_pct(rel)}) at distance "
+    if rel < 1e-12:  # not printable as before -> after
+        drop = f"loss {_fmt(esc['loss_before'])}, lower by {_fmt(esc['decrease'])} (relative {rel:.2g})"
+    else:
+        digits = max(4, 2 - math.floor(math.log10(rel)))  # enough digits to tell them apart
+        drop = (f"loss {esc['loss_before']:.{digits}g} -> {esc['loss_after']:.{digits}g} (-{_pct(rel)})")
+    return (f"escape: {drop} at distance "
             f"{where}, {how}{step}; certified{weak}")
 
 
