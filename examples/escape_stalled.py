@@ -114,58 +114,73 @@ def train_until_stall(model, X, Y, lr: float, optimizer: str = "sgd", chunk: int
 
 
 def run(layers: int = 4, width: int = 8, n: int = 64, steps: int = 6000, more: int = 1000, lr: float = 0.05,
-        init: float = 1e-3, optimizer: str = "sgd", seed: int = 0, radius=None, out=print) -> dict:
+        init: float = 1e-3, optimizer: str = "sgd", seed: int = 0, radius=None, out=print, rounds: int = 1) -> dict:
     """The whole story; returns its figures (float32 MSE losses, the certified escape)."""
     import torch
 
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # tiny matrices: threads only add overhead
     try:
-        return _run(layers, width, n, steps, more, lr, init, optimizer, seed, radius, out)
+        return _run(layers, width, n, steps, more, lr, init, optimizer, seed, radius, out, rounds)
     finally:
         torch.set_num_threads(threads)
 
 
-def _run(layers, width, n, steps, more, lr, init, optimizer, seed, radius, out) -> dict:
+def _run(layers, width, n, steps, more, lr, init, optimizer, seed, radius, out, rounds=1) -> dict:
+    X, Y = make_data(width, width, n, seed)
+    widths = [width] * (layers + 1)
+    model = make_model(widths, init, seed)
+    chunk = max(steps // 6, 1)
+    before = train_until_stall(model, X, Y, lr, optimizer, chunk=chunk, max_steps=steps)
+    out(f"[torch] {layers} layers of width {width}, {optimizer} lr {lr} from init {init:g}: "
+        f"MSE {before[0]:.6g} at step 0, {before[-1]:.6g} after {len(before)} steps (stalled)")
+    figures = {"layers": layers, "steps": len(before), "more": more, "before": before, "rounds": []}
+    start = len(before)
+    for i in range(rounds):
+        rd = _round(model, X, Y, more, lr, optimizer, radius, start, out)
+        figures["rounds"].append(rd)
+        if i == 0:
+            figures.update({k: v for k, v in rd.items() if k != "start"})
+        if rd.get("escape") is None or i + 1 == rounds:
+            break
+        # the escaped run goes on until its next plateau, where the next round starts
+        rd["continued"] = train_until_stall(model, X, Y, lr, optimizer, chunk=chunk, max_steps=steps)
+        start += more + len(rd["continued"])
+        out(f"\n[torch] training from the escape goes on to the next plateau: MSE {rd['continued'][-1]:.6g} "
+            f"at step {start} (stalled)")
+    return figures
+
+
+def _round(model, X, Y, more, lr, optimizer, radius, start, out) -> dict:
+    """validate at the stalled weights of ``model``; restart ``model`` from the escape and train a copy
+    of the stalled weights for the same number of steps."""
     import copy
 
     import exactopen
 
-    X, Y = make_data(width, width, n, seed)
-    widths = [width] * (layers + 1)
-    model = make_model(widths, init, seed)
-    before = train_until_stall(model, X, Y, lr, optimizer, chunk=max(steps // 6, 1), max_steps=steps)
-    steps = len(before)
     plateau = mse32(model, X, Y)
-    out(f"[torch] {layers} layers of width {width}, {optimizer} lr {lr} from init {init:g}: "
-        f"MSE {before[0]:.6g} at step 0, {plateau:.6g} after {steps} steps "
-        f"(over the last {len(before) // 3}: -{100 * (before[-(len(before) // 3)] - plateau) / plateau:.2g} %, stalled)")
-
     r = exactopen.validate(weights_of(model), Y, X, samples_as_rows=True, loss="mean", radius=radius)
-    out("[exactopen] validate (accepted by the checker):")
+    out(f"[exactopen] validate at step {start} (accepted by the checker):")
     for line in r.lines:
         out("  " + line)
+    rd = {"start": start, "plateau": plateau, "verdict": r.verdict, "escape": r.summary.get("escape")}
     esc = r.extra.get("escape")
-    figures = {"layers": layers, "steps": steps, "more": more, "plateau": plateau, "verdict": r.verdict,
-               "escape": r.summary.get("escape"), "before": before}
     if esc is None:
         out("no escape found: nothing to restart from")
-        return figures
-
+        return rd
     stalled = copy.deepcopy(model)
     set_weights(model, esc)
-    figures["escape_mse32"] = mse32(model, X, Y)
-    out(f"[torch] float32 MSE at the escape point {figures['escape_mse32']:.7g} "
-        f"(stalled {plateau:.7g}: {'lower' if figures['escape_mse32'] < plateau else 'NOT lower'} in float32)")
-    figures["after_escape"] = train(model, X, Y, more, lr, optimizer)
-    figures["after_stalled"] = train(stalled, X, Y, more, lr, optimizer)
-    figures["final_escape"], figures["final_stalled"] = mse32(model, X, Y), mse32(stalled, X, Y)
+    rd["escape_mse32"] = mse32(model, X, Y)
+    out(f"[torch] float32 MSE at the escape point {rd['escape_mse32']:.7g} "
+        f"(stalled {plateau:.7g}: {'lower' if rd['escape_mse32'] < plateau else 'NOT lower'} in float32)")
+    rd["after_escape"] = train(model, X, Y, more, lr, optimizer)
+    rd["after_stalled"] = train(stalled, X, Y, more, lr, optimizer)
+    rd["final_escape"], rd["final_stalled"] = mse32(model, X, Y), mse32(stalled, X, Y)
     out(f"\n  {'step':>6} | {'MSE, no escape':>14} | {'MSE, from the escape':>20}")
-    marks = sorted({0, 1, more // 10, more // 4, more // 2, 3 * more // 4, more - 1} - {-1})
-    for k in marks:
-        out(f"  {steps + k:>6} | {figures['after_stalled'][k]:>14.6g} | {figures['after_escape'][k]:>20.6g}")
-    out(f"  {steps + more:>6} | {figures['final_stalled']:>14.6g} | {figures['final_escape']:>20.6g}")
-    return figures
+    for k in sorted({0, 1, more // 10, more // 4, more // 2, 3 * more // 4, more - 1} - {-1}):
+        out(f"  {start + k:>6} | {rd['after_stalled'][k]:>14.6g} | {rd['after_escape'][k]:>20.6g}")
+    out(f"  {start + more:>6} | {rd['final_stalled']:>14.6g} | {rd['final_escape']:>20.6g}")
+    return rd
 
 
 def plot(figures: dict, path: str) -> None:
@@ -175,18 +190,24 @@ def plot(figures: dict, path: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    s, m = figures["steps"], figures["more"]
+    m = figures["more"]
     fig, ax = plt.subplots(figsize=(7, 4))
-    ax.plot(range(s), figures["before"], color="0.3", label="training (stalls)")
-    if "after_escape" in figures:
-        ax.plot(range(s, s + m), figures["after_stalled"], color="tab:red", label="continued, no escape")
-        ax.plot(range(s, s + m), figures["after_escape"], color="tab:green", label="restarted from the escape")
+    ax.plot(range(figures["steps"]), figures["before"], color="0.3", label="training (stalls)")
+    for i, rd in enumerate(figures["rounds"]):
+        s = rd["start"]
+        if "after_escape" not in rd:
+            continue
+        ax.plot(range(s, s + m), rd["after_stalled"], color="tab:red", label=None if i else "continued, no escape")
+        ax.plot(range(s, s + m), rd["after_escape"], color="tab:green",
+                label=None if i else "restarted from the certified escape")
         ax.axvline(s, color="0.7", ls=":")
+        if "continued" in rd:
+            ax.plot(range(s + m, s + m + len(rd["continued"])), rd["continued"], color="tab:green")
     ax.set_yscale("log")
     ax.set_xlabel("step")
     ax.set_ylabel("MSE (float32)")
     e = figures.get("escape") or {}
-    ax.set_title(f"{figures['layers']} layers: certified escape "
+    ax.set_title(f"{figures['layers']} layers: first certified escape "
                  + (f"-{100 * e['relative_decrease']:.2g} % at distance {e['distance']:.2g}" if e else "not found"))
     ax.legend()
     fig.tight_layout()
@@ -216,6 +237,8 @@ def main(argv=None) -> int:
     ap.add_argument("--optimizer", choices=("sgd", "adam"), default="sgd")
     ap.add_argument("--radius", type=float, help="exactopen validate's --radius (default: its own)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="escapes in turn: after an escape, train to the next plateau and validate again")
     ap.add_argument("--plot", metavar="PNG", help="write the loss curves to this PNG (needs matplotlib)")
     a = ap.parse_args(argv)
     try:
@@ -223,7 +246,7 @@ def main(argv=None) -> int:
     except ImportError:
         print("error: this example needs PyTorch (pip install torch)", file=sys.stderr)
         return 2
-    fig = run(a.layers, a.width, a.samples, a.steps, a.more, a.lr, a.init, a.optimizer, a.seed, a.radius)
+    fig = run(a.layers, a.width, a.samples, a.steps, a.more, a.lr, a.init, a.optimizer, a.seed, a.radius, print, a.rounds)
     if a.plot:
         try:
             plot(fig, a.plot)

@@ -183,6 +183,46 @@ def short_dyadics(t: float, bits: int = 24) -> list:
     return [q * (1 - fmpq(1, 2 ** k)) if k else q for k in (0, 20, 10)] if q > 0 else []
 
 
+def rank_one_escape(net, radius: float | None = None):
+    """NUMERIC: the point W_k + t a_k a_(k-1)^T (k = 1..h) that learns the residual's top
+    direction: a_0 = v, a_h = u the top singular pair of G = (Y - W_h..W_1 X) X^T (the negative
+    gradient of the end-to-end map), a_k (hidden) the unit vector closest to the null spaces of
+    both W_(k+1) and W_k^T (the smallest right singular vector of [W_(k+1); W_k^T]).  When those
+    are exact null vectors every mixed term of the product vanishes: W_h..W_1 gains t^h u v^T
+    and L(t) = L(W) - t^h sigma_1(G) + t^(2h) |v^T X|^2 / 2 at distance t sqrt(h) -- the escape
+    training takes from a saddle at W = 0 or after learning the top directions, with the
+    largest first-order decrease.  t from :func:`best_step`, the point rounded to a dyadic grid
+    and checked exactly (:func:`_pick`).  (result part, evidence part) or None."""
+    import numpy as np
+
+    Ws, X, Y = float_network(net)
+    h = len(Ws)
+    P = X
+    for W in Ws:
+        P = W @ P
+    G = (Y - P) @ X.T
+    if not G.size or not np.all(np.isfinite(G)):
+        return None
+    U, S, Vt = np.linalg.svd(G)
+    if not S[0] > 0:
+        return None
+    a = [Vt[0]]
+    for k in range(1, h):
+        a.append(np.linalg.svd(np.vstack([Ws[k], Ws[k - 1].T]))[2][-1])
+    a.append(U[:, 0])
+    C = [np.outer(a[k + 1], a[k]) for k in range(h)]
+    radius = default_radius(net) if radius is None else radius
+    t = best_step(lambda t: float_loss([W + t * c for W, c in zip(Ws, C)], X, Y), lambda t: t * math.sqrt(h),
+                  radius, 1.0, float_loss(Ws, X, Y))
+    if t is None:
+        return None
+    for tq in short_dyadics(t, 12):
+        part = _pick([[to_grid(W + float(tq) * c, 26) for W, c in zip(Ws, C)]], net, radius, strict=True)
+        if part is not None:
+            return part
+    return None
+
+
 def default_radius(net) -> float:
     """The default search radius for a lower point: a tenth of the larger of 1, |W|_F and the norm
     sqrt(h) s^(1/h) of balanced layers whose product is s times a unit rank-one map, s the top

@@ -64,6 +64,7 @@ from exactopen.numeric.escape import (
     descent_from_curve,
     descent_numeric,
     float_gradient,
+    rank_one_escape,
 )
 from exactopen.numeric.nearby import relative
 from exactopen.numeric.progress import Progress
@@ -297,7 +298,15 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
             how = "on the descent curve of the nearby problem's exact critical point, loss of the original data"
         if part is not None:
             part, step = part[:2], part[2]
-        else:
+        if crit_cls is not None or near_cls is not None or part is not None:
+            # a stall near a saddle: the rank-one escape along the residual's top direction, kept
+            # when its certified decrease is larger (a numeric proposal, checked exactly)
+            r1 = rank_one_escape(net, radius)
+            if r1 is not None and (part is None or parse_rational(r1[0]["decrease"])
+                                   > parse_rational(part[0]["decrease"])):
+                part, step = r1, None
+                how = "along the residual's top singular direction, rank one in every layer (re-checked exactly)"
+        if part is None:
             num = descent_numeric(net, radius, curvature=gnorm <= 1e-3 * max(1.0, math.sqrt(2 * yscale)),
                                   grads=grads)
             if num is not None:
