@@ -20,7 +20,7 @@ from exactopen import kernel
 from exactopen.exact import matrix as mx
 from exactopen.exact.numbers import parse_rational
 from exactopen.landscape.network import network_from_arrays
-from exactopen.numeric.escape import best_step, default_radius, short_dyadics
+from exactopen.numeric.escape import best_step, default_radius, descent_from_curve, rank_one_escape, short_dyadics
 from exactopen.numeric.validate import validate
 from tests.numeric.test_validate import rejected
 
@@ -117,22 +117,40 @@ def test_a_smaller_radius_gives_a_closer_smaller_escape(stalled4):
 
 def test_escape_step_is_the_exact_polynomial_maximum():
     """Cross-check against the exact polynomial p(t) = L(gamma(t)) - L(W) along the certified
-    curve at the exact saddle W = 0 (the curve is straight, |gamma(t) - W| = t |C|): the certified
-    decrease is within 1e-6 of the largest -p(t) on an exact grid of 2000 steps in the radius."""
+    curve at the exact saddle W = 0 (the curve is straight, |gamma(t) - W| = t |C|): the step on
+    the curve gives a decrease within 1e-6 of the largest -p(t) on an exact grid of 2000 steps in
+    the radius, and validate's escape (the better of it and the rank-one escape) is no smaller."""
     X, Y = _dense_data(4, 12, 5)
     net = network_from_arrays([np.zeros((4, 4)) for _ in range(3)], Y, X)
     v = validate(net)
-    snap = v.certificate["evidence"]["snap"]["certificate"]["evidence"]
-    curve = [(term["power"], [mx.from_json(C) for C in term["layers"]]) for term in snap["curve"]]
+    cls = v.certificate["evidence"]["snap"]["certificate"]
+    curve = [(term["power"], [mx.from_json(C) for C in term["layers"]]) for term in cls["evidence"]["curve"]]
     assert [j for j, _ in curve] == [1]
     p = net.curve_polynomial(curve)
     cn = math.sqrt(sum(float(mx.frobenius_sq(C)) for C in curve[0][1]))
     t_max = Fraction(default_radius(net) / cn)
     best = max(-sum((c * fmpq(t.numerator, t.denominator) ** i for i, c in enumerate(p)), fmpq(0))
                for t in (t_max * k / 2000 for k in range(1, 2001)))
-    dec = parse_rational(v.certificate["result"]["descent"]["decrease"])
-    assert dec >= best * (1 - fmpq(1, 10 ** 6))
-    assert v.summary["escape"]["step"] is not None
+    res, ev, step = descent_from_curve(net, net, cls)
+    dec = parse_rational(res["decrease"])
+    assert best * (1 - fmpq(1, 10 ** 6)) <= dec and parse_rational(step) <= fmpq(t_max.numerator, t_max.denominator)
+    assert -sum((c * parse_rational(step) ** i for i, c in enumerate(p)), fmpq(0)) == dec  # the point is gamma(t)
+    assert parse_rational(v.certificate["result"]["descent"]["decrease"]) >= dec
+
+
+def test_rank_one_escape_beats_a_coordinate_curve_at_zero(stalled4):
+    """At W ~ 0 the rank-one escape along the residual's top singular direction lowers the loss
+    more than the snapped saddle's curve (a coordinate direction) within the same radius."""
+    net = stalled4[3]
+    r1 = rank_one_escape(net)
+    assert r1 is not None
+    d2 = parse_rational(r1[0]["distance_sq"])
+    assert float(d2) <= default_radius(net) ** 2
+    assert parse_rational(stalled4[4].certificate["result"]["descent"]["decrease"]) == parse_rational(r1[0]["decrease"])
+    cls = stalled4[4].certificate["evidence"]["snap"]["certificate"]
+    snapped = net.with_layers([mx.from_json(W) for W in cls["inputs"]["layers"]])
+    on_curve = descent_from_curve(net, snapped, cls)
+    assert on_curve is not None and parse_rational(r1[0]["decrease"]) > parse_rational(on_curve[0]["decrease"]) > 0
 
 
 def _example():
