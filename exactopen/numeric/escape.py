@@ -1,21 +1,30 @@
-"""A lower point near trained weights W (``exactopen validate``; the certificate part
-``descent`` of ``validate_network``).
+"""A lower point near trained weights W -- the escape (``exactopen validate``; the certificate
+part ``descent`` of ``validate_network``; docs/escape.md).
 
 The result is an exact rational point Z with L(Z) < L(W) at exact squared distance
 |Z - W|^2, so the minimum of L over the ball of that radius around W lies at least
-L(W) - L(Z) below L(W) (and W is not a local minimum within it).  Two sources:
+L(W) - L(Z) below L(W) (and W is not a local minimum within it).  Within a stated radius
+(``--radius``, default :func:`default_radius`) the escape is the candidate with the largest
+certified decrease, so that training restarted there sees it (a drop far above float32
+resolution, not a step of 1e-7).  Candidates, each at the step t that lowers the float loss
+most within the radius (:func:`best_step`; the loss along a polynomial curve is a polynomial
+in t), t rounded down to a short dyadic and the point checked exactly:
 
-* :func:`descent_from_curve`: a point gamma(t) on the certified descent curve of the
-  snapped point's exact classification (the strict or higher-order saddle curves of thm-8
-  and lem-19, from :mod:`exactopen.landscape.descent`), for t halved until the point is
-  close to W;
-* :func:`descent_numeric` (NUMERIC): a float negative-curvature direction of the Hessian at W
-  (finite differences of the float gradient; the plain negative gradient when there is no
-  negative curvature), a float line search, the direction rounded to a dyadic grid
-  (:func:`exactopen.exact.floats.to_grid`).
+* :func:`descent_from_curve`: gamma(t) on the certified descent curve of the snapped point's
+  exact classification (the strict or higher-order saddle curves of thm-8 and lem-19, from
+  :mod:`exactopen.landscape.descent`), or of the nearby problem's exact critical point, loss of
+  the original data;
+* :func:`rank_one_escape` (NUMERIC): W_k + t a_k a_(k-1)^T, the residual's top singular
+  direction carried through hidden vectors near the null spaces of both neighbours -- the
+  direction training takes off a plateau (at W ~ 0 or after learning the top directions);
+* :func:`descent_numeric` (NUMERIC, when there is no exact critical point nearby): a float
+  negative-curvature direction of the Hessian at W (finite differences of the float gradient;
+  the plain negative gradient when there is no negative curvature), the point rounded to a
+  dyadic grid (:func:`exactopen.exact.floats.to_grid`).
 
 Either way the chosen point's loss and distance are computed exactly here (:func:`_pick`)
-and recomputed by the checker; the floats only propose candidates.  This module decides no
+and recomputed by the checker, which checks the point, not how it was found (the step t is
+reported in the summary only); the floats only propose candidates.  This module decides no
 claim of the paper by itself: it exhibits an exact inequality L(Z) < L(W).
 """
 
@@ -191,8 +200,8 @@ def rank_one_escape(net, radius: float | None = None):
     are exact null vectors every mixed term of the product vanishes: W_h..W_1 gains t^h u v^T
     and L(t) = L(W) - t^h sigma_1(G) + t^(2h) |v^T X|^2 / 2 at distance t sqrt(h) -- the escape
     training takes from a saddle at W = 0 or after learning the top directions, with the
-    largest first-order decrease.  t from :func:`best_step`, the point rounded to a dyadic grid
-    and checked exactly (:func:`_pick`).  (result part, evidence part) or None."""
+    largest first-order decrease.  t from :func:`best_step`; the point is W plus the step rounded
+    to a dyadic grid, checked exactly (:func:`_pick`).  (result part, evidence part) or None."""
     import numpy as np
 
     Ws, X, Y = float_network(net)
@@ -216,8 +225,10 @@ def rank_one_escape(net, radius: float | None = None):
                   radius, 1.0, float_loss(Ws, X, Y))
     if t is None:
         return None
+    # W exactly plus the step rounded to 20 significant bits (so LAPACK's last bits in the
+    # singular vectors do not reach the certificate, but for an entry within 2^-30 of a rounding tie)
     for tq in short_dyadics(t, 12):
-        part = _pick([[to_grid(W + float(tq) * c, 26) for W, c in zip(Ws, C)]], net, radius, strict=True)
+        part = _pick([[W + to_grid(float(tq) * c, 20) for W, c in zip(net.layers, C)]], net, radius, strict=True)
         if part is not None:
             return part
     return None

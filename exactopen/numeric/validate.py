@@ -11,11 +11,13 @@ about W and about exact points near it, with every distance stated:
 * epsilon-global optimality: exact bounds LB <= min L <= UB (lem-7's minimum over rank <= r,
   bounded by Ky Fan with a Schur-complement PSD certificate: :mod:`exactopen.numeric.bounds`);
   L(W) - LB is the certified gap;
-* a lower point near W (:mod:`exactopen.numeric.escape`): an exact rational point Z with
-  L(Z) < L(W), |Z - W| = rho, from the snapped point's certified descent curve (strict or
-  higher-order saddle, thm-8 / lem-19) or from a numeric negative-curvature direction at W
-  re-checked exactly -- it shows that the minimum of L over the ball of radius rho around W
-  is at least Delta below L(W);
+* a lower point near W, the escape (:mod:`exactopen.numeric.escape`): an exact rational point
+  Z with L(Z) < L(W), |Z - W| = rho <= the stated radius, the candidate with the largest
+  certified decrease among the best step on the snapped (or nearby) point's certified descent
+  curve (strict or higher-order saddle, thm-8 / lem-19), the rank-one escape along the
+  residual's top direction, or a numeric negative-curvature direction at W, re-checked exactly
+  -- it shows that the minimum of L over the ball of radius rho around W is at least Delta below
+  L(W); reported as "escape: loss L -> L' (-x %) at distance rho";
 * the nearest exact critical point it can find: W itself when its gradient is exactly zero;
   otherwise W' = the simplest rationals within a tolerance of W's entries (``--snap TOL``, or
   tolerances 10^-8 .. 10^-1 tried in turn, relative to the largest weight), kept when its

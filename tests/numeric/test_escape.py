@@ -171,3 +171,19 @@ def test_example_escape_restarts_training_below_the_plateau():
     assert fig["escape_mse32"] < fig["plateau"]
     assert min(fig["after_escape"]) < 0.9 * fig["plateau"]
     assert fig["final_escape"] < fig["final_stalled"]
+
+
+def test_rank_one_escape_does_not_depend_on_lapack_last_bits(stalled4, monkeypatch):
+    """The certificate is a function of the input: singular vectors perturbed in their last bits
+    (another LAPACK, another thread count) give the same escape point."""
+    net = stalled4[3]
+    a = rank_one_escape(net)
+    svd = np.linalg.svd
+
+    def noisy(A, *args, **kw):
+        U, S, Vt = svd(A, *args, **kw)
+        return U * (1 + 3e-14), S, Vt * (1 - 3e-14)
+
+    monkeypatch.setattr(np.linalg, "svd", noisy)
+    b = rank_one_escape(net)
+    assert a is not None and a == b
