@@ -134,7 +134,8 @@ def _run(layers, width, n, steps, more, lr, init, optimizer, seed, radius, out, 
     before = train_until_stall(model, X, Y, lr, optimizer, chunk=chunk, max_steps=steps)
     out(f"[torch] {layers} layers of width {width}, {optimizer} lr {lr} from init {init:g}: "
         f"MSE {before[0]:.6g} at step 0, {before[-1]:.6g} after {len(before)} steps (stalled)")
-    figures = {"layers": layers, "steps": len(before), "more": more, "before": before, "rounds": []}
+    figures = {"layers": layers, "optimizer": optimizer, "steps": len(before), "more": more, "before": before,
+               "rounds": []}
     start = len(before)
     for i in range(rounds):
         rd = _round(model, X, Y, more, lr, optimizer, radius, start, out)
@@ -206,9 +207,9 @@ def plot(figures: dict, path: str) -> None:
     ax.set_yscale("log")
     ax.set_xlabel("step")
     ax.set_ylabel("MSE (float32)")
-    e = figures.get("escape") or {}
-    ax.set_title(f"{figures['layers']} layers: first certified escape "
-                 + (f"-{100 * e['relative_decrease']:.2g} % at distance {e['distance']:.2g}" if e else "not found"))
+    drops = [f"-{100 * rd['escape']['relative_decrease']:.2g} %" for rd in figures["rounds"] if rd.get("escape")]
+    ax.set_title(f"{figures['layers']} layers, {figures['optimizer']}: certified escapes "
+                 + (", ".join(drops) if drops else "not found") + " of the loss")
     ax.legend()
     fig.tight_layout()
     d = os.path.dirname(os.path.abspath(path))
@@ -254,6 +255,9 @@ def main(argv=None) -> int:
             print("no plot: matplotlib is not installed (pip install exactopen[plot]); the table above has "
                   "the figures", file=sys.stderr)
             return 0
+        except OSError as exc:
+            print(f"error: cannot write {a.plot}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
         print(f"loss curves written to {a.plot}")
     return 0
 

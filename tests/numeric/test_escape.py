@@ -161,16 +161,23 @@ def _example():
     return mod
 
 
-def test_example_escape_restarts_training_below_the_plateau():
+def test_example_escape_restarts_training_below_the_plateau(tmp_path):
     """examples/escape_stalled.py, small: PyTorch SGD on a 4-layer net from a 1e-3 init stalls;
     the certified escape has a lower float32 loss, and training restarted there goes below the
     plateau while training continued from the stalled weights does not."""
     pytest.importorskip("torch")
-    fig = _example().run(layers=4, width=5, n=24, steps=1200, more=600, lr=0.05, out=lambda s: None)
+    example = _example()
+    fig = example.run(layers=4, width=5, n=24, steps=1200, more=600, lr=0.05, out=lambda s: None)
     assert fig["verdict"] in ("near_saddle", "near_critical")
     assert fig["escape_mse32"] < fig["plateau"]
     assert min(fig["after_escape"]) < 0.9 * fig["plateau"]
     assert fig["final_escape"] < fig["final_stalled"]
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return
+    example.plot(fig, str(tmp_path / "curve.png"))
+    assert (tmp_path / "curve.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_rank_one_escape_does_not_depend_on_lapack_last_bits(stalled4, monkeypatch):
