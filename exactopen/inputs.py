@@ -214,7 +214,7 @@ def parameter_texts(obj, what: str):
             type(x).__module__.startswith("sympy") for r in obj if isinstance(r, (list, tuple)) for x in r)):
         return obj
     rows = obj.tolist() if sympy_matrix else [list(r) if isinstance(r, (list, tuple)) else r for r in obj]
-    if not any(getattr(x, "free_symbols", None) for r in rows if isinstance(r, list) for x in r):
+    if not sympy_matrix and not any(getattr(x, "free_symbols", None) for r in rows if isinstance(r, list) for x in r):
         return obj  # numbers only: the plain reader takes them
     return [[_entry_text(x, f"{what}[{i}][{j}]") for j, x in enumerate(r)] if isinstance(r, list) else r
             for i, r in enumerate(rows)]

@@ -93,10 +93,7 @@ def read_layers(obj, what: str = "layers") -> tuple[list, list | None, dict]:
 
 
 def _layer(x, i: int) -> fmpq_mat:
-    where = f"layer {i + 1}"
-    if is_torch_module(x):
-        return tensor_to_exact(linear_weight(x, f"{where} ({type(x).__name__})"), where)
-    return as_matrix(x, where)
+    return as_matrix(x, f"layer {i + 1}")  # matrices, tensors, paths, and nn.Linear modules (their weight)
 
 
 def module_layers(model) -> tuple[list, list]:

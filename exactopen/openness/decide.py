@@ -16,6 +16,17 @@ def _checked(cert: dict) -> str:
     return checked_statement(cert)
 
 
+def _rows(W, what: str) -> list:
+    """Rows for the parametric readers: a matrix naming parameters as it is, any other matrix
+    (numpy, fmpq_mat, ...) read exactly and written as "p/q" texts."""
+    from exactopen.inputs import as_matrix
+    from exactopen.openness.parametric import names_parameters
+
+    if names_parameters(W):
+        return [list(r) for r in W]
+    return [[str(x) for x in r] for r in as_matrix(W, what).tolist()]
+
+
 def openness(W1: ParametricMatrix, W2: ParametricMatrix) -> Result:
     """Is M(W1, W2) = W1 W2 locally open at (W1, W2)?  (prop-4 for k >= min(m, n), thm-5
     otherwise, with witnesses or a theorem-free obstruction.)
@@ -37,7 +48,7 @@ def openness(W1: ParametricMatrix, W2: ParametricMatrix) -> Result:
     if names_parameters(W1) or names_parameters(W2):
         from exactopen.openness.parametric import stratify_pair, summary
 
-        res = stratify_pair([list(r) for r in W1], [list(r) for r in W2])
+        res = stratify_pair(_rows(W1, "W1"), _rows(W2, "W2"))
         s = summary(res)
         return Result(s.pop("verdict"), s, _checked(res.certificate), res.certificate)
     from exactopen.inputs import as_matrix
@@ -71,7 +82,7 @@ def chain(layers: LayersLike) -> Result:
             return openness(layers[1], layers[0])
         from exactopen.openness.chain_parametric import stratify_chain, summary
 
-        res = stratify_chain([[list(r) for r in W] for W in layers])
+        res = stratify_chain([_rows(W, f"layer {i + 1}") for i, W in enumerate(layers)])
         s = summary(res)
         return Result(s.pop("verdict"), s, _checked(res.certificate), res.certificate)
     from exactopen.models import read_layers
