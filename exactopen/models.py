@@ -211,7 +211,8 @@ def assumption_lines(net, keys: list | None, x_source: str | None, flags: Flags,
     model = (f"model: a linear network {_product(h)} (widths {widths}, input first{named}), no bias, no "
              "activation: any activation in your model's forward is not seen")
     n = net.Y.ncols()
-    layout = f"{n} samples, one per column" + (f" ({flags.rows}: read as rows, transposed)" if samples_as_rows else "")
+    layout = f"{n} samples, " + (f"given one per row ({flags.rows}), shown transposed" if samples_as_rows
+                                 else "one per column")
     if x_source is None:
         data = (f"data: X = I, the {net.widths[0]}x{net.widths[0]} identity (no {flags.X} given: each input is a "
                 f"sample); Y is {_dims(net.Y)} ({layout})")

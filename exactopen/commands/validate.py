@@ -29,7 +29,7 @@ def register(sub) -> None:
                    help=".npz/.json with arrays W1..Wh (input layer first; may also hold X and Y), or a "
                         "PyTorch state_dict (.pt/.pth) of bias-free nn.Linear layers")
     p.add_argument("--X", metavar="SPEC", help="inputs d_0 x n (FILE or FILE:NAME; default: X in the weights "
-                                               "file, else the identity)")
+                                               "file, else the identity, and the output says so)")
     p.add_argument("--Y", metavar="SPEC", help="targets d_h x n (default: Y in the weights file)")
     p.add_argument("--snap", metavar="TOL", help="snap every weight to the simplest rational within TOL and "
                                                  "classify that exact point")
