@@ -38,14 +38,14 @@ def _checked(cert: dict) -> str:
 
 
 def classify(layers: LayersLike, Y: MatrixLike | None = None, X: MatrixLike | None = None,
-             weights: MatrixLike | None = None) -> Result:
+             weights: MatrixLike | None = None, *, samples_as_rows: bool = False) -> Result:
     """What kind of point are the layers for L(W) = 1/2 sum w_ij ((W_h ... W_1 X - Y)_ij)^2?
 
     Parameters: ``layers`` input layer first, in any form :func:`validate` takes (lists, numpy
     arrays, tensors, an ``nn.Sequential`` of bias-free ``nn.Linear``, a ``state_dict``, a path);
     ``Y`` the targets (d_h x n; default: ``Y`` stored beside the layers); ``X`` the inputs
     (d_0 x n; default: stored beside the layers, else the identity); ``weights`` positive
-    entry weights w (default all 1).
+    entry weights w (default all 1); ``samples_as_rows``: X and Y hold one sample per row.
 
     Returns a :class:`Result` whose verdict is one of not_critical, global_minimum,
     strict_saddle, higher_order_saddle, local_minimum_not_global, undecided (with the reason).
@@ -56,13 +56,17 @@ def classify(layers: LayersLike, Y: MatrixLike | None = None, X: MatrixLike | No
     """
     from exactopen.landscape.classify import classify_critical_point
     from exactopen.landscape.network import Network
+    from exactopen.inputs import as_matrix
     from exactopen.models import API_FLAGS, check_shapes, read_layers
 
     Ws, keys, rest = read_layers(layers)
     Xm, Ym = _data(X, Y, rest)
     if Ym is None:
         raise InputError("no targets: pass Y=")
-    check_shapes(Ws, Xm, Ym, keys, API_FLAGS)
+    if samples_as_rows:
+        Xm, Ym = None if Xm is None else Xm.transpose(), Ym.transpose()
+        weights = None if weights is None else as_matrix(weights, "weights").transpose()
+    check_shapes(Ws, Xm, Ym, keys, API_FLAGS, samples_as_rows)
     net = Network.build(Ws, Ym, Xm, weights)
     cls = classify_critical_point(net)
     summary = {"widths": net.widths, "loss": cls.certificate["result"]["loss"]}

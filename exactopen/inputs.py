@@ -173,15 +173,27 @@ def is_torch_module(obj) -> bool:
 def tensor_to_exact(t, what: str) -> fmpq_mat:
     """The exact matrix of a 2-D tensor (a parameter with ``requires_grad`` too): read through
     ``detach()`` on the CPU, widened to float64 exactly; the tensor itself is not modified."""
-    if t.is_complex():
+    try:
+        complex_, dim = t.is_complex(), t.dim()
+    except Exception as exc:  # noqa: BLE001  (an uninitialized lazy parameter raises ValueError)
+        raise InputError(f"{what}: cannot read this tensor ({type(exc).__name__}: "
+                         f"{' '.join(str(exc).split())[:150]})") from None
+    if complex_:
         raise InputError(f"{what}: complex tensor; exactopen analyses real matrices")
-    if t.dim() != 2:
+    if dim != 2:
         kind = " (a bias or a vector?)" if t.dim() == 1 else ""
         raise InputError(f"{what}: a tensor of shape {tuple(t.shape)}{kind} is not a 2-D weight matrix; exactopen "
                          "analyses bias-free linear networks: pass the weight matrices, input layer first")
-    a = t.detach().cpu()
-    a = a.double() if a.is_floating_point() else a.long()
-    return to_exact(a.numpy(), what, floats=True)
+    try:
+        a = t.detach()
+        if a.layout != _torch().strided:
+            a = a.to_dense()
+        a = a.cpu()
+        arr = (a.double() if a.is_floating_point() else a).numpy()
+    except Exception as exc:  # noqa: BLE001  (meta, quantized, uninitialized tensors: torch raises many types)
+        raise InputError(f"{what}: cannot read this tensor ({type(exc).__name__}: "
+                         f"{' '.join(str(exc).split())[:150]})") from None
+    return to_exact(arr, what, floats=True)
 
 
 def linear_weight(module, what: str):

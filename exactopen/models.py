@@ -107,8 +107,8 @@ def module_layers(model) -> tuple[list, list]:
     if isinstance(model, nn.Linear):
         return [tensor_to_exact(linear_weight(model, "the model"), "the model")], ["weight"]
     if not isinstance(model, nn.Sequential):
-        lin = [n for n, m in model.named_modules() if isinstance(m, nn.Linear)]
-        example = ", ".join(f"model.{n}.weight" for n in lin[:3]) + (", ..." if len(lin) > 3 else "")
+        lin = [_attribute_path(n) for n, m in model.named_modules() if isinstance(m, nn.Linear)]
+        example = ", ".join(f"model{n}.weight" for n in lin[:3]) + (", ..." if len(lin) > 3 else "")
         raise InputError(f"{type(model).__name__} is not an nn.Sequential: exactopen cannot see in which order its "
                          "forward applies the layers (nor any activation); pass the weights in that order, input "
                          f"layer first{f', e.g. [{example}]' if lin else ''}")
@@ -133,6 +133,11 @@ def module_layers(model) -> tuple[list, list]:
     if not layers:
         raise InputError("the model has no nn.Linear layer")
     return layers, names
+
+
+def _attribute_path(name: str) -> str:
+    """'fc1' -> '.fc1', 'module.0' -> '.module[0]': how the user writes the submodule."""
+    return "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in name.split("."))
 
 
 # ---------------------------------------------------------------------------------------

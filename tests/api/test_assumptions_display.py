@@ -145,3 +145,13 @@ def test_the_api_docstring_examples_run():
     for mod in (exactopen.api, exactopen.openness.decide):
         res = doctest.testmod(mod, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
         assert res.attempted > 0 and res.failed == 0, mod.__name__
+
+
+def test_classify_takes_samples_as_rows_as_its_shape_errors_say():
+    rng = np.random.default_rng(4)
+    Ws = _layers(4)
+    X, Y = rng.integers(-3, 4, (5, 8)), rng.integers(-3, 4, (4, 8))
+    with pytest.raises(InputError, match="pass samples_as_rows=True"):
+        exactopen.classify(Ws, Y.T, X.T)
+    a = exactopen.classify(Ws, Y.T, X.T, samples_as_rows=True)
+    assert a.certificate == exactopen.classify(Ws, Y, X).certificate

@@ -253,3 +253,17 @@ def test_tensors_arrays_and_lists_are_read_alike(rows):
 def test_path_objects_are_files(tmp_path):
     np.save(tmp_path / "A.npy", np.array([[0.5, 2.0]]))
     assert as_matrix(pathlib.Path(tmp_path / "A.npy"), "A").tolist() == as_matrix([["1/2", 2]]).tolist()
+
+
+def test_unreadable_tensors_are_refused_in_one_line():
+    torch = pytest.importorskip("torch")
+    Y = np.ones((2, 4))
+    good = torch.ones(2, 3)
+    for bad, words in [(torch.zeros(3, 4, device="meta"), "cannot read this tensor"),
+                       (torch.zeros(3, 4, dtype=torch.bool), "dtype bool"),
+                       (torch.nn.LazyLinear(3, bias=False), "cannot read this tensor"),
+                       (torch.full((3, 4), float("nan")), "NaN"),
+                       (torch.zeros(3, 4, dtype=torch.complex64), "complex tensor")]:
+        one_line_error(lambda: exactopen.validate([bad, good], Y), "layer 1", words)
+    sparse = exactopen.validate([torch.eye(3, 4).to_sparse(), good.to(torch.bfloat16)], Y)
+    assert sparse.certificate == exactopen.validate([np.eye(3, 4), np.ones((2, 3))], Y).certificate
