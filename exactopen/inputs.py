@@ -12,6 +12,12 @@ Trained weights (``exactopen validate``): :func:`load_weights` reads layers W1..
 (``.pt``/``.pth``, torch imported lazily); :func:`load_problem` adds X and Y (the exact network is
 :func:`exactopen.landscape.network.network_from_arrays` / ``Network.build``).
 
+Python objects (the API): :func:`as_matrix` reads nested lists, numpy arrays, tensors
+(:mod:`exactopen.tensors`), SymPy matrices, ``fmpq_mat`` and paths; :func:`layers_of_mapping`
+reads named layers (a ``state_dict``, an ``.npz``, a dict), for files and the API alike
+(:mod:`exactopen.models` reads whole models); :func:`parameter_texts` turns SymPy symbols into
+the texts the parametric readers parse.
+
 Every problem raises :class:`InputError` with one line naming it.
 """
 
@@ -26,6 +32,7 @@ from flint import fmpq_mat
 from exactopen.errors import InputError
 from exactopen.exact.floats import to_exact
 from exactopen.exact.numbers import parse_rational
+from exactopen.tensors import is_tensor, is_torch_module, linear_weight, tensor_to_exact
 
 _LAYER = re.compile(r"W(\d+)")
 TORCH_SUFFIXES = (".pt", ".pth")
@@ -148,65 +155,6 @@ def _sympy_number(x, where: str):
         raise InputError(f"{where}: {x} names a parameter; only exactopen.openness and exactopen.chain take "
                          "parameters (SymPy symbols or strings such as \"x\"); elsewhere give numbers")
     raise InputError(f"{where}: {x} is not a rational number")
-
-
-# ---------------------------------------------------------------------------------------
-# PyTorch objects (torch is never imported here: a tensor exists only if the user imported it)
-# ---------------------------------------------------------------------------------------
-
-def _torch():
-    import sys
-
-    return sys.modules.get("torch")
-
-
-def is_tensor(obj) -> bool:
-    cls = getattr(_torch(), "Tensor", None)
-    return isinstance(cls, type) and isinstance(obj, cls)
-
-
-def is_torch_module(obj) -> bool:
-    cls = getattr(getattr(_torch(), "nn", None), "Module", None)
-    return isinstance(cls, type) and isinstance(obj, cls)
-
-
-def tensor_to_exact(t, what: str) -> fmpq_mat:
-    """The exact matrix of a 2-D tensor (a parameter with ``requires_grad`` too): read through
-    ``detach()`` on the CPU, widened to float64 exactly; the tensor itself is not modified."""
-    try:
-        complex_, dim = t.is_complex(), t.dim()
-    except Exception as exc:  # noqa: BLE001  (an uninitialized lazy parameter raises ValueError)
-        raise InputError(f"{what}: cannot read this tensor ({type(exc).__name__}: "
-                         f"{' '.join(str(exc).split())[:150]})") from None
-    if complex_:
-        raise InputError(f"{what}: complex tensor; exactopen analyses real matrices")
-    if dim != 2:
-        kind = " (a bias or a vector?)" if t.dim() == 1 else ""
-        raise InputError(f"{what}: a tensor of shape {tuple(t.shape)}{kind} is not a 2-D weight matrix; exactopen "
-                         "analyses bias-free linear networks: pass the weight matrices, input layer first")
-    try:
-        a = t.detach()
-        if a.layout != _torch().strided:
-            a = a.to_dense()
-        a = a.cpu()
-        arr = (a.double() if a.is_floating_point() else a).numpy()
-    except Exception as exc:  # noqa: BLE001  (meta, quantized, uninitialized tensors: torch raises many types)
-        raise InputError(f"{what}: cannot read this tensor ({type(exc).__name__}: "
-                         f"{' '.join(str(exc).split())[:150]})") from None
-    return to_exact(arr, what, floats=True)
-
-
-def linear_weight(module, what: str):
-    """The weight of a bias-free ``nn.Linear`` (InputError naming any other module)."""
-    torch = _torch()
-    name = type(module).__name__
-    if not isinstance(module, torch.nn.Linear):
-        raise InputError(f"{what} is {name}, not a bias-free nn.Linear: exactopen analyses linear networks "
-                         "(no activation, no bias); pass the weights of the Linear layers in order")
-    if module.bias is not None:
-        raise InputError(f"{what} is a Linear with a bias: exactopen analyses bias-free linear networks "
-                         "(nn.Linear(..., bias=False)); drop the bias if it is zero")
-    return module.weight
 
 
 # ---------------------------------------------------------------------------------------

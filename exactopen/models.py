@@ -27,15 +27,8 @@ from dataclasses import dataclass
 from flint import fmpq_mat
 
 from exactopen.errors import InputError
-from exactopen.inputs import (
-    as_matrix,
-    is_tensor,
-    is_torch_module,
-    layers_of_mapping,
-    linear_weight,
-    load_weights,
-    tensor_to_exact,
-)
+from exactopen.inputs import as_matrix, layers_of_mapping, load_weights
+from exactopen.tensors import is_tensor, is_torch_module, linear_weight, tensor_to_exact
 
 __all__ = ["Flags", "CLI_FLAGS", "API_FLAGS", "read_layers", "module_layers", "build_network", "assumption_lines"]
 
