@@ -66,7 +66,10 @@ class Result:
 
     def _repr_html_(self) -> str:
         cert = self.certificate if isinstance(self.certificate, dict) else {}
-        full = len(json.dumps(cert, separators=(",", ":"), default=str))
+        try:
+            size = f"{len(json.dumps(cert, separators=(',', ':'), default=str)) / 1024:.1f} KB of JSON"
+        except (RecursionError, ValueError):
+            size = "nested too deeply to measure"
         shown = json.dumps(elide(cert), indent=1, ensure_ascii=False, default=str)
         if len(shown) > SHOW_TOTAL_CHARS:
             shown = shown[:SHOW_TOTAL_CHARS] + f"\n... ({len(shown) - SHOW_TOTAL_CHARS} more characters elided)"
@@ -76,7 +79,7 @@ class Result:
                 f"(checked by the independent checker)</p>"
                 f"<p>{e(self.statement)}</p>"
                 f'<pre style="white-space: pre-wrap">{e(lines)}</pre>'
-                f"<details><summary>certificate ({e(str(cert.get('kind', '?')))}, {full / 1024:.1f} KB of JSON; "
+                f"<details><summary>certificate ({e(str(cert.get('kind', '?')))}, {size}; "
                 f"large matrices elided here, exact in <code>.certificate</code>)</summary>"
                 f'<pre style="white-space: pre-wrap">{e(shown)}</pre></details></div>')
 
@@ -116,11 +119,13 @@ def _number_text(s: str) -> str:
     return s[:SHOW_TEXT_CHARS] + f"… ({len(s)} characters)"
 
 
-def elide(obj: Any, depth: int = 0) -> Any:
+def elide(obj: Any, depth: int = 0, budget: list | None = None) -> Any:
     """A copy of JSON data for display: a matrix ({"shape", ...}) whose JSON exceeds
     SHOW_MATRIX_CHARS becomes its shape, its first entries (when stored as rows) and the
-    SHA-256 of its JSON value; long strings and long lists are shortened."""
-    if depth > 40:
+    SHA-256 of its JSON value; long strings and long lists are shortened; beyond 12 levels of
+    nesting or about SHOW_TOTAL_CHARS characters in all, what is left shows as "…"."""
+    budget = [SHOW_TOTAL_CHARS] if budget is None else budget
+    if depth > 12 or budget[0] <= 0:
         return "…"
     if isinstance(obj, dict):
         shape = obj.get("shape")
@@ -130,15 +135,17 @@ def elide(obj: Any, depth: int = 0) -> Any:
                 out: dict = {"shape": shape}
                 rows = obj.get("rows")
                 if isinstance(rows, list) and rows and isinstance(rows[0], list):
-                    out["first entries"] = [elide(x, depth + 1) for x in rows[0][:4]]
+                    out["first entries"] = [elide(x, depth + 1, budget) for x in rows[0][:4]]
                 out["elided"] = f"{size} characters of JSON, sha256 {_sha(obj)}"
+                budget[0] -= 150
                 return out
-        return {k: elide(v, depth + 1) for k, v in obj.items()}
+        return {k: elide(v, depth + 1, budget) for k, v in obj.items()}
     if isinstance(obj, list):
         if len(obj) > SHOW_LIST_ITEMS:
-            head = [elide(x, depth + 1) for x in obj[: SHOW_LIST_ITEMS // 2]]
+            head = [elide(x, depth + 1, budget) for x in obj[: SHOW_LIST_ITEMS // 2]]
             return head + [f"… {len(obj) - SHOW_LIST_ITEMS // 2} more items (sha256 {_sha(obj)[:16]}…)"]
-        return [elide(x, depth + 1) for x in obj]
+        return [elide(x, depth + 1, budget) for x in obj]
     if isinstance(obj, str) and len(obj) > SHOW_TEXT_CHARS:
-        return _number_text(obj)
+        obj = _number_text(obj)
+    budget[0] -= len(str(obj)) + 4
     return obj

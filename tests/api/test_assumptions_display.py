@@ -155,3 +155,15 @@ def test_classify_takes_samples_as_rows_as_its_shape_errors_say():
         exactopen.classify(Ws, Y.T, X.T)
     a = exactopen.classify(Ws, Y.T, X.T, samples_as_rows=True)
     assert a.certificate == exactopen.classify(Ws, Y, X).certificate
+
+
+def test_display_of_a_hostile_certificate_stays_bounded():
+    deep = {"kind": "x"}
+    node = deep
+    for _ in range(200):
+        node["n"] = [{"a": "1" * 100} for _ in range(10)] + [{}]
+        node = node["n"][-1]
+    wide = {"kind": "y", "rows": [[list(range(11))] * 11] * 11}
+    for cert in (deep, wide):
+        page = Result("v", {}, "s", cert)._repr_html_()
+        assert len(page) < 100_000
