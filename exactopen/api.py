@@ -156,7 +156,7 @@ def validate(layers: LayersLike, Y: MatrixLike | None = None, X: MatrixLike | No
 
     Ws, keys, rest = read_layers(layers)
     Xm, Ym = _data(X, Y, rest)
-    src = None if Xm is None else ("X=" if X is not None else "X stored beside the layers")
+    src = None if Xm is None else ("given as X=" if X is not None else "stored beside the layers")
     net, assumed = build_network(Ws, Xm, Ym, keys, API_FLAGS, samples_as_rows, src)
     v = run(net, snap_tol=_tolerance(snap), snap_den=snap_den, eps_global=None if eps is None else float(eps),
             radius=None if radius is None else float(radius), always_descent=descent, loss=loss)

@@ -87,7 +87,7 @@ def run_validate(args) -> int:
         if not args.save_escape.lower().endswith((".npz", ".pt", ".pth")):
             raise InputError("--save-escape: the file must end in .npz, .pt or .pth")
     layers, X, Y, keys = load_problem(args.weights, args.X, args.Y)
-    src = None if X is None else (f"--X {args.X}" if args.X else f"X in {args.weights}")
+    src = None if X is None else (f"--X {args.X}" if args.X else f"stored in {args.weights}")
     net, assumed = build_network(layers, X, Y, keys, CLI_FLAGS, args.samples_as_rows, src)
     _check_network_range(net)
     tol = parse_tolerance(args.snap) if args.snap else None

@@ -36,7 +36,7 @@ def test_validate_states_the_model_and_the_default_X(capsys, tmp_path):
     assert r.lines[2].startswith("verdict: ") and r.summary["assumed"] == r.lines[:2]
     X = rng.standard_normal((5, 9))
     r2 = exactopen.validate(Ws, rng.standard_normal((4, 9)), X)
-    assert r2.lines[1] == "data: X is 5x9 (X=), Y is 4x9 (9 samples, one per column)"
+    assert r2.lines[1] == "data: X is 5x9 (given as X=), Y is 4x9 (9 samples, one per column)"
     f = tmp_path / "w.npz"
     np.savez(f, W1=Ws[0], W2=Ws[1], Y=rng.standard_normal((4, 5)))
     assert main(["validate", "--weights", str(f), "--quiet"]) == 0

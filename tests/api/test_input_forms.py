@@ -267,3 +267,16 @@ def test_unreadable_tensors_are_refused_in_one_line():
         one_line_error(lambda: exactopen.validate([bad, good], Y), "layer 1", words)
     sparse = exactopen.validate([torch.eye(3, 4).to_sparse(), good.to(torch.bfloat16)], Y)
     assert sparse.certificate == exactopen.validate([np.eye(3, 4), np.ones((2, 3))], Y).certificate
+
+
+def test_the_pytorch_example_runs():
+    pytest.importorskip("torch")
+    import subprocess
+    import sys
+
+    from tests.helpers import ROOT
+
+    out = subprocess.run([sys.executable, str(ROOT / "examples" / "pytorch_api.py")], capture_output=True, text=True,
+                         timeout=600, cwd=ROOT).stdout
+    assert "model: a linear network W2 W1" in out and "parameters() give the same certificate: True" in out
+    assert "refused: model[1] is ReLU" in out
