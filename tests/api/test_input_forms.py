@@ -269,6 +269,7 @@ def test_unreadable_tensors_are_refused_in_one_line():
     assert sparse.certificate == exactopen.validate([np.eye(3, 4), np.ones((2, 3))], Y).certificate
 
 
+@pytest.mark.slow  # a fresh interpreter importing torch: ~35 s on a loaded machine
 def test_the_pytorch_example_runs():
     pytest.importorskip("torch")
     import subprocess
