@@ -177,7 +177,12 @@ def _tolerance(snap: float | str | None):
 def verify(cert: dict | str | os.PathLike) -> dict:
     """Check a certificate (a dict, a :class:`exactopen.Certificate`, its JSON text, or a file
     path).  Returns {statement, kind, claim_id, facts, theorems}; raises
-    :class:`exactopen.kernel.Rejected` (:class:`~exactopen.kernel.Malformed` if unreadable)."""
+    :class:`exactopen.kernel.Rejected` (:class:`~exactopen.kernel.Malformed` if unreadable).
+
+    >>> r = classify([[[1, 0]], [[0]], [[1], [0]]], Y=[[0, 0], [0, 1]])
+    >>> verify(r.certificate)["kind"], verify(r.certificate)["statement"] == r.statement
+    ('landscape_point', True)
+    """
     import os
 
     if isinstance(cert, (str, os.PathLike)) and not str(cert).lstrip().startswith("{"):
