@@ -167,7 +167,7 @@ def test_example_escape_restarts_training_below_the_plateau(tmp_path):
     plateau while training continued from the stalled weights does not."""
     pytest.importorskip("torch")
     example = _example()
-    fig = example.run(layers=4, width=5, n=24, steps=1200, more=600, lr=0.05, out=lambda s: None)
+    fig = example.run(layers=4, width=5, n=24, steps=600, more=300, lr=0.03, out=lambda s: None)
     assert fig["verdict"] in ("near_saddle", "near_critical")
     assert fig["escape_mse32"] < fig["plateau"]
     assert min(fig["after_escape"]) < 0.9 * fig["plateau"]
