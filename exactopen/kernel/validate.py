@@ -50,6 +50,7 @@ from exactopen.kernel.primitives import (
     full_column_rank,
     limbs,
     matrix,
+    optional,
     psd_nullity,
     rank_exactly,
     rational,
@@ -300,20 +301,29 @@ def check_validate_network(cert: dict) -> str:
     L, G2, _ = memo_loss_gradient(Ws, X, Y, w, problem_key(cert["inputs"]))
     L0 = _claimed(res, "loss", L, "result")
     g2 = _claimed(res, "gradient_norm_sq", G2, "result")
-    out = [f"at the given weights W, L(W) = {approx(L0)} and |grad L(W)|^2 = {approx(g2)} (exact values in the result)"]
+    # the figures of the statement in the user's loss convention: L, or E = 2 L / (d_h n) (a label
+    # that changes no check; the exact values in the result are always those of L)
+    conv = optional(res, "loss_convention", str, "result") or "sum"
+    require(conv in ("sum", "mean"), "result.loss_convention must be 'sum' or 'mean'")
+    s, E = (fmpq(1), "L") if conv == "sum" else (fmpq(2, Y.nrows() * Y.ncols()), "E")
+    out = [f"at the given weights W, {E}(W) = {approx(s * L0)} and |grad {E}(W)|^2 = {approx(s * s * g2)} "
+           + ("(exact values in the result)" if conv == "sum" else
+              "(exact values of L in the result), where E = |W_h..W_1 X - Y|^2 / (d_h n) = 2 L / (d_h n) is the "
+              "mean squared error and L = 1/2|W_h..W_1 X - Y|^2")]
     if res.get("global") is not None:
         gl = field(res, "global", dict, "result")
         LB = _global_lower_bound(Ws, X, Y, w, field(ev, "global", dict, "evidence"))
         _claimed(gl, "lower_bound", LB, "result.global")
         _claimed(gl, "gap", L0 - LB, "result.global")
-        out.append(f"min L >= {approx(LB)}, so L(W) - min L <= {approx(L0 - LB)}")
+        out.append(f"min {E} >= {approx(s * LB)}, so {E}(W) - min {E} <= {approx(s * (L0 - LB))}")
         if gl.get("upper_bound") is not None:  # a network point attaining the upper bound
             pts = field(ev["global"], "point", list, "evidence.global")
             V = [matrix(M, f"evidence.global.point[{i}]") for i, M in enumerate(pts)]
             _dist2(Ws, V, "evidence.global.point")  # same shapes as W
             UB = _claimed(gl, "upper_bound", memo_loss(V, X, Y, w, problem_key(cert["inputs"], pts)), "result.global")
             _claimed(gl, "gap_lower", L0 - UB, "result.global")
-            out.append(f"min L <= {approx(UB)} (a network point attains it), so L(W) - min L >= {approx(L0 - UB)}")
+            out.append(f"min {E} <= {approx(s * UB)} (a network point attains it), so {E}(W) - min {E} >= "
+                       f"{approx(s * (L0 - UB))}")
     if res.get("descent") is not None:
         de = field(res, "descent", dict, "result")
         zs = field(field(ev, "descent", dict, "evidence"), "layers", list, "evidence.descent")
@@ -322,7 +332,8 @@ def check_validate_network(cert: dict) -> str:
         L1 = _claimed(de, "loss", memo_loss(Z, X, Y, w, problem_key(cert["inputs"], zs)), "result.descent")
         require(L1 < L0, "the descent point does not have a smaller loss")
         _claimed(de, "decrease", L0 - L1, "result.descent")
-        out.append(f"a rational point at squared distance {approx(rho2)} from W has a loss lower by {approx(L0 - L1)}")
+        out.append(f"a rational point at squared distance {approx(rho2)} from W has a loss lower by "
+                   f"{approx(s * (L0 - L1))}")
     if res.get("snap") is not None:
         sn = field(res, "snap", dict, "result")
         Ws2, sub = _snapped(field(ev, "snap", dict, "evidence"), X, Y, "evidence.snap")
