@@ -283,6 +283,35 @@ def _nearby(Ws, X, Y, res: dict, ev: dict) -> str:
             f"the problem with data X', Y' at squared distances {approx(dx)}, {approx(dy)} from X, Y")
 
 
+def _enclosure(lo: fmpq, hi: fmpq) -> tuple:
+    """Decimals lo' <= lo and hi' >= hi (rounded outward) with the fewest significant digits, 4
+    to 30, that make hi' - lo' <= 2 (hi - lo), so that bounds that differ never read alike (text
+    of the statement only; :func:`approx` when lo = hi)."""
+    if lo >= hi:
+        return approx(lo), approx(hi)
+    top = max(abs(lo), abs(hi))
+    e = len(str(top.p)) - len(str(top.q))  # fmpz: no digit limit
+    if top < fmpq(10) ** e:
+        e -= 1  # now 10^e <= top < 10^(e+1)
+    for d in range(4, 31):
+        k = d - 1 - e
+        a, b = lo * fmpq(10) ** k, hi * fmpq(10) ** k
+        a, b = int(a.p) // int(a.q), -(-int(b.p) // int(b.q))  # floor, ceiling
+        if b - a <= 2 * (hi - lo) * fmpq(10) ** k:
+            break
+    return tuple(_decimal(x, k) for x in (a, b))
+
+
+def _decimal(n: int, k: int) -> str:
+    """n * 10^-k as a plain decimal."""
+    if n == 0:
+        return "0"
+    if k <= 0:
+        return str(n * 10 ** -k)
+    t = str(abs(n)).rjust(k + 1, "0")
+    return ("-" if n < 0 else "") + t[:-k] + "." + t[-k:]
+
+
 def _dist2(A: list, B: list, where: str) -> fmpq:
     require(len(A) == len(B), f"{where}: different numbers of layers")
     for k, (a, b) in enumerate(zip(A, B)):
@@ -322,8 +351,9 @@ def check_validate_network(cert: dict) -> str:
             _dist2(Ws, V, "evidence.global.point")  # same shapes as W
             UB = _claimed(gl, "upper_bound", memo_loss(V, X, Y, w, problem_key(cert["inputs"], pts)), "result.global")
             _claimed(gl, "gap_lower", L0 - UB, "result.global")
-            out.append(f"min {E} <= {approx(s * UB)} (a network point attains it), so {E}(W) - min {E} >= "
-                       f"{approx(s * (L0 - UB))}")
+            (lo, hi), (glo, ghi) = _enclosure(s * LB, s * UB), _enclosure(s * (L0 - UB), s * (L0 - LB))
+            out[-1] = f"min {E} >= {lo}, so {E}(W) - min {E} <= {ghi}"
+            out.append(f"min {E} <= {hi} (a network point attains it), so {E}(W) - min {E} >= {glo}")
     if res.get("descent") is not None:
         de = field(res, "descent", dict, "result")
         zs = field(field(ev, "descent", dict, "evidence"), "layers", list, "evidence.descent")

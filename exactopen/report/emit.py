@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 import re
 
-from exactopen.report.latex import LONG, Block, mat, shape
+from exactopen.report.latex import LONG, Block, corner, elided_note, mat, shape, too_large
 from exactopen.report.mathml import GREEK, OPS, short_number, to_mathml
 
 _SEG = re.compile(r"(\$[^$]+\$|`[^`]+`)")
@@ -99,7 +99,10 @@ def to_markdown(bs: list[Block]) -> str:
             step += 1
             out.append(f"{step}. {_md_inline(b.text, exact)}\n")
         elif b.kind == "matrix":
-            out.append(f"$$ {_shorten_math(b.name, exact)} = {_shorten_math(_mat(b.value), exact)} $$\n")
+            tex, note = _matrix(b)
+            out.append(f"$$ {_shorten_math(tex, exact)} $$\n")
+            if note:
+                out.append(_md_inline(note, exact) + "\n")
         elif b.kind == "math":
             out.append(f"$$ {_shorten_math(b.text, exact)} $$\n")
         elif b.kind == "verdict":
@@ -116,6 +119,15 @@ def to_markdown(bs: list[Block]) -> str:
 
 def _mat(value) -> str:
     return mat(value)
+
+
+def _matrix(b: Block) -> tuple[str, str | None]:
+    """A matrix block: (the display formula ``name = matrix``, None), or for a large matrix
+    (:func:`exactopen.report.latex.too_large`) its corner and the sentence with its shape, its
+    place in the certificate and the SHA-256 of its exact values."""
+    if too_large(b.value):
+        return f"{b.name} = {corner(b.value)}", elided_note(b.value, b.name, b.where)
+    return f"{b.name} = {_mat(b.value)}", None
 
 
 # ---------------------------------------------------------------------------------------
@@ -165,22 +177,30 @@ def _tex_inline(text: str, exact: list[str]) -> str:
         if kind == "math":
             out.append(f"${_shorten_math(s, exact)}$")
         elif kind == "code":
-            out.append(f"\\texttt{{{tex_text(s)}}}")
+            long = len(s) > 24 and " " not in s  # a digest or a long path: breakable every 16 characters
+            out.append("\\texttt{" + ("\\allowbreak " if long else "").join(
+                tex_text(p) for p in (_wrap(s, 16) if long else [s])) + "}")
         else:
             out.append(tex_text(s))
     return "".join(out)
+
+
+TEX_EXACT = 400  # LaTeX lists exact values up to this many characters; longer ones stay in the certificate
 
 
 def _tex_exact(exact: list[str]) -> str:
     if not exact:
         return ""
     brk = "\\allowbreak "
-    items = [f"${short_number(e)[0]}$ is exactly \\texttt{{{brk.join(_wrap(e, 10))}}}" for e in dict.fromkeys(exact)]
-    return "\n  {\\footnotesize Exact values: " + "; ".join(items) + ".}"
+    items = [f"${short_number(e)[0]}$ is exactly \\texttt{{{brk.join(_wrap(e, 10))}}}" if len(e) <= TEX_EXACT else
+             f"${short_number(e)[0]}$ has an exact value of {len(e)} characters, in the certificate"
+             for e in dict.fromkeys(exact)]
+    return ("\n  \\begin{sloppypar}\\footnotesize Exact values (the digits shown above are the first digits, cut, "
+            "not rounded): " + "; ".join(items) + ".\\end{sloppypar}")
 
 
 def _max_cols(b: Block) -> int:
-    return shape(b.value)[1] if b.kind == "matrix" else 0
+    return shape(b.value)[1] if b.kind == "matrix" and not too_large(b.value) else 0
 
 
 PREAMBLE = ("\\documentclass{article}\n\\usepackage{amsmath}\n\\usepackage{amssymb}\n\\usepackage{graphicx}\n"
@@ -223,7 +243,10 @@ def to_latex(bs: list[Block], standalone: bool = False) -> str:
             step += 1
             out.append(f"  \\item {_tex_inline(b.text, exact)}")
         elif b.kind == "matrix":
-            out.append(f"\\[ {_shorten_math(b.name, exact)} = {_shorten_math(_mat(b.value), exact)} \\]")
+            tex, note = _matrix(b)
+            out.append(f"\\[ {_shorten_math(tex, exact)} \\]")
+            if note:
+                out.append(f"\\begin{{sloppypar}}\\small {_tex_inline(note, exact)}\\end{{sloppypar}}\n")
         elif b.kind == "math":
             out.append(f"\\[ {_shorten_math(b.text, exact)} \\]")
         elif b.kind == "image":
@@ -259,6 +282,8 @@ ol li{margin:.35em 0}
 .verdict.neg{background:#fbefef;border-color:#c98080}
 .theorem{margin:.3em 0 .3em 1.5em;font-size:.95em}
 code{background:#f1f1f4;padding:0 .25em;border-radius:3px;font-size:.92em}
+.elided{font-size:.88em;color:#444;margin:-.3em 0 .8em 1.5em}
+.elided code{overflow-wrap:anywhere;word-break:break-all}
 details.exact{font-size:.85em;color:#444;margin:.2em 0 .6em 1.5em}
 details.exact code{overflow-wrap:anywhere;word-break:break-all;display:inline}
 .long{border-bottom:1px dotted #777;cursor:pointer}
@@ -356,8 +381,10 @@ def to_html(bs: list[Block], standalone: bool = True, title: str = "exactopen pr
             out.append(f"<li>{_html_inline(b.text, exact)}{_html_exact(exact)}</li>")
             exact = []
         elif b.kind in ("matrix", "math"):
-            tex = f"{b.name} = {_mat(b.value)}" if b.kind == "matrix" else b.text
+            tex, note = _matrix(b) if b.kind == "matrix" else (b.text, None)
             out.append(f'<div class="eq">{to_mathml(_collect(tex, exact), display=True)}</div>')
+            if note:
+                out.append(f'<p class="elided">{_html_inline(note, exact)}</p>')
         elif b.kind == "image":
             out.append(f'<p><img src="{html.escape(b.name)}" alt="{html.escape(b.text)}"></p>')
         if exact:

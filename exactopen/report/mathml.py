@@ -21,7 +21,7 @@ GREEK = {n: c for n, c in zip(
 OPS = {"le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "ne": "≠", "neq": "≠", "cdot": "·", "times": "×",
        "cap": "∩", "cup": "∪", "in": "∈", "notin": "∉", "subseteq": "⊆", "subset": "⊂", "to": "→",
        "mapsto": "↦", "Rightarrow": "⇒", "Leftrightarrow": "⇔", "iff": "⇔", "approx": "≈", "pm": "±",
-       "cdots": "⋯", "ldots": "…", "dots": "…", "infty": "∞", "partial": "∂", "sum": "∑", "prod": "∏",
+       "cdots": "⋯", "vdots": "⋮", "ddots": "⋱", "ldots": "…", "dots": "…", "infty": "∞", "partial": "∂", "sum": "∑", "prod": "∏",
        "|": "‖", "Vert": "‖", "mid": "∣", "{": "{", "}": "}", "setminus": "∖", "circ": "∘", "ast": "∗",
        "exists": "∃", "forall": "∀", "emptyset": "∅", "nabla": "∇", "langle": "⟨", "rangle": "⟩",
        "lvert": "|", "rvert": "|", "lVert": "‖", "rVert": "‖", "colon": ":", "neg": "¬", "land": "∧",
@@ -208,7 +208,7 @@ def to_mathml(latex: str, display: bool = False) -> str:
     if p.peek() is not None:
         raise ValueError(f"unbalanced {p.peek()!r} in formula")
     attr = ' display="block"' if display else ""
-    alt = _esc(re.sub(r"\\eolong\{([^{}]*)\}", r"\1", latex))
+    alt = _esc(re.sub(r"\\eolong\{([^{}]*)\}", lambda m: short_number(m.group(1))[1], latex))  # exact: title
     return f'<math{attr} alttext="{alt}"><mrow>{"".join(items)}</mrow></math>'
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from exactopen.exact import matrix as mx
-from exactopen.report import emit
+from exactopen.report import emit, validation
 from exactopen.report.latex import LONG, Block, _m, cells, mat, poly, q, shape  # noqa: F401  (re-exported)
 
 
@@ -217,11 +217,11 @@ def _inputs(cert: dict) -> list[Block]:
     blocks = []
     for key, val in cert.get("inputs", {}).items():
         if isinstance(val, dict) and "shape" in val:
-            blocks.append(Block("matrix", name=_t(key), value=_m(val)))
+            blocks.append(Block("matrix", name=_t(key), value=_m(val), where=f"inputs.{key}"))
         elif isinstance(val, list) and val and isinstance(val[0], dict) and "shape" in val[0]:
             for i, v in enumerate(val):
                 label = f"W_{{{i + 1}}}" if key == "layers" else f"{key}_{{{i + 1}}}"
-                blocks.append(Block("matrix", name=label, value=_m(v)))
+                blocks.append(Block("matrix", name=label, value=_m(v), where=f"inputs.{key}[{i}]"))
     return blocks
 
 
@@ -481,50 +481,6 @@ def _steps_symbolic_landscape(cert: dict) -> list[Block]:
     return out
 
 
-def _steps_validate(cert: dict) -> list[Block]:
-    res = cert["result"]
-    out = [Block("p", "The weights $W$ were given in floating point; every number below is the exact value of "
-                      "those floats, and every inequality is exact.")]
-    out.append(Block("step", f"Exactly, $L(W) = {q(res['loss'])}$ and $\\|\\nabla L(W)\\|^2 = "
-                     f"{q(res['gradient_norm_sq'])}$."))
-    gl = res.get("global")
-    if gl:
-        out.append(Block("step", f"A certified lower bound (a dual certificate checked by exact positive "
-                         f"semidefiniteness): $\\min L \\ge {q(gl['lower_bound'])}$, so "
-                         f"$L(W) - \\min L \\le {q(gl['gap'])}$."))
-        if gl.get("upper_bound") is not None:
-            out.append(Block("step", f"A network point given in the certificate has loss ${q(gl['upper_bound'])}$, so "
-                             f"$\\min L \\le {q(gl['upper_bound'])}$ and $L(W) - \\min L \\ge {q(gl['gap_lower'])}$."))
-    de = res.get("descent")
-    if de:
-        out.append(Block("step", f"A rational point at squared distance ${q(de['distance_sq'])}$ from $W$ has loss "
-                         f"${q(de['loss'])}$, lower by ${q(de['decrease'])}$."))
-    sn = res.get("snap")
-    if sn:
-        rule = []
-        if sn.get("tolerance") is not None:
-            rule.append(f"every entry moved by at most ${q(sn['tolerance'])}$")
-        if sn.get("max_denominator") is not None:
-            rule.append(f"every moved entry has denominator at most ${sn['max_denominator']}$")
-        out.append(Block("step", f"A rational point $W'$ at squared distance ${q(sn['distance_sq'])}$ from $W$"
-                         + (f" ({'; '.join(rule)})" if rule else "") + " is certified by a nested certificate, "
-                         f"checked in full: $W'$ is {VERDICT_WORDS.get(sn['verdict'], sn['verdict'])}."))
-    return out
-
-
-def _steps_numerical_rank(cert: dict) -> list[Block]:
-    res = cert["result"]
-    out = [Block("step", f"The exact rank of $A$ is ${res['rank']}$ (a nonzero minor and independent annihilating "
-                         "vectors).")]
-    for a in res.get("approximations", []):
-        out.append(Block("step", f"A rational matrix of rank at most ${a['rank']}$ lies at squared distance "
-                         f"${q(a['distance_sq'])}$ from $A$."))
-    for b in res.get("singular_value_bounds", []):
-        out.append(Block("step", f"$\\sigma_{{{b['index']}}}(A) \\ge {q(b['lower'])}$ (an exact positive "
-                         "semidefiniteness certificate)."))
-    return out
-
-
 def _matrices_of(obj, where: str = "") -> list[Block]:
     """The matrices of a result or evidence part, named for a reader (nested certificates skipped)."""
     out = []
@@ -534,9 +490,9 @@ def _matrices_of(obj, where: str = "") -> list[Block]:
         if isinstance(val, dict) and "shape" in val:
             name = key if re.fullmatch(r"[A-Za-z]\w?|[A-Za-z]\d+", key) else None
             label = _t(name) if name else f"\\text{{{key.replace('_', ' ')}}}"
-            out.append(Block("matrix", name=label, value=_m(val)))
+            out.append(Block("matrix", name=label, value=_m(val), where=f"{where}.{key}" if where else ""))
         elif isinstance(val, dict):
-            out += _matrices_of(val, key)
+            out += _matrices_of(val, f"{where}.{key}" if where else "")
     return out
 
 
@@ -549,7 +505,7 @@ def _steps_generic(cert: dict, report: dict | None) -> list[Block]:
         t = fact_text(f)
         if t:
             out.append(Block("step", t))
-    mats = _matrices_of(cert.get("result", {})) + _matrices_of(cert.get("evidence", {}))
+    mats = _matrices_of(cert.get("result", {}), "result") + _matrices_of(cert.get("evidence", {}), "evidence")
     if mats:
         out.append(Block("p", "The matrices of the certificate used by these steps:" if out else
                               "The matrices of the certificate:"))
@@ -608,7 +564,7 @@ def _steps_scalar_openness(cert: dict) -> list[Block]:
 STEPS = {"symbolic_landscape": _steps_symbolic_landscape, "symbolic_openness": _steps_symbolic,
          "symbolic_chain_openness": _steps_symbolic,
          "openness": _steps_openness, "lifting": _steps_lifting, "landscape_point": _steps_landscape,
-         "validate_network": _steps_validate, "numerical_rank": _steps_numerical_rank,
+         "validate_network": validation.steps_validate, "numerical_rank": validation.steps_numerical_rank,
          "polynomial_minimum": _steps_polynomial_minimum, "scalar_openness": _steps_scalar_openness}
 
 
