@@ -255,7 +255,8 @@ def to_latex(bs: list[Block], standalone: bool = False) -> str:
             out.append(_tex_exact(exact))
     if in_list:
         out.append("\\end{enumerate}")
-    body = "\n".join(out) + "\n"
+    # emergency stretch: a third line-breaking pass rather than an overfull line (long numbers)
+    body = "\\begingroup\\setlength{\\emergencystretch}{3em}\n" + "\n".join(out) + "\n\\endgroup\n"
     if not standalone:
         return body
     return PREAMBLE + "\\begin{document}\n" + body + "\\end{document}\n"
