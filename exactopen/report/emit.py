@@ -168,6 +168,7 @@ def tex_text(s: str) -> str:
         else:
             out.append(f"[U+{ord(ch):04X}]")
     text = "".join(out)
+    text = re.sub(r"\b[0-9a-f]{32,}\b", lambda m: "\\allowbreak ".join(_wrap(m.group(0), 16)), text)  # digests
     return re.sub(r"\d{12,}", lambda m: "\\allowbreak ".join(_wrap(m.group(0), 10)), text)
 
 

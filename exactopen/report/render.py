@@ -213,15 +213,26 @@ def _ascii_math_words(s: str) -> str:
 # the proof of each kind
 # ---------------------------------------------------------------------------------------
 
+def _input(name: str, val: dict, where: str) -> Block:
+    """A matrix of the inputs, or (inputs referred to by digest) a sentence naming its file."""
+    f = val.get("file")
+    if isinstance(f, dict):
+        m, n = val["shape"]
+        return Block("p", f"${name}$ is a ${m} \\times {n}$ matrix, not embedded in the certificate: the array "
+                          f"`{f.get('array')}` of the input file with SHA-256 `{f.get('sha256')}`"
+                          + (", transposed" if f.get("transpose") else "") + ", read by the checker.")
+    return Block("matrix", name=name, value=_m(val), where=where)
+
+
 def _inputs(cert: dict) -> list[Block]:
     blocks = []
     for key, val in cert.get("inputs", {}).items():
         if isinstance(val, dict) and "shape" in val:
-            blocks.append(Block("matrix", name=_t(key), value=_m(val), where=f"inputs.{key}"))
+            blocks.append(_input(_t(key), val, f"inputs.{key}"))
         elif isinstance(val, list) and val and isinstance(val[0], dict) and "shape" in val[0]:
             for i, v in enumerate(val):
                 label = f"W_{{{i + 1}}}" if key == "layers" else f"{key}_{{{i + 1}}}"
-                blocks.append(Block("matrix", name=label, value=_m(v), where=f"inputs.{key}[{i}]"))
+                blocks.append(_input(label, v, f"inputs.{key}[{i}]"))
     return blocks
 
 
@@ -610,13 +621,14 @@ def rejected_blocks(reason: str) -> list[Block]:
 
 
 def render(cert: dict, fmt: str = "md", images: list[tuple[str, str]] | None = None,
-           standalone: bool = False) -> str:
+           standalone: bool = False, inputs: list[str] | None = None) -> str:
     """Check the certificate, then render its proof in ``fmt`` ("md", "tex" or "html").
     ``standalone``: a whole LaTeX document or HTML page (HTML is always a whole page unless
-    :func:`exactopen.report.emit.to_html` is called with ``standalone=False``)."""
+    :func:`exactopen.report.emit.to_html` is called with ``standalone=False``).  ``inputs``:
+    the input files a certificate refers to by digest (``validate --inputs-by-digest``)."""
     from exactopen import kernel
 
-    bs = blocks(cert, kernel.explain(cert))
+    bs = blocks(cert, kernel.explain(cert, inputs))
     for alt, path in images or []:
         bs.append(Block("image", text=alt, name=path))
     if fmt == "md":

@@ -223,3 +223,28 @@ def test_enclosure_contains_and_separates(lo, width, tiny):
     # the checker's own copy (it imports nothing from the generator) agrees on containment
     ka, kb = _enclosure(fmpq(lo.numerator, lo.denominator), fmpq(hi.numerator, hi.denominator))
     assert Fraction(ka) <= lo <= hi <= Fraction(kb) and ka != kb
+
+
+def test_certificate_referring_to_input_files_renders_with_inputs(tmp_path):
+    import sys
+
+    Ws, X, Y = _trained(widths=(6, 12, 6), n=10, steps=50)
+    np.savez(tmp_path / "w.npz", W1=Ws[0], W2=Ws[1], X=X, Y=Y)
+    run = [sys.executable, "-m", "exactopen"]
+    p = subprocess.run(run + ["validate", "--weights", "w.npz", "--inputs-by-digest", "--out", "c.json", "--quiet"],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    digest = hashlib.sha256((tmp_path / "w.npz").read_bytes()).hexdigest()
+    p = subprocess.run(run + ["render", "c.json", "--format", "md"], cwd=tmp_path, capture_output=True, text=True,
+                       timeout=300)
+    assert p.returncode == 1 and len(p.stderr.strip().splitlines()) == 1 and "was not given" in p.stderr
+    for fmt in ("md", "tex"):
+        p = subprocess.run(run + ["render", "c.json", "--format", fmt, "--standalone", "--inputs", "w.npz", "--out",
+                                  f"c.{fmt}"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+        assert p.returncode == 0, p.stderr
+    md = (tmp_path / "c.md").read_text()
+    assert f"`{digest}`" in md and "not embedded in the certificate" in md and "\\begin{bmatrix}" not in md
+    if shutil.which("pdflatex"):
+        subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "c.tex"], cwd=tmp_path,
+                       capture_output=True, text=True, timeout=300)
+        assert "Overfull" not in (tmp_path / "c.log").read_text(errors="replace")
