@@ -248,3 +248,18 @@ def test_certificate_referring_to_input_files_renders_with_inputs(tmp_path):
         subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "c.tex"], cwd=tmp_path,
                        capture_output=True, text=True, timeout=300)
         assert "Overfull" not in (tmp_path / "c.log").read_text(errors="replace")
+
+
+def test_result_displays_in_jupyter_with_a_collapsible_proof():
+    import exactopen
+    from exactopen.report.notebook import result_html
+
+    Ws, X, Y = _trained(widths=(6, 12, 6), n=10, steps=50)
+    r = exactopen.validate(Ws, Y, X, loss="mean")
+    h = result_html(r)
+    assert h.startswith('<div class="exactopen-result">') and "<details>" in h and "<math" in h
+    assert r.verdict.replace("_", " ") in h and "accepted" in h and "E(W)" in h
+    bad = copy.deepcopy(r)
+    bad.certificate["result"]["loss"] = "1"
+    h = result_html(bad)
+    assert "REJECTED: " in h and r.verdict.replace("_", " ") not in h and "accepted" not in h
