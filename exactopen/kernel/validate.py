@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 
-from flint import fmpq, fmpq_mat
+from flint import fmpq, fmpq_mat, fmpz
 
 from exactopen.kernel.core import kind, nested, rely, same_matrix
 from exactopen.kernel.network import (
@@ -303,12 +303,12 @@ def _enclosure(lo: fmpq, hi: fmpq) -> tuple:
 
 
 def _decimal(n: int, k: int) -> str:
-    """n * 10^-k as a plain decimal."""
+    """n * 10^-k as a plain decimal (fmpz's conversion: no digit limit)."""
     if n == 0:
         return "0"
     if k <= 0:
-        return str(n * 10 ** -k)
-    t = str(abs(n)).rjust(k + 1, "0")
+        return str(fmpz(n * 10 ** -k))
+    t = str(fmpz(abs(n))).rjust(k + 1, "0")
     return ("-" if n < 0 else "") + t[:-k] + "." + t[-k:]
 
 
