@@ -83,6 +83,27 @@ def mat(A) -> str:
     return "\\begin{bmatrix} " + " \\\\ ".join(" & ".join(r) for r in rows) + " \\end{bmatrix}"
 
 
+def poly_t(coeffs, var: str = "t") -> str:
+    """sum_j c_j t^j, exactly, lowest power first."""
+    terms = []
+    for j, c in enumerate(coeffs):
+        if c == 0:
+            continue
+        s = mx.rational_str(c)
+        neg = s.startswith("-")
+        body = q(s.lstrip("-"))
+        mono = "" if j == 0 else var if j == 1 else f"{var}^{{{j}}}"
+        if mono and body == "1":
+            body = ""
+        terms.append(("-" if neg else "+", (body + (" " if body and mono else "") + mono) or "1"))
+    if not terms:
+        return "0"
+    out = ("-" if terms[0][0] == "-" else "") + terms[0][1]
+    for sign, t in terms[1:]:
+        out += f" {sign} {t}"
+    return out
+
+
 # ---------------------------------------------------------------------------------------
 # large matrices: elided, with the SHA-256 of their exact values
 # ---------------------------------------------------------------------------------------

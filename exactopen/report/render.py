@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 
 from exactopen.exact import matrix as mx
-from exactopen.report import emit, validation
-from exactopen.report.latex import LONG, Block, _m, cells, mat, poly, q, shape  # noqa: F401  (re-exported)
+from exactopen.report import emit, scalar, validation
+from exactopen.report.latex import LONG, Block, _m, cells, mat, poly, poly_t, q, shape  # noqa: F401  (re-exported)
 
 
 def _is_zero(A) -> bool:
@@ -45,27 +45,6 @@ def _t(name: str) -> str:
     if tilde:
         out = "\\tilde " + out
     return out + ("^\\top" if tr else "")
-
-
-def poly_t(coeffs, var: str = "t") -> str:
-    """sum_j c_j t^j, exactly, lowest power first."""
-    terms = []
-    for j, c in enumerate(coeffs):
-        if c == 0:
-            continue
-        s = mx.rational_str(c)
-        neg = s.startswith("-")
-        body = q(s.lstrip("-"))
-        mono = "" if j == 0 else var if j == 1 else f"{var}^{{{j}}}"
-        if mono and body == "1":
-            body = ""
-        terms.append(("-" if neg else "+", (body + (" " if body and mono else "") + mono) or "1"))
-    if not terms:
-        return "0"
-    out = ("-" if terms[0][0] == "-" else "") + terms[0][1]
-    for sign, t in terms[1:]:
-        out += f" {sign} {t}"
-    return out
 
 
 # ---------------------------------------------------------------------------------------
@@ -526,57 +505,11 @@ def _steps_generic(cert: dict, report: dict | None) -> list[Block]:
     return out
 
 
-def _upoly(coeffs, var: str = "w") -> str:
-    from flint import fmpq
-
-    return poly_t([fmpq(*map(int, (c.split("/") + ["1"])[:2])) for c in coeffs], var)
-
-
-def _factored(nn: dict, var: str = "w") -> str:
-    lc = q(nn["lc"])
-    fs = " ".join(f"({_upoly(f['poly'], var)})" + (f"^{{{f['exp']}}}" if f["exp"] != 1 else "") for f in nn["factors"])
-    return (("" if lc == "1" else lc + " ") + fs) or lc
-
-
-def _steps_polynomial_minimum(cert: dict) -> list[Block]:
-    inp, res, ev = cert["inputs"], cert["result"], cert["evidence"]
-    dom = f"[{q(inp['lower'])}, \\infty)" if inp.get("lower") is not None else "\\mathbb{R}"
-    out = [Block("p", f"The objective is $L(w) = {_upoly(inp['objective'])}$ on $w \\in {dom}$.")]
-    out.append(Block("step", "Exactly,"))
-    out.append(Block("math", f"L(w) - ({q(res['value'])}) = {_factored(ev['nonnegativity'])},"))
-    out.append(Block("p", f"a product that is nonnegative on ${dom}$, so $L \\ge {q(res['value'])}$ there."))
-    ws = ", ".join(q(w) for w in res["minimisers"])
-    out.append(Block("step", f"$L$ takes the value ${q(res['value'])}$ at $w = {ws}$, so this is the minimum."))
-    if inp.get("map"):
-        pre = ", ".join(q(w) for w in res.get("preimages", []))
-        out.append(Block("step", f"Under $F(w) = {_upoly(inp['map'])}$ each of $w = {pre}$ maps to a minimiser, and "
-                         f"$L(F(w)) = {_upoly(res['composition'])}$."))
-    return out
-
-
-def _steps_scalar_openness(cert: dict) -> list[Block]:
-    inp, res, ev = cert["inputs"], cert["result"], cert["evidence"]
-    out = [Block("p", f"The map is $F(w) = {_upoly(inp['F'])}$ at $w_0 = {q(inp['w0'])}$, with "
-                      f"$F(w_0) = {q(res['F_w0'])}$.")]
-    for d in res.get("delta", []):
-        side = "right" if d["side"] == "right" else "left"
-        c = "" if d["c"] == "1" else q(d["c"]) + "\\,"
-        out.append(Block("step", f"On the {side} of $w_0$: from the lowest-order term of $F(w_0 "
-                         f"{'+' if side == 'right' else '-'} s) - F(w_0)$ and the intermediate value theorem, "
-                         f"$\\delta(\\varepsilon) = {c}\\varepsilon^{{{d['k']}}}$ works on this side."))
-    if ev.get("global"):
-        out.append(Block("step", "Exactly,"))
-        out.append(Block("math", f"F(w) - F(w_0) = {_factored(ev['global'])},"))
-        out.append(Block("p", "which is never negative: $F(w_0)$ is the global minimum of $F$, so the range lies on "
-                              "one side of $F(w_0)$ and openness is relative to the range."))
-    return out
-
-
 STEPS = {"symbolic_landscape": _steps_symbolic_landscape, "symbolic_openness": _steps_symbolic,
          "symbolic_chain_openness": _steps_symbolic,
          "openness": _steps_openness, "lifting": _steps_lifting, "landscape_point": _steps_landscape,
          "validate_network": validation.steps_validate, "numerical_rank": validation.steps_numerical_rank,
-         "polynomial_minimum": _steps_polynomial_minimum, "scalar_openness": _steps_scalar_openness}
+         "polynomial_minimum": scalar.steps_polynomial_minimum, "scalar_openness": scalar.steps_scalar_openness}
 
 
 def blocks(cert: dict, checked=None) -> list[Block]:
