@@ -20,6 +20,7 @@ import re
 from exactopen.report.latex import LONG, Block, corner, elided_note, mat, shape, too_large
 from exactopen.report.mathml import GREEK, OPS, short_number, to_mathml
 
+EXACT_SHOWN = 4000  # Markdown and HTML list exact values up to this many characters (LaTeX: TEX_EXACT)
 _SEG = re.compile(r"(\$[^$]+\$|`[^`]+`)")
 _EOLONG = re.compile(r"\\eolong\{([^{}]*)\}")
 _LONGNUM = re.compile(r"-?\d+/\d+|-?\d+")
@@ -74,6 +75,9 @@ def _md_exact(exact: list[str]) -> list[str]:
     lines = ["```text", "exact values:"]
     for e in dict.fromkeys(exact):
         short = short_number(e)[1]
+        if len(e) > EXACT_SHOWN:
+            lines.append(f"{short} has an exact value of {len(e)} characters, in the certificate")
+            continue
         parts = _wrap(e)
         lines.append(f"{short} = {parts[0]}")
         lines += [" " * (len(short) + 3) + p for p in parts[1:]]
@@ -344,7 +348,9 @@ def _html_exact(exact: list[str]) -> str:
     if not exact:
         return ""
     items = "".join(f"<li>{html.escape(short_number(e)[1])} is exactly <code>{html.escape(e)}</code></li>"
-                    for e in dict.fromkeys(exact))
+                    if len(e) <= EXACT_SHOWN else
+                    f"<li>{html.escape(short_number(e)[1])} has an exact value of {len(e)} characters, in the "
+                    "certificate</li>" for e in dict.fromkeys(exact))
     return f'<details class="exact"><summary>exact values</summary><ul>{items}</ul></details>'
 
 

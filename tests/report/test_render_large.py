@@ -288,3 +288,17 @@ def test_digest_of_any_encoding_is_that_of_the_values(m, n, seed, dyadic, lower)
     assert ("dyadic" in obj) == dyadic and bool(obj.get("dyadic", {}).get("lower")) == (dyadic and lower)
     assert mx.from_json(obj) == A
     assert digest(mx.from_json(obj)) == _digest(obj)
+
+
+def test_huge_exact_values_stay_in_the_certificate():
+    from exactopen.report import emit
+    from exactopen.report.latex import Block, q
+    from exactopen.report.mathml import to_mathml
+
+    huge = "7" * 5000 + "/" + "3" * 4999 + "1"
+    small = "12345678901234567890123/7"
+    bs = [Block("step", f"Exactly, $x = {q(huge)}$ and $y = {q(small)}$.")]
+    for out in (emit.to_markdown(bs), emit.to_html(bs), emit.to_latex(bs)):
+        assert "has an exact value of 10001 characters, in the certificate" in out
+        assert "7" * 200 not in out and ("12345678901234567890123/7" in out or "1234567890\\allowbreak" in out)
+    assert "7" * 200 not in to_mathml(q(huge))
