@@ -100,16 +100,22 @@ def steps_validate(cert: dict) -> list[Block]:
             rule.append(f"every moved entry has denominator at most ${sn['max_denominator']}$")
         out.append(Block("step", f"A rational point $W'$ at squared distance ${q(sn['distance_sq'])}$ from $W$"
                          + (f" ({'; '.join(rule)})" if rule else "") + " is certified by a nested certificate, "
-                         f"checked in full: $W'$ is {VERDICT_WORDS.get(sn['verdict'], sn['verdict'])}."))
+                         f"checked in full: $W'$ is {_what(sn['verdict'], VERDICT_WORDS)}."))
     nb = res.get("nearby")
     if nb:
         dc = nb["data_change_sq"]
         out.append(Block("step", f"A rational point $W'$ at squared distance ${q(nb['distance_sq'])}$ from $W$ is, by a "
-                         "nested certificate checked in full, exactly "
-                         f"{VERDICT_WORDS.get(nb['verdict'], nb['verdict'].replace('_', ' '))} of the loss for nearby "
+                         "nested certificate checked in full, "
+                         f"{_what(nb['verdict'], VERDICT_WORDS)} of the loss for nearby "
                          f"data $X'$, $Y'$, at squared distances $\\|X' - X\\|_F^2 = {q(dc['X'])}$ and "
                          f"$\\|Y' - Y\\|_F^2 = {q(dc['Y'])}$."))
     return out
+
+
+def _what(verdict: str, words: dict) -> str:
+    if verdict == "undecided":
+        return "an exact critical point (its type left undecided)"
+    return words.get(verdict, verdict.replace("_", " "))
 
 
 def steps_numerical_rank(cert: dict) -> list[Block]:

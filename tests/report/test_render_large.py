@@ -302,3 +302,23 @@ def test_huge_exact_values_stay_in_the_certificate():
         assert "has an exact value of 10001 characters, in the certificate" in out
         assert "7" * 200 not in out and ("12345678901234567890123/7" in out or "1234567890\\allowbreak" in out)
     assert "7" * 200 not in to_mathml(q(huge))
+
+
+@pytest.mark.slow
+def test_stalled_run_with_a_nearby_saddle_renders(tmp_path):
+    """The nearby problem's step (issue 21's path) in the user's convention, LaTeX without an
+    overfull box."""
+    from exactopen.numeric.nearby import stalled_run
+
+    Ws, X, Y, info = stalled_run((6, 6, 3, 6, 6), 12, seed=0)
+    cert = validate(network_from_arrays(Ws, Y, X), loss="mean").certificate
+    assert cert["result"].get("nearby") is not None
+    md = render(cert, "md")
+    step = next(ln for ln in md.splitlines() if "nearby data" in ln)
+    assert "nested certificate checked in full" in step and "\\|Y' - Y\\|_F^2" in step
+    assert "min L" not in md and "\\min E \\in [" in md
+    if shutil.which("pdflatex"):
+        (tmp_path / "n.tex").write_text(render(cert, "tex", standalone=True))
+        subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "n.tex"], cwd=tmp_path,
+                       capture_output=True, text=True, timeout=300)
+        assert "Overfull" not in (tmp_path / "n.log").read_text(errors="replace")
