@@ -63,7 +63,10 @@ def test_converged_net_is_near_global(tmp_path, capsys):
     assert kernel.check(out["certificate"])
     assert main(["validate", "--weights", str(f), "--quiet"]) == 0
     text = capsys.readouterr().out
-    assert text.startswith("verdict: near global minimum — your loss is within")
+    first = text.splitlines()
+    assert first[0].startswith("model: a linear network W2 W1 (widths 4, 3, 3, input first), no bias, no activation")
+    assert first[1].startswith("data: X is 4x8 (stored in ") and "8 samples, one per column" in first[1]
+    assert first[2].startswith("verdict: near global minimum — your loss is within")
     assert "not a local minimum" not in text and "epsilon" not in text
 
 
