@@ -103,6 +103,22 @@ def _sha(value) -> str:
                                      default=str).encode()).hexdigest()
 
 
+def _matrix_sha(obj: dict) -> str:
+    """The SHA-256 that rendered proofs show for an elided matrix (of its exact values in the
+    canonical text of docs/rendering.md); a matrix the display cannot decode (an input file
+    referred to by digest, malformed data) shows the file's digest or its JSON's."""
+    f = obj.get("file")
+    if isinstance(f, dict) and isinstance(f.get("sha256"), str):
+        return f"in the file with sha256 {f['sha256']}"
+    try:
+        from exactopen.exact.matrix import from_json
+        from exactopen.report.latex import digest
+
+        return f"sha256 of its exact values {digest(from_json(obj))}"
+    except Exception:  # display only: whatever the JSON holds, the display does not fail
+        return f"sha256 of its JSON {_sha(obj)}"
+
+
 def _number_text(s: str) -> str:
     """A long rational "p/q" (or integer) as a decimal with its digit count; other long text cut."""
     import re
@@ -136,7 +152,7 @@ def elide(obj: Any, depth: int = 0, budget: list | None = None) -> Any:
                 rows = obj.get("rows")
                 if isinstance(rows, list) and rows and isinstance(rows[0], list):
                     out["first entries"] = [elide(x, depth + 1, budget) for x in rows[0][:4]]
-                out["elided"] = f"{size} characters of JSON, sha256 {_sha(obj)}"
+                out["elided"] = f"{size} characters of JSON, {_matrix_sha(obj)}"
                 budget[0] -= 150
                 return out
         return {k: elide(v, depth + 1, budget) for k, v in obj.items()}

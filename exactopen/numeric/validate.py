@@ -57,6 +57,7 @@ from flint import fmpq
 
 from exactopen.errors import InputError
 from exactopen.exact import matrix as mx
+from exactopen.exact.decimals import enclosure
 from exactopen.exact.floats import float_network, float_of, to_float
 from exactopen.exact.numbers import parse_rational, rational_str
 from exactopen.landscape.network import Network
@@ -154,7 +155,7 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
     scale = 2.0 / (net.Y.nrows() * net.Y.ncols()) if loss == "mean" else 1.0  # reported = scale * L
     conv = ("mean squared error sum/(d_h n) (PyTorch's MSELoss)" if loss == "mean"
             else "L = 1/2 sum of squared errors")
-    result = {"loss": rational_str(L0), "gradient_norm_sq": rational_str(g2),
+    result = {"loss": rational_str(L0), "gradient_norm_sq": rational_str(g2), "loss_convention": loss,
               "global": None, "descent": None, "snap": None}
     evidence: dict = {}
     Lf, gnorm = float_of(L0), math.sqrt(float_of(g2))
@@ -163,7 +164,7 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
     grad_tol = 1e-6 * max(1.0, math.sqrt(2 * yscale))
     summary = {"loss_convention": loss, "loss": scale * Lf, "gradient_norm": scale * gnorm}
     facts = [f"loss {_fmt(scale * Lf)} ({conv}; exact value in the certificate)",
-             f"gradient norm |grad L(W)| = {_fmt(scale * gnorm)}" + (" (exactly zero)" if g2 == 0 else "")]
+             f"gradient norm |grad {'E' if loss == 'mean' else 'L'}(W)| = {_fmt(scale * gnorm)}" + (" (exactly zero)" if g2 == 0 else "")]
 
     # certified bounds on min L
     t = time.perf_counter()
@@ -176,10 +177,12 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
         gap = float_of(parse_rational(gl[0]["gap"]))
         gap_lo = max(float_of(parse_rational(gl[0]["gap_lower"])), 0.0)
         near_global = gap <= eps
-        lb = max(float_of(parse_rational(gl[0]["lower_bound"])), 0.0)  # L >= 0 anyway
-        ub = float_of(parse_rational(gl[0]["upper_bound"]))
+        sq = fmpq(2, net.Y.nrows() * net.Y.ncols()) if loss == "mean" else fmpq(1)  # scale, exactly
+        lb_q, ub_q = parse_rational(gl[0]["lower_bound"]), parse_rational(gl[0]["upper_bound"])
+        lo, hi, _ = enclosure(sq * max(lb_q, fmpq(0)), sq * ub_q)  # L >= 0 anyway; digits until the ends differ
         summary.update({"global_gap": scale * gap, "global_gap_lower": scale * gap_lo})
-        facts.append(f"the global minimum of the loss lies in [{_fmt(scale * lb)}, {_fmt(scale * ub)}] (certified), "
+        facts.append((f"the global minimum of the loss is {lo}" if lb_q == ub_q else
+                      f"the global minimum of the loss lies in [{lo}, {hi}]") + " (certified), "
                      + (f"so your loss is within {_fmt(scale * gap)} of it" if near_global else
                         f"so your loss is {_fmt(scale * gap)} above it" if gap - gap_lo <= 1e-9 * max(1.0, gap) else
                         f"so your loss is {_fmt(scale * gap_lo)} to {_fmt(scale * gap)} above it"))
