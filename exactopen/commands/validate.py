@@ -41,8 +41,10 @@ def register(sub) -> None:
                    help="when snapping finds no exact critical point, do not build and classify an exact critical "
                         "point of a nearby problem (data moved by a stated backward error; minutes on large "
                         "stalled networks)")
-    p.add_argument("--radius", type=float, metavar="R", help="look for the lower point within distance R "
-                                                             "(default 0.1 * max(1, |W|_F))")
+    p.add_argument("--radius", type=float, metavar="R",
+                   help="look for the lower point (the escape) within distance R: the step that lowers the loss "
+                        "most within it (default a tenth of the larger of 1, |W|_F and the norm of balanced layers "
+                        "fitting the data's top direction; see docs/escape.md)")
     p.add_argument("--samples-as-rows", action="store_true",
                    help="X and Y hold one sample per row (n x d, the numpy/PyTorch layout); the default is one "
                         "sample per column (d x n)")
