@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -84,13 +85,22 @@ def test_notebook_runs(name, tmp_path, monkeypatch):
     pytest.importorskip("ipykernel")
     # the kernel is a subprocess: it must import this checkout of exactopen
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT)] + [p for p in [os.environ.get("PYTHONPATH")] if p]))
+    # ... and run this interpreter, whatever "python3" kernel the machine has installed
+    spec = tmp_path / "jupyter" / "kernels" / "exactopen-test"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "exactopen tests", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    run = tmp_path / "run"
+    run.mkdir()
     nb = nbformat.read(FOLDER / name, as_version=4)
-    nbclient.NotebookClient(nb, timeout=240, kernel_name="python3",
-                            resources={"metadata": {"path": str(tmp_path)}}).execute()  # raises on a cell error
+    nbclient.NotebookClient(nb, timeout=240, kernel_name="exactopen-test",
+                            resources={"metadata": {"path": str(run)}}).execute()  # raises on a cell error
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
     text = _text(nb)
     for s in EXPECTED[name]:
         assert s in text, f"{name}: {s!r} not in the outputs"
     assert "this should not happen" not in text
-    assert list(tmp_path.iterdir()) == [], f"{name} wrote files"
+    assert list(run.iterdir()) == [], f"{name} wrote files"
