@@ -47,7 +47,46 @@ Every verdict comes with a certificate, checked independently, and a rendered pr
 print(exactopen.verify(r.certificate)["statement"])
 exactopen.Certificate(r.certificate)
 """),
+    ("md", r"""
+## The atlas: all chains of a given shape, up to change of basis
+
+Replacing $W_i$ by $G_i W_i G_{i-1}^{-1}$ (invertible $G_0, \dots, G_h$) changes the product to
+$G_h (W_h \cdots W_1) G_0^{-1}$, a linear homeomorphism, so it does not change local openness. The classes of
+chains under these changes of basis are given by the ranks of all partial products $W_{j}\cdots W_{i}$; each class has a simple representative
+(0/1 matrices). For 3 layers of widths at most 2 there are a few hundred classes; exactopen decides each
+one and the checker accepts every certificate:
+"""),
+    ("code", """
+import collections
+from exactopen.openness.chain import chain_classes, class_widths, decide_chain, representative
+
+classes = list(chain_classes(3, 2))
+tally, examples = collections.Counter(), {}
+for mult in classes:
+    verdict, reason, cert = decide_chain(representative(3, mult))
+    exactopen.verify(cert)
+    key = (verdict, cert["result"].get("argument"))
+    tally[key] += 1
+    examples.setdefault(key, mult)
+print(len(classes), "classes")
+for (verdict, argument), count in tally.most_common():
+    print(f"{count:5d}  {verdict:<17} by {argument}")
+"""),
+    ("md", r"""
+`lem-10`: non-degenerate; `split`: open because the chain splits into open pieces; `obstruction` and
+`grouping`: not open, with explicit targets; `none`: **undetermined**, a class where exactopen proves
+neither (said, not guessed). One representative of each kind:
+"""),
+    ("code", """
+for key, mult in examples.items():
+    layers = [M.tolist() for M in representative(3, mult)]
+    print(f"{key[0]:<17} {key[1]:<12} widths {class_widths(3, mult)}: {layers}")
+"""),
     ("md", """
+The full atlas (3 layers of widths up to 3, and 4 layers of widths up to 2: 3,338 classes with their
+certificates) is committed in `certificates/chains/`; `python -m exactopen.report.chain_atlas --check`
+re-verifies it, and `docs/chains.md` explains the arguments.
+
 **Try it**: a 4-layer chain with a bottleneck of width 1 in the middle, e.g.
 `[[[1, 2], [0, 1]], [[1, 1]], [[2], [1]], [[1, 0], [1, 1]]]`; then set the bottleneck to zero.
 """),

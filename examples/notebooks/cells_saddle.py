@@ -39,8 +39,8 @@ t = sp.symbols("t")
 W = [sp.Matrix(M) for M in layers]
 Ys = sp.Matrix(Y)
 
-def loss(W1, W2, W3):
-    E = W3 * W2 * W1 - Ys
+def loss(W1, W2, W3, Y=Ys):
+    E = W3 * W2 * W1 - Y
     return sum(e**2 for e in E) / 2
 
 L0 = loss(*W)
@@ -149,6 +149,28 @@ The proof, rendered from the certificate:
 """),
     ("code", """
 exactopen.Certificate(c.certificate)
+"""),
+    ("md", r"""
+## The Appendix C counterexample (`ex-3layer`)
+
+The paper's second counterexample, widths $(3, 2, 2, 3)$, argued to be a local minimum from derivatives of
+$L(W + tA)$ along straight lines up to order 6. Same story, with an odd order: the loss drops like $-t^5$
+for $t$ of the right sign.
+"""),
+    ("code", """
+W3c = [[-1, 1], [1, 1], [-1, 1]]
+W2c = [[1, 1], [1, 1]]
+W1c = [[-1, 1, -1], [1, 1, 1]]                # W1 = W3^T
+Yc = [[1, 0, -1], [0, 4, 0], [-1, 0, 1]]
+c3 = exactopen.classify([W1c, W2c, W3c], Y=Yc)
+c3.verdict, c3.certificate["result"]["descent_order"], c3.certificate["result"]["hessian_psd"]
+"""),
+    ("code", """
+Wc = [sp.Matrix(M) for M in (W1c, W2c, W3c)]
+curve3 = c3.certificate["evidence"]["curve"]
+gamma3 = [Wk + sum((t ** term["power"] * as_sympy(term["layers"][k]) for term in curve3), sp.zeros(*Wk.shape))
+          for k, Wk in enumerate(Wc)]
+sp.expand(loss(*gamma3, Y=sp.Matrix(Yc)) - loss(*Wc, Y=sp.Matrix(Yc)))
 """),
     ("md", """
 **Try it**: change `Y` to `[[0, 0], [0, 2]]` or `[[1, 0], [0, 1]]` and rerun; which verdicts appear? Does the
