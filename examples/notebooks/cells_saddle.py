@@ -103,7 +103,7 @@ if plt is not None:
     ax.set_ylim(-0.05, 0.15)
     ax.set_xlabel("t")
     ax.set_ylabel("L - L(W)")
-    ax.legend()
+    ax.legend(loc="lower center", fontsize=8)
     plt.show()
 else:
     print("matplotlib not installed: the table")
