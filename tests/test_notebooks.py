@@ -46,6 +46,23 @@ def test_committed_notebook_is_what_build_writes(name):
         f"{name} differs from build.py's output: run python examples/notebooks/build.py"
 
 
+def test_build_check_catches_an_edited_notebook(tmp_path, capsys):
+    pytest.importorskip("nbformat")
+    import shutil
+
+    copy = tmp_path / "notebooks"
+    shutil.copytree(FOLDER, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    build = _build()
+    build.HERE = str(copy)
+    assert build.main(["--check"]) == 0
+    nb = json.loads((copy / NAMES[1]).read_text(encoding="utf-8"))
+    nb["cells"][1]["source"] = "print('edited by hand')"
+    (copy / NAMES[1]).write_text(json.dumps(nb), encoding="utf-8")
+    assert build.main(["--check"]) == 1 and NAMES[1] in capsys.readouterr().err
+    assert build.main([]) == 0 and build.main(["--check"]) == 0
+    assert (copy / NAMES[1]).read_text(encoding="utf-8") == (FOLDER / NAMES[1]).read_text(encoding="utf-8")
+
+
 def _has_torch() -> bool:
     return importlib.util.find_spec("torch") is not None
 
