@@ -131,9 +131,11 @@ def _print_entry(e: dict, args) -> None:
             print("  checked:")
             for f in e["facts"]:
                 print(f"    - {f}")
+            from exactopen.kernel.__main__ import source
+
             print("  trusted theorems:" + ("" if e["theorems"] else " none (every step re-derived)"))
             for t in e["theorems"]:
-                print(f"    - {t['id']}: {t['statement']}")
+                print(f"    - {t['id']} ({source(t['id'])}): {t['statement']}")
             print(f"  {work_line(e['work'])}")
 
 
