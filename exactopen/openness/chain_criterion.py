@@ -179,3 +179,68 @@ def decide_by_ranks(widths: list[int], ranks) -> tuple[str, str, str]:
                     f"({C.full(0, k)}; {C.full(k, h)}) (Lemmas C1, C2, C8)")
     return ("undetermined", "none",
             "the rank criterion holds at every split (predicts open); no split or gap-free construction proves it")
+
+
+# ---------------------------------------------------------------------------------------
+# Lemma C8: the explicit preimage at a gap-free chain (normal form)
+# ---------------------------------------------------------------------------------------
+
+def gap_free_preimage(h: int, mult: dict, Z):
+    """Lemma C8's construction: layers W' with W'_h ... W'_1 = Z exactly, at the normal form
+    ``representative(h, mult)`` of a gap-free class (every summand [0, j] and every [i, h] with
+    0 < i have i <= j + 1), for any d_h x d_0 target Z whose block on the full summands [0, h] is
+    invertible (true near Z̄).  ‖W' - W̄‖ = O(‖Z - Z̄‖) (docs/chains.md, Lemma C8).
+
+    Z = G_h diag(I, S) H_0 in the bases (full, right) x (full, left), with S the Schur complement
+    of the full block; the layer i_ρ gets S[ρ, ℓ] from the copy of ℓ at i_ρ - 1 to the copy of ρ
+    at i_ρ; G_h and H_0 are absorbed into the last and first layers."""
+    from flint import fmpq_mat
+
+    from exactopen.openness.chain import intervals, representative
+
+    if h < 2:
+        raise ValueError("Lemma C8 is stated for h >= 2")
+    copies = [(a, b) for (a, b) in intervals(h) for _ in range(mult.get((a, b), 0))]
+    at = [[c for c, (a, b) in enumerate(copies) if a <= i <= b] for i in range(h + 1)]
+    layers = representative(h, mult)
+    full = [c for c, (a, b) in enumerate(copies) if a == 0 and b == h]
+    left = [c for c, (a, b) in enumerate(copies) if a == 0 and b < h]
+    right = [c for c, (a, b) in enumerate(copies) if a > 0 and b == h]
+    for r in right:
+        for ell in left:
+            if copies[r][0] > copies[ell][1] + 1:
+                raise ValueError(f"not gap-free: the summands {copies[ell]} and {copies[r]} leave a gap")
+    col = {c: at[0].index(c) for c in at[0]}
+    row = {c: at[h].index(c) for c in at[h]}
+    z = len(full)
+
+    def block(rows, cols):
+        return fmpq_mat([[Z[row[r], col[c]] for c in cols] for r in rows]) if rows and cols else fmpq_mat(
+            len(rows), len(cols))
+
+    ZFF, ZFl, ZrF, Zrl = block(full, full), block(full, left), block(right, full), block(right, left)
+    X = ZrF * ZFF.inv() if z else fmpq_mat(len(right), 0)
+    S = Zrl - X * ZFl if z else Zrl
+    new = [fmpq_mat(W) for W in layers]
+    for i, r in enumerate(right):
+        m = copies[r][0]
+        for j, ell in enumerate(left):
+            new[m - 1][at[m].index(r), at[m - 1].index(ell)] += S[i, j]
+    d0, dh = len(at[0]), len(at[h])
+    H0 = fmpq_mat(d0, d0)
+    for c in at[0]:
+        H0[col[c], col[c]] = 1
+    for i, f in enumerate(full):  # rows of the full copies: (Z_FF, Z_Fl)
+        for j, f2 in enumerate(full):
+            H0[col[f], col[f2]] = ZFF[i, j]
+        for j, ell in enumerate(left):
+            H0[col[f], col[ell]] = ZFl[i, j]
+    Gh = fmpq_mat(dh, dh)
+    for c in at[h]:
+        Gh[row[c], row[c]] = 1
+    for i, r in enumerate(right):
+        for j, f in enumerate(full):
+            Gh[row[r], row[f]] = X[i, j]
+    new[0] = new[0] * H0
+    new[-1] = Gh * new[-1]
+    return new
