@@ -72,16 +72,12 @@ def candidate(widths: list[int], ranks) -> tuple[bool, list[int]]:
 
 
 def ranks_of_layers(layers) -> dict:
-    """{(a, b): rank W_b ... W_{a+1}} for the pairs the criterion reads (exact, python-flint)."""
-    from exactopen.openness.chain import product, widths
+    """{(a, b): rank W_b ... W_{a+1}} for all 0 <= a < b <= h (exact, python-flint): the class of
+    the chain (Lemma C6) and the input of :func:`decide_by_ranks`."""
+    from exactopen.openness.chain import product
 
     h = len(layers)
-    d = widths(layers)
-    out = {(0, h): product(layers, 0, h).rank()}
-    for k in range(1, h):
-        out[0, k] = product(layers, 0, k).rank()
-        out[k, h] = product(layers, k, h).rank()
-    return out, d
+    return {(a, b): product(layers, a, b).rank() for a in range(h) for b in range(a + 1, h + 1)}
 
 
 # ---------------------------------------------------------------------------------------
