@@ -156,3 +156,31 @@ def test_gap_free_preimage_refuses_a_gap():
     with pytest.raises(ValueError, match="gap"):
         gap_free_preimage(3, mult, fmpq_mat(2, 2))
     assert decide_by_ranks(class_widths(3, mult), rank_profile_of(3, mult))[0] == "undetermined"
+
+
+@pytest.mark.parametrize("name", ["h3-w3", "h4-w2"])
+def test_obstruction_and_grouping_certificates_fail_the_criterion_where_the_proof_says(name):
+    """docs/chains.md: a C3 certificate at split k (row side) makes (R) fail at a node of smallest width
+    among 0..k (column side: the transposed chain); a C4 certificate at k makes (R) fail at k."""
+    import gzip
+
+    rows = [json.loads(line) for line in (ROOT / "certificates" / "chains" / f"{name}.jsonl").open()]
+    with gzip.open(ROOT / "certificates" / "chains" / f"{name}.certificates.jsonl.gz", "rt") as f:
+        certs = [json.loads(line) for line in f]
+    seen = set()
+    for row, cert in zip(rows, certs):
+        d, ranks, arg = row["widths"], row["ranks"], row["argument"]
+        h = len(d) - 1
+        failing = {s.k for s in splits(d, ranks) if s.f < s.bound}
+        if arg == "obstruction":
+            ob = cert["evidence"]["obstruction"]
+            k = ob["k"]
+            dd = d if ob["side"] == "row" else d[::-1]
+            nodes = [m for m in range(k + 1) if dd[m] == min(dd[:k + 1])]
+            nodes = nodes if ob["side"] == "row" else [h - m for m in nodes]
+            assert all(m in failing for m in nodes), row["intervals"]
+            seen.add(ob["side"])
+        elif arg == "grouping":
+            assert cert["evidence"]["grouping"]["k"] in failing, row["intervals"]
+            seen.add(arg)
+    assert seen == {"row", "column", "grouping"}
