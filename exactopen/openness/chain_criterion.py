@@ -138,14 +138,14 @@ class RankChain:
 
 
 def decide_by_ranks(widths: list[int], ranks) -> tuple[str, str, str]:
-    """Local openness of a chain class from its widths and the ranks of all partial products
-    (``ranks[(a, b)]`` or ``ranks["a-b"]`` = rank W_b...W_{a+1}, 0 <= a < b <= h), in polynomial
-    time (O(h^3) rank look-ups).  Returns (verdict, argument, reason); every verdict other than
+    """Local openness of a chain class (claim ``chain-openness``) from its widths and the ranks of
+    all partial products (``ranks[(a, b)]`` or ``ranks["a-b"]`` = rank W_b...W_{a+1},
+    0 <= a < b <= h), in polynomial time (O(h^3) rank look-ups).  Returns (verdict, argument, reason); every verdict other than
     ``undetermined`` is proved in docs/chains.md ("A rank criterion"):
 
     * ``lem-10``: rank W_h...W_1 = min d_i (the paper's Lemma 10);
     * ``rank-count`` (Lemma C7, theorem-free): some k has f_k < min(d_0 - a_k, d_h - b_k, e - z):
-      not locally open;
+      not locally open (``decide_chain`` then certifies it by Lemma C3 or C4, docs/chains.md);
     * ``gap-free`` (Lemma C8): d_0 - a_k = 0 or d_h - b_k = 0 for every k: open onto all matrices
       (explicit preimages of size O(distance));
     * ``split`` (Lemmas C1, C2 with C8 for the sub-chains): a split whose pair is open (prop-4 /
