@@ -87,10 +87,14 @@ def test_decide_by_ranks_agrees_with_every_atlas_row(name):
     decided = 0
     for row in rows:
         verdict, argument, _ = decide_by_ranks(row["widths"], row["ranks"])
-        assert verdict == row["verdict"], row["intervals"]
-        assert (argument == "gap-free") == (row["rate"] == "1/1"), row["intervals"]  # C8 <=> C5's p = 1
-        assert candidate(row["widths"], row["ranks"])[0] == (verdict != "not_locally_open")
-        decided += verdict != "undetermined"
+        if verdict != "undetermined":
+            assert verdict == row["verdict"], row["intervals"]
+            decided += 1
+        else:  # (R) holds: the atlas may prove it open by other arguments, never not open
+            assert row["verdict"] in ("undetermined", "locally_open"), row["intervals"]
+        if isinstance(row.get("rate"), str) and row["rate"].startswith("1/"):
+            assert (argument == "gap-free") == (row["rate"] == "1/1"), row["intervals"]  # C8 <=> C5's p = 1
+        assert candidate(row["widths"], row["ranks"])[0] == (row["verdict"] != "not_locally_open")
     assert decided == len(rows) - {"h3-w3": 18, "h4-w2": 8}[name]
 
 
