@@ -9,6 +9,7 @@ table of docs/chains.md; ``--out FILE`` also writes one JSON line per class.
 
     python benchmarks/chain_criterion.py                      # h:w = 3:3 4:2 3:4 5:2 4:3
     python benchmarks/chain_criterion.py --ranges 3:3 4:2     # the atlas ranges only
+    python benchmarks/chain_criterion.py --probe              # + the probe at undetermined classes
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from exactopen.openness.chain_criterion import candidate, decide_by_ranks
 RANGES = ((3, 3), (4, 2), (3, 4), (5, 2), (4, 3))
 
 
-def run_range(h: int, w: int, out=None) -> dict:
+def run_range(h: int, w: int, out=None, probe: bool = False) -> dict:
     c: collections.Counter = collections.Counter()
     contradictions, disagreements = [], []
     t0 = time.time()
@@ -49,6 +50,11 @@ def run_range(h: int, w: int, out=None) -> dict:
             contradictions.append(label)
         if by_ranks != verdict:
             disagreements.append(label)
+        if probe and verdict == "undetermined":  # numerical evidence only (uncertified)
+            from exactopen.numeric.probe import probe_chain, rate_guess
+
+            res = probe_chain(representative(h, mult))
+            c[f"probe {res.verdict}" + (f" {rate_guess(res.exponent)}" if res.verdict == "locally_open" else "")] += 1
         if out is not None:
             out.write(json.dumps({"h": h, "widths": d, "intervals": {f"{a}-{b}": m for (a, b), m in sorted(label.items())},
                                   "verdict": verdict, "argument": argument, "rate": rate,
@@ -76,12 +82,15 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--ranges", nargs="+", default=[f"{h}:{w}" for h, w in RANGES], metavar="H:W")
     p.add_argument("--out", default=None, help="write one JSON line per class to this file")
+    p.add_argument("--probe", action="store_true",
+                   help="also run the numerical probe (uncertified) at every undetermined class and count its "
+                        "verdicts and measured exponents")
     args = p.parse_args(argv)
     out = open(args.out, "w", encoding="utf-8") if args.out else None
     results = []
     for spec in args.ranges:
         h, w = (int(x) for x in spec.split(":"))
-        results.append(run_range(h, w, out))
+        results.append(run_range(h, w, out, args.probe))
         r = results[-1]
         print(f"h = {h}, widths <= {w}: {r['counts']} contradictions {r['contradictions']} "
               f"disagreements {r['disagreements']} ({r['seconds']} s)", flush=True)
