@@ -98,6 +98,8 @@ def to_markdown(bs: list[Block]) -> str:
         elif b.kind == "h2":
             out.append(f"## {b.text}\n")
         elif b.kind == "p":
+            if out and out[-1].startswith("* `"):  # a paragraph after a list of theorems
+                out.append("")
             out.append(_md_inline(b.text, exact) + "\n")
         elif b.kind == "step":
             step += 1

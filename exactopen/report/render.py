@@ -541,8 +541,17 @@ def blocks(cert: dict, checked=None) -> list[Block]:
         ths = report.get("theorems")
         if ths is not None:
             if ths:
-                out.append(Block("p", "Published theorems it took on trust:"))
-                out += [Block("theorem", t.get("statement", ""), name=t["id"]) for t in ths]
+                from exactopen.kernel import LEMMAS
+
+                published = [t for t in ths if t["id"] not in LEMMAS]
+                lemmas = [t for t in ths if t["id"] in LEMMAS]
+                if published:
+                    out.append(Block("p", "Published theorems it took on trust:"))
+                    out += [Block("theorem", t.get("statement", ""), name=t["id"]) for t in published]
+                if lemmas:
+                    out.append(Block("p", "Lemmas of this project it took on trust (not published; each is "
+                                          "proved in the docs section it names):"))
+                    out += [Block("theorem", t.get("statement", ""), name=t["id"]) for t in lemmas]
             else:
                 out.append(Block("p", "No published theorem was taken on trust: every step is re-derived from the "
                                       "numbers."))
