@@ -12,8 +12,9 @@ $W_2 \in \mathbb{R}^{k\times n}$. Its range is the set of $m\times n$ matrices o
 matrix $Z$ *in the range* with $\|Z - W_1W_2\| < \delta$ equals $(W_1+A)(W_2+B)$ with
 $\|A\|, \|B\| < \varepsilon$. In words: small moves of the product can be made by small moves of the factors.
 
-Why it matters: if $M$ is locally open at a local minimum of $\ell(W_1W_2)$, that local minimum
-is a local minimum of $\ell$ on the range, and for convex $\ell$ this is what makes it global.
+Why it matters: if $M$ is locally open at a local minimum $(W_1, W_2)$ of $\ell(W_1W_2)$, then $W_1W_2$ is
+a local minimum of $\ell$ on the range of $M$ (the *auxiliary problem*). The paper's results that local minima
+of a network's loss are global (Theorem 8 for two layers, Lemma 11 for deep ones) rest on this.
 
 Every answer below is a `Result`: exactopen printed it only after its **independent checker**
 re-verified a certificate (plain JSON data) with exact rational arithmetic.
