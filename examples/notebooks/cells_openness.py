@@ -143,7 +143,7 @@ def rate_table(W1, W2, R, js=range(1, 6)):
 rate_table(W1, W2, [[1, 0], [0, 0]])   # exponent 1/2: delta(eps) ~ eps^2, not O(eps)
 """),
     ("md", r"""
-Where both factors have full rank (Remark 1) the rate is linear: exponent 1.
+Where $W_1$ has full column rank and $W_2$ full row rank (open by Remark 1) the measured rate is linear: exponent 1.
 """),
     ("code", """
 rate_table(as_matrix([[1], [1]]), as_matrix([[1, 0]]), [[1, 2], [1, 2]])   # a target direction in the range
