@@ -157,7 +157,10 @@ def build(cert_dir: str, out_dir: str) -> list[str]:
           '<table class="audit"><tr><th>claim</th><th>the paper says</th><th>verdict</th><th>why</th>'
           "<th>certificates</th><th>checker</th></tr>" + "".join(trs) + "</table>"
           '<p>Also: <a href="errata.html">errata</a> (the claims refuted, with what fails) and '
-          '<a href="counterexamples.html">the paper\'s counterexamples side by side</a>.</p>')
+          '<a href="counterexamples.html">the paper\'s counterexamples side by side</a>.</p>'
+          "<p>To teach it: four Jupyter notebooks a lecturer runs in class, in <code>examples/notebooks/</code> of "
+          "the exactopen repository (local openness of W<sub>1</sub>W<sub>2</sub>, the introduction's saddle that "
+          "every straight line misses, validating a PyTorch model, chains).</p>")
     # certificates and claims
     for r in rows:
         sections, links = [], []

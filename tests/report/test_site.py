@@ -48,3 +48,8 @@ def test_pages_are_not_blank_in_a_browser(built, tmp_path):
                         (built / name).as_uri()], capture_output=True, timeout=120)
         # a blank 1280x1600 page compresses to a few kB; a page of text and formulas to far more
         assert png.exists() and png.stat().st_size > 40_000, (name, png.stat().st_size if png.exists() else None)
+
+
+def test_index_points_to_the_notebooks(built):
+    """issue 22: the audit site names the teaching notebooks a lecturer runs."""
+    assert "examples/notebooks/" in (built / "index.html").read_text(encoding="utf-8")
