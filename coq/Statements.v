@@ -1,0 +1,102 @@
+(** * What the exported theorems say (the file a reader must trust)
+
+    Everything below is a plain definition over the rationals [Q] of Coq's standard
+    library; nothing here is proved or computed cleverly.  The paper studied is
+    "Learning Deep Models: Critical Points and Local Openness" (Nouiehed and Razaviyayn).
+
+    - A matrix is the list of its rows; a network [W] is the list of its layers
+      [W_1; ...; W_h], input layer first, [W_k] of size [d_k x d_(k-1)].
+    - [loss X Y W] is L(W) = 1/2 |W_h ... W_1 X - Y|_F^2.
+    - [network dims n X Y W] pins every shape: [X] is [d_0 x n], [Y] is [d_h x n],
+      [W_k] is [d_k x d_(k-1)], all sizes positive.  The list functions below are only
+      meant on such data (they truncate on mismatched lengths), which is why every exported
+      theorem proves [network] as well.
+    - [critical X Y W]: every partial derivative of L at W is zero, each stated as a limit
+      (no gradient formula is trusted: for each entry w of W, |L(W + t e_w) - L(W)| <= eps |t|
+      for all small t).
+    - [not_local_min X Y W]: for every eps > 0 there is W' of the same shapes with
+      |W' - W|_F^2 < eps^2 and L(W') < L(W).
+    - [not_locally_open_at W1 W2]: see the end of this file. *)
+
+From Coq Require Import QArith Qabs List.
+Import ListNotations.
+Open Scope Q_scope.
+
+Definition vec := list Q.
+Definition mat := list vec.
+
+(** Inner product, columns, matrix product. *)
+Fixpoint dot (u v : vec) : Q :=
+  match u, v with
+  | x :: u', y :: v' => x * y + dot u' v'
+  | _, _ => 0
+  end.
+
+Definition ncols (A : mat) : nat := length (hd [] A).
+Definition col (j : nat) (B : mat) : vec := map (fun row => nth j row 0) B.
+Definition mmul (A B : mat) : mat :=
+  map (fun row => map (fun j => dot row (col j B)) (seq 0 (ncols B))) A.
+
+(** Entrywise difference, Frobenius norm squared. *)
+Fixpoint vsub (u v : vec) : vec :=
+  match u, v with
+  | x :: u', y :: v' => (x - y) :: vsub u' v'
+  | _, _ => []
+  end.
+Fixpoint msub (A B : mat) : mat :=
+  match A, B with
+  | r :: A', s :: B' => vsub r s :: msub A' B'
+  | _, _ => []
+  end.
+Definition frob2 (A : mat) : Q := fold_right Qplus 0 (map (fun r => dot r r) A).
+
+(** The network map and the square loss L(W) = 1/2 |W_h ... W_1 X - Y|_F^2. *)
+Definition chain (W : list mat) (X : mat) : mat := fold_left (fun acc A => mmul A acc) W X.
+Definition loss (X Y : mat) (W : list mat) : Q := (1 # 2) * frob2 (msub (chain W X) Y).
+
+(** Shapes. *)
+Definition is_shape (A : mat) (r c : nat) : Prop :=
+  length A = r /\ Forall (fun row => length row = c) A.
+Fixpoint layers_shaped (d0 : nat) (ds : list nat) (W : list mat) : Prop :=
+  match ds, W with
+  | [], [] => True
+  | d1 :: ds', A :: W' => is_shape A d1 d0 /\ layers_shaped d1 ds' W'
+  | _, _ => False
+  end.
+Definition network (dims : list nat) (n : nat) (X Y : mat) (W : list mat) : Prop :=
+  match dims with
+  | [] => False
+  | d0 :: ds => Forall (fun d => (0 < d)%nat) dims /\ (0 < n)%nat /\
+               is_shape X d0 n /\ layers_shaped d0 ds W /\ is_shape Y (last dims 0%nat) n
+  end.
+Definition same_shapes (W' W : list mat) : Prop :=
+  Forall2 (fun A' A => Forall2 (fun r' r => length r' = length r) A' A) W' W.
+
+(** Distance: |W' - W|_F^2, summed over the layers. *)
+Fixpoint dist2 (W' W : list mat) : Q :=
+  match W', W with
+  | A' :: W'', A :: Ws => frob2 (msub A' A) + dist2 W'' Ws
+  | _, _ => 0
+  end.
+
+(** W with t added to entry (i, j) of layer k (counted from 0). *)
+Fixpoint upd {A : Type} (k : nat) (f : A -> A) (l : list A) : list A :=
+  match l, k with
+  | [], _ => []
+  | x :: l', O => f x :: l'
+  | x :: l', S k' => x :: upd k' f l'
+  end.
+Definition bump (W : list mat) (k i j : nat) (t : Q) : list mat :=
+  upd k (upd i (upd j (fun w => w + t))) W.
+
+(** Critical point: every partial derivative of L at W is zero. *)
+Definition critical (X Y : mat) (W : list mat) : Prop :=
+  forall k i j, (k < length W)%nat -> (i < length (nth k W []))%nat ->
+    (j < length (nth i (nth k W []) []))%nat ->
+    forall eps, 0 < eps -> exists delta, 0 < delta /\
+      forall t, Qabs t < delta -> Qabs (loss X Y (bump W k i j t) - loss X Y W) <= eps * Qabs t.
+
+(** Not a local minimum: points of smaller loss arbitrarily close to W. *)
+Definition not_local_min (X Y : mat) (W : list mat) : Prop :=
+  forall eps, 0 < eps -> exists W', same_shapes W' W /\ dist2 W' W < eps * eps /\
+    loss X Y W' < loss X Y W.

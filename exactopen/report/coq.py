@@ -1,0 +1,258 @@
+"""Export accepted certificates to Coq: one ``.v`` file per certificate (issue 23).
+
+A ``landscape_point`` certificate whose verdict is ``higher_order_saddle`` or ``strict_saddle``
+(claims ex-intro, ex-3layer, thm-12: the paper's refuted "non-global local minima") becomes the
+theorem ``network dims n X Y W /\\ critical X Y W /\\ not_local_min X Y W`` of
+``coq/Statements.v``, proved by ``saddle_sound`` of ``coq/Theory/Check.v`` and ``vm_compute`` on
+the data.  Everything in the file (X, Y, the layers W, the curve) is written from the JSON the
+kernel accepted, never from the generator: a tampered certificate gives a file whose
+``vm_compute`` step does not reduce to ``true``, so ``coqc`` refuses it.
+
+The Coq library (``coq/``) is compiled with ``coqc -Q coq ExactOpen``; the instances import it
+as ``ExactOpen``.  :func:`compile_all` compiles the library and a set of instance files in a
+temporary copy (no ``.vo`` files are left in the repository).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from fractions import Fraction
+
+from exactopen.errors import InputError
+
+EXPORTABLE = {"landscape_point": ("higher_order_saddle", "strict_saddle")}
+LIBRARY = ("Statements.v", "Theory/Poly.v", "Theory/Lift.v", "Theory/Check.v")
+THEOREM = "refutation"
+
+
+class NotExportable(InputError):
+    """A certificate the Coq export does not cover (kind, verdict, weights or digest inputs)."""
+
+
+def library_dir() -> str:
+    """The ``coq/`` folder of the repository (beside the package)."""
+    return os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "coq")
+
+
+def module_name(stem: str) -> str:
+    """A Coq module name for a certificate file stem: ``thm-12-d-2-1-1-2`` -> ``thm_12_d_2_1_1_2``."""
+    name = re.sub(r"[^A-Za-z0-9_]", "_", stem)
+    return name if name[:1].isalpha() else "c_" + name
+
+
+def _q(text) -> str:
+    """A rational of the JSON ("p/q", an integer or a finite decimal) as a Coq Q literal."""
+    if not isinstance(text, str):
+        raise NotExportable(f"a matrix entry is not a string: {str(text)[:40]!r}")
+    try:
+        x = Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise NotExportable(f"not a rational: {text[:40]!r}") from None
+    if x.denominator == 1:
+        return f"({x.numerator})" if x < 0 else str(x.numerator)
+    return f"({x.numerator} # {x.denominator})"
+
+
+def _rows(obj, where: str) -> list[list[str]]:
+    """An inline matrix {"shape", "rows"} of the certificate as rows of Q literals."""
+    if not isinstance(obj, dict) or not isinstance(obj.get("rows"), list):
+        raise NotExportable(f"{where}: only inline matrices are exported (not inputs by digest)")
+    rows = obj["rows"]
+    if not all(isinstance(r, list) for r in rows):
+        raise NotExportable(f"{where}: rows must be lists")
+    return [[_q(x) for x in r] for r in rows]
+
+
+def _mat(rows: list[list[str]], indent: str = "  ") -> str:
+    return "[" + (";\n" + indent + " ").join("[" + "; ".join(r) + "]" for r in rows) + "]"
+
+
+def _poly(coeffs: list[str]) -> str:
+    while len(coeffs) > 1 and coeffs[-1] == "0":
+        coeffs = coeffs[:-1]
+    return "[" + "; ".join(coeffs) + "]"
+
+
+def _safe_comment(text: str) -> str:
+    """Free text for a Coq comment: only characters that cannot end it or open a string."""
+    return re.sub(r"[^A-Za-z0-9 ,.:;=<>+/^_|()\[\]{}-]", " ", text)[:600]
+
+
+def _curve(W: list[list[list[str]]], terms, where: str) -> list[list[list[list[str]]]]:
+    """The polynomial curve W + sum_j t^j C_j as a polynomial matrix per layer (entry = its
+    coefficients, lowest power first).  Built from the certificate's terms as they stand; Coq
+    checks the shapes, that the curve passes through W, and the descent."""
+    if not isinstance(terms, list) or not terms:
+        raise NotExportable(f"{where}: the curve must be a nonempty list of terms")
+    top = 0
+    parsed = []
+    for i, term in enumerate(terms):
+        if not isinstance(term, dict) or not isinstance(term.get("power"), int) or not isinstance(term.get("layers"), list):
+            raise NotExportable(f"{where}[{i}]: a term needs an integer power and layers")
+        p = term["power"]
+        if not 1 <= p <= 64:
+            raise NotExportable(f"{where}[{i}].power must be between 1 and 64")
+        top = max(top, p)
+        parsed.append((p, [_rows(m, f"{where}[{i}].layers[{k}]") for k, m in enumerate(term["layers"])]))
+    curve = []
+    for k, A in enumerate(W):
+        layer = []
+        for i, row in enumerate(A):
+            prow = []
+            for j, w in enumerate(row):
+                coeffs = [w] + ["0"] * top
+                for p, Cs in parsed:
+                    try:
+                        c = Cs[k][i][j]
+                    except IndexError:
+                        raise NotExportable(f"{where}: a term of power {p} does not have the shape of W") from None
+                    if coeffs[p] != "0":
+                        raise NotExportable(f"{where}: two terms of power {p}")
+                    coeffs[p] = c
+                prow.append(_poly(coeffs))
+            layer.append(prow)
+        curve.append(layer)
+    return curve
+
+
+def _pmat(layer) -> str:
+    return "[" + ";\n   ".join("[" + "; ".join(r) + "]" for r in layer) + "]"
+
+
+def export_text(cert: dict, stem: str, statement: str | None = None) -> str:
+    """The ``.v`` file of one certificate (a parsed JSON object).  It is only called on
+    certificates the kernel accepted (:func:`export_files`); ``statement`` is the checker's
+    sentence, copied into a comment."""
+    kind = cert.get("kind")
+    verdict = (cert.get("result") or {}).get("verdict") if isinstance(cert.get("result"), dict) else None
+    if kind not in EXPORTABLE or verdict not in EXPORTABLE[kind]:
+        raise NotExportable(f"{stem}: Coq export covers landscape_point saddles "
+                            f"(higher_order_saddle, strict_saddle), not {kind} / {verdict}")
+    inputs = cert.get("inputs") or {}
+    if inputs.get("weights") is not None:
+        raise NotExportable(f"{stem}: the weighted loss is not exported to Coq yet")
+    if not isinstance(inputs.get("layers"), list):
+        raise NotExportable(f"{stem}: inputs.layers must be a list of inline matrices")
+    W = [_rows(m, f"inputs.layers[{k}]") for k, m in enumerate(inputs["layers"])]
+    X = _rows(inputs.get("X"), "inputs.X")
+    Y = _rows(inputs.get("Y"), "inputs.Y")
+    if not X or not W:
+        raise NotExportable(f"{stem}: empty data")
+    dims = [len(X)] + [len(A) for A in W]
+    n = len(X[0])
+    curve = _curve(W, (cert.get("evidence") or {}).get("curve"), "evidence.curve")
+    mod = module_name(stem)
+    lines = [
+        f"(* {mod}: exported by exactopen from {_safe_comment(stem)}.json (kind {kind}, verdict {verdict}).",
+        f"   The checker's statement: {_safe_comment(statement or cert.get('claim', ''))}",
+        "   The theorem below is stated with the definitions of coq/Statements.v only. *)",
+        "From Coq Require Import QArith List.",
+        "From ExactOpen Require Import Statements Theory.Poly Theory.Lift Theory.Check.",
+        "Import ListNotations.",
+        "Open Scope Q_scope.",
+        "",
+        f"Definition dims : list nat := [{'; '.join(map(str, dims))}]%nat.",
+        f"Definition n : nat := {n}%nat.",
+        f"Definition X : mat :=\n  {_mat(X)}.",
+        f"Definition Y : mat :=\n  {_mat(Y)}.",
+        "Definition W : list mat := [",
+        ";\n".join("  " + _mat(A, "  ") for A in W),
+        "].",
+        "(* The descent curve W(t) = W + sum_j t^j C_j of the certificate, entry by entry:",
+        "   [w; c_1; c_2; ...] is w + c_1 t + c_2 t^2 + ... *)",
+        "Definition curve : list pmat := [",
+        ";\n".join("  " + _pmat(layer) for layer in curve),
+        "].",
+        "",
+        f"Theorem {THEOREM} : network dims n X Y W /\\ critical X Y W /\\ not_local_min X Y W.",
+        "Proof. apply (saddle_sound dims n X Y W curve). vm_compute. reflexivity. Qed.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def accepted_tree(path: str) -> tuple[dict, str]:
+    """The certificate at ``path`` after the kernel accepted it: (parsed JSON, statement).
+    Raises kernel.Rejected / kernel.Malformed otherwise."""
+    from exactopen import kernel
+
+    rep = kernel.explain(kernel.read_file(path))
+    return rep["tree"], rep["statement"]
+
+
+def export_files(paths: list[str], out_dir: str, check: bool = True) -> list[str]:
+    """Write one ``.v`` per certificate into ``out_dir``; return the written paths.
+
+    ``check=False`` skips the kernel (tests only: it shows that Coq alone refuses a tampered
+    certificate)."""
+    import json
+
+    from exactopen.certificate import write_atomic
+
+    os.makedirs(out_dir, exist_ok=True)
+    written = []
+    for path in paths:
+        stem = os.path.splitext(os.path.basename(path))[0]
+        if check:
+            tree, said = accepted_tree(path)
+        else:
+            with open(path, encoding="utf-8") as fh:
+                tree, said = json.load(fh), None
+        target = os.path.join(out_dir, module_name(stem) + ".v")
+        write_atomic(target, export_text(tree, stem, said))
+        written.append(target)
+    return written
+
+
+def coqc() -> str | None:
+    return shutil.which("coqc")
+
+
+def compile_all(files: list[str], jobs: int = 2, timeout: float = 600.0) -> dict:
+    """Compile the library and ``files`` with coqc in a temporary copy; return
+    {seconds, failed: {file: first error line}, compiled: count}.  Raises InputError without coqc."""
+    exe = coqc()
+    if exe is None:
+        raise InputError("coqc is not installed (apt-get install coq)")
+    from concurrent.futures import ThreadPoolExecutor
+
+    start = time.monotonic()
+    failed = {}
+    with tempfile.TemporaryDirectory(prefix="exactopen-coq-") as tmp:
+        lib = os.path.join(tmp, "lib")
+        shutil.copytree(library_dir(), lib, ignore=shutil.ignore_patterns("*.vo", "*.vok", "*.vos", "*.glob", ".*.aux"))
+        for rel in LIBRARY:
+            r = subprocess.run([exe, "-Q", lib, "ExactOpen", os.path.join(lib, rel)], cwd=tmp,
+                               capture_output=True, text=True, timeout=timeout)
+            if r.returncode != 0:
+                raise InputError(f"coq/{rel} does not compile: {_first_error(r)}")
+
+        def one(path: str):
+            dst = os.path.join(tmp, "inst", hashlib.sha256(path.encode()).hexdigest()[:12])
+            os.makedirs(dst, exist_ok=True)
+            target = os.path.join(dst, os.path.basename(path))
+            shutil.copyfile(path, target)
+            try:
+                r = subprocess.run([exe, "-Q", lib, "ExactOpen", target], cwd=dst,
+                                   capture_output=True, text=True, timeout=timeout)
+            except subprocess.TimeoutExpired:
+                return path, f"timed out after {timeout:.0f} s"
+            return path, None if r.returncode == 0 else _first_error(r)
+
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            for path, err in pool.map(one, files):
+                if err is not None:
+                    failed[path] = err
+    return {"seconds": time.monotonic() - start, "failed": failed, "compiled": len(files) - len(failed)}
+
+
+def _first_error(r) -> str:
+    text = (r.stderr or r.stdout or "").strip().splitlines()
+    errs = [ln for ln in text if "Error" in ln]
+    return (errs[0] if errs else (text[-1] if text else f"exit {r.returncode}"))[:300]
