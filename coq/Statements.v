@@ -100,3 +100,28 @@ Definition critical (X Y : mat) (W : list mat) : Prop :=
 Definition not_local_min (X Y : mat) (W : list mat) : Prop :=
   forall eps, 0 < eps -> exists W', same_shapes W' W /\ dist2 W' W < eps * eps /\
     loss X Y W' < loss X Y W.
+
+(** W + t V, entry by entry (V of the same shapes as W). *)
+Fixpoint vaxpy (t : Q) (u v : vec) : vec :=
+  match u, v with
+  | x :: u', y :: v' => (x + t * y) :: vaxpy t u' v'
+  | _, _ => []
+  end.
+Fixpoint maxpy (t : Q) (A B : mat) : mat :=
+  match A, B with
+  | r :: A', s :: B' => vaxpy t r s :: maxpy t A' B'
+  | _, _ => []
+  end.
+Fixpoint add_dir (W V : list mat) (t : Q) : list mat :=
+  match W, V with
+  | A :: W', B :: V' => maxpy t A B :: add_dir W' V' t
+  | _, _ => []
+  end.
+
+(** The Hessian of L at W is positive semidefinite, stated along lines: for every direction V
+    and eps > 0, L(W + t V) - L(W) >= - eps t^2 for all small t.  At a critical point,
+    L(W + t V) - L(W) = 1/2 (V^T H V) t^2 + O(t^3), so this says exactly V^T H V >= 0 for
+    every V: the second-order test of every straight line through W passes. *)
+Definition hessian_psd (X Y : mat) (W : list mat) : Prop :=
+  forall V, same_shapes V W -> forall eps, 0 < eps -> exists delta, 0 < delta /\
+    forall t, Qabs t < delta -> - eps * (t * t) <= loss X Y (add_dir W V t) - loss X Y W.

@@ -15,7 +15,6 @@ temporary copy (no ``.vo`` files are left in the repository).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -27,7 +26,7 @@ from fractions import Fraction
 from exactopen.errors import InputError
 
 EXPORTABLE = {"landscape_point": ("higher_order_saddle", "strict_saddle")}
-LIBRARY = ("Statements.v", "Theory/Poly.v", "Theory/Lift.v", "Theory/Check.v")
+LIBRARY = ("Statements.v", "Theory/Poly.v", "Theory/Lift.v", "Theory/Check.v", "Theory/Jet.v", "Theory/Hessian.v")
 THEOREM = "refutation"
 
 
@@ -177,6 +176,77 @@ def export_text(cert: dict, stem: str, statement: str | None = None) -> str:
     return "\n".join(lines)
 
 
+AUDIT_DIR = "coq"   # certificates/coq/: the audit's exports
+
+
+def exportable(cert: dict) -> bool:
+    """Whether :func:`export_text` covers this certificate (kind, verdict, unweighted, inline)."""
+    res = cert.get("result")
+    inputs = cert.get("inputs") if isinstance(cert.get("inputs"), dict) else {}
+    return (cert.get("kind") in EXPORTABLE and isinstance(res, dict)
+            and res.get("verdict") in EXPORTABLE[cert["kind"]] and inputs.get("weights") is None
+            and isinstance(inputs.get("layers"), list) and all(isinstance(m, dict) and "rows" in m
+                                                               for m in inputs["layers"]))
+
+
+def write_instance(out_dir: str, cert: dict, stem: str) -> int:
+    """The audit's export of one certificate it has just had accepted: writes
+    ``out_dir/<module>.v`` from the certificate's JSON text (as written) if it is exportable;
+    returns the number of files written (0 or 1)."""
+    import json
+
+    from exactopen import kernel
+    from exactopen.certificate import dumps, write_atomic
+
+    if not exportable(cert):
+        return 0
+    text = dumps(cert)
+    said = kernel.check(text)  # the JSON as written, accepted once more
+    os.makedirs(out_dir, exist_ok=True)
+    write_atomic(os.path.join(out_dir, module_name(stem) + ".v"), export_text(json.loads(text), stem, said))
+    return 1
+
+
+_HEADER = re.compile(r"^\(\* (\S+): exported by exactopen from (\S+)\.json \(kind (\S+), verdict (\S+)\)\.")
+
+
+def write_index(out_dir: str) -> None:
+    """``out_dir/README.md``: every exported theorem with its certificate and kind, counted per
+    verdict (read from the .v files present, so that ``audit --only`` keeps it whole), and
+    ``_CoqProject`` for ``coq_makefile``."""
+    from exactopen.certificate import write_atomic
+
+    if not os.path.isdir(out_dir):
+        return
+    entries = []
+    for f in sorted(os.listdir(out_dir)):
+        if f.endswith(".v"):
+            with open(os.path.join(out_dir, f), encoding="utf-8") as fh:
+                m = _HEADER.match(fh.readline())
+            if m:
+                entries.append((f, m.group(2), m.group(4)))
+    counts: dict[str, int] = {}
+    for _f, _stem, verdict in entries:
+        counts[verdict] = counts.get(verdict, 0) + 1
+    lines = ["# The paper's refutations, proved again in Coq", "",
+             "Written by `exactopen audit` from the certificates the checker accepted "
+             "(`exactopen export coq` writes the same files). Each file proves",
+             "",
+             "    Theorem refutation : network dims n X Y W /\\ critical X Y W /\\ not_local_min X Y W.",
+             "",
+             "with the definitions of [coq/Statements.v](../../coq/Statements.v) (the one page to trust) "
+             "and the lemmas of `coq/Theory/`, by `vm_compute` on the data. How to compile and what is "
+             "trusted: [docs/coq.md](../../docs/coq.md).", "",
+             "| verdict | theorems |", "|---|---|"]
+    lines += [f"| {v} | {c} |" for v, c in sorted(counts.items())]
+    lines += [f"| total | {len(entries)} |", "", "| Coq file | certificate | verdict |", "|---|---|---|"]
+    lines += [f"| [{f}]({f}) | [{stem}](../{stem}.md) | {verdict} |" for f, stem, verdict in entries]
+    write_atomic(os.path.join(out_dir, "README.md"), "\n".join(lines) + "\n")
+    write_atomic(os.path.join(out_dir, "_CoqProject"),
+                 "-Q ../../coq ExactOpen\n" + "".join(f"../../coq/{f}\n" for f in LIBRARY)
+                 + "".join(f"{f}\n" for f, _s, _v in entries))
+
+
 def accepted_tree(path: str) -> tuple[dict, str]:
     """The certificate at ``path`` after the kernel accepted it: (parsed JSON, statement).
     Raises kernel.Rejected / kernel.Malformed otherwise."""
@@ -214,42 +284,60 @@ def coqc() -> str | None:
     return shutil.which("coqc")
 
 
-def compile_all(files: list[str], jobs: int = 2, timeout: float = 600.0) -> dict:
-    """Compile the library and ``files`` with coqc in a temporary copy; return
-    {seconds, failed: {file: first error line}, compiled: count}.  Raises InputError without coqc."""
+def build_library(tmp: str, timeout: float = 600.0) -> str:
+    """Copy ``coq/`` into ``tmp/lib`` and compile it there; return that folder."""
     exe = coqc()
     if exe is None:
         raise InputError("coqc is not installed (apt-get install coq)")
+    lib = os.path.join(tmp, "lib")
+    shutil.copytree(library_dir(), lib, ignore=shutil.ignore_patterns("*.vo", "*.vok", "*.vos", "*.glob", ".*"))
+    for rel in LIBRARY:
+        r = subprocess.run([exe, "-Q", lib, "ExactOpen", os.path.join(lib, rel)], cwd=tmp,
+                           capture_output=True, text=True, timeout=timeout)
+        if r.returncode != 0:
+            raise InputError(f"coq/{rel} does not compile: {_first_error(r)}")
+    return lib
+
+
+def compile_one(lib: str, path: str, timeout: float = 600.0, extra: str = "") -> tuple[str | None, str]:
+    """Compile one instance file against the compiled library ``lib`` in a fresh folder (with
+    ``extra`` Coq text appended); return (first error line or None, coqc's output)."""
+    work = tempfile.mkdtemp(prefix="inst-", dir=os.path.dirname(lib))
+    target = os.path.join(work, os.path.basename(path))
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    with open(target, "w", encoding="utf-8") as fh:
+        fh.write(text + extra)
+    try:
+        r = subprocess.run([coqc() or "coqc", "-Q", lib, "ExactOpen", target], cwd=work,
+                           capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return f"timed out after {timeout:.0f} s", ""
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return (None if r.returncode == 0 else _first_error(r)), r.stdout + r.stderr
+
+
+def compile_all(files: list[str], jobs: int = 2, timeout: float = 600.0) -> dict:
+    """Compile the library and ``files`` with coqc in a temporary copy; return
+    {seconds (wall), cpu_seconds (coqc's user + system time), failed: {file: first error line},
+    compiled: count}.  Raises InputError without coqc."""
     from concurrent.futures import ThreadPoolExecutor
 
-    start = time.monotonic()
+    import resource
+
+    start, cpu0 = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN)
     failed = {}
     with tempfile.TemporaryDirectory(prefix="exactopen-coq-") as tmp:
-        lib = os.path.join(tmp, "lib")
-        shutil.copytree(library_dir(), lib, ignore=shutil.ignore_patterns("*.vo", "*.vok", "*.vos", "*.glob", ".*.aux"))
-        for rel in LIBRARY:
-            r = subprocess.run([exe, "-Q", lib, "ExactOpen", os.path.join(lib, rel)], cwd=tmp,
-                               capture_output=True, text=True, timeout=timeout)
-            if r.returncode != 0:
-                raise InputError(f"coq/{rel} does not compile: {_first_error(r)}")
-
-        def one(path: str):
-            dst = os.path.join(tmp, "inst", hashlib.sha256(path.encode()).hexdigest()[:12])
-            os.makedirs(dst, exist_ok=True)
-            target = os.path.join(dst, os.path.basename(path))
-            shutil.copyfile(path, target)
-            try:
-                r = subprocess.run([exe, "-Q", lib, "ExactOpen", target], cwd=dst,
-                                   capture_output=True, text=True, timeout=timeout)
-            except subprocess.TimeoutExpired:
-                return path, f"timed out after {timeout:.0f} s"
-            return path, None if r.returncode == 0 else _first_error(r)
-
+        lib = build_library(tmp, timeout)
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            for path, err in pool.map(one, files):
+            for path, (err, _out) in zip(files, pool.map(lambda p: compile_one(lib, p, timeout), files)):
                 if err is not None:
                     failed[path] = err
-    return {"seconds": time.monotonic() - start, "failed": failed, "compiled": len(files) - len(failed)}
+    cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime
+    return {"seconds": time.monotonic() - start, "cpu_seconds": cpu, "failed": failed,
+            "compiled": len(files) - len(failed)}
 
 
 def _first_error(r) -> str:

@@ -83,7 +83,7 @@ def audit_rows(text: str) -> list[dict]:
     from exactopen.report.claims import VERDICTS
 
     alts = "|".join(re.escape(v) for v in VERDICTS)
-    row = re.compile(rf"^\| `([a-z0-9-]+)` \| (.*?) \| \*\*({alts})\*\*: ?(.*) \| (-|(?:\[[^\]]*\]\([^)]*\)(?:, )?)+) \| (.*) \|$")
+    row = re.compile(rf"^\| `([a-z0-9-]+)` \| (.*?) \| \*\*({alts})\*\*: ?(.*) \| (-|(?:\[[^\]]*\]\([^)]*\)(?:, )?)+) \| (.*?)(?: \| (-|\[\d+ theorems?\]\(coq/README\.md\)))? \|$")
     rows = []
     for cid, line in markdown.table_rows(text).items():
         m = row.match(line)
@@ -91,7 +91,8 @@ def audit_rows(text: str) -> list[dict]:
             continue
         rows.append({"id": cid, "paper": m.group(2), "verdict": m.group(3), "note": m.group(4),
                      "files": [f + ".json" for f in re.findall(r"\]\(([^)/]+)\.md\)", m.group(5))],
-                     "checker": m.group(6)})
+                     "checker": m.group(6), "coq": int(re.match(r"\[(\d+)", m.group(7)).group(1))
+                     if m.group(7) and m.group(7) != "-" else 0})
     return rows
 
 

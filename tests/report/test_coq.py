@@ -1,0 +1,210 @@
+"""The Coq export (issue 23): accepted saddle certificates become Coq theorems that coqc
+accepts; a tampered certificate gives a file coqc refuses; no Admitted, no axiom.
+
+Tests that run coqc are skipped when it is not installed (CI installs Debian's coq)."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+import subprocess
+import sys
+from fractions import Fraction
+
+import pytest
+
+from exactopen import kernel
+from exactopen.report import coq
+from tests.helpers import ROOT
+
+CERTS = ROOT / "certificates"
+COQ_CERTS = CERTS / "coq"
+needs_coqc = pytest.mark.skipif(shutil.which("coqc") is None, reason="coqc is not installed")
+
+
+def _library_files():
+    return sorted((ROOT / "coq").rglob("*.v"))
+
+
+def test_no_admitted_step_and_no_axiom_in_any_coq_file():
+    files = _library_files() + sorted(COQ_CERTS.glob("*.v"))
+    assert len(files) >= 4
+    banned = re.compile(r"\b(Admitted|admit|Axiom|Axioms|Parameter|Parameters|Conjecture|Hypothesis|Hypotheses)\b")
+    for f in files:
+        text = re.sub(r"\(\*.*?\*\)", "", f.read_text(), flags=re.S)  # comments may mention them
+        assert not banned.search(text), f"{f}: {banned.search(text).group(0)}"
+
+
+def test_the_audit_exports_the_refutations():
+    """ex-intro, ex-3layer and every thm-12 saddle certificate of the audit has its Coq file."""
+    names = {p.name for p in COQ_CERTS.glob("*.v")}
+    assert {"ex_intro.v", "ex_3layer.v"} <= names
+    thm12 = [p for p in CERTS.glob("thm-12-d-*.json")]
+    assert len(thm12) >= 200
+    for p in thm12:
+        assert coq.module_name(p.stem) + ".v" in names, p.name
+    index = (COQ_CERTS / "README.md").read_text()
+    assert f"| total | {len(names)} |" in index
+
+
+@pytest.mark.parametrize("stem", ["ex-intro", "ex-3layer", "thm-12-d-3-2-2-2-3"])
+def test_export_is_reproducible_and_matches_the_audit(tmp_path, stem):
+    (out,) = coq.export_files([str(CERTS / f"{stem}.json")], str(tmp_path))
+    assert open(out, encoding="utf-8").read() == (COQ_CERTS / (coq.module_name(stem) + ".v")).read_text()
+
+
+def test_export_refuses_what_it_does_not_cover(tmp_path):
+    with pytest.raises(coq.NotExportable):
+        coq.export_files([str(CERTS / "thm-8-3-2-3-global-1.json")], str(tmp_path))
+    with pytest.raises(kernel.Rejected):
+        coq.export_files([str(_tampered(tmp_path, "ex-intro", _flip_curve))], str(tmp_path))
+
+
+def test_comment_text_cannot_close_the_comment():
+    assert "*" not in coq._safe_comment('x *) Axiom f : False. (* "')
+    assert '"' not in coq._safe_comment('x *) Axiom f : False. (* "')
+
+
+def _flip_curve(cert):
+    """ex-intro's t^2 term of W_2 changed from 1 to -1: the curve no longer descends."""
+    cert["evidence"]["curve"][1]["layers"][1]["rows"][0][0] = "-1"
+
+
+def _change_Y(cert):
+    cert["inputs"]["Y"]["rows"][0][0] = "1/3"
+
+
+def _tampered(tmp_path, stem, how):
+    cert = json.loads((CERTS / f"{stem}.json").read_text())
+    how(cert)
+    path = tmp_path / f"{stem}-tampered-{how.__name__.strip('_')}.json"
+    path.write_text(json.dumps(cert))
+    return path
+
+
+def _mul(A, B):
+    return [[sum((A[i][k] * B[k][j] for k in range(len(B))), Fraction(0)) for j in range(len(B[0]))]
+            for i in range(len(A))]
+
+
+def _inv2(G):
+    (a, b), (c, d) = G
+    det = a * d - b * c
+    return [[d / det, -b / det], [-c / det, a / det]]
+
+
+def _gauged(seed: int) -> dict:
+    """ex-3layer with dense random rational gauge changes in both hidden layers:
+    (W1, W2, W3) -> (G W1, H W2 G^-1, W3 H^-1), applied to the point and to every term of the
+    descent curve.  The loss along the curve is unchanged, so this is again a certified saddle,
+    now with dense rational layers."""
+    rng = random.Random(seed)
+
+    def rand_inv():
+        while True:
+            G = [[Fraction(rng.randint(-5, 5), rng.randint(1, 4)) for _ in range(2)] for _ in range(2)]
+            if G[0][0] * G[1][1] - G[0][1] * G[1][0] != 0:
+                return G
+
+    G, H = rand_inv(), rand_inv()
+    Gi, Hi = _inv2(G), _inv2(H)
+    cert = json.loads((CERTS / "ex-3layer.json").read_text())
+
+    def rows(m):
+        return [[Fraction(x) for x in r] for r in m["rows"]]
+
+    def put(m, A):
+        m["rows"] = [[str(x) for x in r] for r in A]
+
+    def gauge(layers):
+        W1, W2, W3 = (rows(m) for m in layers)
+        for m, A in zip(layers, (_mul(G, W1), _mul(_mul(H, W2), Gi), _mul(W3, Hi))):
+            put(m, A)
+
+    gauge(cert["inputs"]["layers"])
+    for term in cert["evidence"]["curve"]:
+        gauge(term["layers"])
+    cert["claim"] = kernel.statement(cert)
+    kernel.check(cert)
+    return cert
+
+
+@pytest.fixture(scope="module")
+def coq_lib(tmp_path_factory):
+    if shutil.which("coqc") is None:
+        pytest.skip("coqc is not installed")
+    return coq.build_library(str(tmp_path_factory.mktemp("coq")))
+
+
+@needs_coqc
+def test_exported_certificates_compile_and_tampered_ones_do_not(coq_lib, tmp_path):
+    for stem in ("ex-intro", "ex-3layer", "thm-12-d-4-4-3-3-4"):
+        err, out = coq.compile_one(coq_lib, str(COQ_CERTS / (coq.module_name(stem) + ".v")))
+        assert err is None, (stem, out)
+    for stem, how in (("ex-intro", _flip_curve), ("ex-intro", _change_Y)):
+        path = _tampered(tmp_path, stem, how)
+        with pytest.raises(kernel.Rejected):
+            kernel.check_file(str(path))
+        (v,) = coq.export_files([str(path)], str(tmp_path / "out"), check=False)  # the checker bypassed
+        err, _out = coq.compile_one(coq_lib, v)
+        assert err is not None and "Unable to unify \"true\" with \"false\"" in err, err
+
+
+@needs_coqc
+@pytest.mark.parametrize("seed", [1, 2])
+def test_dense_gauged_saddle_compiles_and_a_changed_entry_does_not(coq_lib, tmp_path, seed):
+    cert = _gauged(seed)
+    path = tmp_path / "gauged.json"
+    path.write_text(json.dumps(cert))
+    (v,) = coq.export_files([str(path)], str(tmp_path / "out"))
+    assert "/" in open(v).read().split("Definition curve")[0]  # dense rational layers, not integers
+    err, out = coq.compile_one(coq_lib, v)
+    assert err is None, out
+    # the same point with one layer entry moved by 1/7: no longer critical (Coq refuses it)
+    cert["inputs"]["layers"][1]["rows"][0][1] = str(Fraction(cert["inputs"]["layers"][1]["rows"][0][1]) + Fraction(1, 7))
+    path.write_text(json.dumps(cert))
+    with pytest.raises(kernel.Rejected):
+        kernel.check_file(str(path))
+    (v,) = coq.export_files([str(path)], str(tmp_path / "bad"), check=False)
+    err, _out = coq.compile_one(coq_lib, v)
+    assert err is not None
+
+
+@needs_coqc
+def test_print_assumptions_closed_under_the_global_context(coq_lib):
+    for stem in ("ex-intro", "thm-12-d-2-1-1-2"):
+        err, out = coq.compile_one(coq_lib, str(COQ_CERTS / (coq.module_name(stem) + ".v")),
+                                   extra="\nPrint Assumptions refutation.\n")
+        assert err is None, out
+        assert "Closed under the global context" in out, out
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "exactopen", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_cli_export_exit_codes(tmp_path):
+    r = _cli("export", "coq", str(CERTS / "ex-intro.json"), "--out", str(tmp_path / "v"))
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "v" / "ex_intro.v").read_text() == (COQ_CERTS / "ex_intro.v").read_text()
+    r = _cli("export", "coq", str(_tampered(tmp_path, "ex-intro", _flip_curve)), "--out", str(tmp_path / "v"))
+    assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1 and "rejected" in r.stderr
+    r = _cli("export", "coq", str(CERTS / "lem-13-instance-1.json"), "--out", str(tmp_path / "v"))
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+    bad = tmp_path / "bad.json"
+    bad.write_text("{")
+    r = _cli("export", "coq", str(bad), "--out", str(tmp_path / "v"))
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+    r = _cli("export", "coq", str(CERTS / "ex-intro.json"), "--out", str(bad))
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+
+
+@needs_coqc
+@pytest.mark.slow
+def test_every_file_of_certificates_coq_compiles():
+    files = sorted(str(p) for p in COQ_CERTS.glob("*.v"))
+    rep = coq.compile_all(files, jobs=2)
+    assert rep["failed"] == {}
+    assert rep["compiled"] == len(files)
