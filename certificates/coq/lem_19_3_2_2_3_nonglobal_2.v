@@ -2,7 +2,7 @@
    The checker's statement: the point W of the linear network with widths (3,2,2,3), for L(W) = 1/2 |W_h..W_1 X - Y|_F^2, is a strict saddle: along a straight line W + tD, L - L(W) = (-9899075/37431296) t^2 + ..., with a rational point of loss 63740693169989/153318588416 < L(W) = 416
    The theorem below is stated with the definitions of coq/Statements.v only. *)
 From Coq Require Import QArith List.
-From ExactOpen Require Import Statements Theory.Poly Theory.Lift Theory.Check.
+From ExactOpen Require Import Statements Theory.Poly Theory.Lift Theory.Check Theory.Jet Theory.Hessian.
 Import ListNotations.
 Open Scope Q_scope.
 

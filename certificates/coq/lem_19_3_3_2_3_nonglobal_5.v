@@ -2,7 +2,7 @@
    The checker's statement: the point W of the linear network with widths (3,3,2,3), for L(W) = 1/2 |W_h..W_1 X - Y|_F^2, is a higher-order saddle (not a local minimum, not a strict saddle): the Hessian is positive semidefinite, and along a polynomial curve L - L(W) = (-363013/1054) t^3 + ..., with a rational point of loss 714006757317/7034581504 < L(W) = 924449/6728
    The theorem below is stated with the definitions of coq/Statements.v only. *)
 From Coq Require Import QArith List.
-From ExactOpen Require Import Statements Theory.Poly Theory.Lift Theory.Check.
+From ExactOpen Require Import Statements Theory.Poly Theory.Lift Theory.Check Theory.Jet Theory.Hessian.
 Import ListNotations.
 Open Scope Q_scope.
 
@@ -41,3 +41,16 @@ Definition curve : list pmat := [
 
 Theorem refutation : network dims n X Y W /\ critical X Y W /\ not_local_min X Y W.
 Proof. apply (saddle_sound dims n X Y W curve). vm_compute. reflexivity. Qed.
+
+(* Hessian / 2 = sum_i d_i l_i l_i^T, d_i >= 0 (an L D L^T decomposition, written by the exporter
+   and checked here): the second-order test of every straight line through W passes. *)
+Definition sos : list (Q * list Q) := [
+  ((2057 # 2), [1; (5 # 17); (10 # 17); 0; 0; 0; 0; 0; 0; (-4 # 9); 0; 0; 0; 0; 0; (4094 # 4905945); 0; (-39833 # 1962378); 0; (20717 # 4905945)]);
+  ((61226 # 17), [0; 1; (-38 # 253); 0; 0; 0; 0; 0; 0; (-17 # 759); 0; 0; 0; 0; 0; (296797 # 48674670); 0; (-79 # 884994); 0; (13373 # 24337335)]);
+  ((1078 # 23), [0; 0; 1; 0; 0; 0; 0; 0; 0; (8 # 9); 0; 0; 0; 0; 0; (-2864 # 288585); 0; (4771 # 293832); 0; (-243253 # 4040190)]);
+  ((3065472 # 8497225), [0; 0; 0; 0; 0; 0; 0; 0; 0; 0; 0; 0; 0; 0; 0; 1; 0; (12715 # 170304); 0; (-1719 # 14192)]);
+  ((106191 # 1717232), [0; 0; 0; 0; 0; 0; 0; 0; 0; 0; 0; 0; 0; 0; 0; 0; 0; 1; 0; (20 # 9)])
+].
+
+Theorem second_order : hessian_psd X Y W.
+Proof. apply (psd_sound X Y W sos). vm_compute. reflexivity. Qed.

@@ -4,8 +4,9 @@ A ``landscape_point`` certificate whose verdict is ``higher_order_saddle`` or ``
 (claims ex-intro, ex-3layer, thm-12: the paper's refuted "non-global local minima") becomes the
 theorem ``network dims n X Y W /\\ critical X Y W /\\ not_local_min X Y W`` of
 ``coq/Statements.v``, proved by ``saddle_sound`` of ``coq/Theory/Check.v`` and ``vm_compute`` on
-the data.  Everything in the file (X, Y, the layers W, the curve) is written from the JSON the
-kernel accepted, never from the generator: a tampered certificate gives a file whose
+the data; a higher-order saddle also gets ``hessian_psd X Y W`` (``psd_sound`` of
+``coq/Theory/Hessian.v``, with an exact L D L^T of Hessian/2 computed here and checked by Coq).  Everything in the file (X, Y, the layers W, the curve) is written from the
+JSON the kernel accepted, never from the generator: a tampered certificate gives a file whose
 ``vm_compute`` step does not reduce to ``true``, so ``coqc`` refuses it.
 
 The Coq library (``coq/``) is compiled with ``coqc -Q coq ExactOpen``; the instances import it
@@ -28,6 +29,7 @@ from exactopen.errors import InputError
 EXPORTABLE = {"landscape_point": ("higher_order_saddle", "strict_saddle")}
 LIBRARY = ("Statements.v", "Theory/Poly.v", "Theory/Lift.v", "Theory/Check.v", "Theory/Jet.v", "Theory/Hessian.v")
 THEOREM = "refutation"
+PSD_THEOREM = "second_order"
 
 
 class NotExportable(InputError):
@@ -124,6 +126,106 @@ def _pmat(layer) -> str:
     return "[" + ";\n   ".join("[" + "; ".join(r) + "]" for r in layer) + "]"
 
 
+def _half_hessian(W, X, Y):
+    """K = H/2, H the exact Hessian of L at W in the coordinates of W flattened (layer by
+    layer, row by row), computed with second-order jets c + (g.v) t + (v^T K v) t^2 as in
+    coq/Theory/Jet.v (python-flint; the exporter is not trusted: Coq checks K = sum d_i l_i l_i^T)."""
+    from flint import fmpq, fmpq_mat
+
+    N = sum(len(A) * len(A[0]) for A in W)
+    zero_g, zero_H = fmpq_mat(1, N), fmpq_mat(N, N)
+
+    def const(x):
+        return (x, zero_g, zero_H)
+
+    def add(a, b):
+        return (a[0] + b[0], a[1] + b[1], a[2] + b[2])
+
+    def mul(a, b):
+        outer = a[1].transpose() * b[1]
+        return (a[0] * b[0], a[1] * b[0] + b[1] * a[0], a[2] * b[0] + b[2] * a[0] + (outer + outer.transpose()) / 2)
+
+    def matmul(A, B):
+        out = []
+        for row in A:
+            out.append([])
+            for j in range(len(B[0])):
+                acc = const(fmpq(0))
+                for k, x in enumerate(row):
+                    acc = add(acc, mul(x, B[k][j]))
+                out[-1].append(acc)
+        return out
+
+    a, JW = 0, []
+    for A in W:
+        layer = []
+        for row in A:
+            layer.append([])
+            for x in row:
+                g = fmpq_mat(1, N)
+                g[0, a] = 1
+                layer[-1].append((x, g, zero_H))
+                a += 1
+        JW.append(layer)
+    P = [[const(x) for x in row] for row in X]
+    for layer in JW:
+        P = matmul(layer, P)
+    total = const(fmpq(0))
+    for prow, yrow in zip(P, Y):
+        for e, y in zip(prow, yrow):
+            d = add(e, const(-y))
+            total = add(total, mul(d, d))
+    return total[2] / 2
+
+
+def _sum_of_squares(K) -> list:
+    """K = sum_i d_i l_i l_i^T with d_i > 0 (symmetric pivoting, exact); None if K is not PSD."""
+    K = K.__class__(K)  # a copy
+    n, terms = K.nrows(), []
+    while True:
+        i = next((i for i in range(n) if K[i, i] != 0), None)
+        if i is None:
+            return terms if all(x == 0 for x in K.entries()) else None
+        d = K[i, i]
+        if d < 0:
+            return None
+        col = K.__class__([[K[j, i]] for j in range(n)])
+        K = K - col * col.transpose() / d
+        terms.append((d, [col[j, 0] / d for j in range(n)]))
+
+
+def _qlit(x) -> str:
+    """A python-flint fmpq as a Coq Q literal."""
+    p, q = int(x.p), int(x.q)
+    if q == 1:
+        return f"({p})" if p < 0 else str(p)
+    return f"({p} # {q})"
+
+
+def psd_witness(cert: dict) -> list | None:
+    """The sum of squares for Hessian/2 at the certificate's point, as (d, l) pairs of Q literals
+    (trailing zeros of l dropped), or None if the Hessian is not PSD."""
+    from fractions import Fraction as F
+
+    from flint import fmpq
+
+    def mat(obj):
+        return [[fmpq(F(x).numerator, F(x).denominator) for x in r] for r in obj["rows"]]
+
+    inputs = cert["inputs"]
+    K = _half_hessian([mat(m) for m in inputs["layers"]], mat(inputs["X"]), mat(inputs["Y"]))
+    terms = _sum_of_squares(K)
+    if terms is None:
+        return None
+    out = []
+    for d, l in terms:
+        lits = [_qlit(x) for x in l]
+        while lits and lits[-1] == "0":
+            lits.pop()
+        out.append((_qlit(d), lits))
+    return out
+
+
 def export_text(cert: dict, stem: str, statement: str | None = None) -> str:
     """The ``.v`` file of one certificate (a parsed JSON object).  It is only called on
     certificates the kernel accepted (:func:`export_files`); ``statement`` is the checker's
@@ -152,7 +254,7 @@ def export_text(cert: dict, stem: str, statement: str | None = None) -> str:
         f"   The checker's statement: {_safe_comment(statement or cert.get('claim', ''))}",
         "   The theorem below is stated with the definitions of coq/Statements.v only. *)",
         "From Coq Require Import QArith List.",
-        "From ExactOpen Require Import Statements Theory.Poly Theory.Lift Theory.Check.",
+        "From ExactOpen Require Import Statements Theory.Poly Theory.Lift Theory.Check Theory.Jet Theory.Hessian.",
         "Import ListNotations.",
         "Open Scope Q_scope.",
         "",
@@ -173,6 +275,21 @@ def export_text(cert: dict, stem: str, statement: str | None = None) -> str:
         "Proof. apply (saddle_sound dims n X Y W curve). vm_compute. reflexivity. Qed.",
         "",
     ]
+    if verdict == "higher_order_saddle":
+        # None: the Hessian is not PSD (only for a certificate the kernel did not accept, exported
+        # with check=False); the empty sum of squares then gives a PSD theorem Coq refuses
+        sos = psd_witness(cert) or []
+        lines += [
+            "(* Hessian / 2 = sum_i d_i l_i l_i^T, d_i >= 0 (an L D L^T decomposition, written by the exporter",
+            "   and checked here): the second-order test of every straight line through W passes. *)",
+            "Definition sos : list (Q * list Q) := [",
+            ";\n".join(f"  ({d}, [{'; '.join(lits)}])" for d, lits in sos),
+            "].",
+            "",
+            f"Theorem {PSD_THEOREM} : hessian_psd X Y W.",
+            "Proof. apply (psd_sound X Y W sos). vm_compute. reflexivity. Qed.",
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -234,10 +351,16 @@ def write_index(out_dir: str) -> None:
              "",
              "    Theorem refutation : network dims n X Y W /\\ critical X Y W /\\ not_local_min X Y W.",
              "",
+             "and, for a higher-order saddle, also",
+             "",
+             "    Theorem second_order : hessian_psd X Y W.",
+             "",
+             "(the Hessian of L at W is positive semidefinite: every straight line through W passes the "
+             "second-order test), "
              "with the definitions of [coq/Statements.v](../../coq/Statements.v) (the one page to trust) "
              "and the lemmas of `coq/Theory/`, by `vm_compute` on the data. How to compile and what is "
              "trusted: [docs/coq.md](../../docs/coq.md).", "",
-             "| verdict | theorems |", "|---|---|"]
+             "| verdict | files |", "|---|---|"]
     lines += [f"| {v} | {c} |" for v, c in sorted(counts.items())]
     lines += [f"| total | {len(entries)} |", "", "| Coq file | certificate | verdict |", "|---|---|---|"]
     lines += [f"| [{f}]({f}) | [{stem}](../{stem}.md) | {verdict} |" for f, stem, verdict in entries]

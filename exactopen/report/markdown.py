@@ -98,7 +98,7 @@ def counterexamples_markdown(counterexample_rows: dict) -> str:
 # AUDIT.md
 # ---------------------------------------------------------------------------------------
 
-TABLE_HEADER = ["| claim | the paper says | exactopen's verdict | certificates | checker | Coq theorems |",
+TABLE_HEADER = ["| claim | the paper says | exactopen's verdict | certificates | checker | in Coq |",
                 "|---|---|---|---|---|---|"]
 _ROW = re.compile(r"^\| `([a-z0-9-]+)` \| ")
 
@@ -112,7 +112,7 @@ def table_row(r: dict) -> str:
                       + [f"[{f[:-5]}]({f[:-5]}.md)" for f in r["files"]])
     verdict = f"**{r['verdict']}**: {r['note']}"
     n = r.get("coq") or 0
-    coq = f"[{n} theorem{'s' if n > 1 else ''}](coq/README.md)" if n else "-"
+    coq = f"[{n} certificate{'s' if n > 1 else ''}](coq/README.md)" if n else "-"
     return f"| `{r['id']}` | {r['paper']} | {verdict} | {files or '-'} | {r['checker']} | {coq} |"
 
 

@@ -174,11 +174,57 @@ def test_dense_gauged_saddle_compiles_and_a_changed_entry_does_not(coq_lib, tmp_
 
 @needs_coqc
 def test_print_assumptions_closed_under_the_global_context(coq_lib):
-    for stem in ("ex-intro", "thm-12-d-2-1-1-2"):
-        err, out = coq.compile_one(coq_lib, str(COQ_CERTS / (coq.module_name(stem) + ".v")),
-                                   extra="\nPrint Assumptions refutation.\n")
+    for stem in ("ex-intro", "thm-12-d-2-1-1-2", "thm-8-3-2-3-nonglobal-2"):
+        path = COQ_CERTS / (coq.module_name(stem) + ".v")
+        higher = "Theorem second_order" in path.read_text()
+        assert higher == (stem != "thm-8-3-2-3-nonglobal-2")  # strict saddles have no PSD theorem
+        extra = "\nPrint Assumptions refutation.\n" + ("Print Assumptions second_order.\n" if higher else "")
+        err, out = coq.compile_one(coq_lib, str(path), extra=extra)
         assert err is None, out
-        assert "Closed under the global context" in out, out
+        assert out.count("Closed under the global context") == (2 if higher else 1), out
+
+
+@needs_coqc
+def test_a_wrong_sum_of_squares_does_not_compile(coq_lib, tmp_path):
+    """The exporter's L D L^T is checked by Coq: change one d_i and coqc refuses the PSD theorem."""
+    text = (COQ_CERTS / "ex_3layer.v").read_text()
+    head, sos = text.split("Definition sos", 1)
+    d = re.search(r"\(\(?(-?\d+(?: # \d+)?)\)?, \[", sos)
+    assert d is not None
+    bad = tmp_path / "ex_3layer.v"
+    bad.write_text(head + "Definition sos" + sos[:d.start(1)] + "(" + d.group(1) + ") * 2" + sos[d.end(1):])
+    err, out = coq.compile_one(coq_lib, str(bad))
+    assert err is not None and "second_order" not in (err or ""), out
+    assert "Unable to unify" in out, out
+
+
+def test_psd_witness_is_an_exact_decomposition():
+    """Cross-check of the exporter's Hessian: the kernel's exact Hessian (a different formula)
+    equals 2 sum_i d_i l_i l_i^T on ex-3layer and a thm-12 point."""
+    from fractions import Fraction as F
+
+    from exactopen.kernel.network import hessian, problem
+
+    def lit(s):
+        s = s.strip("()")
+        p, _, q = s.partition(" # ")
+        return F(int(p), int(q or 1))
+
+    for stem in ("ex-3layer", "thm-12-d-3-2-2-2-3"):
+        cert = json.loads((CERTS / f"{stem}.json").read_text())
+        sos = coq.psd_witness(cert)
+        Ws, X, Y, w, _ = problem(cert["inputs"])
+        H = hessian(Ws, X, Y, w)
+        N = H.nrows()
+        S = [[F(0)] * N for _ in range(N)]
+        for d, l in sos:
+            dv, lv = lit(d), [lit(x) for x in l] + [F(0)] * (N - len(l))
+            assert dv > 0
+            for a in range(N):
+                for b in range(N):
+                    S[a][b] += 2 * dv * lv[a] * lv[b]
+        assert any(S[a][b] != 0 for a in range(N) for b in range(N))
+        assert all(F(int(H[a, b].p), int(H[a, b].q)) == S[a][b] for a in range(N) for b in range(N))
 
 
 def _cli(*args):
