@@ -254,3 +254,43 @@ def test_every_file_of_certificates_coq_compiles():
     rep = coq.compile_all(files, jobs=2)
     assert rep["failed"] == {}
     assert rep["compiled"] == len(files)
+
+
+def _rational_matrix(draw, st, rows, cols):
+    return [[draw(st.fractions(min_value=-4, max_value=4, max_denominator=6)) for _ in range(cols)]
+            for _ in range(rows)]
+
+
+def test_sum_of_squares_is_exact_on_dense_rational_psd_matrices():
+    """Property: for K = B^T D B (B dense rational, D >= 0 diagonal, so PSD, often singular) the
+    exporter's symmetric-pivoting decomposition gives d_i > 0 and sum d_i l_i l_i^T = K exactly;
+    K - c I with c above its smallest eigenvalue bound is refused as not PSD."""
+    from flint import fmpq, fmpq_mat
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.data())
+    def prop(data):
+        n = data.draw(st.integers(1, 5))
+        r = data.draw(st.integers(1, 5))
+        B = _rational_matrix(data.draw, st, r, n)
+        D = [data.draw(st.sampled_from([Fraction(0), Fraction(1, 3), Fraction(2), Fraction(5, 7)])) for _ in range(r)]
+        K = [[sum((B[k][a] * D[k] * B[k][b] for k in range(r)), Fraction(0)) for b in range(n)] for a in range(n)]
+        M = fmpq_mat([[fmpq(x.numerator, x.denominator) for x in row] for row in K])
+        terms = coq._sum_of_squares(M)
+        assert terms is not None
+        S = [[Fraction(0)] * n for _ in range(n)]
+        for d, l in terms:
+            assert d > 0
+            for a in range(n):
+                for b in range(n):
+                    S[a][b] += Fraction(int((d * l[a] * l[b]).p), int((d * l[a] * l[b]).q))
+        assert S == K
+        # subtract more than the trace: some eigenvalue becomes negative
+        tr = sum((K[a][a] for a in range(n)), Fraction(0)) + 1
+        bad = fmpq_mat([[fmpq(x.numerator, x.denominator) - (fmpq(tr.numerator, tr.denominator) if a == b else 0)
+                         for b, x in enumerate(row)] for a, row in enumerate(K)])
+        assert coq._sum_of_squares(bad) is None
+
+    prop()
