@@ -441,20 +441,40 @@ def compile_one(lib: str, path: str, timeout: float = 600.0, extra: str = "") ->
     return (None if r.returncode == 0 else _first_error(r)), r.stdout + r.stderr
 
 
-def compile_all(files: list[str], jobs: int = 2, timeout: float = 600.0) -> dict:
-    """Compile the library and ``files`` with coqc in a temporary copy; return
-    {seconds (wall), cpu_seconds (coqc's user + system time), failed: {file: first error line},
-    compiled: count}.  Raises InputError without coqc."""
-    from concurrent.futures import ThreadPoolExecutor
+def theorems_of(text: str) -> list[str]:
+    """The names of the theorems a ``.v`` file states (``Theorem name :`` at a line start)."""
+    return re.findall(r"^Theorem (\w+) :", text, re.M)
 
+
+def compile_checked(lib: str, path: str, timeout: float = 600.0) -> str | None:
+    """Compile ``path`` against ``lib`` with ``Print Assumptions`` of each of its theorems
+    appended; None if coqc accepts it and every theorem is closed under the global context (no
+    axiom, no admitted step), else the reason."""
+    with open(path, encoding="utf-8") as fh:
+        names = theorems_of(fh.read())
+    if not names:
+        return "no theorem"
+    err, out = compile_one(lib, path, timeout, "\n" + "".join(f"Print Assumptions {t}.\n" for t in names))
+    if err is not None:
+        return err
+    closed = out.count("Closed under the global context")
+    return None if closed == len(names) else f"{len(names) - closed} theorem(s) rest on an axiom or admitted step"
+
+
+def compile_all(files: list[str], jobs: int = 2, timeout: float = 600.0) -> dict:
+    """Compile the library and ``files`` with coqc in a temporary copy, each with ``Print
+    Assumptions`` of its theorems (:func:`compile_checked`); return {seconds (wall), cpu_seconds
+    (coqc's user + system time), failed: {file: reason}, compiled: count}.  Raises InputError
+    without coqc."""
     import resource
+    from concurrent.futures import ThreadPoolExecutor
 
     start, cpu0 = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN)
     failed = {}
     with tempfile.TemporaryDirectory(prefix="exactopen-coq-") as tmp:
         lib = build_library(tmp, timeout)
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            for path, (err, _out) in zip(files, pool.map(lambda p: compile_one(lib, p, timeout), files)):
+            for path, err in zip(files, pool.map(lambda p: compile_checked(lib, p, timeout), files)):
                 if err is not None:
                     failed[path] = err
     cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -248,8 +248,23 @@ def test_cli_export_exit_codes(tmp_path):
 
 
 @needs_coqc
+def test_compile_checked_refuses_an_axiom(coq_lib, tmp_path):
+    """An instance whose proof rests on an axiom compiles, but Print Assumptions shows it."""
+    text = (COQ_CERTS / "ex_intro.v").read_text()
+    text = text.replace("Theorem refutation", "Axiom cheat : False.\nTheorem refutation", 1)
+    text = text.replace("Proof. apply (saddle_sound dims n X Y W curve). vm_compute. reflexivity. Qed.",
+                        "Proof. destruct cheat. Qed.", 1)
+    bad = tmp_path / "ex_intro.v"
+    bad.write_text(text)
+    assert coq.compile_one(coq_lib, str(bad))[0] is None
+    assert "axiom" in coq.compile_checked(coq_lib, str(bad))
+    assert coq.compile_checked(coq_lib, str(COQ_CERTS / "ex_intro.v")) is None
+
+
+@needs_coqc
 @pytest.mark.slow
 def test_every_file_of_certificates_coq_compiles():
+    """Every file compiles and Print Assumptions of each of its theorems is closed."""
     files = sorted(str(p) for p in COQ_CERTS.glob("*.v"))
     rep = coq.compile_all(files, jobs=2)
     assert rep["failed"] == {}
