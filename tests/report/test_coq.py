@@ -309,3 +309,21 @@ def test_sum_of_squares_is_exact_on_dense_rational_psd_matrices():
         assert coq._sum_of_squares(bad) is None
 
     prop()
+
+
+def test_audit_check_compares_the_coq_exports(tmp_path):
+    from exactopen.report.audit import _check_coq
+
+    committed, fresh = tmp_path / "committed", tmp_path / "fresh"
+    for d in (committed, fresh):
+        (d / "coq").mkdir(parents=True)
+        (d / "coq" / "a.v").write_text("A")
+        (d / "coq" / "README.md").write_text("index")
+    assert _check_coq(str(committed), str(fresh), None) == []
+    (committed / "coq" / "a.v").write_text("B")
+    (committed / "coq" / "old.v").write_text("C")
+    (fresh / "coq" / "new.v").write_text("D")
+    problems = _check_coq(str(committed), str(fresh), None)
+    assert "coq/a.v: differs from a fresh regeneration" in problems
+    assert any(p.startswith("coq/new.v: missing") for p in problems)
+    assert "coq/old.v: not produced by the audit (stale)" in problems
