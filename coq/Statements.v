@@ -16,7 +16,12 @@
       for all small t).
     - [not_local_min X Y W]: for every eps > 0 there is W' of the same shapes with
       |W' - W|_F^2 < eps^2 and L(W') < L(W).
-    - [not_locally_open_at W1 W2]: see the end of this file. *)
+    - [hessian_psd X Y W]: for every direction V and eps > 0, L(W + t V) - L(W) >= - eps t^2
+      for all small t; at a critical point this says V^T H V >= 0 for every V, H the Hessian.
+
+    Points, directions and t range over Q.  That is enough for the real statements: a rational
+    W' of smaller loss is a real one; L is a polynomial, so its partial derivatives are the limits
+    along rational t, and a quadratic form that is >= 0 on Q^N is >= 0 on R^N by continuity. *)
 
 From Coq Require Import QArith Qabs List.
 Import ListNotations.
