@@ -30,6 +30,8 @@ EXPORTABLE = {"landscape_point": ("higher_order_saddle", "strict_saddle")}
 LIBRARY = ("Statements.v", "Theory/Poly.v", "Theory/Lift.v", "Theory/Check.v", "Theory/Jet.v", "Theory/Hessian.v")
 THEOREM = "refutation"
 PSD_THEOREM = "second_order"
+MAX_PARAMETERS = 400   # the dense jet Hessian in Coq is N x N; the audit's largest N is 49
+MAX_DATA = 20000
 
 
 class NotExportable(InputError):
@@ -247,6 +249,10 @@ def export_text(cert: dict, stem: str, statement: str | None = None) -> str:
         raise NotExportable(f"{stem}: empty data")
     dims = [len(X)] + [len(A) for A in W]
     n = len(X[0])
+    params = sum(len(A) * len(A[0]) if A else 0 for A in W)
+    if params > MAX_PARAMETERS or len(X) * n + len(Y) * n > MAX_DATA:
+        raise NotExportable(f"{stem}: {params} parameters and {len(X) * n + len(Y) * n} data entries exceed the Coq "
+                            f"export's bounds ({MAX_PARAMETERS} parameters, {MAX_DATA} data entries)")
     curve = _curve(W, (cert.get("evidence") or {}).get("curve"), "evidence.curve")
     mod = module_name(stem)
     lines = [
@@ -300,7 +306,11 @@ def exportable(cert: dict) -> bool:
     """Whether :func:`export_text` covers this certificate (kind, verdict, unweighted, inline)."""
     res = cert.get("result")
     inputs = cert.get("inputs") if isinstance(cert.get("inputs"), dict) else {}
-    return (cert.get("kind") in EXPORTABLE and isinstance(res, dict)
+    try:
+        params = sum(m["shape"][0] * m["shape"][1] for m in inputs.get("layers") or [])
+    except (KeyError, IndexError, TypeError):
+        return False
+    return (cert.get("kind") in EXPORTABLE and isinstance(res, dict) and params <= MAX_PARAMETERS
             and res.get("verdict") in EXPORTABLE[cert["kind"]] and inputs.get("weights") is None
             and isinstance(inputs.get("layers"), list) and all(isinstance(m, dict) and "rows" in m
                                                                for m in inputs["layers"]))

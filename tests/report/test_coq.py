@@ -327,3 +327,13 @@ def test_audit_check_compares_the_coq_exports(tmp_path):
     assert "coq/a.v: differs from a fresh regeneration" in problems
     assert any(p.startswith("coq/new.v: missing") for p in problems)
     assert "coq/old.v: not produced by the audit (stale)" in problems
+
+
+def test_export_is_bounded():
+    """A saddle certificate beyond the export's bounds is refused in one line, before any work."""
+    cert = json.loads((CERTS / "ex-intro.json").read_text())
+    big = coq.MAX_PARAMETERS + 1
+    cert["inputs"]["layers"][1] = {"shape": [1, big], "rows": [["0"] * big]}
+    with pytest.raises(coq.NotExportable, match="bounds"):
+        coq.export_text(cert, "big")
+    assert not coq.exportable(cert)
