@@ -6,17 +6,20 @@
 
     - A matrix is the list of its rows; a network [W] is the list of its layers
       [W_1; ...; W_h], input layer first, [W_k] of size [d_k x d_(k-1)].
-    - [loss X Y W] is L(W) = 1/2 |W_h ... W_1 X - Y|_F^2.
+    - [loss X Y W] is L(W) = 1/2 |W_h ... W_1 X - Y|_F^2; [wloss Wt X Y W] is the weighted
+      square loss 1/2 sum_ij Wt_ij (W_h ... W_1 X - Y)_ij^2 ([Wt] of the shape of [Y]).
     - [network dims n X Y W] pins every shape: [X] is [d_0 x n], [Y] is [d_h x n],
       [W_k] is [d_k x d_(k-1)], all sizes positive.  The list functions below are only
       meant on such data (they truncate on mismatched lengths), which is why every exported
       theorem proves [network] as well.
-    - [critical X Y W]: every partial derivative of L at W is zero, each stated as a limit
+    - The three properties below are stated for any loss function [L : list mat -> Q]; the
+      exported theorems apply them to [loss X Y] (or [wloss Wt X Y]).
+    - [critical L W]: every partial derivative of L at W is zero, each stated as a limit
       (no gradient formula is trusted: for each entry w of W, |L(W + t e_w) - L(W)| <= eps |t|
       for all small t).
-    - [not_local_min X Y W]: for every eps > 0 there is W' of the same shapes with
+    - [not_local_min L W]: for every eps > 0 there is W' of the same shapes with
       |W' - W|_F^2 < eps^2 and L(W') < L(W).
-    - [hessian_psd X Y W]: for every direction V and eps > 0, L(W + t V) - L(W) >= - eps t^2
+    - [hessian_psd L W]: for every direction V and eps > 0, L(W + t V) - L(W) >= - eps t^2
       for all small t; at a critical point this says V^T H V >= 0 for every V, H the Hessian.
 
     Points, directions and t range over Q.  That is enough for the real statements: a rational
@@ -59,6 +62,19 @@ Definition frob2 (A : mat) : Q := fold_right Qplus 0 (map (fun r => dot r r) A).
 Definition chain (W : list mat) (X : mat) : mat := fold_left (fun acc A => mmul A acc) W X.
 Definition loss (X Y : mat) (W : list mat) : Q := (1 # 2) * frob2 (msub (chain W X) Y).
 
+(** The weighted square loss 1/2 sum_ij Wt_ij (W_h ... W_1 X - Y)_ij^2. *)
+Fixpoint wdot (w u : vec) : Q :=
+  match w, u with
+  | a :: w', x :: u' => a * (x * x) + wdot w' u'
+  | _, _ => 0
+  end.
+Fixpoint wfrob2 (Wt A : mat) : Q :=
+  match Wt, A with
+  | w :: Wt', r :: A' => wdot w r + wfrob2 Wt' A'
+  | _, _ => 0
+  end.
+Definition wloss (Wt X Y : mat) (W : list mat) : Q := (1 # 2) * wfrob2 Wt (msub (chain W X) Y).
+
 (** Shapes. *)
 Definition is_shape (A : mat) (r c : nat) : Prop :=
   length A = r /\ Forall (fun row => length row = c) A.
@@ -95,16 +111,16 @@ Definition bump (W : list mat) (k i j : nat) (t : Q) : list mat :=
   upd k (upd i (upd j (fun w => w + t))) W.
 
 (** Critical point: every partial derivative of L at W is zero. *)
-Definition critical (X Y : mat) (W : list mat) : Prop :=
+Definition critical (L : list mat -> Q) (W : list mat) : Prop :=
   forall k i j, (k < length W)%nat -> (i < length (nth k W []))%nat ->
     (j < length (nth i (nth k W []) []))%nat ->
     forall eps, 0 < eps -> exists delta, 0 < delta /\
-      forall t, Qabs t < delta -> Qabs (loss X Y (bump W k i j t) - loss X Y W) <= eps * Qabs t.
+      forall t, Qabs t < delta -> Qabs (L (bump W k i j t) - L W) <= eps * Qabs t.
 
 (** Not a local minimum: points of smaller loss arbitrarily close to W. *)
-Definition not_local_min (X Y : mat) (W : list mat) : Prop :=
+Definition not_local_min (L : list mat -> Q) (W : list mat) : Prop :=
   forall eps, 0 < eps -> exists W', same_shapes W' W /\ dist2 W' W < eps * eps /\
-    loss X Y W' < loss X Y W.
+    L W' < L W.
 
 (** W + t V, entry by entry (V of the same shapes as W). *)
 Fixpoint vaxpy (t : Q) (u v : vec) : vec :=
@@ -127,6 +143,6 @@ Fixpoint add_dir (W V : list mat) (t : Q) : list mat :=
     and eps > 0, L(W + t V) - L(W) >= - eps t^2 for all small t.  At a critical point,
     L(W + t V) - L(W) = 1/2 (V^T H V) t^2 + O(t^3), so this says exactly V^T H V >= 0 for
     every V: the second-order test of every straight line through W passes. *)
-Definition hessian_psd (X Y : mat) (W : list mat) : Prop :=
+Definition hessian_psd (L : list mat -> Q) (W : list mat) : Prop :=
   forall V, same_shapes V W -> forall eps, 0 < eps -> exists delta, 0 < delta /\
-    forall t, Qabs t < delta -> - eps * (t * t) <= loss X Y (add_dir W V t) - loss X Y W.
+    forall t, Qabs t < delta -> - eps * (t * t) <= L (add_dir W V t) - L W.

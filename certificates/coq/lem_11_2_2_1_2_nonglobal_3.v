@@ -31,5 +31,5 @@ Definition curve : list pmat := [
    [[58]]]
 ].
 
-Theorem refutation : network dims n X Y W /\ critical X Y W /\ not_local_min X Y W.
+Theorem refutation : network dims n X Y W /\ critical (loss X Y) W /\ not_local_min (loss X Y) W.
 Proof. apply (saddle_sound dims n X Y W curve). vm_compute. reflexivity. Qed.

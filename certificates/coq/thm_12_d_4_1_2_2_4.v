@@ -43,7 +43,7 @@ Definition curve : list pmat := [
    [[0; 1]; [0]]]
 ].
 
-Theorem refutation : network dims n X Y W /\ critical X Y W /\ not_local_min X Y W.
+Theorem refutation : network dims n X Y W /\ critical (loss X Y) W /\ not_local_min (loss X Y) W.
 Proof. apply (saddle_sound dims n X Y W curve). vm_compute. reflexivity. Qed.
 
 (* Hessian / 2 = sum_i d_i l_i l_i^T, d_i >= 0 (an L D L^T decomposition, written by the exporter
@@ -53,5 +53,5 @@ Definition sos : list (Q * list Q) := [
   ((1 # 2), [0; 0; 0; 0; 0; 1])
 ].
 
-Theorem second_order : hessian_psd X Y W.
+Theorem second_order : hessian_psd (loss X Y) W.
 Proof. apply (psd_sound X Y W sos). vm_compute. reflexivity. Qed.

@@ -1,6 +1,6 @@
 (** * Boolean checkers on the data, each proved sound once (proof by reflection).
 
-    An instance file proves [network dims n X Y W /\ critical X Y W /\ not_local_min X Y W]
+    An instance file proves [network dims n X Y W /\ critical (loss X Y) W /\ not_local_min (loss X Y) W]
     by [apply saddle_sound with (C := curve); vm_compute; reflexivity]: the only per-instance
     work is evaluating [saddle_check] on the rational data to [true]. *)
 
@@ -102,10 +102,20 @@ Proof.
   - unfold RL. induction W as [|A W IH]; cbn [map]; constructor; auto. apply pconst_rel.
 Qed.
 
-Definition crit_check (X Y : mat) (W : list mat) : bool :=
-  let L := loss X Y W in
+(** A loss function [L] on points and its polynomial version [PL] on curves agree. *)
+Definition loss_poly (L : list mat -> Q) (PL : list pmat -> poly) : Prop :=
+  forall t C W', RL t C W' -> peval (PL C) t == L W'.
+
+Lemma loss_poly_loss : forall X Y, loss_poly (loss X Y) (ploss X Y).
+Proof. intros X Y t C W' H. apply ploss_rel; exact H. Qed.
+
+Lemma loss_poly_wloss : forall Wt X Y, loss_poly (wloss Wt X Y) (pwloss Wt X Y).
+Proof. intros Wt X Y t C W' H. apply pwloss_rel; exact H. Qed.
+
+Definition crit_check (L : list mat -> Q) (PL : list pmat -> poly) (W : list mat) : bool :=
+  let L0 := L W in
   forallb (fun k => forallb (fun i => forallb (fun j =>
-      low2_zero (psub (ploss X Y (unit_curve W k i j)) [L]))
+      low2_zero (psub (PL (unit_curve W k i j)) [L0]))
     (seq 0 (length (nth i (nth k W []) []))))
     (seq 0 (length (nth k W []))))
     (seq 0 (length W)).
@@ -124,13 +134,13 @@ Proof.
   setoid_replace (Qabs t * (S + 1)) with (S * Qabs t + Qabs t) in Ht by ring. lra.
 Qed.
 
-Lemma crit_sound : forall X Y W, crit_check X Y W = true -> critical X Y W.
+Lemma crit_sound : forall L PL W, loss_poly L PL -> crit_check L PL W = true -> critical L W.
 Proof.
-  intros X Y W H k i j Hk Hi Hj eps Heps. unfold crit_check in H.
+  intros L PL W HL H k i j Hk Hi Hj eps Heps. unfold crit_check in H.
   rewrite forallb_forall in H. specialize (H k (proj2 (in_seq _ _ _) (conj (Nat.le_0_l _) Hk))).
   rewrite forallb_forall in H. specialize (H i (proj2 (in_seq _ _ _) (conj (Nat.le_0_l _) Hi))).
   rewrite forallb_forall in H. specialize (H j (proj2 (in_seq _ _ _) (conj (Nat.le_0_l _) Hj))).
-  set (q := psub (ploss X Y (unit_curve W k i j)) [loss X Y W]) in H.
+  set (q := psub (PL (unit_curve W k i j)) [L W]) in H.
   pose proof (sumabs_nonneg (skipn 2 q)) as HS. set (S := sumabs (skipn 2 q)) in *.
   exists (Qmin 1 (eps / (S + 1))). split.
   - apply Q.min_glb_lt. lra. apply Qlt_shift_div_l; lra.
@@ -138,22 +148,22 @@ Proof.
     assert (Qabs t <= 1) as T1 by (apply Qlt_le_weak; eapply Qlt_le_trans; [exact Ht|apply Q.le_min_l]).
     assert (Qabs t <= eps / (S + 1)) as T2
       by (apply Qlt_le_weak; eapply Qlt_le_trans; [exact Ht|apply Q.le_min_r]).
-    assert (loss X Y (bump W k i j t) - loss X Y W == peval q t) as E.
-    { unfold q. rewrite peval_psub, (ploss_rel t X Y _ _ (unit_curve_rel W k i j t)).
+    assert (L (bump W k i j t) - L W == peval q t) as E.
+    { unfold q. rewrite peval_psub, (HL t _ _ (unit_curve_rel W k i j t)).
       cbn [peval]. ring. }
     rewrite E. eapply Qle_trans. apply (quad_bound q t H T1). fold S.
     rewrite sq_abs. pose proof (small_t S eps t HS Heps T2). pose proof (Qabs_nonneg t). nra.
 Qed.
 
 (** ** Not a local minimum: a polynomial curve C through W along which L drops *)
-Definition descent_check (X Y : mat) (W : list mat) (C : list pmat) : bool :=
-  shapes_b C W && lowest_neg (psub (ploss X Y C) [loss X Y W]) && low2_zero (pdist2 C W).
+Definition descent_check (L : list mat -> Q) (PL : list pmat -> poly) (W : list mat) (C : list pmat) : bool :=
+  shapes_b C W && lowest_neg (psub (PL C) [L W]) && low2_zero (pdist2 C W).
 
-Lemma descent_sound : forall X Y W C, descent_check X Y W C = true -> not_local_min X Y W.
+Lemma descent_sound : forall L PL W C, loss_poly L PL -> descent_check L PL W C = true -> not_local_min L W.
 Proof.
-  intros X Y W C H eps Heps. unfold descent_check in H.
+  intros L PL W C HL H eps Heps. unfold descent_check in H.
   apply andb_prop in H as [H Hd]. apply andb_prop in H as [Hs Hp].
-  set (q := psub (ploss X Y C) [loss X Y W]) in Hp.
+  set (q := psub (PL C) [L W]) in Hp.
   set (d := pdist2 C W) in Hd.
   pose proof (sumabs_nonneg (skipn 2 d)) as HS. set (S := sumabs (skipn 2 d)) in *.
   pose proof (t0_pos q Hp) as Ht0.
@@ -179,18 +189,36 @@ Proof.
       nra. }
     lra.
   - pose proof (lowest_neg_sound q t Hp Tp T0) as N. unfold q in N.
-    rewrite peval_psub, (ploss_rel t X Y C (ceval C t) (ceval_rel t C)) in N.
+    rewrite peval_psub, (HL t C (ceval C t) (ceval_rel t C)) in N.
     cbn [peval] in N. lra.
 Qed.
 
 (** ** The refutation: critical, and not a local minimum *)
 Definition saddle_check dims n X Y W C : bool :=
-  network_b dims n X Y W && crit_check X Y W && descent_check X Y W C.
+  network_b dims n X Y W && crit_check (loss X Y) (ploss X Y) W && descent_check (loss X Y) (ploss X Y) W C.
 
 Theorem saddle_sound : forall dims n X Y W C, saddle_check dims n X Y W C = true ->
-  network dims n X Y W /\ critical X Y W /\ not_local_min X Y W.
+  network dims n X Y W /\ critical (loss X Y) W /\ not_local_min (loss X Y) W.
 Proof.
   intros dims n X Y W C H. unfold saddle_check in H.
   apply andb_prop in H as [H H3]. apply andb_prop in H as [H1 H2].
-  split; [apply network_b_sound|split; [apply crit_sound|apply (descent_sound _ _ _ C)]]; assumption.
+  split; [apply network_b_sound|split; [apply (crit_sound _ (ploss X Y))|apply (descent_sound _ (ploss X Y) _ C)]];
+    try apply loss_poly_loss; assumption.
+Qed.
+
+(** The same for the weighted square loss, the weights [Wt] of the shape of [Y]. *)
+Definition wsaddle_check dims n Wt X Y W C : bool :=
+  network_b dims n X Y W && is_shape_b Wt (last dims 0%nat) n &&
+  crit_check (wloss Wt X Y) (pwloss Wt X Y) W && descent_check (wloss Wt X Y) (pwloss Wt X Y) W C.
+
+Theorem wsaddle_sound : forall dims n Wt X Y W C, wsaddle_check dims n Wt X Y W C = true ->
+  network dims n X Y W /\ is_shape Wt (last dims 0%nat) n /\
+  critical (wloss Wt X Y) W /\ not_local_min (wloss Wt X Y) W.
+Proof.
+  intros dims n Wt X Y W C H. unfold wsaddle_check in H.
+  apply andb_prop in H as [H H4]. apply andb_prop in H as [H H3]. apply andb_prop in H as [H1 H2].
+  split; [apply network_b_sound; exact H1|].
+  split; [apply is_shape_b_sound; exact H2|].
+  split; [apply (crit_sound _ (pwloss Wt X Y))|apply (descent_sound _ (pwloss Wt X Y) _ C)];
+    try apply loss_poly_wloss; assumption.
 Qed.

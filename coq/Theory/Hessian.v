@@ -263,7 +263,7 @@ Lemma peval_expand3 : forall p t,
   peval p t == nth 0 p 0 + t * (nth 1 p 0 + t * (nth 2 p 0 + t * peval (skipn 3 p) t)).
 Proof. intros [|a [|b [|c r]]] t; cbn [peval nth skipn]; ring. Qed.
 
-Theorem psd_sound : forall X Y W sos, psd_check X Y W sos = true -> hessian_psd X Y W.
+Theorem psd_sound : forall X Y W sos, psd_check X Y W sos = true -> hessian_psd (loss X Y) W.
 Proof.
   intros X Y W sos Hc V HV eps Heps.
   set (v := flat V).

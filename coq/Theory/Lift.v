@@ -37,6 +37,18 @@ Definition pchain (W : list pmat) (X : pmat) : pmat := fold_left (fun acc A => p
 Definition pconst (A : mat) : pmat := map (map (fun x => [x])) A.
 Definition ploss (X Y : mat) (C : list pmat) : poly :=
   pscale (1 # 2) (pfrob2 (pmsub (pchain C (pconst X)) (pconst Y))).
+Fixpoint pwdot (w : vec) (u : pvec) : poly :=
+  match w, u with
+  | a :: w', x :: u' => padd (pscale a (pmul x x)) (pwdot w' u')
+  | _, _ => []
+  end.
+Fixpoint pwfrob2 (Wt : mat) (A : pmat) : poly :=
+  match Wt, A with
+  | w :: Wt', r :: A' => padd (pwdot w r) (pwfrob2 Wt' A')
+  | _, _ => []
+  end.
+Definition pwloss (Wt X Y : mat) (C : list pmat) : poly :=
+  pscale (1 # 2) (pwfrob2 Wt (pmsub (pchain C (pconst X)) (pconst Y))).
 Fixpoint pdist2 (C : list pmat) (W : list mat) : poly :=
   match C, W with
   | A' :: C', A :: Ws => padd (pfrob2 (pmsub A' (pconst A))) (pdist2 C' Ws)
@@ -137,6 +149,27 @@ Proof.
   intros X Y C W H. unfold ploss, loss. rewrite peval_pscale.
   pose proof (pfrob2_rel _ _ (pmsub_rel _ _ _ _ (pchain_rel C W _ _ H (pconst_rel X)) (pconst_rel Y))) as E.
   unfold RE in E. rewrite E. reflexivity.
+Qed.
+
+Lemma pwdot_rel : forall w u u', RV u u' -> peval (pwdot w u) t == wdot w u'.
+Proof.
+  induction w as [|a w IH]; intros u u' H; [destruct H; cbn; reflexivity|].
+  destruct H as [|p x u u' Hp H]; cbn [pwdot wdot peval]; [reflexivity|].
+  unfold RE in Hp. rewrite peval_padd, peval_pscale, peval_pmul, Hp, (IH u u' H). reflexivity.
+Qed.
+
+Lemma pwfrob2_rel : forall Wt A A', RM A A' -> peval (pwfrob2 Wt A) t == wfrob2 Wt A'.
+Proof.
+  induction Wt as [|w Wt IH]; intros A A' H; [destruct H; cbn; reflexivity|].
+  destruct H as [|r r' A A' Hr H]; cbn [pwfrob2 wfrob2 peval]; [reflexivity|].
+  rewrite peval_padd, (pwdot_rel w r r' Hr), (IH A A' H). reflexivity.
+Qed.
+
+Lemma pwloss_rel : forall Wt X Y C W, RL C W -> peval (pwloss Wt X Y C) t == wloss Wt X Y W.
+Proof.
+  intros Wt X Y C W H. unfold pwloss, wloss. rewrite peval_pscale.
+  rewrite (pwfrob2_rel Wt _ _ (pmsub_rel _ _ _ _ (pchain_rel C W _ _ H (pconst_rel X)) (pconst_rel Y))).
+  reflexivity.
 Qed.
 
 Lemma pdist2_rel : forall C W' W, RL C W' -> peval (pdist2 C W) t == dist2 W' W.

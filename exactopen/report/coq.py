@@ -2,9 +2,10 @@
 
 A ``landscape_point`` certificate whose verdict is ``higher_order_saddle`` or ``strict_saddle``
 (claims ex-intro, ex-3layer, thm-12: the paper's refuted "non-global local minima") becomes the
-theorem ``network dims n X Y W /\\ critical X Y W /\\ not_local_min X Y W`` of
+theorem ``network dims n X Y W /\\ critical (loss X Y) W /\\ not_local_min (loss X Y) W`` of
 ``coq/Statements.v``, proved by ``saddle_sound`` of ``coq/Theory/Check.v`` and ``vm_compute`` on
-the data; a higher-order saddle also gets ``hessian_psd X Y W`` (``psd_sound`` of
+the data (``wloss Wt X Y`` and ``wsaddle_sound`` for the weighted loss); a higher-order saddle
+also gets ``hessian_psd (loss X Y) W`` (``psd_sound`` of
 ``coq/Theory/Hessian.v``, with an exact L D L^T of Hessian/2 computed here and checked by Coq).  Everything in the file (X, Y, the layers W, the curve) is written from the
 JSON the kernel accepted, never from the generator: a tampered certificate gives a file whose
 ``vm_compute`` step does not reduce to ``true``, so ``coqc`` refuses it.
@@ -35,7 +36,7 @@ MAX_DATA = 20000
 
 
 class NotExportable(InputError):
-    """A certificate the Coq export does not cover (kind, verdict, weights or digest inputs)."""
+    """A certificate the Coq export does not cover (kind, verdict, size or digest inputs)."""
 
 
 def library_dir() -> str:
@@ -238,13 +239,15 @@ def export_text(cert: dict, stem: str, statement: str | None = None) -> str:
         raise NotExportable(f"{stem}: Coq export covers landscape_point saddles "
                             f"(higher_order_saddle, strict_saddle), not {kind} / {verdict}")
     inputs = cert.get("inputs") or {}
-    if inputs.get("weights") is not None:
-        raise NotExportable(f"{stem}: the weighted loss is not exported to Coq yet")
+    weighted = inputs.get("weights") is not None
+    if weighted and verdict == "higher_order_saddle":
+        raise NotExportable(f"{stem}: the Hessian of the weighted loss is not exported to Coq yet")
     if not isinstance(inputs.get("layers"), list):
         raise NotExportable(f"{stem}: inputs.layers must be a list of inline matrices")
     W = [_rows(m, f"inputs.layers[{k}]") for k, m in enumerate(inputs["layers"])]
     X = _rows(inputs.get("X"), "inputs.X")
     Y = _rows(inputs.get("Y"), "inputs.Y")
+    Wt = _rows(inputs["weights"], "inputs.weights") if weighted else None
     if not X or not W:
         raise NotExportable(f"{stem}: empty data")
     dims = [len(X)] + [len(A) for A in W]
@@ -268,6 +271,7 @@ def export_text(cert: dict, stem: str, statement: str | None = None) -> str:
         f"Definition n : nat := {n}%nat.",
         f"Definition X : mat :=\n  {_mat(X)}.",
         f"Definition Y : mat :=\n  {_mat(Y)}.",
+    ] + ([f"Definition Wt : mat :=\n  {_mat(Wt)}."] if weighted else []) + [
         "Definition W : list mat := [",
         ";\n".join("  " + _mat(A, "  ") for A in W),
         "].",
@@ -277,8 +281,14 @@ def export_text(cert: dict, stem: str, statement: str | None = None) -> str:
         ";\n".join("  " + _pmat(layer) for layer in curve),
         "].",
         "",
-        f"Theorem {THEOREM} : network dims n X Y W /\\ critical X Y W /\\ not_local_min X Y W.",
+    ] + ([
+        f"Theorem {THEOREM} : network dims n X Y W /\\ is_shape Wt (last dims 0%nat) n /\\",
+        "  critical (wloss Wt X Y) W /\\ not_local_min (wloss Wt X Y) W.",
+        "Proof. apply (wsaddle_sound dims n Wt X Y W curve). vm_compute. reflexivity. Qed.",
+    ] if weighted else [
+        f"Theorem {THEOREM} : network dims n X Y W /\\ critical (loss X Y) W /\\ not_local_min (loss X Y) W.",
         "Proof. apply (saddle_sound dims n X Y W curve). vm_compute. reflexivity. Qed.",
+    ]) + [
         "",
     ]
     if verdict == "higher_order_saddle":
@@ -292,7 +302,7 @@ def export_text(cert: dict, stem: str, statement: str | None = None) -> str:
             ";\n".join(f"  ({d}, [{'; '.join(lits)}])" for d, lits in sos),
             "].",
             "",
-            f"Theorem {PSD_THEOREM} : hessian_psd X Y W.",
+            f"Theorem {PSD_THEOREM} : hessian_psd (loss X Y) W.",
             "Proof. apply (psd_sound X Y W sos). vm_compute. reflexivity. Qed.",
             "",
         ]
@@ -303,7 +313,8 @@ AUDIT_DIR = "coq"   # certificates/coq/: the audit's exports
 
 
 def exportable(cert: dict) -> bool:
-    """Whether :func:`export_text` covers this certificate (kind, verdict, unweighted, inline)."""
+    """Whether :func:`export_text` covers this certificate (kind, verdict, size, inline data;
+    weighted only for strict saddles)."""
     res = cert.get("result")
     inputs = cert.get("inputs") if isinstance(cert.get("inputs"), dict) else {}
     try:
@@ -311,7 +322,8 @@ def exportable(cert: dict) -> bool:
     except (KeyError, IndexError, TypeError):
         return False
     return (cert.get("kind") in EXPORTABLE and isinstance(res, dict) and params <= MAX_PARAMETERS
-            and res.get("verdict") in EXPORTABLE[cert["kind"]] and inputs.get("weights") is None
+            and res.get("verdict") in EXPORTABLE[cert["kind"]]
+            and (inputs.get("weights") is None or res.get("verdict") == "strict_saddle")
             and isinstance(inputs.get("layers"), list) and all(isinstance(m, dict) and "rows" in m
                                                                for m in inputs["layers"]))
 
@@ -359,11 +371,13 @@ def write_index(out_dir: str) -> None:
              "Written by `exactopen audit` from the certificates the checker accepted "
              "(`exactopen export coq` writes the same files). Each file proves",
              "",
-             "    Theorem refutation : network dims n X Y W /\\ critical X Y W /\\ not_local_min X Y W.",
+             "    Theorem refutation : network dims n X Y W /\\ critical (loss X Y) W /\\ not_local_min (loss X Y) W.",
+             "",
+             "(for the weighted square loss, `wloss Wt X Y` in place of `loss X Y`, with `is_shape Wt (last dims 0%nat) n`)",
              "",
              "and, for a higher-order saddle, also",
              "",
-             "    Theorem second_order : hessian_psd X Y W.",
+             "    Theorem second_order : hessian_psd (loss X Y) W.",
              "",
              "(the Hessian of L at W is positive semidefinite: every straight line through W passes the "
              "second-order test), "

@@ -103,9 +103,9 @@ def _coq_note(n: int) -> str:
     return (f"<p><strong>Proved again in Coq:</strong> {n} certificate{'s' if n > 1 else ''} of this claim "
             "exported to Coq 8.16 (<code>certificates/coq/</code>), each a theorem on the certificate's numbers "
             "stated with the plain definitions of <code>coq/Statements.v</code>: "
-            "<code>network dims n X Y W /\\ critical X Y W /\\ not_local_min X Y W</code> (W is a critical "
+            "<code>network dims n X Y W /\\ critical (loss X Y) W /\\ not_local_min (loss X Y) W</code> (W is a critical "
             "point of L(W) = ½‖W<sub>h</sub>⋯W<sub>1</sub>X − Y‖²<sub>F</sub> and not a local minimum), and for a "
-            "higher-order saddle also <code>hessian_psd X Y W</code> (the Hessian is positive semidefinite), "
+            "higher-order saddle also <code>hessian_psd (loss X Y) W</code> (the Hessian is positive semidefinite), "
             "proved by general lemmas and <code>vm_compute</code> on the data, with no axiom.</p>")
 
 

@@ -337,3 +337,23 @@ def test_export_is_bounded():
     with pytest.raises(coq.NotExportable, match="bounds"):
         coq.export_text(cert, "big")
     assert not coq.exportable(cert)
+
+
+@needs_coqc
+def test_weighted_strict_saddle_compiles_and_a_changed_weight_does_not(coq_lib, tmp_path):
+    text = (COQ_CERTS / "cor_9_weighted_zero_point_1.v").read_text()
+    assert "critical (wloss Wt X Y) W" in text and "Definition Wt" in text
+    err, out = coq.compile_one(coq_lib, str(COQ_CERTS / "cor_9_weighted_zero_point_1.v"))
+    assert err is None, out
+
+    # (a changed weight alone would leave a true theorem: at this zero point every weighted loss is
+    # critical and descends; the kernel still rejects it, for its stated loss)
+    def moved(cert):
+        cert["inputs"]["layers"][0]["rows"][0][0] = "1/2"
+
+    path = _tampered(tmp_path, "cor-9-weighted-zero-point-1", moved)
+    with pytest.raises(kernel.Rejected):
+        kernel.check_file(str(path))
+    (v,) = coq.export_files([str(path)], str(tmp_path / "out"), check=False)
+    err, _out = coq.compile_one(coq_lib, v)
+    assert err is not None and "Unable to unify" in err, err
