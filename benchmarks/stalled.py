@@ -15,7 +15,10 @@ parameters, the unlearned part of Y' chosen so that M' = C' S^-1 C'^T splits ove
 (``split_data``: the adapted-bases PSD proof applies), classified exactly; the escape on the
 original loss) and the checker on the certificate's JSON text.
 Columns: backward error |Y' - Y| / |Y|, distance |W' - W|, the nearby verdict, the headline,
-and the certified decrease of the original loss relative to L(W).
+the certified decrease of the original loss relative to L(W) (the escape: the best step within
+the default radius on the descent curve or along the residual's top direction,
+:mod:`exactopen.numeric.escape`), its distance and the radius, and the drop of the float32
+loss from W to the escape point relative to it (what float32 training sees).
 
     python benchmarks/stalled.py                   # w = 64 and 128
     python benchmarks/stalled.py --widths 16 32
@@ -57,7 +60,24 @@ def one(w: int, seed: int = 0, learn: int = 1) -> dict:
             "mem_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "json_mb": len(text) / 2 ** 20,
             "rank": nb.get("rank"), "data": nb.get("data"), "backward_error": nb.get("relative_data_change", {}).get("Y"),
             "distance": nb.get("distance"), "nearby_verdict": nb.get("verdict"), "verdict": s["verdict"],
-            "escape_relative": (esc["decrease"] / s["loss"]) if esc else None}
+            "escape_relative": (esc["decrease"] / s["loss"]) if esc else None,
+            "escape_distance": esc.get("distance"), "radius": esc.get("radius"),
+            "escape_float32": float32_drop(Ws, X, Y, v.escape) if esc else None}
+
+
+def float32_drop(Ws, X, Y, Z) -> float:
+    """The relative drop of the float32 loss (numpy float32 products) from W to the escape point Z:
+    what training in float32 sees (0 or negative: the escape is invisible there)."""
+    import numpy as np
+
+    def loss32(layers):
+        P = X.astype(np.float32)
+        for W in layers:
+            P = W.astype(np.float32) @ P
+        return float(np.sum((P - Y.astype(np.float32)) ** 2, dtype=np.float32))
+
+    a = loss32(Ws)
+    return (a - loss32(Z)) / a
 
 
 def _f(x, fmt):
@@ -85,13 +105,15 @@ def main(argv=None) -> None:
         print(json.dumps(row), file=sys.stderr)
         rows.append(row)
     print("| width | params | train s (steps) | generator s | checker s | peak MB | JSON MB | rank | Y' | "
-          "backward error |Y'-Y|/|Y| | distance |W'-W| | nearby verdict | verdict | escape decrease / L |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---|---:|")
+          "backward error |Y'-Y|/|Y| | distance |W'-W| | nearby verdict | verdict | escape decrease / L | "
+          "escape distance (radius) | float32 loss drop / L |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---|---:|---:|---:|")
     for r in rows:
         print(f"| {r['w']} | {r['params']:,} | {r['train']:.1f} ({r['steps']}) | {r['generate']:.1f} | "
               f"{r['check']:.1f} | {r['mem_mb']:.0f} | {r['json_mb']:.1f} | {_f(r['rank'], 'd')} | {r.get('data') or '-'} | "
               f"{_f(r['backward_error'], '.2e')} | {_f(r['distance'], '.3g')} | {r['nearby_verdict'] or '-'} | "
-              f"{r['verdict']} | {_f(r['escape_relative'], '.2e')} |")
+              f"{r['verdict']} | {_f(r['escape_relative'], '.2e')} | {_f(r.get('escape_distance'), '.3g')} "
+              f"({_f(r.get('radius'), '.2g')}) | {_f(r.get('escape_float32'), '.2e')} |")
 
 
 if __name__ == "__main__":

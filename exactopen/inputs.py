@@ -12,6 +12,12 @@ Trained weights (``exactopen validate``): :func:`load_weights` reads layers W1..
 (``.pt``/``.pth``, torch imported lazily); :func:`load_problem` adds X and Y (the exact network is
 :func:`exactopen.landscape.network.network_from_arrays` / ``Network.build``).
 
+Python objects (the API): :func:`as_matrix` reads nested lists, numpy arrays, tensors
+(:mod:`exactopen.tensors`), SymPy matrices, ``fmpq_mat`` and paths; :func:`layers_of_mapping`
+reads named layers (a ``state_dict``, an ``.npz``, a dict), for files and the API alike
+(:mod:`exactopen.models` reads whole models); :func:`parameter_texts` turns SymPy symbols into
+the texts the parametric readers parse.
+
 Every problem raises :class:`InputError` with one line naming it.
 """
 
@@ -26,6 +32,7 @@ from flint import fmpq_mat
 from exactopen.errors import InputError
 from exactopen.exact.floats import to_exact
 from exactopen.exact.numbers import parse_rational
+from exactopen.tensors import is_tensor, is_torch_module, linear_weight, tensor_to_exact
 
 _LAYER = re.compile(r"W(\d+)")
 TORCH_SUFFIXES = (".pt", ".pth")
@@ -89,24 +96,19 @@ def as_matrix(obj, what: str = "matrix") -> fmpq_mat:
     binary floats (converted exactly: every float is a dyadic rational); a numpy array (floats
     converted exactly); a SymPy matrix of rational numbers; or the certificate encoding
     {"shape", "rows"}.  Anything else raises :class:`InputError` naming ``what``."""
-    from flint import fmpq
-
     if isinstance(obj, fmpq_mat):
         return obj
-    if isinstance(obj, str):
-        raise InputError(f"{what}: a string is not a matrix here (files and inline JSON: load_matrix)")
+    if isinstance(obj, (str, os.PathLike)):  # a file (.npy, .npz, .pt, JSON) or inline JSON
+        return load_data(os.fspath(obj), what)
+    if is_tensor(obj):
+        return tensor_to_exact(obj, what)
+    if is_torch_module(obj):  # an nn.Linear: its weight
+        return tensor_to_exact(linear_weight(obj, what), what)
     if hasattr(obj, "dtype") and hasattr(obj, "ndim"):  # numpy array (or array-like with a dtype)
         return to_exact(obj, what, floats=True)
     if hasattr(obj, "is_Matrix") or type(obj).__module__.startswith("sympy"):  # a SymPy matrix
         rows = obj.tolist()
-        out = []
-        for i, r in enumerate(rows):
-            row = []
-            for j, x in enumerate(r):
-                if not getattr(x, "is_Rational", False):
-                    raise InputError(f"{what}[{i}][{j}]: {x} is not a rational number")
-                row.append(fmpq(int(x.p), int(x.q)))
-            out.append(row)
+        out = [[_sympy_number(x, f"{what}[{i}][{j}]") for j, x in enumerate(r)] for i, r in enumerate(rows)]
         return parse_matrix(out, what, allow_empty=True) if out else fmpq_mat(0, 0)
     if isinstance(obj, (list, tuple)):
         rows = [list(r) if isinstance(r, (list, tuple)) else r for r in obj]
@@ -124,11 +126,90 @@ def _exact_entry(x, where: str):
     :func:`parse_rational`."""
     from exactopen.exact.numbers import from_float
 
+    if is_tensor(x):
+        if x.dim() != 0:
+            raise InputError(f"{where}: a {x.dim()}-D tensor is not a number (pass the whole matrix as one tensor)")
+        x = x.detach().cpu().double().item()
     if isinstance(x, float) or (hasattr(x, "dtype") and getattr(x.dtype, "kind", "") == "f"):
         return from_float(float(x), where)
     if hasattr(x, "dtype") and getattr(x.dtype, "kind", "") in "iu":
         return int(x)
+    if type(x).__module__.startswith("sympy"):
+        return _sympy_number(x, where)
     return x
+
+
+def _sympy_number(x, where: str):
+    """The exact value of a SymPy number (a Float exactly: it is a binary float); a symbol or an
+    expression in symbols is refused, saying where parameters are taken."""
+    from flint import fmpq
+
+    if getattr(x, "is_Rational", False):
+        return fmpq(int(x.p), int(x.q))
+    if getattr(x, "is_Float", False):
+        from sympy import Rational
+
+        q = Rational(x)
+        return fmpq(int(q.p), int(q.q))
+    if getattr(x, "free_symbols", None):
+        raise InputError(f"{where}: {x} names a parameter; only exactopen.openness and exactopen.chain take "
+                         "parameters (SymPy symbols or strings such as \"x\"); elsewhere give numbers")
+    raise InputError(f"{where}: {x} is not a rational number")
+
+
+# ---------------------------------------------------------------------------------------
+# parameters (exactopen.openness, exactopen.chain): SymPy symbols as well as strings
+# ---------------------------------------------------------------------------------------
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
+
+
+def parameter_texts(obj, what: str):
+    """A matrix whose entries may be SymPy symbols or polynomials in them (a SymPy matrix, or
+    nested lists holding SymPy objects) as nested lists of the texts the parametric readers parse
+    (``x``, ``2*a^2 - 1/3``); anything else is returned unchanged.  The SymPy object is read term
+    by term (``Poly``), never through text: coefficients must be rational."""
+    sympy_matrix = hasattr(obj, "is_Matrix") and type(obj).__module__.startswith("sympy")
+    if not sympy_matrix and not (isinstance(obj, (list, tuple)) and any(
+            type(x).__module__.startswith("sympy") for r in obj if isinstance(r, (list, tuple)) for x in r)):
+        return obj
+    rows = obj.tolist() if sympy_matrix else [list(r) if isinstance(r, (list, tuple)) else r for r in obj]
+    if not sympy_matrix and not any(getattr(x, "free_symbols", None) for r in rows if isinstance(r, list) for x in r):
+        return obj  # numbers only: the plain reader takes them
+    return [[_entry_text(x, f"{what}[{i}][{j}]") for j, x in enumerate(r)] if isinstance(r, list) else r
+            for i, r in enumerate(rows)]
+
+
+def _entry_text(x, where: str):
+    from fractions import Fraction
+
+    from flint import fmpq
+
+    if not type(x).__module__.startswith("sympy"):
+        if isinstance(x, (Fraction, fmpq)):
+            return str(x)
+        return x  # ints and strings as they are; the parametric reader refuses the rest
+    from sympy import Poly, PolynomialError
+
+    syms = sorted(x.free_symbols, key=str)
+    if not syms:
+        q = _sympy_number(x, where)
+        return str(q)
+    bad = [str(s) for s in syms if not _NAME.fullmatch(str(s))]
+    if bad:
+        raise InputError(f"{where}: parameter name {bad[0]!r} is not a name (letters, digits, _)")
+    try:
+        p = Poly(x, *syms)
+    except PolynomialError:
+        p = None
+    if p is None or not (p.domain.is_ZZ or p.domain.is_QQ):
+        raise InputError(f"{where}: {x} is not a rational number or a polynomial in parameters with rational "
+                         "coefficients")
+    terms = []
+    for monom, c in p.terms():
+        factors = [str(s) if e == 1 else f"{s}^{e}" for s, e in zip(syms, monom) if e]
+        terms.append("*".join([f"({c})"] + factors))
+    return " + ".join(terms) or "0"
 
 
 def _split_name(spec: str) -> tuple[str, str | None]:
@@ -294,11 +375,35 @@ def load_torch_state_dict(path: str) -> tuple[list, list]:
     if not isinstance(sd, dict):
         raise InputError(f"{path}: expected a state_dict (a dict of tensors), got {type(sd).__name__}; save "
                          "model.state_dict()")
-    for key, val in sd.items():
-        if not hasattr(val, "detach"):
-            raise InputError(f"{path}: entry {key!r} is not a tensor")
-    keys = linear_layer_keys({k: tuple(v.shape) for k, v in sd.items()}, path)
-    return [to_exact(sd[k].detach().cpu().double().numpy(), f"{path}:{k}") for k in keys], keys
+    layers, keys, _ = layers_of_mapping(sd, path)
+    return layers, keys
+
+
+def array_shape(v) -> tuple:
+    """The shape of a tensor, an array, the {"shape", "rows"} encoding or nested lists (() if none)."""
+    if hasattr(v, "shape"):
+        return tuple(v.shape)
+    if isinstance(v, dict) and "shape" in v:
+        return tuple(v["shape"]) if isinstance(v["shape"], list) else ()
+    return (len(v), 0) if isinstance(v, list) and all(isinstance(r, list) for r in v) else ()
+
+
+def layers_of_mapping(entries, where: str) -> tuple[list, list, dict]:
+    """(layers W_1..W_h, their keys, the other entries exactly by name) of a mapping: a PyTorch
+    ``state_dict`` (in its order) or arrays named W1..Wh (an .npz, a JSON object, a dict), with
+    X and Y allowed beside them.  The one reader of named layers, for files and for the API."""
+    for key, val in entries.items():
+        if not isinstance(key, str):
+            raise InputError(f"{where}: key {key!r} is not a name (a state_dict or arrays named W1..Wh)")
+        if is_torch_module(val):
+            raise InputError(f"{where}: entry {key!r} is a module, not a tensor (pass model.state_dict() or the "
+                             "model itself)")
+        if isinstance(val, (str, os.PathLike)):
+            raise InputError(f"{where}: entry {key!r} is a string, not a matrix")
+    shapes = {k: array_shape(v) for k, v in entries.items()}
+    keys = linear_layer_keys({k: s for k, s in shapes.items() if k not in ("X", "Y")}, where)
+    named = {k: as_matrix(v, f"{where}:{k}") for k, v in entries.items()}
+    return [named[k] for k in keys], keys, {k: v for k, v in named.items() if k not in keys}
 
 
 def load_weights(path: str) -> tuple[list, dict, list]:
@@ -309,18 +414,8 @@ def load_weights(path: str) -> tuple[list, dict, list]:
     if path.lower().endswith(TORCH_SUFFIXES):
         layers, keys = load_torch_state_dict(path)
         return layers, {}, keys
-    raw = _read_raw(path)
-    def shape(v):
-        if hasattr(v, "shape"):
-            return tuple(v.shape)
-        if isinstance(v, dict) and "shape" in v:
-            return tuple(v["shape"])
-        return (len(v), 0) if isinstance(v, list) and all(isinstance(r, list) for r in v) else ()
-
-    shapes = {k: shape(v) for k, v in raw.items()}
-    keys = linear_layer_keys({k: s for k, s in shapes.items() if k not in ("X", "Y")}, path)
-    named = {k: _convert(v, f"{path}:{k}", True) for k, v in raw.items()}
-    return [named[k] for k in keys], {k: v for k, v in named.items() if k not in keys}, keys
+    layers, keys, rest = layers_of_mapping(_read_raw(path), path)
+    return layers, rest, keys
 
 
 def load_data(spec: str, what: str):
@@ -337,6 +432,8 @@ def load_data(spec: str, what: str):
             obj = obj[name] if name is not None else next(iter(obj.values()))
         if not hasattr(obj, "detach"):
             raise InputError(f"{path}: expected a tensor for {what}")
+        if is_tensor(obj):
+            return tensor_to_exact(obj, f"{what} ({path})")
         return to_exact(obj.detach().cpu().double().numpy(), f"{what} ({path})")
     return load_matrix(spec, numeric=True, what=what)
 

@@ -63,7 +63,10 @@ def test_converged_net_is_near_global(tmp_path, capsys):
     assert kernel.check(out["certificate"])
     assert main(["validate", "--weights", str(f), "--quiet"]) == 0
     text = capsys.readouterr().out
-    assert text.startswith("verdict: near global minimum — your loss is within")
+    first = text.splitlines()
+    assert first[0].startswith("model: a linear network W2 W1 (widths 4, 3, 3, input first), no bias, no activation")
+    assert first[1].startswith("data: X is 4x8 (stored in ") and "8 samples, one per column" in first[1]
+    assert first[2].startswith("verdict: near global minimum — your loss is within")
     assert "not a local minimum" not in text and "epsilon" not in text
 
 
@@ -89,7 +92,13 @@ def test_exact_critical_point_is_classified_without_flags(capsys, tmp_path):
 
 
 def test_no_lower_point_is_said(tmp_path, capsys):
-    f, *_ = _converged(tmp_path)
+    """At an exact global minimum (dense layers, Y = W2 W1 X exactly) no point is lower.  (Near a
+    converged float point a lower point within 1e-12 can exist and be found: its gradient is not
+    exactly zero.)"""
+    rng = np.random.default_rng(0)
+    W1, W2, X = (rng.integers(-4, 5, size=s).astype(float) for s in ((3, 4), (3, 3), (4, 8)))
+    f = tmp_path / "exact_min.npz"
+    np.savez(f, W1=W1, W2=W2, X=X, Y=W2 @ W1 @ X)
     assert main(["validate", "--weights", str(f), "--descent", "--radius", "1e-12", "--quiet"]) == 0
     assert "no point with a lower loss was found within distance" in capsys.readouterr().out
 

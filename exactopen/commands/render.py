@@ -11,6 +11,8 @@ def register(sub) -> None:
     p.add_argument("--format", choices=("md", "tex", "html"), default="md")
     p.add_argument("--standalone", action="store_true",
                    help="tex: a whole document (preamble and \\begin{document}) instead of a fragment")
+    p.add_argument("--inputs", nargs="+", metavar="FILE", default=None,
+                   help="the input files a certificate refers to by SHA-256 (exactopen validate --inputs-by-digest)")
     p.add_argument("--out", metavar="FILE", help="write to FILE (atomically, mode 0644) instead of standard output")
     p.set_defaults(func=run)
 
@@ -33,7 +35,7 @@ def run(args) -> int:
     except (ValueError, RecursionError) as exc:
         raise InputError(f"{args.certificate}: not valid JSON ({str(exc)[:200]})") from None
     try:
-        text = render(cert, args.format, standalone=args.standalone)
+        text = render(cert, args.format, standalone=args.standalone, inputs=args.inputs)
     except kernel.Malformed as exc:
         raise InputError(f"{args.certificate}: {exc}") from None
     except kernel.Rejected as exc:

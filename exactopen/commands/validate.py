@@ -29,7 +29,7 @@ def register(sub) -> None:
                    help=".npz/.json with arrays W1..Wh (input layer first; may also hold X and Y), or a "
                         "PyTorch state_dict (.pt/.pth) of bias-free nn.Linear layers")
     p.add_argument("--X", metavar="SPEC", help="inputs d_0 x n (FILE or FILE:NAME; default: X in the weights "
-                                               "file, else the identity)")
+                                               "file, else the identity, and the output says so)")
     p.add_argument("--Y", metavar="SPEC", help="targets d_h x n (default: Y in the weights file)")
     p.add_argument("--snap", metavar="TOL", help="snap every weight to the simplest rational within TOL and "
                                                  "classify that exact point")
@@ -41,8 +41,10 @@ def register(sub) -> None:
                    help="when snapping finds no exact critical point, do not build and classify an exact critical "
                         "point of a nearby problem (data moved by a stated backward error; minutes on large "
                         "stalled networks)")
-    p.add_argument("--radius", type=float, metavar="R", help="look for the lower point within distance R "
-                                                             "(default 0.1 * max(1, |W|_F))")
+    p.add_argument("--radius", type=float, metavar="R",
+                   help="look for the lower point (the escape) within distance R: the step that lowers the loss "
+                        "most within it (default a tenth of the larger of 1, |W|_F and the norm of balanced layers "
+                        "fitting the data's top direction; see docs/escape.md)")
     p.add_argument("--samples-as-rows", action="store_true",
                    help="X and Y hold one sample per row (n x d, the numpy/PyTorch layout); the default is one "
                         "sample per column (d x n)")
@@ -78,7 +80,7 @@ def run_validate(args) -> int:
     from exactopen.exact.numbers import parse_rational
     from exactopen.exact.snap import parse_tolerance
     from exactopen.inputs import load_problem
-    from exactopen.landscape.network import Network
+    from exactopen.models import CLI_FLAGS, build_network
     from exactopen.numeric.progress import Progress
     from exactopen.numeric.validate import validate
 
@@ -87,10 +89,8 @@ def run_validate(args) -> int:
         if not args.save_escape.lower().endswith((".npz", ".pt", ".pth")):
             raise InputError("--save-escape: the file must end in .npz, .pt or .pth")
     layers, X, Y, keys = load_problem(args.weights, args.X, args.Y)
-    if args.samples_as_rows:
-        X = None if X is None else X.transpose()
-        Y = Y.transpose()
-    net = Network.build(layers, Y, X)
+    src = None if X is None else (f"--X {args.X}" if args.X else f"stored in {args.weights}")
+    net, assumed = build_network(layers, X, Y, keys, CLI_FLAGS, args.samples_as_rows, src)
     _check_network_range(net)
     tol = parse_tolerance(args.snap) if args.snap else None
     if args.snap_den is not None and args.snap_den < 1:
@@ -111,7 +111,7 @@ def run_validate(args) -> int:
                  always_descent=args.descent, radius=args.radius, loss=args.loss, inputs=inputs, files=files,
                  nearby=False if args.no_nearby else None)
     prog.step("exact checker")
-    lines = list(v.lines)
+    lines = assumed + list(v.lines)
     if files:
         named = " ".join(_shell_word(f) for f in files)
         lines.append(f"  the weights and data are referred to by SHA-256, not embedded: verify with "
@@ -124,7 +124,7 @@ def run_validate(args) -> int:
             save_arrays(args.save_escape, dict(zip(keys, v.escape)))
             lines.append(f"  the lower point was written to {args.save_escape} (keys {', '.join(keys)})")
     try:
-        emit(args, v.certificate, lines, v.summary)
+        emit(args, v.certificate, lines, {**v.summary, "assumed": assumed})
     finally:
         prog.close()
     return 0

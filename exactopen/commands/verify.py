@@ -3,6 +3,7 @@ directory (one with ``results.jsonl``) is verified as a whole (:mod:`exactopen.s
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 STATUS_CODE = {"accepted": 0, "skipped": 0, "rejected": 1, "malformed": 2}
@@ -27,11 +28,25 @@ def register(sub) -> None:
     p.add_argument("--explain", action="store_true",
                    help="for each accepted file, list the facts the checker verified and the trusted "
                         "theorems it relied on")
+    p.add_argument("--theorems", nargs=0, action=_PrintTheorems,
+                   help="print the theorems the checker trusts (published ones with their reference, then "
+                        "this project's lemmas with the docs section proving them), the kinds that may use "
+                        "each, and the budgets; then exit")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object: per file its status (accepted, rejected, malformed, skipped), "
                         "statement or reason, kind, claim id and trusted theorems; per sweep directory its "
                         "status, counts, error lines and problems")
     p.set_defaults(func=run)
+
+
+class _PrintTheorems(argparse.Action):
+    """``--theorems``: print the checker's table and exit (no FILE needed, as ``--version``)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from exactopen.kernel.__main__ import theorems_text
+
+        sys.stdout.write(theorems_text())
+        parser.exit()
 
 
 def run(args) -> int:
@@ -131,9 +146,11 @@ def _print_entry(e: dict, args) -> None:
             print("  checked:")
             for f in e["facts"]:
                 print(f"    - {f}")
+            from exactopen.kernel.__main__ import source
+
             print("  trusted theorems:" + ("" if e["theorems"] else " none (every step re-derived)"))
             for t in e["theorems"]:
-                print(f"    - {t['id']}: {t['statement']}")
+                print(f"    - {t['id']} ({source(t['id'])}): {t['statement']}")
             print(f"  {work_line(e['work'])}")
 
 

@@ -146,9 +146,11 @@ def from_json(obj: dict) -> fmpq_mat:
 
         d = obj["dyadic"]
         k, data = d["width"], base64.b64decode(d["numerators"])
-        Z = fmpq_mat(fmpz_mat(m, n, [int.from_bytes(data[i:i + k], "little", signed=True)
-                                     for i in range(0, len(data), k)]))
-        return Z * fmpq(2) ** d["exponent"]
+        nums = [int.from_bytes(data[i:i + k], "little", signed=True) for i in range(0, len(data), k)]
+        if d.get("lower"):  # the lower triangle only, row by row (certificate.dyadic_json)
+            it = iter(nums)
+            nums = [next(it) if j <= i else 0 for i in range(m) for j in range(n)]
+        return fmpq_mat(fmpz_mat(m, n, nums)) * fmpq(2) ** d["exponent"]
     return fmpq_mat(m, n, [fmpq(*_pq(x)) for r in obj["rows"] for x in r])
 
 

@@ -27,6 +27,8 @@ from exactopen.kernel.core import (
     CLAIM_IDS,
     KIND_THEOREMS,
     KINDS,
+    LEMMAS,
+    REFERENCES,
     THEOREMS,
     check,
     check_file,
@@ -37,5 +39,5 @@ from exactopen.kernel.core import (
 )
 from exactopen.kernel.primitives import BUDGET, Malformed, Rejected, parse
 
-__all__ = ["Rejected", "Malformed", "KINDS", "BUDGET", "THEOREMS", "KIND_THEOREMS", "CLAIM_IDS", "check",
+__all__ = ["Rejected", "Malformed", "KINDS", "BUDGET", "THEOREMS", "LEMMAS", "REFERENCES", "KIND_THEOREMS", "CLAIM_IDS", "check",
            "check_file", "check_text", "explain", "read_file", "statement", "parse"]

@@ -14,6 +14,8 @@ import sys
 from exactopen.kernel import (
     BUDGET,
     KIND_THEOREMS,
+    LEMMAS,
+    REFERENCES,
     THEOREMS,
     Malformed,
     Rejected,
@@ -23,14 +25,27 @@ from exactopen.kernel import (
 
 
 def theorems_text() -> str:
-    """The trusted theorems, the kinds that may use each, and the budgets (Markdown)."""
-    lines = ["| theorem | statement | kinds that may rely on it |", "|---|---|---|"]
-    for tid, text in THEOREMS.items():
-        kinds = ", ".join(f"`{k}`" for k, ts in KIND_THEOREMS.items() if tid in ts) or "-"
-        lines.append(f"| `{tid}` | {text} | {kinds} |")
+    """The trusted theorems (published results with their reference, then this project's lemmas
+    with the docs section proving them), the kinds that may use each, and the budgets (Markdown)."""
+    def kinds(tid):
+        return ", ".join(f"`{k}`" for k, ts in KIND_THEOREMS.items() if tid in ts) or "-"
+
+    lines = ["Published theorems:", "", "| theorem | statement | reference | kinds that may rely on it |",
+             "|---|---|---|---|"]
+    lines += [f"| `{t}` | {THEOREMS[t]} | {REFERENCES[t]} | {kinds(t)} |" for t in THEOREMS if t in REFERENCES]
+    lines += ["", "Lemmas of this project (not published; proved in the docs section named):", "",
+              "| lemma | statement | proof | kinds that may rely on it |", "|---|---|---|---|"]
+    lines += [f"| `{t}` | {THEOREMS[t]} | {LEMMAS[t]} | {kinds(t)} |" for t in THEOREMS if t in LEMMAS]
     lines += ["", "| budget | limit |", "|---|---|"]
     lines += [f"| `{k}` | {v:,} |" for k, v in BUDGET.items()]
     return "\n".join(lines) + "\n"
+
+
+def source(tid: str) -> str:
+    """Where a trusted theorem comes from: its reference, or the docs section proving this project's lemma."""
+    if tid in LEMMAS:
+        return f"lemma of this project, proved in {LEMMAS[tid]}"
+    return f"published: {REFERENCES[tid]}"
 
 
 def main(argv=None) -> int:
@@ -69,7 +84,7 @@ def main(argv=None) -> int:
                 for f in report["facts"]:
                     print(f"  checked: {f}")
                 for t in report["theorems"]:
-                    print(f"  trusted: {t['id']}: {t['statement']}")
+                    print(f"  trusted: {t['id']} ({source(t['id'])}): {t['statement']}")
                 w = report["work"]
                 print(f"  work: {w['work']:.3g} of {w['work_limit']:.3g} units; memory: "
                       f"{w['peak_bytes'] / 2 ** 20:.0f} of {w['memory_limit'] / 2 ** 20:.0f} MB held at the peak")

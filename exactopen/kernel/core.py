@@ -96,6 +96,41 @@ THEOREMS = {
              "no real root in an interval has constant sign there.",
 }
 
+# Where each trusted theorem comes from: a published result (its reference), or a lemma of this
+# project (the docs section with its proof).  ``python -m exactopen.kernel --theorems`` and
+# docs/checker.md list the two apart.
+LEMMAS = {
+    "chain-split": "docs/chains.md, Lemmas C1 and C2",
+    "chain-grouping": "docs/chains.md, Lemma C4",
+    "interval-decomposition": "docs/chains.md, Lemma C6 (with Gabriel's theorem, Gabriel 1972)",
+}
+REFERENCES = {
+    "behrends": "E. Behrends, Where is matrix multiplication locally open?, Linear Algebra Appl. 517 (2017) "
+                "167-176, Thm 2.5",
+    "behrends-dims": "Behrends 2017 (as above), Thm 2.5, rephrased as Prop. 4 of Nouiehed & Razaviyayn, "
+                     "arXiv 1803.02968",
+    "prop-18": "Nouiehed & Razaviyayn, arXiv 1803.02968, Prop. 18 (Appendix B)",
+    "thm-5-necessity": "Nouiehed & Razaviyayn, arXiv 1803.02968, Thm 5",
+    "lem-10": "Nouiehed & Razaviyayn, arXiv 1803.02968, Lemma 10",
+    "spectral": "the spectral theorem for real symmetric matrices and Descartes' rule of signs (Horn & "
+                "Johnson, Matrix Analysis, 2nd ed., ch. 4)",
+    "second-order": "second-order sufficient conditions (Nocedal & Wright, Numerical Optimization, 2nd ed., "
+                    "Thm 2.4)",
+    "inverse-function": "the inverse function theorem (Rudin, Principles of Mathematical Analysis, 3rd ed., "
+                        "Thm 9.24)",
+    "convexity": "Boyd & Vandenberghe, Convex Optimization (2004), Sec. 4.2.2",
+    "eckart-young": "Eckart & Young, Psychometrika 1 (1936), applied to Y P_X",
+    "ky-fan": "Ky Fan, PNAS 35 (1949); the dual form: Overton & Womersley, Math. Programming 62 (1993)",
+    "schur": "A. Albert, SIAM J. Appl. Math. 17 (1969)",
+    "courant-fischer": "Horn & Johnson, Matrix Analysis, 2nd ed., Sec. 4.2",
+    "gershgorin": "Horn & Johnson, Matrix Analysis, 2nd ed., Sec. 6.1",
+    "monotone-activations": "elementary calculus (a positive derivative, the mean value theorem)",
+    "open-maps": "elementary topology and linear algebra (open mapping for surjective linear maps of "
+                 "finite-dimensional spaces)",
+    "ivt": "Rudin, Principles of Mathematical Analysis, 3rd ed., Thm 4.23",
+    "bernstein": "R. Farouki, The Bernstein polynomial basis: a centennial retrospective, CAGD 29 (2012)",
+    "sturm": "Sturm 1835; Basu, Pollack & Roy, Algorithms in Real Algebraic Geometry, ch. 2",
+}
 KIND_THEOREMS = {
     "rank": (), "nullspace": (), "column_space": (), "intersection": (), "solve": (), "lifting": (),
     "row_basis_bound": (), "perturbation_lower_bound": ("behrends", "prop-18"),

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 
-from flint import fmpq, fmpq_mat
+from flint import fmpq, fmpq_mat, fmpz
 
 from exactopen.kernel.core import kind, nested, rely, same_matrix
 from exactopen.kernel.network import (
@@ -50,6 +50,7 @@ from exactopen.kernel.primitives import (
     full_column_rank,
     limbs,
     matrix,
+    optional,
     psd_nullity,
     rank_exactly,
     rational,
@@ -282,6 +283,35 @@ def _nearby(Ws, X, Y, res: dict, ev: dict) -> str:
             f"the problem with data X', Y' at squared distances {approx(dx)}, {approx(dy)} from X, Y")
 
 
+def _enclosure(lo: fmpq, hi: fmpq) -> tuple:
+    """Decimals lo' <= lo and hi' >= hi (rounded outward) with the fewest significant digits, 4
+    to 30, that make hi' - lo' <= 2 (hi - lo), so that bounds that differ never read alike (text
+    of the statement only; :func:`approx` when lo = hi)."""
+    if lo >= hi:
+        return approx(lo), approx(hi)
+    top = max(abs(lo), abs(hi))
+    e = len(str(top.p)) - len(str(top.q))  # fmpz: no digit limit
+    if top < fmpq(10) ** e:
+        e -= 1  # now 10^e <= top < 10^(e+1)
+    for d in range(4, 31):
+        k = d - 1 - e
+        a, b = lo * fmpq(10) ** k, hi * fmpq(10) ** k
+        a, b = int(a.p) // int(a.q), -(-int(b.p) // int(b.q))  # floor, ceiling
+        if b - a <= 2 * (hi - lo) * fmpq(10) ** k:
+            break
+    return tuple(_decimal(x, k) for x in (a, b))
+
+
+def _decimal(n: int, k: int) -> str:
+    """n * 10^-k as a plain decimal (fmpz's conversion: no digit limit)."""
+    if n == 0:
+        return "0"
+    if k <= 0:
+        return str(fmpz(n * 10 ** -k))
+    t = str(fmpz(abs(n))).rjust(k + 1, "0")
+    return ("-" if n < 0 else "") + t[:-k] + "." + t[-k:]
+
+
 def _dist2(A: list, B: list, where: str) -> fmpq:
     require(len(A) == len(B), f"{where}: different numbers of layers")
     for k, (a, b) in enumerate(zip(A, B)):
@@ -300,20 +330,30 @@ def check_validate_network(cert: dict) -> str:
     L, G2, _ = memo_loss_gradient(Ws, X, Y, w, problem_key(cert["inputs"]))
     L0 = _claimed(res, "loss", L, "result")
     g2 = _claimed(res, "gradient_norm_sq", G2, "result")
-    out = [f"at the given weights W, L(W) = {approx(L0)} and |grad L(W)|^2 = {approx(g2)} (exact values in the result)"]
+    # the figures of the statement in the user's loss convention: L, or E = 2 L / (d_h n) (a label
+    # that changes no check; the exact values in the result are always those of L)
+    conv = optional(res, "loss_convention", str, "result") or "sum"
+    require(conv in ("sum", "mean"), "result.loss_convention must be 'sum' or 'mean'")
+    s, E = (fmpq(1), "L") if conv == "sum" else (fmpq(2, Y.nrows() * Y.ncols()), "E")
+    out = [f"at the given weights W, {E}(W) = {approx(s * L0)} and |grad {E}(W)|^2 = {approx(s * s * g2)} "
+           + ("(exact values in the result)" if conv == "sum" else
+              "(exact values of L in the result), where E = |W_h..W_1 X - Y|^2 / (d_h n) = 2 L / (d_h n) is the "
+              "mean squared error and L = 1/2|W_h..W_1 X - Y|^2")]
     if res.get("global") is not None:
         gl = field(res, "global", dict, "result")
         LB = _global_lower_bound(Ws, X, Y, w, field(ev, "global", dict, "evidence"))
         _claimed(gl, "lower_bound", LB, "result.global")
         _claimed(gl, "gap", L0 - LB, "result.global")
-        out.append(f"min L >= {approx(LB)}, so L(W) - min L <= {approx(L0 - LB)}")
+        out.append(f"min {E} >= {approx(s * LB)}, so {E}(W) - min {E} <= {approx(s * (L0 - LB))}")
         if gl.get("upper_bound") is not None:  # a network point attaining the upper bound
             pts = field(ev["global"], "point", list, "evidence.global")
             V = [matrix(M, f"evidence.global.point[{i}]") for i, M in enumerate(pts)]
             _dist2(Ws, V, "evidence.global.point")  # same shapes as W
             UB = _claimed(gl, "upper_bound", memo_loss(V, X, Y, w, problem_key(cert["inputs"], pts)), "result.global")
             _claimed(gl, "gap_lower", L0 - UB, "result.global")
-            out.append(f"min L <= {approx(UB)} (a network point attains it), so L(W) - min L >= {approx(L0 - UB)}")
+            (lo, hi), (glo, ghi) = _enclosure(s * LB, s * UB), _enclosure(s * (L0 - UB), s * (L0 - LB))
+            out[-1] = f"min {E} >= {lo}, so {E}(W) - min {E} <= {ghi}"
+            out.append(f"min {E} <= {hi} (a network point attains it), so {E}(W) - min {E} >= {glo}")
     if res.get("descent") is not None:
         de = field(res, "descent", dict, "result")
         zs = field(field(ev, "descent", dict, "evidence"), "layers", list, "evidence.descent")
@@ -322,7 +362,8 @@ def check_validate_network(cert: dict) -> str:
         L1 = _claimed(de, "loss", memo_loss(Z, X, Y, w, problem_key(cert["inputs"], zs)), "result.descent")
         require(L1 < L0, "the descent point does not have a smaller loss")
         _claimed(de, "decrease", L0 - L1, "result.descent")
-        out.append(f"a rational point at squared distance {approx(rho2)} from W has a loss lower by {approx(L0 - L1)}")
+        out.append(f"a rational point at squared distance {approx(rho2)} from W has a loss lower by "
+                   f"{approx(s * (L0 - L1))}")
     if res.get("snap") is not None:
         sn = field(res, "snap", dict, "result")
         Ws2, sub = _snapped(field(ev, "snap", dict, "evidence"), X, Y, "evidence.snap")

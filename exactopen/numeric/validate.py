@@ -11,11 +11,13 @@ about W and about exact points near it, with every distance stated:
 * epsilon-global optimality: exact bounds LB <= min L <= UB (lem-7's minimum over rank <= r,
   bounded by Ky Fan with a Schur-complement PSD certificate: :mod:`exactopen.numeric.bounds`);
   L(W) - LB is the certified gap;
-* a lower point near W (:mod:`exactopen.numeric.escape`): an exact rational point Z with
-  L(Z) < L(W), |Z - W| = rho, from the snapped point's certified descent curve (strict or
-  higher-order saddle, thm-8 / lem-19) or from a numeric negative-curvature direction at W
-  re-checked exactly -- it shows that the minimum of L over the ball of radius rho around W
-  is at least Delta below L(W);
+* a lower point near W, the escape (:mod:`exactopen.numeric.escape`): an exact rational point
+  Z with L(Z) < L(W), |Z - W| = rho <= the stated radius, the candidate with the largest
+  certified decrease among the best step on the snapped (or nearby) point's certified descent
+  curve (strict or higher-order saddle, thm-8 / lem-19), the rank-one escape along the
+  residual's top direction, or a numeric negative-curvature direction at W, re-checked exactly
+  -- it shows that the minimum of L over the ball of radius rho around W is at least Delta below
+  L(W); reported as "escape: loss L -> L' (-x %) at distance rho";
 * the nearest exact critical point it can find: W itself when its gradient is exactly zero;
   otherwise W' = the simplest rationals within a tolerance of W's entries (``--snap TOL``, or
   tolerances 10^-8 .. 10^-1 tried in turn, relative to the largest weight), kept when its
@@ -55,6 +57,7 @@ from flint import fmpq
 
 from exactopen.errors import InputError
 from exactopen.exact import matrix as mx
+from exactopen.exact.decimals import enclosure
 from exactopen.exact.floats import float_network, float_of, to_float
 from exactopen.exact.numbers import parse_rational, rational_str
 from exactopen.landscape.network import Network
@@ -64,6 +67,7 @@ from exactopen.numeric.escape import (
     descent_from_curve,
     descent_numeric,
     float_gradient,
+    rank_one_escape,
 )
 from exactopen.numeric.nearby import relative
 from exactopen.numeric.progress import Progress
@@ -151,7 +155,7 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
     scale = 2.0 / (net.Y.nrows() * net.Y.ncols()) if loss == "mean" else 1.0  # reported = scale * L
     conv = ("mean squared error sum/(d_h n) (PyTorch's MSELoss)" if loss == "mean"
             else "L = 1/2 sum of squared errors")
-    result = {"loss": rational_str(L0), "gradient_norm_sq": rational_str(g2),
+    result = {"loss": rational_str(L0), "gradient_norm_sq": rational_str(g2), "loss_convention": loss,
               "global": None, "descent": None, "snap": None}
     evidence: dict = {}
     Lf, gnorm = float_of(L0), math.sqrt(float_of(g2))
@@ -160,7 +164,7 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
     grad_tol = 1e-6 * max(1.0, math.sqrt(2 * yscale))
     summary = {"loss_convention": loss, "loss": scale * Lf, "gradient_norm": scale * gnorm}
     facts = [f"loss {_fmt(scale * Lf)} ({conv}; exact value in the certificate)",
-             f"gradient norm |grad L(W)| = {_fmt(scale * gnorm)}" + (" (exactly zero)" if g2 == 0 else "")]
+             f"gradient norm |grad {'E' if loss == 'mean' else 'L'}(W)| = {_fmt(scale * gnorm)}" + (" (exactly zero)" if g2 == 0 else "")]
 
     # certified bounds on min L
     t = time.perf_counter()
@@ -173,10 +177,12 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
         gap = float_of(parse_rational(gl[0]["gap"]))
         gap_lo = max(float_of(parse_rational(gl[0]["gap_lower"])), 0.0)
         near_global = gap <= eps
-        lb = max(float_of(parse_rational(gl[0]["lower_bound"])), 0.0)  # L >= 0 anyway
-        ub = float_of(parse_rational(gl[0]["upper_bound"]))
+        sq = fmpq(2, net.Y.nrows() * net.Y.ncols()) if loss == "mean" else fmpq(1)  # scale, exactly
+        lb_q, ub_q = parse_rational(gl[0]["lower_bound"]), parse_rational(gl[0]["upper_bound"])
+        lo, hi, _ = enclosure(sq * max(lb_q, fmpq(0)), sq * ub_q)  # L >= 0 anyway; digits until the ends differ
         summary.update({"global_gap": scale * gap, "global_gap_lower": scale * gap_lo})
-        facts.append(f"the global minimum of the loss lies in [{_fmt(scale * lb)}, {_fmt(scale * ub)}] (certified), "
+        facts.append((f"the global minimum of the loss is {lo}" if lb_q == ub_q else
+                      f"the global minimum of the loss lies in [{lo}, {hi}]") + " (certified), "
                      + (f"so your loss is within {_fmt(scale * gap)} of it" if near_global else
                         f"so your loss is {_fmt(scale * gap)} above it" if gap - gap_lo <= 1e-9 * max(1.0, gap) else
                         f"so your loss is {_fmt(scale * gap_lo)} to {_fmt(scale * gap)} above it"))
@@ -217,6 +223,8 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
         evidence["snap"] = {"certificate": crit_cls.certificate}
         dist = math.sqrt(float_of(d2))
         summary["nearest_critical"] = {"distance": dist, "verdict": crit_cls.verdict}
+        if crit_cls.certificate["result"].get("not_local_minimum"):
+            summary["nearest_critical"]["not_local_minimum"] = True
         if d2 == 0:
             facts.append(f"W itself is exactly a {_WORDS.get(crit_cls.verdict, crit_cls.verdict)} (certified)")
         elif crit_cls.verdict == "not_critical":
@@ -284,13 +292,25 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
     t = time.perf_counter()
     escape = None
     if always_descent or verdict not in ("exact_global_minimum", "near_global_minimum"):
-        part, how = None, ""
+        part, how, step = None, "", None
+        r = radius if radius is not None else default_radius(net)
         if crit_cls is not None and "curve" in crit_cls.certificate["evidence"]:
             part = descent_from_curve(net, crit_net, crit_cls.certificate, radius)
-            how = "on the exact saddle's certified descent curve"
+            how = ("on the exact saddle's certified descent curve" if crit_cls.verdict in _SADDLES
+                   else "on the certified descent curve of the exact critical point W'")
         elif near_cls is not None and "curve" in near_cls.certificate["evidence"]:
             part = descent_from_curve(net, near.net, near_cls.certificate, radius)
             how = "on the descent curve of the nearby problem's exact critical point, loss of the original data"
+        if part is not None:
+            part, step = part[:2], part[2]
+        if crit_cls is not None or near_cls is not None or part is not None:
+            # a stall near a saddle: the rank-one escape along the residual's top direction, kept
+            # when its certified decrease is larger (a numeric proposal, checked exactly)
+            r1 = rank_one_escape(net, radius)
+            if r1 is not None and (part is None or parse_rational(r1[0]["decrease"])
+                                   > parse_rational(part[0]["decrease"])):
+                part, step = r1, None
+                how = "along the residual's top singular direction, rank one in every layer (re-checked exactly)"
         if part is None:
             num = descent_numeric(net, radius, curvature=gnorm <= 1e-3 * max(1.0, math.sqrt(2 * yscale)),
                                   grads=grads)
@@ -302,11 +322,13 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
             result["descent"], evidence["descent"] = part
             rho = math.sqrt(float_of(parse_rational(part[0]["distance_sq"])))
             dec = float_of(parse_rational(part[0]["decrease"]))
-            summary["escape"] = {"distance": rho, "decrease": scale * dec}
+            rel = float_of(parse_rational(part[0]["decrease"]) / L0)
+            summary["escape"] = {"distance": rho, "decrease": scale * dec, "relative_decrease": rel,
+                                 "loss_before": scale * Lf, "loss_after": scale * float_of(parse_rational(part[0]["loss"])),
+                                 "radius": r, "step": step}
             escape = [to_float(mx.from_json(W)) for W in part[1]["layers"]]
-            facts.append(f"a point at distance {_fmt(rho)} from W has a loss lower by {_fmt(scale * dec)} ({how})")
+            facts.append(escape_line(summary["escape"], how))
         else:
-            r = radius if radius is not None else default_radius(net)
             summary["escape"] = None
             facts.append(f"no point with a lower loss was found within distance {_fmt(r)} of W")
     timings["descent"] = time.perf_counter() - t
@@ -322,13 +344,37 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
     return Validation(cert, lines, summary, timings, escape)
 
 
+def escape_line(esc: dict, how: str) -> str:
+    """The escape in one line: the loss before and after, the drop relative to the loss, the
+    distance and the radius searched (figures in the reported loss convention)."""
+    rel = esc["relative_decrease"]
+    where = f"{_fmt(esc['distance'])} from W" + (f" (searched within radius {_fmt(esc['radius'])})"
+                                                  if esc["distance"] <= esc["radius"] else
+                                                  f" (nothing lower within radius {_fmt(esc['radius'])})")
+    step = f", step t = {esc['step']}" if esc.get("step") else ""
+    weak = ("; below float32 resolution, training restarted there may not see it (try a larger --radius)"
+            if rel < 1e-6 else "")
+    if rel < 1e-12:  # not printable as before -> after
+        drop = f"loss {_fmt(esc['loss_before'])}, lower by {_fmt(esc['decrease'])} (relative {rel:.2g})"
+    else:
+        digits = max(4, 2 - math.floor(math.log10(rel)))  # enough digits to tell them apart
+        drop = (f"loss {esc['loss_before']:.{digits}g} -> {esc['loss_after']:.{digits}g} (-{_pct(rel)})")
+    return (f"escape: {drop} at distance "
+            f"{where}, {how}{step}; certified{weak}")
+
+
+def _pct(rel: float) -> str:
+    p = 100 * rel
+    return f"{p:.3g} %" if p >= 0.01 else f"{p:.2g} %"
+
+
 def headline_text(verdict: str, s: dict, scale: float = 1.0) -> str:
     """One sentence a practitioner reads first."""
     nc = s.get("nearest_critical")
     what = _WORDS.get(nc["verdict"], nc["verdict"]) if nc else ""
     esc = s.get("escape")
     lower = (f"; a point at distance {_fmt(esc['distance'])} has a loss lower by {_fmt(esc['decrease'])}"
-             if esc else "")
+             + (f" (-{_pct(esc['relative_decrease'])})" if "relative_decrease" in esc else "") if esc else "")
     if verdict == "exact_global_minimum":
         return "your weights are exactly a global minimum (certified)"
     if verdict == "exact_saddle":
@@ -352,6 +398,9 @@ def headline_text(verdict: str, s: dict, scale: float = 1.0) -> str:
         if nc is None and nb is not None:
             return (f"your weights are within {_fmt(nb['distance'])} of an exact critical point{moved} "
                     f"(its type: {nb['verdict'].replace('_', ' ')}){lower}")
+        if nc is not None and nc["verdict"] != "not_critical":
+            return (f"your weights are within {_fmt(nc['distance'])} of an exact {what}"
+                    + (", not a local minimum" if nc.get("not_local_minimum") else "") + lower)
         return (f"the gradient is small ({_fmt(s['gradient_norm'])}) but no exact critical point was found nearby"
                 + lower)
     return f"not near a critical point: the gradient norm is {_fmt(s['gradient_norm'])}" + lower

@@ -14,7 +14,8 @@ from exactopen.openness.verdicts import NOT_OPEN, OPEN  # noqa: F401  (re-export
 class _CallablePackage(types.ModuleType):
     """This package is also the API function ``exactopen.openness(W1, W2)``."""
 
-    def __call__(self, W1, W2):
+    def __call__(self, W1: "ParametricMatrix", W2: "ParametricMatrix") -> "Result":  # noqa: F821
+        """Is W1 W2 locally open at (W1, W2)?  See :func:`exactopen.openness.decide.openness`."""
         from exactopen.openness.decide import openness
 
         return openness(W1, W2)

@@ -17,9 +17,10 @@ from __future__ import annotations
 import html
 import re
 
-from exactopen.report.latex import LONG, Block, mat, shape
+from exactopen.report.latex import LONG, Block, corner, elided_note, mat, shape, too_large
 from exactopen.report.mathml import GREEK, OPS, short_number, to_mathml
 
+EXACT_SHOWN = 4000  # Markdown and HTML list exact values up to this many characters (LaTeX: TEX_EXACT)
 _SEG = re.compile(r"(\$[^$]+\$|`[^`]+`)")
 _EOLONG = re.compile(r"\\eolong\{([^{}]*)\}")
 _LONGNUM = re.compile(r"-?\d+/\d+|-?\d+")
@@ -74,6 +75,9 @@ def _md_exact(exact: list[str]) -> list[str]:
     lines = ["```text", "exact values:"]
     for e in dict.fromkeys(exact):
         short = short_number(e)[1]
+        if len(e) > EXACT_SHOWN:
+            lines.append(f"{short} has an exact value of {len(e)} characters, in the certificate")
+            continue
         parts = _wrap(e)
         lines.append(f"{short} = {parts[0]}")
         lines += [" " * (len(short) + 3) + p for p in parts[1:]]
@@ -94,12 +98,17 @@ def to_markdown(bs: list[Block]) -> str:
         elif b.kind == "h2":
             out.append(f"## {b.text}\n")
         elif b.kind == "p":
+            if out and out[-1].startswith("* `"):  # a paragraph after a list of theorems
+                out.append("")
             out.append(_md_inline(b.text, exact) + "\n")
         elif b.kind == "step":
             step += 1
             out.append(f"{step}. {_md_inline(b.text, exact)}\n")
         elif b.kind == "matrix":
-            out.append(f"$$ {_shorten_math(b.name, exact)} = {_shorten_math(_mat(b.value), exact)} $$\n")
+            tex, note = _matrix(b)
+            out.append(f"$$ {_shorten_math(tex, exact)} $$\n")
+            if note:
+                out.append(_md_inline(note, exact) + "\n")
         elif b.kind == "math":
             out.append(f"$$ {_shorten_math(b.text, exact)} $$\n")
         elif b.kind == "verdict":
@@ -116,6 +125,15 @@ def to_markdown(bs: list[Block]) -> str:
 
 def _mat(value) -> str:
     return mat(value)
+
+
+def _matrix(b: Block) -> tuple[str, str | None]:
+    """A matrix block: (the display formula ``name = matrix``, None), or for a large matrix
+    (:func:`exactopen.report.latex.too_large`) its corner and the sentence with its shape, its
+    place in the certificate and the SHA-256 of its exact values."""
+    if too_large(b.value):
+        return f"{b.name} = {corner(b.value)}", elided_note(b.value, b.name, b.where)
+    return f"{b.name} = {_mat(b.value)}", None
 
 
 # ---------------------------------------------------------------------------------------
@@ -156,6 +174,7 @@ def tex_text(s: str) -> str:
         else:
             out.append(f"[U+{ord(ch):04X}]")
     text = "".join(out)
+    text = re.sub(r"\b[0-9a-f]{32,}\b", lambda m: "\\allowbreak ".join(_wrap(m.group(0), 16)), text)  # digests
     return re.sub(r"\d{12,}", lambda m: "\\allowbreak ".join(_wrap(m.group(0), 10)), text)
 
 
@@ -165,22 +184,30 @@ def _tex_inline(text: str, exact: list[str]) -> str:
         if kind == "math":
             out.append(f"${_shorten_math(s, exact)}$")
         elif kind == "code":
-            out.append(f"\\texttt{{{tex_text(s)}}}")
+            long = len(s) > 24 and " " not in s  # a digest or a long path: breakable every 16 characters
+            out.append("\\texttt{" + ("\\allowbreak " if long else "").join(
+                tex_text(p) for p in (_wrap(s, 16) if long else [s])) + "}")
         else:
             out.append(tex_text(s))
     return "".join(out)
+
+
+TEX_EXACT = 400  # LaTeX lists exact values up to this many characters; longer ones stay in the certificate
 
 
 def _tex_exact(exact: list[str]) -> str:
     if not exact:
         return ""
     brk = "\\allowbreak "
-    items = [f"${short_number(e)[0]}$ is exactly \\texttt{{{brk.join(_wrap(e, 10))}}}" for e in dict.fromkeys(exact)]
-    return "\n  {\\footnotesize Exact values: " + "; ".join(items) + ".}"
+    items = [f"${short_number(e)[0]}$ is exactly \\texttt{{{brk.join(_wrap(e, 10))}}}" if len(e) <= TEX_EXACT else
+             f"${short_number(e)[0]}$ has an exact value of {len(e)} characters, in the certificate"
+             for e in dict.fromkeys(exact)]
+    return ("\n  \\begin{sloppypar}\\footnotesize Exact values (the digits shown above are the first digits, cut, "
+            "not rounded): " + "; ".join(items) + ".\\end{sloppypar}")
 
 
 def _max_cols(b: Block) -> int:
-    return shape(b.value)[1] if b.kind == "matrix" else 0
+    return shape(b.value)[1] if b.kind == "matrix" and not too_large(b.value) else 0
 
 
 PREAMBLE = ("\\documentclass{article}\n\\usepackage{amsmath}\n\\usepackage{amssymb}\n\\usepackage{graphicx}\n"
@@ -223,7 +250,10 @@ def to_latex(bs: list[Block], standalone: bool = False) -> str:
             step += 1
             out.append(f"  \\item {_tex_inline(b.text, exact)}")
         elif b.kind == "matrix":
-            out.append(f"\\[ {_shorten_math(b.name, exact)} = {_shorten_math(_mat(b.value), exact)} \\]")
+            tex, note = _matrix(b)
+            out.append(f"\\[ {_shorten_math(tex, exact)} \\]")
+            if note:
+                out.append(f"\\begin{{sloppypar}}\\small {_tex_inline(note, exact)}\\end{{sloppypar}}\n")
         elif b.kind == "math":
             out.append(f"\\[ {_shorten_math(b.text, exact)} \\]")
         elif b.kind == "image":
@@ -232,7 +262,8 @@ def to_latex(bs: list[Block], standalone: bool = False) -> str:
             out.append(_tex_exact(exact))
     if in_list:
         out.append("\\end{enumerate}")
-    body = "\n".join(out) + "\n"
+    # emergency stretch: a third line-breaking pass rather than an overfull line (long numbers)
+    body = "\\begingroup\\setlength{\\emergencystretch}{3em}\n" + "\n".join(out) + "\n\\endgroup\n"
     if not standalone:
         return body
     return PREAMBLE + "\\begin{document}\n" + body + "\\end{document}\n"
@@ -259,6 +290,8 @@ ol li{margin:.35em 0}
 .verdict.neg{background:#fbefef;border-color:#c98080}
 .theorem{margin:.3em 0 .3em 1.5em;font-size:.95em}
 code{background:#f1f1f4;padding:0 .25em;border-radius:3px;font-size:.92em}
+.elided{font-size:.88em;color:#444;margin:-.3em 0 .8em 1.5em}
+.elided code{overflow-wrap:anywhere;word-break:break-all}
 details.exact{font-size:.85em;color:#444;margin:.2em 0 .6em 1.5em}
 details.exact code{overflow-wrap:anywhere;word-break:break-all;display:inline}
 .long{border-bottom:1px dotted #777;cursor:pointer}
@@ -317,7 +350,9 @@ def _html_exact(exact: list[str]) -> str:
     if not exact:
         return ""
     items = "".join(f"<li>{html.escape(short_number(e)[1])} is exactly <code>{html.escape(e)}</code></li>"
-                    for e in dict.fromkeys(exact))
+                    if len(e) <= EXACT_SHOWN else
+                    f"<li>{html.escape(short_number(e)[1])} has an exact value of {len(e)} characters, in the "
+                    "certificate</li>" for e in dict.fromkeys(exact))
     return f'<details class="exact"><summary>exact values</summary><ul>{items}</ul></details>'
 
 
@@ -356,8 +391,10 @@ def to_html(bs: list[Block], standalone: bool = True, title: str = "exactopen pr
             out.append(f"<li>{_html_inline(b.text, exact)}{_html_exact(exact)}</li>")
             exact = []
         elif b.kind in ("matrix", "math"):
-            tex = f"{b.name} = {_mat(b.value)}" if b.kind == "matrix" else b.text
+            tex, note = _matrix(b) if b.kind == "matrix" else (b.text, None)
             out.append(f'<div class="eq">{to_mathml(_collect(tex, exact), display=True)}</div>')
+            if note:
+                out.append(f'<p class="elided">{_html_inline(note, exact)}</p>')
         elif b.kind == "image":
             out.append(f'<p><img src="{html.escape(b.name)}" alt="{html.escape(b.text)}"></p>')
         if exact:

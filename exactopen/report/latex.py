@@ -16,9 +16,13 @@ class Block:
     text: str = ""
     name: str = ""
     value: object = None
+    where: str = ""  # a matrix's place in the certificate's JSON (``inputs.layers[0]``), when known
 
 
 LONG = 20  # exact numbers longer than this (characters) are shown shortened, the exact value beside
+ELIDE = 8  # a matrix with more rows or columns than this is shown elided (corner, shape, SHA-256)
+WIDE = 72  # ... and so is a matrix whose LaTeX would be wider than about this many characters
+CORNER = 3  # rows and columns of an elided matrix's corner
 
 
 # ---------------------------------------------------------------------------------------
@@ -77,3 +81,95 @@ def mat(A) -> str:
         r, c = shape(A)
         return f"0_{{{r}\\times {c}}}"
     return "\\begin{bmatrix} " + " \\\\ ".join(" & ".join(r) for r in rows) + " \\end{bmatrix}"
+
+
+def poly_t(coeffs, var: str = "t") -> str:
+    """sum_j c_j t^j, exactly, lowest power first."""
+    terms = []
+    for j, c in enumerate(coeffs):
+        if c == 0:
+            continue
+        s = mx.rational_str(c)
+        neg = s.startswith("-")
+        body = q(s.lstrip("-"))
+        mono = "" if j == 0 else var if j == 1 else f"{var}^{{{j}}}"
+        if mono and body == "1":
+            body = ""
+        terms.append(("-" if neg else "+", (body + (" " if body and mono else "") + mono) or "1"))
+    if not terms:
+        return "0"
+    out = ("-" if terms[0][0] == "-" else "") + terms[0][1]
+    for sign, t in terms[1:]:
+        out += f" {sign} {t}"
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# large matrices: elided, with the SHA-256 of their exact values
+# ---------------------------------------------------------------------------------------
+
+def canonical_text(A) -> str:
+    """The canonical serialisation of a rational matrix whose SHA-256 an elided matrix shows:
+    ``"m n"``, then one line per row with its entries separated by single spaces, each an
+    integer or ``p/q`` in lowest terms (q > 1, the sign on p), every line ending in a newline.
+    It depends only on the exact values, not on how the certificate's JSON encodes them
+    (rows of strings, or dyadic numerators)."""
+    m, n = A.nrows(), A.ncols()
+    return f"{m} {n}\n" + "".join(" ".join(mx.rational_str(x) for x in r) + "\n" for r in A.tolist())
+
+
+def digest(A) -> str:
+    import hashlib
+
+    return hashlib.sha256(canonical_text(A).encode("ascii")).hexdigest()
+
+
+def _width(cell: str) -> float:
+    """About how many characters wide an entry of :func:`cells` typesets."""
+    if cell.startswith("\\eolong"):
+        return 12
+    t = re.fullmatch(r"(-?)\\tfrac\{(\d+)\}\{(\d+)\}", cell)
+    if t:
+        return len(t.group(1)) + 0.75 * max(len(t.group(2)), len(t.group(3)))
+    return len(re.sub(r"\\[a-z]+|[{}^_ ]", "", cell)) or 1
+
+
+def too_large(A) -> bool:
+    """Shown elided: more than ELIDE rows or columns, or wider than WIDE characters."""
+    if isinstance(A, list):
+        return False
+    m, n = shape(A)
+    if m > ELIDE or n > ELIDE:
+        return True
+    if not m or not n:
+        return False
+    rows = cells(A)
+    return sum(max(_width(r[j]) for r in rows) + 2 for j in range(n)) > WIDE
+
+
+def corner(A) -> str:
+    """An elided matrix's top-left corner (CORNER x CORNER) with dots, as a LaTeX bmatrix; long
+    entries cut to their first digits (:func:`exactopen.report.mathml.short_number`)."""
+    from exactopen.report.mathml import short_number
+
+    m, n = shape(A)
+    r, c = min(m, CORNER), min(n, CORNER)
+    vals = A.tolist()
+
+    def cell(x):
+        t = mx.rational_str(x)
+        return short_number(t)[0] if len(t) > 8 else q(t)
+    rows = [[cell(vals[i][j]) for j in range(c)] + (["\\cdots"] if n > c else []) for i in range(r)]
+    if m > r:
+        rows.append(["\\vdots"] * c + (["\\ddots"] if n > c else []))
+    return "\\begin{bmatrix} " + " \\\\ ".join(" & ".join(row) for row in rows) + " \\end{bmatrix}"
+
+
+def elided_note(A, name: str, where: str = "") -> str:
+    """The sentence under an elided matrix (prose with inline math): its shape, what the corner
+    shows, where the exact values are and their SHA-256."""
+    m, n = shape(A)
+    place = f"the certificate's field `{where}`" if where else "the certificate"
+    return (f"${name}$ is a ${m} \\times {n}$ matrix; shown is its top-left corner, long entries cut to their "
+            f"first digits. Its exact entries are in {place}; the SHA-256 of their canonical text "
+            f"(docs/rendering.md) is `{digest(A)}`.")

@@ -21,7 +21,7 @@ GREEK = {n: c for n, c in zip(
 OPS = {"le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "ne": "≠", "neq": "≠", "cdot": "·", "times": "×",
        "cap": "∩", "cup": "∪", "in": "∈", "notin": "∉", "subseteq": "⊆", "subset": "⊂", "to": "→",
        "mapsto": "↦", "Rightarrow": "⇒", "Leftrightarrow": "⇔", "iff": "⇔", "approx": "≈", "pm": "±",
-       "cdots": "⋯", "ldots": "…", "dots": "…", "infty": "∞", "partial": "∂", "sum": "∑", "prod": "∏",
+       "cdots": "⋯", "vdots": "⋮", "ddots": "⋱", "ldots": "…", "dots": "…", "infty": "∞", "partial": "∂", "sum": "∑", "prod": "∏",
        "|": "‖", "Vert": "‖", "mid": "∣", "{": "{", "}": "}", "setminus": "∖", "circ": "∘", "ast": "∗",
        "exists": "∃", "forall": "∀", "emptyset": "∅", "nabla": "∇", "langle": "⟨", "rangle": "⟩",
        "lvert": "|", "rvert": "|", "lVert": "‖", "rVert": "‖", "colon": ":", "neg": "¬", "land": "∧",
@@ -167,7 +167,8 @@ class _Parser:
             return "" if d == "." else f"<mo>{_esc(d)}</mo>"
         if name == "eolong":
             exact = self.raw_group()
-            return f'<mn title="exact value: {_esc(exact)}" class="long">{_esc(short_number(exact)[1])}</mn>'
+            tip = exact if len(exact) <= 4000 else f"{len(exact)} characters, in the certificate"
+            return f'<mn title="exact value: {_esc(tip)}" class="long">{_esc(short_number(exact)[1])}</mn>'
         if name == "begin":
             env = self.raw_group()
             if env not in ENVS:
@@ -208,7 +209,7 @@ def to_mathml(latex: str, display: bool = False) -> str:
     if p.peek() is not None:
         raise ValueError(f"unbalanced {p.peek()!r} in formula")
     attr = ' display="block"' if display else ""
-    alt = _esc(re.sub(r"\\eolong\{([^{}]*)\}", r"\1", latex))
+    alt = _esc(re.sub(r"\\eolong\{([^{}]*)\}", lambda m: short_number(m.group(1))[1], latex))  # exact: title
     return f'<math{attr} alttext="{alt}"><mrow>{"".join(items)}</mrow></math>'
 
 
@@ -221,12 +222,15 @@ def short_number(exact: str) -> tuple[str, str]:
     ellipsis: (LaTeX, Unicode), e.g. ("-4.5306\\ldots\\times 10^{-13}", "−4.5306…×10⁻¹³")."""
     from fractions import Fraction
 
-    f = Fraction(exact)
+    from flint import fmpz
+
+    p, _, d = exact.strip().partition("/")  # fmpz reads any number of digits (int() stops at 4300)
+    f = Fraction(int(fmpz(p)), int(fmpz(d or "1")))
     sign = "-" if f < 0 else ""
     f = abs(f)
     if f == 0:
         return "0", "0"
-    e = len(str(f.numerator)) - len(str(f.denominator))
+    e = len(str(fmpz(f.numerator))) - len(str(fmpz(f.denominator)))
     if f < Fraction(10) ** e:
         e -= 1
     digits = str(int(f / Fraction(10) ** e * 10 ** 4))  # five digits, truncated

@@ -58,3 +58,28 @@ class Certificate(dict):
 
     def _repr_html_(self) -> str:
         return emit.to_html(self._blocks(), standalone=False)
+
+
+def result_html(result) -> str:
+    """A :class:`exactopen.result.Result` for Jupyter (``Result._repr_html_`` can return this):
+    the verdict, the checker's statement, the summary's figures and the rendered proof of the
+    certificate, collapsed in a ``<details>``.  The certificate is checked again first; if the
+    checker does not accept it, only the rejection banner is shown (no verdict)."""
+    import html
+
+    cert = Certificate(result.certificate)
+    bs = cert._blocks()
+    if bs and bs[0].kind == "banner":
+        return emit.to_html(bs, standalone=False)
+    figures = "".join(f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(_figure(v))}</td></tr>"
+                      for k, v in (result.summary or {}).items() if not isinstance(v, (dict, list)) and k != "text")
+    proof = emit.to_html(bs, standalone=False)
+    return (f'<div class="exactopen-result"><p><strong>{html.escape(str(result.verdict).replace("_", " "))}</strong>'
+            f" (accepted by exactopen's checker)</p>"
+            f'<p style="font-family:monospace;font-size:.9em;overflow-wrap:anywhere">{html.escape(result.statement)}</p>'
+            + (f'<table style="font-size:.9em">{figures}</table>' if figures else "")
+            + f"<details><summary>the certificate, as a step-by-step proof</summary>{proof}</details></div>")
+
+
+def _figure(v) -> str:
+    return f"{v:.6g}" if isinstance(v, float) else str(v)

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 
 from exactopen.exact import matrix as mx
-from exactopen.report import emit
-from exactopen.report.latex import LONG, Block, _m, cells, mat, poly, q, shape  # noqa: F401  (re-exported)
+from exactopen.report import emit, scalar, validation
+from exactopen.report.latex import LONG, Block, _m, cells, mat, poly, poly_t, q, shape  # noqa: F401  (re-exported)
 
 
 def _is_zero(A) -> bool:
@@ -45,27 +45,6 @@ def _t(name: str) -> str:
     if tilde:
         out = "\\tilde " + out
     return out + ("^\\top" if tr else "")
-
-
-def poly_t(coeffs, var: str = "t") -> str:
-    """sum_j c_j t^j, exactly, lowest power first."""
-    terms = []
-    for j, c in enumerate(coeffs):
-        if c == 0:
-            continue
-        s = mx.rational_str(c)
-        neg = s.startswith("-")
-        body = q(s.lstrip("-"))
-        mono = "" if j == 0 else var if j == 1 else f"{var}^{{{j}}}"
-        if mono and body == "1":
-            body = ""
-        terms.append(("-" if neg else "+", (body + (" " if body and mono else "") + mono) or "1"))
-    if not terms:
-        return "0"
-    out = ("-" if terms[0][0] == "-" else "") + terms[0][1]
-    for sign, t in terms[1:]:
-        out += f" {sign} {t}"
-    return out
 
 
 # ---------------------------------------------------------------------------------------
@@ -213,15 +192,26 @@ def _ascii_math_words(s: str) -> str:
 # the proof of each kind
 # ---------------------------------------------------------------------------------------
 
+def _input(name: str, val: dict, where: str) -> Block:
+    """A matrix of the inputs, or (inputs referred to by digest) a sentence naming its file."""
+    f = val.get("file")
+    if isinstance(f, dict):
+        m, n = val["shape"]
+        return Block("p", f"${name}$ is a ${m} \\times {n}$ matrix, not embedded in the certificate: the array "
+                          f"`{f.get('array')}` of the input file with SHA-256 `{f.get('sha256')}`"
+                          + (", transposed" if f.get("transpose") else "") + ", read by the checker.")
+    return Block("matrix", name=name, value=_m(val), where=where)
+
+
 def _inputs(cert: dict) -> list[Block]:
     blocks = []
     for key, val in cert.get("inputs", {}).items():
         if isinstance(val, dict) and "shape" in val:
-            blocks.append(Block("matrix", name=_t(key), value=_m(val)))
+            blocks.append(_input(_t(key), val, f"inputs.{key}"))
         elif isinstance(val, list) and val and isinstance(val[0], dict) and "shape" in val[0]:
             for i, v in enumerate(val):
                 label = f"W_{{{i + 1}}}" if key == "layers" else f"{key}_{{{i + 1}}}"
-                blocks.append(Block("matrix", name=label, value=_m(v)))
+                blocks.append(_input(label, v, f"inputs.{key}[{i}]"))
     return blocks
 
 
@@ -481,50 +471,6 @@ def _steps_symbolic_landscape(cert: dict) -> list[Block]:
     return out
 
 
-def _steps_validate(cert: dict) -> list[Block]:
-    res = cert["result"]
-    out = [Block("p", "The weights $W$ were given in floating point; every number below is the exact value of "
-                      "those floats, and every inequality is exact.")]
-    out.append(Block("step", f"Exactly, $L(W) = {q(res['loss'])}$ and $\\|\\nabla L(W)\\|^2 = "
-                     f"{q(res['gradient_norm_sq'])}$."))
-    gl = res.get("global")
-    if gl:
-        out.append(Block("step", f"A certified lower bound (a dual certificate checked by exact positive "
-                         f"semidefiniteness): $\\min L \\ge {q(gl['lower_bound'])}$, so "
-                         f"$L(W) - \\min L \\le {q(gl['gap'])}$."))
-        if gl.get("upper_bound") is not None:
-            out.append(Block("step", f"A network point given in the certificate has loss ${q(gl['upper_bound'])}$, so "
-                             f"$\\min L \\le {q(gl['upper_bound'])}$ and $L(W) - \\min L \\ge {q(gl['gap_lower'])}$."))
-    de = res.get("descent")
-    if de:
-        out.append(Block("step", f"A rational point at squared distance ${q(de['distance_sq'])}$ from $W$ has loss "
-                         f"${q(de['loss'])}$, lower by ${q(de['decrease'])}$."))
-    sn = res.get("snap")
-    if sn:
-        rule = []
-        if sn.get("tolerance") is not None:
-            rule.append(f"every entry moved by at most ${q(sn['tolerance'])}$")
-        if sn.get("max_denominator") is not None:
-            rule.append(f"every moved entry has denominator at most ${sn['max_denominator']}$")
-        out.append(Block("step", f"A rational point $W'$ at squared distance ${q(sn['distance_sq'])}$ from $W$"
-                         + (f" ({'; '.join(rule)})" if rule else "") + " is certified by a nested certificate, "
-                         f"checked in full: $W'$ is {VERDICT_WORDS.get(sn['verdict'], sn['verdict'])}."))
-    return out
-
-
-def _steps_numerical_rank(cert: dict) -> list[Block]:
-    res = cert["result"]
-    out = [Block("step", f"The exact rank of $A$ is ${res['rank']}$ (a nonzero minor and independent annihilating "
-                         "vectors).")]
-    for a in res.get("approximations", []):
-        out.append(Block("step", f"A rational matrix of rank at most ${a['rank']}$ lies at squared distance "
-                         f"${q(a['distance_sq'])}$ from $A$."))
-    for b in res.get("singular_value_bounds", []):
-        out.append(Block("step", f"$\\sigma_{{{b['index']}}}(A) \\ge {q(b['lower'])}$ (an exact positive "
-                         "semidefiniteness certificate)."))
-    return out
-
-
 def _matrices_of(obj, where: str = "") -> list[Block]:
     """The matrices of a result or evidence part, named for a reader (nested certificates skipped)."""
     out = []
@@ -534,9 +480,9 @@ def _matrices_of(obj, where: str = "") -> list[Block]:
         if isinstance(val, dict) and "shape" in val:
             name = key if re.fullmatch(r"[A-Za-z]\w?|[A-Za-z]\d+", key) else None
             label = _t(name) if name else f"\\text{{{key.replace('_', ' ')}}}"
-            out.append(Block("matrix", name=label, value=_m(val)))
+            out.append(Block("matrix", name=label, value=_m(val), where=f"{where}.{key}" if where else ""))
         elif isinstance(val, dict):
-            out += _matrices_of(val, key)
+            out += _matrices_of(val, f"{where}.{key}" if where else "")
     return out
 
 
@@ -549,7 +495,7 @@ def _steps_generic(cert: dict, report: dict | None) -> list[Block]:
         t = fact_text(f)
         if t:
             out.append(Block("step", t))
-    mats = _matrices_of(cert.get("result", {})) + _matrices_of(cert.get("evidence", {}))
+    mats = _matrices_of(cert.get("result", {}), "result") + _matrices_of(cert.get("evidence", {}), "evidence")
     if mats:
         out.append(Block("p", "The matrices of the certificate used by these steps:" if out else
                               "The matrices of the certificate:"))
@@ -559,57 +505,11 @@ def _steps_generic(cert: dict, report: dict | None) -> list[Block]:
     return out
 
 
-def _upoly(coeffs, var: str = "w") -> str:
-    from flint import fmpq
-
-    return poly_t([fmpq(*map(int, (c.split("/") + ["1"])[:2])) for c in coeffs], var)
-
-
-def _factored(nn: dict, var: str = "w") -> str:
-    lc = q(nn["lc"])
-    fs = " ".join(f"({_upoly(f['poly'], var)})" + (f"^{{{f['exp']}}}" if f["exp"] != 1 else "") for f in nn["factors"])
-    return (("" if lc == "1" else lc + " ") + fs) or lc
-
-
-def _steps_polynomial_minimum(cert: dict) -> list[Block]:
-    inp, res, ev = cert["inputs"], cert["result"], cert["evidence"]
-    dom = f"[{q(inp['lower'])}, \\infty)" if inp.get("lower") is not None else "\\mathbb{R}"
-    out = [Block("p", f"The objective is $L(w) = {_upoly(inp['objective'])}$ on $w \\in {dom}$.")]
-    out.append(Block("step", "Exactly,"))
-    out.append(Block("math", f"L(w) - ({q(res['value'])}) = {_factored(ev['nonnegativity'])},"))
-    out.append(Block("p", f"a product that is nonnegative on ${dom}$, so $L \\ge {q(res['value'])}$ there."))
-    ws = ", ".join(q(w) for w in res["minimisers"])
-    out.append(Block("step", f"$L$ takes the value ${q(res['value'])}$ at $w = {ws}$, so this is the minimum."))
-    if inp.get("map"):
-        pre = ", ".join(q(w) for w in res.get("preimages", []))
-        out.append(Block("step", f"Under $F(w) = {_upoly(inp['map'])}$ each of $w = {pre}$ maps to a minimiser, and "
-                         f"$L(F(w)) = {_upoly(res['composition'])}$."))
-    return out
-
-
-def _steps_scalar_openness(cert: dict) -> list[Block]:
-    inp, res, ev = cert["inputs"], cert["result"], cert["evidence"]
-    out = [Block("p", f"The map is $F(w) = {_upoly(inp['F'])}$ at $w_0 = {q(inp['w0'])}$, with "
-                      f"$F(w_0) = {q(res['F_w0'])}$.")]
-    for d in res.get("delta", []):
-        side = "right" if d["side"] == "right" else "left"
-        c = "" if d["c"] == "1" else q(d["c"]) + "\\,"
-        out.append(Block("step", f"On the {side} of $w_0$: from the lowest-order term of $F(w_0 "
-                         f"{'+' if side == 'right' else '-'} s) - F(w_0)$ and the intermediate value theorem, "
-                         f"$\\delta(\\varepsilon) = {c}\\varepsilon^{{{d['k']}}}$ works on this side."))
-    if ev.get("global"):
-        out.append(Block("step", "Exactly,"))
-        out.append(Block("math", f"F(w) - F(w_0) = {_factored(ev['global'])},"))
-        out.append(Block("p", "which is never negative: $F(w_0)$ is the global minimum of $F$, so the range lies on "
-                              "one side of $F(w_0)$ and openness is relative to the range."))
-    return out
-
-
 STEPS = {"symbolic_landscape": _steps_symbolic_landscape, "symbolic_openness": _steps_symbolic,
          "symbolic_chain_openness": _steps_symbolic,
          "openness": _steps_openness, "lifting": _steps_lifting, "landscape_point": _steps_landscape,
-         "validate_network": _steps_validate, "numerical_rank": _steps_numerical_rank,
-         "polynomial_minimum": _steps_polynomial_minimum, "scalar_openness": _steps_scalar_openness}
+         "validate_network": validation.steps_validate, "numerical_rank": validation.steps_numerical_rank,
+         "polynomial_minimum": scalar.steps_polynomial_minimum, "scalar_openness": scalar.steps_scalar_openness}
 
 
 def blocks(cert: dict, checked=None) -> list[Block]:
@@ -641,8 +541,17 @@ def blocks(cert: dict, checked=None) -> list[Block]:
         ths = report.get("theorems")
         if ths is not None:
             if ths:
-                out.append(Block("p", "Published theorems it took on trust:"))
-                out += [Block("theorem", t.get("statement", ""), name=t["id"]) for t in ths]
+                from exactopen.kernel import LEMMAS
+
+                published = [t for t in ths if t["id"] not in LEMMAS]
+                lemmas = [t for t in ths if t["id"] in LEMMAS]
+                if published:
+                    out.append(Block("p", "Published theorems it took on trust:"))
+                    out += [Block("theorem", t.get("statement", ""), name=t["id"]) for t in published]
+                if lemmas:
+                    out.append(Block("p", "Lemmas of this project it took on trust (not published; each is "
+                                          "proved in the docs section it names):"))
+                    out += [Block("theorem", t.get("statement", ""), name=t["id"]) for t in lemmas]
             else:
                 out.append(Block("p", "No published theorem was taken on trust: every step is re-derived from the "
                                       "numbers."))
@@ -654,13 +563,14 @@ def rejected_blocks(reason: str) -> list[Block]:
 
 
 def render(cert: dict, fmt: str = "md", images: list[tuple[str, str]] | None = None,
-           standalone: bool = False) -> str:
+           standalone: bool = False, inputs: list[str] | None = None) -> str:
     """Check the certificate, then render its proof in ``fmt`` ("md", "tex" or "html").
     ``standalone``: a whole LaTeX document or HTML page (HTML is always a whole page unless
-    :func:`exactopen.report.emit.to_html` is called with ``standalone=False``)."""
+    :func:`exactopen.report.emit.to_html` is called with ``standalone=False``).  ``inputs``:
+    the input files a certificate refers to by digest (``validate --inputs-by-digest``)."""
     from exactopen import kernel
 
-    bs = blocks(cert, kernel.explain(cert))
+    bs = blocks(cert, kernel.explain(cert, inputs))
     for alt, path in images or []:
         bs.append(Block("image", text=alt, name=path))
     if fmt == "md":

@@ -180,3 +180,20 @@ def test_validate_schema_raises_assertion_error_with_the_path():
     cert["result"]["rank"] = "two"
     with pytest.raises(AssertionError, match="result/rank"):
         validate_schema(cert)
+
+
+def test_the_lower_triangular_dyadic_form_matches_the_schema():
+    """A Cholesky factor of side >= 16 is stored as its lower triangle (``"lower": true``):
+    the schema admits it, and still refuses any other value of the flag or an unknown key."""
+    from exactopen.certificate import dyadic_json
+
+    n = 16
+    L = mx.from_rows([[(i * 7 + j * 3) % 5 - 2 if j < i else (1 if i == j else 0) for j in range(n)]
+                      for i in range(n)])
+    enc = dyadic_json(L)
+    assert enc["dyadic"].get("lower") is True
+    v = Draft202012Validator({"$defs": schema()["$defs"], "$ref": "#/$defs/matrix"})
+    assert not list(v.iter_errors(enc))
+    for bad in (False, 1, "true"):
+        assert list(v.iter_errors({**enc, "dyadic": {**enc["dyadic"], "lower": bad}}))
+    assert list(v.iter_errors({**enc, "dyadic": {**enc["dyadic"], "upper": True}}))
