@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "exactopen.commands.render",
     "exactopen.commands.validate",
     "exactopen.commands.sweep",
+    "exactopen.commands.export",
 )
 
 

@@ -33,7 +33,7 @@ def run(out_dir: str, only: list[str] | None = None) -> list[dict]:
     those claims are regenerated and their rows replaced in an existing ``AUDIT.md``."""
     from exactopen import kernel
     from exactopen.certificate import dumps, write_atomic
-    from exactopen.report import figures
+    from exactopen.report import coq, figures
     from exactopen.report.render import render
 
     os.makedirs(out_dir, exist_ok=True)
@@ -46,7 +46,7 @@ def run(out_dir: str, only: list[str] | None = None) -> list[dict]:
         if plots and claim.figures is not None:
             claim.figures(os.path.join(out_dir, "figures"))
         images = [(f"figure for {claim.id}", f"figures/{stem}.png") for stem in claim.figure_stems]
-        files, checker = [], "accepted"
+        files, checker, theorems = [], "accepted", 0
         for case, cert in res.certs:
             name = f"{claim.id}-{case}.json" if case else f"{claim.id}.json"
             try:
@@ -63,12 +63,14 @@ def run(out_dir: str, only: list[str] | None = None) -> list[dict]:
                 extra = [("loss along the descent curve and along straight lines", f"figures/{stem}.png")]
             if checker == "accepted":
                 write_atomic(os.path.join(out_dir, name[:-5] + ".md"), render(cert, "md", images + extra))
+                theorems += coq.write_instance(os.path.join(out_dir, coq.AUDIT_DIR), cert, name[:-5])
             files.append(name)
         if not files:
             checker = "-"
         rows.append({"id": claim.id, "paper": claim.paper, "verdict": res.verdict, "note": res.note,
-                     "files": files, "checker": checker})
+                     "files": files, "checker": checker, "coq": theorems})
     _progress(len(claims), len(claims), "done")
+    coq.write_index(os.path.join(out_dir, coq.AUDIT_DIR))
     if not plots:
         print("figures skipped: matplotlib is not installed (pip install -e '.[plot]')", file=sys.stderr)
     table = os.path.join(out_dir, "AUDIT.md")
@@ -104,6 +106,7 @@ def check(committed_dir: str, only: list[str] | None = None) -> list[str]:
                 problems.append(f"{f}: missing from {committed_dir}")
             elif not filecmp.cmp(path, os.path.join(tmp, f), shallow=False):
                 problems.append(f"{f}: differs from a fresh regeneration")
+        problems += _check_coq(committed_dir, tmp, only)
         if only:
             problems += _check_rows(committed_dir, tmp)
         mine = (lambda f: claim_of(f) in only) if only else (lambda f: True)
@@ -115,6 +118,30 @@ def check(committed_dir: str, only: list[str] | None = None) -> list[str]:
                     kernel.check_file(os.path.join(committed_dir, f))
                 except kernel.Rejected as exc:
                     problems.append(f"{f}: rejected: {exc}")
+    return problems
+
+
+def _check_coq(committed_dir: str, fresh_dir: str, only: list[str] | None) -> list[str]:
+    """The Coq exports (certificates/coq/): byte-identical to a fresh regeneration, none stale."""
+    import filecmp
+
+    from exactopen.report.coq import AUDIT_DIR
+
+    fresh_coq, committed_coq = os.path.join(fresh_dir, AUDIT_DIR), os.path.join(committed_dir, AUDIT_DIR)
+    fresh = sorted(os.listdir(fresh_coq)) if os.path.isdir(fresh_coq) else []
+    committed = sorted(os.listdir(committed_coq)) if os.path.isdir(committed_coq) else []
+    problems = []
+    for f in fresh:
+        if only and f in ("README.md", "_CoqProject"):  # the index of a partial run lists only its files
+            continue
+        path = os.path.join(committed_coq, f)
+        if not os.path.exists(path):
+            problems.append(f"{AUDIT_DIR}/{f}: missing from {committed_dir}")
+        elif not filecmp.cmp(path, os.path.join(fresh_coq, f), shallow=False):
+            problems.append(f"{AUDIT_DIR}/{f}: differs from a fresh regeneration")
+    if not only:
+        problems += [f"{AUDIT_DIR}/{f}: not produced by the audit (stale)" for f in committed
+                     if f.endswith(".v") and f not in fresh]
     return problems
 
 

@@ -98,8 +98,8 @@ def counterexamples_markdown(counterexample_rows: dict) -> str:
 # AUDIT.md
 # ---------------------------------------------------------------------------------------
 
-TABLE_HEADER = ["| claim | the paper says | exactopen's verdict | certificates | checker |",
-                "|---|---|---|---|---|"]
+TABLE_HEADER = ["| claim | the paper says | exactopen's verdict | certificates | checker | in Coq |",
+                "|---|---|---|---|---|---|"]
 _ROW = re.compile(r"^\| `([a-z0-9-]+)` \| ")
 
 
@@ -111,7 +111,9 @@ def table_row(r: dict) -> str:
     files = ", ".join(([RUN_LINKS[r["id"]]] if r["id"] in RUN_LINKS else [])
                       + [f"[{f[:-5]}]({f[:-5]}.md)" for f in r["files"]])
     verdict = f"**{r['verdict']}**: {r['note']}"
-    return f"| `{r['id']}` | {r['paper']} | {verdict} | {files or '-'} | {r['checker']} |"
+    n = r.get("coq") or 0
+    coq = f"[{n} certificate{'s' if n > 1 else ''}](coq/README.md)" if n else "-"
+    return f"| `{r['id']}` | {r['paper']} | {verdict} | {files or '-'} | {r['checker']} | {coq} |"
 
 
 def table_markdown(rows: list[dict]) -> str:

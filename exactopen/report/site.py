@@ -83,7 +83,7 @@ def audit_rows(text: str) -> list[dict]:
     from exactopen.report.claims import VERDICTS
 
     alts = "|".join(re.escape(v) for v in VERDICTS)
-    row = re.compile(rf"^\| `([a-z0-9-]+)` \| (.*?) \| \*\*({alts})\*\*: ?(.*) \| (-|(?:\[[^\]]*\]\([^)]*\)(?:, )?)+) \| (.*) \|$")
+    row = re.compile(rf"^\| `([a-z0-9-]+)` \| (.*?) \| \*\*({alts})\*\*: ?(.*) \| (-|(?:\[[^\]]*\]\([^)]*\)(?:, )?)+) \| (.*?)(?: \| (-|\[\d+ certificates?\]\(coq/README\.md\)))? \|$")
     rows = []
     for cid, line in markdown.table_rows(text).items():
         m = row.match(line)
@@ -91,8 +91,22 @@ def audit_rows(text: str) -> list[dict]:
             continue
         rows.append({"id": cid, "paper": m.group(2), "verdict": m.group(3), "note": m.group(4),
                      "files": [f + ".json" for f in re.findall(r"\]\(([^)/]+)\.md\)", m.group(5))],
-                     "checker": m.group(6)})
+                     "checker": m.group(6), "coq": int(re.match(r"\[(\d+)", m.group(7)).group(1))
+                     if m.group(7) and m.group(7) != "-" else 0})
     return rows
+
+
+def _coq_note(n: int) -> str:
+    """A claim page's paragraph on its certificates proved again in Coq (docs/coq.md)."""
+    if not n:
+        return ""
+    return (f"<p><strong>Proved again in Coq:</strong> {n} certificate{'s' if n > 1 else ''} of this claim "
+            "exported to Coq 8.16 (<code>certificates/coq/</code>), each a theorem on the certificate's numbers "
+            "stated with the plain definitions of <code>coq/Statements.v</code>: "
+            "<code>network dims n X Y W /\\ critical (loss X Y) W /\\ not_local_min (loss X Y) W</code> (W is a critical "
+            "point of L(W) = ½‖W<sub>h</sub>⋯W<sub>1</sub>X − Y‖²<sub>F</sub> and not a local minimum), and for a "
+            "higher-order saddle also <code>hessian_psd (loss X Y) W</code> (the Hessian is positive semidefinite), "
+            "proved by general lemmas and <code>vm_compute</code> on the data, with no axiom.</p>")
 
 
 def _nav() -> str:
@@ -148,14 +162,15 @@ def build(cert_dir: str, out_dir: str) -> list[str]:
     for r in rows:
         trs.append(f'<tr><td><a href="claim-{r["id"]}.html"><code>{r["id"]}</code></a></td>'
                    f'<td>{_inline_md(r["paper"])}</td><td class="{_verdict_class(r["verdict"])}">{r["verdict"]}</td>'
-                   f'<td>{_inline_md(r["note"])}</td><td>{len(r["files"])}</td><td>{html.escape(r["checker"])}</td></tr>')
+                   f'<td>{_inline_md(r["note"])}</td><td>{len(r["files"])}</td><td>{html.escape(r["checker"])}</td>'
+                   f'<td>{r.get("coq") or "-"}</td></tr>')
     write("index.html", "exactopen: audit of the paper",
           "<h1>Learning Deep Models: Critical Points and Local Openness — the audit</h1>"
           "<p>Every claim of the paper (Nouiehed &amp; Razaviyayn, arXiv 1803.02968), restated and given an id, "
           "with exactopen's verdict. Each verdict rests on certificates that exactopen's small independent checker "
           "re-verified from the numbers alone, in exact rational arithmetic. Follow a claim for its proofs.</p>"
           '<table class="audit"><tr><th>claim</th><th>the paper says</th><th>verdict</th><th>why</th>'
-          "<th>certificates</th><th>checker</th></tr>" + "".join(trs) + "</table>"
+          "<th>certificates</th><th>checker</th><th>in Coq</th></tr>" + "".join(trs) + "</table>"
           '<p>Also: <a href="errata.html">errata</a> (the claims refuted, with what fails) and '
           '<a href="counterexamples.html">the paper\'s counterexamples side by side</a>.</p>'
           "<p>To teach it: four Jupyter notebooks a lecturer runs in class, in <code>examples/notebooks/</code> of "
@@ -181,7 +196,7 @@ def build(cert_dir: str, out_dir: str) -> list[str]:
         body = (f'<h1>Claim <code>{r["id"]}</code></h1><p><strong>The paper says:</strong> {_inline_md(r["paper"])}</p>'
                 f'<p class="verdict{" neg" if r["verdict"] == "refuted" else ""}"><strong>Verdict: '
                 f'<span class="{_verdict_class(r["verdict"])}">{r["verdict"]}</span>.</strong> {_inline_md(r["note"])}</p>'
-                f"<p>Checker: {html.escape(r['checker'])}.</p>{figures}"
+                f"<p>Checker: {html.escape(r['checker'])}.</p>{_coq_note(r.get('coq') or 0)}{figures}"
                 + (f"<h2>Certificates ({len(r['files'])})</h2>{more}<ul>{''.join(links)}</ul>" if links else
                    "<p>No certificate: this claim is not decidable by exact computation here.</p>")
                 + "".join(sections))

@@ -294,6 +294,19 @@ case("render-out-under-file", ["render", "{tmp}/c.json", "--out", "{tmp}/f/x.md"
 case("render-out-is-directory", ["render", "{tmp}/c.json", "--out", "{tmp}/d"],
      files={"c.json": lazy(cert_text), "d": DIR})
 
+# --- export coq --------------------------------------------------------------------------------
+case("export-missing", ["export", "coq", "{tmp}/nope.json", "--out", "{tmp}/v"])
+case("export-nested", ["export", "coq", "{tmp}/c.json", "--out", "{tmp}/v"], files={"c.json": NESTED})
+case("export-binary", ["export", "coq", "{tmp}/c.json", "--out", "{tmp}/v"], files={"c.json": BINARY})
+case("export-not-a-certificate", ["export", "coq", "{tmp}/c.json", "--out", "{tmp}/v"], files={"c.json": "[1, 2]"})
+case("export-rejected", ["export", "coq", "{tmp}/c.json", "--out", "{tmp}/v"], 1,
+     files={"c.json": lazy(lambda: cert_text(_set(["result", "rank"], 2)))})
+case("export-kind-not-covered", ["export", "coq", "{tmp}/c.json", "--out", "{tmp}/v"], files={"c.json": lazy(cert_text)})
+case("export-out-is-file", ["export", "coq", "{tmp}/c.json", "--out", "{tmp}/f"],
+     files={"c.json": lazy(cert_text), "f": "x"})
+case("export-bad-target", ["export", "lean", "{tmp}/c.json", "--out", "{tmp}/v"], files={"c.json": lazy(cert_text)})
+case("export-no-out", ["export", "coq", "{tmp}/c.json"], files={"c.json": lazy(cert_text)})
+
 # --- validate / numrank ----------------------------------------------------------------------
 W_OK = dict(W1=[[1.0, 0.5]], W2=[[2.0]], Y=[[1.0, 0.0]])
 case("validate-1e308-npz", ["validate", "--quiet", "--weights", "{tmp}/w.npz"],
