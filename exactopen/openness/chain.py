@@ -335,11 +335,23 @@ def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
                     evidence["grouping"] = {"k": k, "pair": D.certificate}
                     break
         if verdict is None:
+            from exactopen.openness.chain_family import find_family
+
+            fam = find_family(layers)
+            if fam is not None:
+                verdict, argument = OPEN, "family"
+                reason = (f"degenerate (rank {ev.rank} < min width {dmin}); an explicit preimage family gives every "
+                          f"target at distance δ <= {fam['radius']} (max norm) a preimage moving each layer entry by "
+                          f"<= {fam['constant']} δ^(1/{fam['p']})")
+                evidence["family"] = fam
+        if verdict is None:
             verdict, argument = UNDETERMINED, "none"
             reason = (f"degenerate (rank {ev.rank} < min width {dmin}); no split composition opens it, no row- "
                       "or column-space obstruction and no non-open grouping with the chain's range exists")
     claim_id = "lem-10" if argument == "lem-10" else "chain-openness"
     result = {"verdict": verdict, "widths": dims, "rank": ev.rank, "argument": argument}
+    if argument == "family":
+        result["preimage_rate"] = f"1/{evidence['family']['p']}"
     if h > 1 and ev.rank < dmin and verdict != NOT_OPEN:
         rate = rate_bound(layers)
         evidence["rate"] = rate

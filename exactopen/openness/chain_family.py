@@ -1,0 +1,316 @@
+"""Explicit preimage families for chains (``chain_openness`` argument ``family``; docs/chains.md,
+"Preimage families" and Lemma C7).
+
+A family proves local openness and an upper bound on the needed perturbation: for every target
+Z = W_h...W_1 + E with 0 < |E|_max <= 1, with t = |E|_max^(1/p) and E = t^p U, a decision tree of
+monomial tests |u^A| >= beta t^k |u^B| picks a case whose formulas (Laurent polynomials in t and
+the u_ij) give layers W_i + D_i with product exactly Z and every entry of D_i at most C t.
+
+The families are written once for a *template* chain (:data:`TEMPLATES`) and carried to a chain
+that is the template up to permutations of the bases of V_0..V_h, optionally after adding
+identity layers at either end (Lemma C7: a square invertible end layer, here a permutation, is
+kept fixed and the target moved by its inverse, which for a permutation renames the u_ij).
+Every certificate is re-checked by ``exactopen/kernel/chain_family.py``; nothing here is trusted.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from flint import fmpq, fmpq_mat
+
+# ---------------------------------------------------------------------------------------
+# Laurent polynomials in t and the u_ij: {(a, exps): coefficient}
+# ---------------------------------------------------------------------------------------
+
+
+class Lau:
+    """A Laurent polynomial in t and the entries u_ij of U (m x n, row-major exponent vectors)."""
+
+    def __init__(self, nv: int, terms=None):
+        self.nv = nv
+        self.terms = {k: v for k, v in (terms or {}).items() if v != 0}
+
+    @classmethod
+    def const(cls, nv, c):
+        return cls(nv, {(0, (0,) * nv): fmpq(c)})
+
+    @classmethod
+    def mono(cls, nv, c=1, t=0, u=None):
+        e = [0] * nv
+        for v, x in (u or {}).items():
+            e[v] += x
+        return cls(nv, {(t, tuple(e)): fmpq(c)})
+
+    def __add__(self, o):
+        o = o if isinstance(o, Lau) else Lau.const(self.nv, o)
+        out = dict(self.terms)
+        for k, c in o.terms.items():
+            out[k] = out.get(k, 0) + c
+        return Lau(self.nv, out)
+
+    def __neg__(self):
+        return Lau(self.nv, {k: -c for k, c in self.terms.items()})
+
+    def __sub__(self, o):
+        return self + (-(o if isinstance(o, Lau) else Lau.const(self.nv, o)))
+
+    def __mul__(self, o):
+        o = o if isinstance(o, Lau) else Lau.const(self.nv, o)
+        out: dict = {}
+        for (a, e), c in self.terms.items():
+            for (b, f), d in o.terms.items():
+                k = (a + b, tuple(x + y for x, y in zip(e, f)))
+                out[k] = out.get(k, 0) + c * d
+        return Lau(self.nv, out)
+
+    __rmul__ = __mul__
+    __radd__ = __add__
+
+    def rename(self, perm: list):
+        """Variable v becomes perm[v]."""
+        out = {}
+        for (a, e), c in self.terms.items():
+            f = [0] * self.nv
+            for v, x in enumerate(e):
+                f[perm[v]] = x
+            out[(a, tuple(f))] = c
+        return Lau(self.nv, out)
+
+
+def _mono_json(e, n: int) -> list:
+    return [[v // n, v % n, x] for v, x in enumerate(e) if x]
+
+
+# ---------------------------------------------------------------------------------------
+# trees: ("test", (A, B, beta, k), yes, no) | ("leaf", [ {(r, c): Lau} per layer ]) | ("impossible",)
+# A, B: exponent vectors (>= 0)
+# ---------------------------------------------------------------------------------------
+
+def _support(e) -> set:
+    return {v for v, x in enumerate(e) if x}
+
+
+def _ineqs(path):
+    nonzero, out = set(), []
+    for (A, B, beta, k), passed in path:
+        if passed:
+            if _support(B) <= nonzero:
+                nonzero |= _support(A)
+            out.append((B, A, 1 / fmpq(beta), -k))
+        else:
+            nonzero |= _support(B)
+            out.append((A, B, fmpq(beta), k))
+    return nonzero, out
+
+
+def _multipliers(a: int, b: tuple, path) -> tuple[list, fmpq]:
+    """The cheapest multipliers [[test, n], ...] bounding |t^a u^b| by g t (search over n <= 2)."""
+    nonzero, ineqs = _ineqs(path)
+    nv = len(b)
+    best = None
+    for ns in itertools.product(range(3), repeat=len(ineqs)):
+        X, Y, g, kk = [0] * nv, [0] * nv, fmpq(1), a
+        for (Xj, Yj, gj, kj), nj in zip(ineqs, ns):
+            if nj:
+                X = [u + nj * v for u, v in zip(X, Xj)]
+                Y = [u + nj * v for u, v in zip(Y, Yj)]
+                g *= gj ** nj
+                kk += nj * kj
+        if kk < 1:
+            continue
+        ok = all(0 <= b[v] - (X[v] - Y[v]) <= max(b[v], 0) and ((b[v] >= 0 and Y[v] == 0) or v in nonzero)
+                 for v in range(nv))
+        if ok and (best is None or (g, sum(ns)) < (best[1], sum(best[0]))):
+            best = (ns, g)
+    if best is None:
+        raise ValueError(f"no bound found for the term t^{a} u^{b}")
+    return [[j, nj] for j, nj in enumerate(best[0]) if nj], best[1]
+
+
+def tree_json(tree, n: int, path=()) -> dict:
+    """The certificate form of a tree (multipliers found here), and nothing else."""
+    if tree[0] == "test":
+        A, B, beta, k = tree[1]
+        return {"test": {"A": _mono_json(A, n), "B": _mono_json(B, n), "beta": str(fmpq(beta)), "k": k},
+                "yes": tree_json(tree[2], n, path + ((tree[1], True),)),
+                "no": tree_json(tree[3], n, path + ((tree[1], False),))}
+    if tree[0] == "impossible":
+        return {"impossible": True}
+    layers = []
+    for Di in tree[1]:
+        entries = []
+        for (r, c), poly in sorted(Di.items()):
+            terms = []
+            for (a, e), coef in sorted(poly.terms.items()):
+                mult, _ = _multipliers(a, e, path)
+                terms.append([str(coef), a, _mono_json(e, n), mult])
+            if terms:
+                entries.append([r, c, terms])
+        layers.append(entries)
+    return {"leaf": {"layers": layers}}
+
+
+def tree_constant(tree, path=()) -> fmpq:
+    """The largest sum of term bounds over the leaves (what the checker recomputes)."""
+    if tree[0] == "test":
+        return max(tree_constant(tree[2], path + ((tree[1], True),)),
+                   tree_constant(tree[3], path + ((tree[1], False),)))
+    if tree[0] == "impossible":
+        return fmpq(0)
+    worst = fmpq(0)
+    for Di in tree[1]:
+        for poly in Di.values():
+            worst = max(worst, sum((abs(c) * _multipliers(a, e, path)[1] for (a, e), c in poly.terms.items()),
+                                   fmpq(0)))
+    return worst
+
+
+def _map_tree(tree, test_fn, leaf_fn):
+    if tree[0] == "test":
+        return ("test", test_fn(tree[1]), _map_tree(tree[2], test_fn, leaf_fn), _map_tree(tree[3], test_fn, leaf_fn))
+    if tree[0] == "impossible":
+        return tree
+    return ("leaf", leaf_fn(tree[1]))
+
+
+# ---------------------------------------------------------------------------------------
+# templates
+# ---------------------------------------------------------------------------------------
+
+def _nnn_family():
+    """The 2x2 chain (N, N, N), N = e_2 e_1^T (intervals 0-0, 0-1, 1-2, 2-3, 3-3): every target
+    t^3 U has the preimage W_1 = [[0, q], [1, r]], W_2 = [[a, t^3 u21], [1, b]], W_3 = [[v, t^2], [1, 0]]
+    with b = t(u11 - v u21), q = t(u12 - v u22) - b r and a q + t^3 u21 r = t^3 u22; the cases
+    choose v, r, a.  p = 3."""
+    nv = 4
+    U = {(i, j): Lau.mono(nv, u={2 * i + j: 1}) for i in range(2) for j in range(2)}
+    inv = {(i, j): Lau.mono(nv, u={2 * i + j: -1}) for i in range(2) for j in range(2)}
+    t = Lau.mono(nv, t=1)
+    t2 = Lau.mono(nv, t=2)
+    u11, u12, u21, u22 = U[0, 0], U[0, 1], U[1, 0], U[1, 1]
+
+    def leaf(v, r, a, q=None):
+        b = t * (u11 - v * u21)
+        qq = t * (u12 - v * u22) - b * r
+        return ("leaf", [{(0, 1): qq, (1, 1): r},
+                         {(0, 0): a, (0, 1): Lau.mono(nv, t=3, u={2: 1}), (1, 1): b},
+                         {(0, 0): v, (0, 1): t2}])
+
+    def e(*vs):
+        x = [0] * nv
+        for v in vs:
+            x[v] += 1
+        return tuple(x)
+
+    one = e()
+    zero = Lau(nv)
+    leaf_a = leaf(zero, zero, t * t * u22 * inv[0, 1])
+    leaf_b1 = leaf(zero, (u12 - t) * inv[0, 0], t * (u22 - u21 * ((u12 - t) * inv[0, 0])))
+    leaf_b2a = leaf((u12 - t) * inv[1, 1], zero, t * u22)
+    leaf_beta = leaf(u12 * inv[1, 1] - t, zero, t)
+    leaf_b2bi = leaf(zero, u22 * inv[1, 0], zero)
+    tree = ("test", (e(1), one, 1, 1), leaf_a,
+            ("test", (e(0), one, fmpq(1, 2), 0), leaf_b1,
+             ("test", (e(3), one, fmpq(1, 2), 0), leaf_b2a,
+              ("test", (e(3), one, 1, 1),
+               ("test", (e(1), e(3), 2, 1), leaf_a, leaf_beta),
+               ("test", (e(2), one, fmpq(1, 2), 0), leaf_b2bi, ("impossible",))))))
+    N = fmpq_mat([[0, 0], [1, 0]])
+    return [N, N, N], 3, tree
+
+
+TEMPLATES = {"NNN": _nnn_family}
+
+
+# ---------------------------------------------------------------------------------------
+# transport: permutations of the bases, identity end layers (Lemma C7)
+# ---------------------------------------------------------------------------------------
+
+def _perms(d: int):
+    return list(itertools.permutations(range(d)))
+
+
+def _conj(W: fmpq_mat, pout, pin) -> fmpq_mat:
+    """P_out W P_in^-1 with P e_r = e_{p[r]}."""
+    out = fmpq_mat(W.nrows(), W.ncols())
+    for r in range(W.nrows()):
+        for c in range(W.ncols()):
+            out[pout[r], pin[c]] = W[r, c]
+    return out
+
+
+def _match(layers, template):
+    """Permutations p_0..p_h with layers[i] = P_{i+1} template[i] P_i^-1, or None (DFS)."""
+    h = len(layers)
+    dims = [layers[0].ncols()] + [W.nrows() for W in layers]
+    if [template[0].ncols()] + [W.nrows() for W in template] != dims:
+        return None
+
+    def rec(i, ps):
+        if i == h:
+            return ps
+        for p in _perms(dims[i + 1]):
+            if _conj(template[i], p, ps[i]) == layers[i]:
+                got = rec(i + 1, ps + [p])
+                if got is not None:
+                    return got
+        return None
+
+    for p0 in _perms(dims[0]):
+        got = rec(0, [p0])
+        if got is not None:
+            return got
+    return None
+
+
+def _transport(tree, ps, m: int, n: int):
+    """The family of the template carried by the permutations ps (u_T[i, j] -> u[p_h(i), p_0(j)])."""
+    ph, p0 = ps[-1], ps[0]
+    ren = [ph[v // n] * n + p0[v % n] for v in range(m * n)]
+
+    def vec(e):
+        f = [0] * (m * n)
+        for v, x in enumerate(e):
+            f[ren[v]] = x
+        return tuple(f)
+
+    def test_fn(tst):
+        A, B, beta, k = tst
+        return (vec(A), vec(B), beta, k)
+
+    def leaf_fn(layers):
+        return [{(ps[i + 1][r], ps[i][c]): poly.rename(ren) for (r, c), poly in Di.items()}
+                for i, Di in enumerate(layers)]
+
+    return _map_tree(tree, test_fn, leaf_fn)
+
+
+def _extended(template, tree, before: int, after: int):
+    """Identity layers added at the input (before) and output (after) ends: same targets, no moves."""
+    d0, dh = template[0].ncols(), template[-1].nrows()
+    I0, Ih = fmpq_mat([[int(i == j) for j in range(d0)] for i in range(d0)]), \
+        fmpq_mat([[int(i == j) for j in range(dh)] for i in range(dh)])
+    layers = [I0] * before + list(template) + [Ih] * after
+    return layers, _map_tree(tree, lambda x: x, lambda Ds: [{}] * before + list(Ds) + [{}] * after)
+
+
+def find_family(layers) -> dict | None:
+    """``evidence.family`` for this chain if it is a template up to permutations of the bases
+    (after identity end layers, Lemma C7), else None."""
+    h = len(layers)
+    m, n = layers[-1].nrows(), layers[0].ncols()
+    for name, make in TEMPLATES.items():
+        base, p, tree = make()
+        extra = h - len(base)
+        if extra < 0:
+            continue
+        for before in range(extra + 1):
+            tl, tt = _extended(base, tree, before, extra - before)
+            ps = _match(layers, tl)
+            if ps is None:
+                continue
+            moved = _transport(tt, ps, m, n)
+            return {"p": p, "radius": "1", "constant": str(tree_constant(moved)),
+                    "tree": tree_json(moved, n)}
+    return None
