@@ -463,7 +463,13 @@ def _chain_node(Ws, dims, node: dict, a: int, b: int, full: bool, where: str) ->
         rely("lem-10")
         fact(f"{where}: W_{b}...W_{a + 1} has full rank {q}, open onto all matrices (lem-10)")
         return b
-    require(how == "split", f"{where}.how must be single, lem-10 or split")
+    if how == "family":
+        require(full, f"{where}: family nodes are sub-chains")
+        q, _, C, leaves = check_family(Ws[a:b], dims[a:b + 1], chain(Ws[a:b], dims[a]), field(node, "family", dict, where),
+                                       where + ".family")
+        fact(f"{where}: W_{b}...W_{a + 1} is open onto all matrices (a preimage family, {leaves} cases, theorem-free)")
+        return b
+    require(how == "split", f"{where}.how must be single, lem-10, family or split")
     k = field(node, "k", int, where)
     require(a < k < b, f"{where}.k out of range")
     if full:

@@ -79,6 +79,12 @@ def _full_node(layers, a: int, b: int):
         node = _split_node(layers, a, k, b, full=True)
         if node is not None:
             return node
+    if b - a >= 3:
+        from exactopen.openness.chain_family import find_family
+
+        fam = find_family(layers[a:b])
+        if fam is not None:  # every nearby matrix is attained: open onto all matrices
+            return {"a": a, "b": b, "how": "family", "family": fam}
     return None
 
 
