@@ -311,8 +311,17 @@ def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
     elif ev.rank == dmin:
         verdict, argument, reason = OPEN, "lem-10", f"non-degenerate: rank(W_h...W_1) = {ev.rank} = min_i d_i"
     else:
+        from exactopen.openness.chain_family import find_family
+
         verdict = None
-        for k in range(1, h):
+        fam = find_family(layers)  # first: it also certifies the rate exponent from above
+        if fam is not None:
+            verdict, argument = OPEN, "family"
+            reason = (f"degenerate (rank {ev.rank} < min width {dmin}); an explicit preimage family gives every "
+                      f"target at distance δ <= {fam['radius']} (max norm) a preimage moving each layer entry by "
+                      f"<= {fam['constant']} δ^(1/{fam['p']})")
+            evidence["family"] = fam
+        for k in range(1, h if verdict is None else 1):
             node = _split_node(layers, 0, k, h, full=False)
             if node is not None:
                 verdict, argument = OPEN, "split"
@@ -340,16 +349,6 @@ def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
                               f"at k = {k} has the chain's range and is not locally open ({D.theorem}: {D.reason})")
                     evidence["grouping"] = {"k": k, "pair": D.certificate}
                     break
-        if verdict is None:
-            from exactopen.openness.chain_family import find_family
-
-            fam = find_family(layers)
-            if fam is not None:
-                verdict, argument = OPEN, "family"
-                reason = (f"degenerate (rank {ev.rank} < min width {dmin}); an explicit preimage family gives every "
-                          f"target at distance δ <= {fam['radius']} (max norm) a preimage moving each layer entry by "
-                          f"<= {fam['constant']} δ^(1/{fam['p']})")
-                evidence["family"] = fam
         if verdict is None:
             verdict, argument = UNDETERMINED, "none"
             reason = (f"degenerate (rank {ev.rank} < min width {dmin}); no split composition opens it, no row- "
