@@ -7,9 +7,11 @@ monomial tests |u^A| >= beta t^k |u^B| picks a case whose formulas (Laurent poly
 the u_ij) give layers W_i + D_i with product exactly Z and every entry of D_i at most C t.
 
 The families are written once for a *template* chain (:data:`TEMPLATES`) and carried to a chain
-that is the template up to permutations of the bases of V_0..V_h, optionally after adding
-identity layers at either end (Lemma C7: a square invertible end layer, here a permutation, is
-kept fixed and the target moved by its inverse, which for a permutation renames the u_ij).
+that is the template up to permutations of the bases of V_0..V_h plus a direct summand living
+only at the inner nodes V_1..V_{h-1} (its layers are not moved: it adds nothing to the product),
+optionally after inserting identity layers (Lemma C7: a square invertible layer, here a
+permutation, is kept fixed: at an end the target is moved by its inverse, which for a
+permutation renames the u_ij; inside, it merges with a neighbour).
 Every certificate is re-checked by ``exactopen/kernel/chain_family.py``; nothing here is trusted.
 """
 
@@ -227,37 +229,45 @@ TEMPLATES = {"NNN": _nnn_family}
 # transport: permutations of the bases, identity end layers (Lemma C7)
 # ---------------------------------------------------------------------------------------
 
-def _perms(d: int):
-    return list(itertools.permutations(range(d)))
+def _embeddings(d: int, k: int):
+    return list(itertools.permutations(range(d), k))
 
 
-def _conj(W: fmpq_mat, pout, pin) -> fmpq_mat:
-    """P_out W P_in^-1 with P e_r = e_{p[r]}."""
-    out = fmpq_mat(W.nrows(), W.ncols())
+def _fits(W: fmpq_mat, T: fmpq_mat, pout, pin) -> bool:
+    """W restricted to the coordinates pout x pin is T, and W has no entry between these
+    coordinates and the others (the chain is the template plus a direct summand)."""
+    rows, cols = set(pout), set(pin)
     for r in range(W.nrows()):
         for c in range(W.ncols()):
-            out[pout[r], pin[c]] = W[r, c]
-    return out
+            inside_r, inside_c = r in rows, c in cols
+            if inside_r and inside_c:
+                if W[r, c] != T[pout.index(r), pin.index(c)]:
+                    return False
+            elif (inside_r or inside_c) and W[r, c] != 0:
+                return False
+    return True
 
 
 def _match(layers, template):
-    """Permutations p_0..p_h with layers[i] = P_{i+1} template[i] P_i^-1, or None (DFS)."""
+    """Embeddings p_0..p_h of the template's coordinates (all of V_0 and V_h; any coordinates of
+    the inner nodes) under which layers[i] is the template plus a direct summand, or None."""
     h = len(layers)
     dims = [layers[0].ncols()] + [W.nrows() for W in layers]
-    if [template[0].ncols()] + [W.nrows() for W in template] != dims:
+    tdims = [template[0].ncols()] + [W.nrows() for W in template]
+    if len(tdims) != h + 1 or tdims[0] != dims[0] or tdims[h] != dims[h] or any(x > y for x, y in zip(tdims, dims)):
         return None
 
     def rec(i, ps):
         if i == h:
             return ps
-        for p in _perms(dims[i + 1]):
-            if _conj(template[i], p, ps[i]) == layers[i]:
+        for p in _embeddings(dims[i + 1], tdims[i + 1]):
+            if _fits(layers[i], template[i], p, ps[i]):
                 got = rec(i + 1, ps + [p])
                 if got is not None:
                     return got
         return None
 
-    for p0 in _perms(dims[0]):
+    for p0 in _embeddings(dims[0], tdims[0]):
         got = rec(0, [p0])
         if got is not None:
             return got
@@ -286,18 +296,29 @@ def _transport(tree, ps, m: int, n: int):
     return _map_tree(tree, test_fn, leaf_fn)
 
 
-def _extended(template, tree, before: int, after: int):
-    """Identity layers added at the input (before) and output (after) ends: same targets, no moves."""
-    d0, dh = template[0].ncols(), template[-1].nrows()
-    I0, Ih = fmpq_mat([[int(i == j) for j in range(d0)] for i in range(d0)]), \
-        fmpq_mat([[int(i == j) for j in range(dh)] for i in range(dh)])
-    layers = [I0] * before + list(template) + [Ih] * after
-    return layers, _map_tree(tree, lambda x: x, lambda Ds: [{}] * before + list(Ds) + [{}] * after)
+def _extended(template, tree, slots: tuple):
+    """Identity layers inserted into the template (slots[j] = the number of template layers before
+    the j-th inserted one): same targets, the inserted layers never move (Lemma C7 when at an
+    end; an inner invertible layer merges with its neighbour the same way)."""
+    dims = [template[0].ncols()] + [W.nrows() for W in template]
+
+    def eye(d):
+        return fmpq_mat([[int(i == j) for j in range(d)] for i in range(d)])
+
+    layers, where = [], []  # where[i]: index of the template layer, or None for an inserted identity
+    for pos in range(len(template) + 1):
+        for _ in range(slots.count(pos)):
+            layers.append(eye(dims[pos]))
+            where.append(None)
+        if pos < len(template):
+            layers.append(template[pos])
+            where.append(pos)
+    return layers, _map_tree(tree, lambda x: x, lambda Ds: [{} if w is None else Ds[w] for w in where])
 
 
 def find_family(layers) -> dict | None:
-    """``evidence.family`` for this chain if it is a template up to permutations of the bases
-    (after identity end layers, Lemma C7), else None."""
+    """``evidence.family`` for this chain if it is a template up to permutations of the bases and
+    a direct summand at the inner nodes, after inserting identity layers (Lemma C7), else None."""
     h = len(layers)
     m, n = layers[-1].nrows(), layers[0].ncols()
     for name, make in TEMPLATES.items():
@@ -305,8 +326,8 @@ def find_family(layers) -> dict | None:
         extra = h - len(base)
         if extra < 0:
             continue
-        for before in range(extra + 1):
-            tl, tt = _extended(base, tree, before, extra - before)
+        for slots in itertools.combinations_with_replacement(range(len(base) + 1), extra):
+            tl, tt = _extended(base, tree, slots)
             ps = _match(layers, tl)
             if ps is None:
                 continue
