@@ -222,7 +222,54 @@ def _nnn_family():
     return [N, N, N], 3, tree
 
 
-TEMPLATES = {"NNN": _nnn_family}
+def _factored(j: int, side: str):
+    """(N, N, N) with its j-th layer N written as E22 N ('after': the projection follows) or N E11
+    ('before'), an h = 4 chain whose merged chain is (N, N, N).  Every layer of the family has the
+    form N + D with D = [[m11, m12], [0, m22]]; [[m11, m12], [1, m22]] factors as
+    [[t, m11], [0, 1]] [[0, (m12 - m11 m22)/t], [1, m22]] (after) or
+    [[m11, (m12 - m11 m22)/t], [1, 0]] [[1, m22], [0, t]] (before); the bound holds where
+    m12 - m11 m22 = O(t^2) (checked when the template is built)."""
+    base, p, tree = _nnn_family()
+    nv = 4
+    t = Lau.mono(nv, t=1)
+    tinv = Lau.mono(nv, t=-1)
+    zero = Lau(nv)
+    E11, E22 = fmpq_mat([[1, 0], [0, 0]]), fmpq_mat([[0, 0], [0, 1]])
+    layers = list(base)
+    layers[j:j + 1] = [base[j], E22] if side == "after" else [E11, base[j]]
+
+    def leaf_fn(Ds):
+        D = Ds[j]
+        m11, m12, m22 = (D.get(k, zero) for k in ((0, 0), (0, 1), (1, 1)))
+        beta = (m12 - m11 * m22) * tinv
+        if side == "after":
+            pair = [{(0, 1): beta, (1, 1): m22}, {(0, 0): t, (0, 1): m11}]
+        else:
+            pair = [{(0, 1): m22, (1, 1): t}, {(0, 0): m11, (0, 1): beta}]
+        return list(Ds[:j]) + pair + list(Ds[j + 1:])
+
+    return layers, p, _map_tree(tree, lambda x: x, leaf_fn)
+
+
+def _bounded(make):
+    """The template if every term of its family has a bound (else None: the factorisation fails)."""
+    layers, p, tree = make()
+    try:
+        tree_constant(tree)
+    except ValueError:
+        return None
+    return layers, p, tree
+
+
+TEMPLATES = {"NNN": _nnn_family, **{f"NNN-{j}-{side}": (lambda j=j, side=side: _factored(j, side))
+                                    for j in range(3) for side in ("after", "before")}}
+_BUILT: dict = {}
+
+
+def _template(name: str):
+    if name not in _BUILT:
+        _BUILT[name] = _bounded(TEMPLATES[name])
+    return _BUILT[name]
 
 
 # ---------------------------------------------------------------------------------------
@@ -321,8 +368,11 @@ def find_family(layers) -> dict | None:
     a direct summand at the inner nodes, after inserting identity layers (Lemma C7), else None."""
     h = len(layers)
     m, n = layers[-1].nrows(), layers[0].ncols()
-    for name, make in TEMPLATES.items():
-        base, p, tree = make()
+    for name in TEMPLATES:
+        built = _template(name)
+        if built is None:
+            continue
+        base, p, tree = built
         extra = h - len(base)
         if extra < 0:
             continue
