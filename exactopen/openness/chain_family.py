@@ -363,11 +363,54 @@ def _extended(template, tree, slots: tuple):
     return layers, _map_tree(tree, lambda x: x, lambda Ds: [{} if w is None else Ds[w] for w in where])
 
 
+def _scalar_family(layers):
+    """Chains with d_0 = d_h = 1 and product 0: along a path of coordinates c_0 -> c_1 -> ... -> c_h,
+    put t (the first one: t u) at the k path entries where W_i is zero.  Kept if the product of the
+    moved layers is exactly t^k u (no other path picks up a perturbed entry); the shortest k wins.
+    One leaf, no test (u = +-1); p = k, C = 1."""
+    h = len(layers)
+    dims = [layers[0].ncols()] + [W.nrows() for W in layers]
+    if dims[0] != 1 or dims[h] != 1 or any(x != 0 for x in _product(layers).entries()):
+        return None
+    nv = 1
+    best = None
+    for inner in itertools.product(*(range(d) for d in dims[1:h])):
+        path = (0,) + inner + (0,)
+        zeros = [i for i in range(h) if layers[i][path[i + 1], path[i]] == 0]
+        if not zeros or (best is not None and len(zeros) >= best[0]):
+            continue
+        Ds = [{} for _ in range(h)]
+        for n, i in enumerate(zeros):
+            Ds[i][(path[i + 1], path[i])] = Lau.mono(nv, t=1, u={0: 1} if n == 0 else None)
+        prod = None
+        for i in range(h):
+            L = [[Lau.const(nv, layers[i][r, c]) + Ds[i].get((r, c), Lau(nv)) for c in range(dims[i])]
+                 for r in range(dims[i + 1])]
+            prod = L if prod is None else [[sum((L[r][x] * prod[x][c] for x in range(dims[i])), Lau(nv))
+                                             for c in range(dims[0])] for r in range(dims[i + 1])]
+        if prod[0][0].terms == Lau.mono(nv, t=len(zeros), u={0: 1}).terms:
+            best = (len(zeros), Ds)
+    if best is None:
+        return None
+    return best[0], ("leaf", best[1])
+
+
+def _product(layers) -> fmpq_mat:
+    P = layers[0]
+    for W in layers[1:]:
+        P = W * P
+    return P
+
+
 def find_family(layers) -> dict | None:
     """``evidence.family`` for this chain if it is a template up to permutations of the bases and
     a direct summand at the inner nodes, after inserting identity layers (Lemma C7), else None."""
     h = len(layers)
     m, n = layers[-1].nrows(), layers[0].ncols()
+    scalar = _scalar_family(layers)
+    if scalar is not None:
+        p, tree = scalar
+        return {"p": p, "radius": "1", "constant": str(tree_constant(tree)), "tree": tree_json(tree, n)}
     for name in TEMPLATES:
         built = _template(name)
         if built is None:
