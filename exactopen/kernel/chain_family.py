@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from flint import fmpq
 
-from exactopen.kernel.primitives import METER, PY, fact, field, rational, require
+from exactopen.kernel.primitives import METER, PY, fact, field, optional, rational, require
 from exactopen.kernel.work import entry_cost, qbits
 
 FAMILY = {"nodes": 4096, "depth": 32, "terms": 256, "exponent": 64, "p": 16}  # budgets of a family
@@ -90,10 +90,11 @@ def _monomial(obj, m: int, n: int, nonneg: bool, where: str) -> tuple:
     return tuple(e)
 
 
-def _test(obj, m: int, n: int, where: str) -> tuple:
+def _test(obj, m: int, n: int, scale: set, where: str) -> tuple:
     require(isinstance(obj, dict), f"{where} must be an object")
     A = _monomial(field(obj, "A", list, where), m, n, True, where + ".A")
     B = _monomial(field(obj, "B", list, where), m, n, True, where + ".B")
+    require(_support(A) | _support(B) <= scale, f"{where}: a test may only name entries of the scale block")
     beta = rational(field(obj, "beta", str, where), where + ".beta")
     require(beta > 0, f"{where}.beta must be positive")
     k = _int(field(obj, "k", int, where), -FAMILY["exponent"], FAMILY["exponent"], where + ".k")
@@ -104,8 +105,10 @@ def _support(e) -> set:
     return {v for v, x in enumerate(e) if x}
 
 
-def _check_leaf(leaf: dict, path: list, Ws, dims, Z, p: int, where: str) -> fmpq:
-    """One leaf: the identity and the term bounds; returns the largest entry bound."""
+def _check_leaf(leaf: dict, path: list, Ws, dims, Z, p: int, scale: set, where: str, zero: bool = False) -> fmpq:
+    """One leaf: the identity and the term bounds; returns the largest entry bound.  Entries
+    outside ``scale`` are the raw entries e_x of E (exponents >= 0, |e_x| <= δ); ``zero``: the
+    leaf for E = 0 on the scale block (no t, no scaled entry)."""
     h = len(Ws)
     m, n = dims[h], dims[0]
     nv = m * n
@@ -172,12 +175,20 @@ def _check_leaf(leaf: dict, path: list, Ws, dims, Z, p: int, where: str) -> fmpq
                             f"({v // n}, {v % n}))")
                     require((b[v] >= 0 and Y[v] == 0) or v in nonzero, f"{wt}: u[{v // n}][{v % n}] is divided by "
                             "but not known to be nonzero on this leaf")
-                require(kk >= 1, f"{wt}: the term is only bounded by t^{kk}, not by a multiple of t")
+                free = sum(b[v] for v in range(nv) if v not in scale)
+                require(all(b[v] >= 0 for v in range(nv) if v not in scale), f"{wt}: an entry outside the scale "
+                        "block with a negative exponent")
+                if zero:
+                    require(a == 0 and not any(b[v] for v in scale), f"{wt}: the zero-block leaf has no t and no "
+                            "scaled entry")
+                require(kk >= 0 and kk + p * free >= 1, f"{wt}: the term is only bounded by t^{kk} times {free} raw "
+                        "entries, not by a multiple of δ^(1/p)")
                 bound += abs(coef) * g
             Di[r][c] = poly
             worst = max(worst, bound)
         D.append(Di)
-    # the identity prod (W_i + D_i) = Z + t^p U
+    # the identity prod (W_i + D_i) = Z + t^p U (scale block) + E (other entries)
+    zero_block = zero
     zero = (0, (0,) * nv)
     P = None
     for i in range(h):
@@ -203,7 +214,10 @@ def _check_leaf(leaf: dict, path: list, Ws, dims, Z, p: int, where: str) -> fmpq
             want = {zero: Z[r, c]} if Z[r, c] != 0 else {}
             unit = [0] * nv
             unit[r * n + c] = 1
-            want[(p, tuple(unit))] = fmpq(1)
+            if r * n + c not in scale:
+                want[(0, tuple(unit))] = fmpq(1)
+            elif not zero_block:
+                want[(p, tuple(unit))] = fmpq(1)
             require(P[r][c] == want, f"{where}: the product of the layers differs from the target at entry ({r}, {c})")
     return worst
 
@@ -215,6 +229,16 @@ def check_family(Ws, dims, Z, fam: dict, where: str = "evidence.family") -> tupl
     p = _int(field(fam, "p", int, where), 1, FAMILY["p"], where + ".p")
     radius = rational(field(fam, "radius", str, where), where + ".radius")
     require(0 < radius <= 1, f"{where}.radius must be in (0, 1] (the bounds use t <= 1)")
+    scale = set(range(m * n))
+    block = optional(fam, "scale", list, where)
+    if block is not None:
+        require(1 <= len(block) < m * n, f"{where}.scale must name some but not all entries")
+        scale = set()
+        for q, x in enumerate(block):
+            require(isinstance(x, list) and len(x) == 2, f"{where}.scale[{q}] must be [i, j]")
+            v = _int(x[0], 0, m - 1, f"{where}.scale[{q}][0]") * n + _int(x[1], 0, n - 1, f"{where}.scale[{q}][1]")
+            require(v not in scale, f"{where}.scale[{q}]: repeated")
+            scale.add(v)
     leaves, nodes = [0], [0]
     worst = [fmpq(0)]
 
@@ -225,12 +249,12 @@ def check_family(Ws, dims, Z, fam: dict, where: str = "evidence.family") -> tupl
         require(isinstance(node, dict), f"{w} must be an object")
         keys = set(node)
         if keys == {"test", "yes", "no"}:
-            t = _test(node["test"], m, n, w + ".test")
+            t = _test(node["test"], m, n, scale, w + ".test")
             visit(node["yes"], path + [(t, True)], w + ".yes")
             visit(node["no"], path + [(t, False)], w + ".no")
         elif keys == {"impossible"}:
             require(node["impossible"] is True, f"{w}.impossible must be true")
-            for v in range(m * n):
+            for v in sorted(scale):
                 unit = tuple(1 if x == v else 0 for x in range(m * n))
                 require(any(not passed and A == unit and not any(B) and beta <= 1 and k >= 0
                             for (A, B, beta, k), passed in path),
@@ -238,13 +262,19 @@ def check_family(Ws, dims, Z, fam: dict, where: str = "evidence.family") -> tupl
                         "on its path")
         elif keys == {"leaf"}:
             leaves[0] += 1
-            worst[0] = max(worst[0], _check_leaf(field(node, "leaf", dict, w), path, Ws, dims, Z, p, w + ".leaf"))
+            worst[0] = max(worst[0], _check_leaf(field(node, "leaf", dict, w), path, Ws, dims, Z, p, scale,
+                                                 w + ".leaf"))
         else:
             require(False, f"{w} must be {{test, yes, no}}, {{leaf}} or {{impossible}}")
 
     visit(field(fam, "tree", dict, where), [], where + ".tree")
+    if block is not None:  # E = 0 on the scale block: t is undefined, a leaf of its own
+        leaves[0] += 1
+        worst[0] = max(worst[0], _check_leaf(field(fam, "zero", dict, where), [], Ws, dims, Z, p, scale,
+                                             where + ".zero", zero=True))
     C = rational(field(fam, "constant", str, where), where + ".constant")
     require(C == worst[0], f"{where}.constant is not the largest sum of term bounds ({worst[0]})")
-    fact(f"preimage family: {leaves[0]} leaves, each an exact preimage of W_h...W_1 + t^p U (p = {p}) with "
-         f"every layer entry moved by <= {C} t")
+    fact(f"preimage family: {leaves[0]} leaves, each an exact preimage of W_h...W_1 + E (t^p = the largest |E_ij| "
+         f"{'on the scale block' if block is not None else ''}, p = {p}) with every layer entry moved by <= {C} "
+         f"|E|_max^(1/p)")
     return p, radius, C, leaves[0]

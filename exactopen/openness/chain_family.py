@@ -106,10 +106,15 @@ def _ineqs(path):
     return nonzero, out
 
 
+SCALE: dict = {"block": None, "p": 1}  # the scale block of the family being written (None: every entry)
+
+
 def _multipliers(a: int, b: tuple, path) -> tuple[list, fmpq]:
-    """The cheapest multipliers [[test, n], ...] bounding |t^a u^b| by g t (search over n <= 2)."""
+    """The cheapest multipliers [[test, n], ...] bounding |t^a u^b| by g δ^(1/p) (search over n <= 2)."""
     nonzero, ineqs = _ineqs(path)
     nv = len(b)
+    block = SCALE["block"]
+    free = 0 if block is None else sum(x for v, x in enumerate(b) if v not in block)
     best = None
     for ns in itertools.product(range(3), repeat=len(ineqs)):
         X, Y, g, kk = [0] * nv, [0] * nv, fmpq(1), a
@@ -119,7 +124,7 @@ def _multipliers(a: int, b: tuple, path) -> tuple[list, fmpq]:
                 Y = [u + nj * v for u, v in zip(Y, Yj)]
                 g *= gj ** nj
                 kk += nj * kj
-        if kk < 1:
+        if kk < 0 or kk + SCALE["p"] * free < 1:
             continue
         ok = all(0 <= b[v] - (X[v] - Y[v]) <= max(b[v], 0) and ((b[v] >= 0 and Y[v] == 0) or v in nonzero)
                  for v in range(nv))
@@ -295,13 +300,16 @@ def _fits(W: fmpq_mat, T: fmpq_mat, pout, pin) -> bool:
     return True
 
 
-def _match(layers, template):
-    """Embeddings p_0..p_h of the template's coordinates (all of V_0 and V_h; any coordinates of
-    the inner nodes) under which layers[i] is the template plus a direct summand, or None."""
+def _match(layers, template, ends: bool = False):
+    """Embeddings p_0..p_h of the template's coordinates (all of V_0 and V_h unless ``ends``; any
+    coordinates of the inner nodes) under which layers[i] is the template plus a direct summand,
+    or None."""
     h = len(layers)
     dims = [layers[0].ncols()] + [W.nrows() for W in layers]
     tdims = [template[0].ncols()] + [W.nrows() for W in template]
-    if len(tdims) != h + 1 or tdims[0] != dims[0] or tdims[h] != dims[h] or any(x > y for x, y in zip(tdims, dims)):
+    if len(tdims) != h + 1 or any(x > y for x, y in zip(tdims, dims)):
+        return None
+    if not ends and (tdims[0] != dims[0] or tdims[h] != dims[h]):
         return None
 
     def rec(i, ps):
@@ -319,6 +327,12 @@ def _match(layers, template):
         if got is not None:
             return got
     return None
+
+
+def _transport_layers(tree, ps):
+    """The template's layer changes moved by the embeddings ps (variables not renamed)."""
+    return _map_tree(tree, lambda x: x, lambda layers: [{(ps[i + 1][r], ps[i][c]): poly for (r, c), poly in Di.items()}
+                                                        for i, Di in enumerate(layers)])
 
 
 def _transport(tree, ps, m: int, n: int):
@@ -402,6 +416,155 @@ def _product(layers) -> fmpq_mat:
     return P
 
 
+def _written(p: int, tree, n: int, block=None, zero=None) -> dict:
+    """The evidence of a family (multipliers found under its scale block)."""
+    SCALE["block"], SCALE["p"] = block, p
+    try:
+        out = {"p": p, "radius": "1"}
+        C = tree_constant(tree)
+        if block is not None:
+            C = max(C, tree_constant(zero))
+            out["scale"] = [[v // n, v % n] for v in sorted(block)]
+        out["constant"] = str(C)
+        out["tree"] = tree_json(tree, n)
+        if block is not None:
+            out["zero"] = tree_json(zero, n)["leaf"]
+        return out
+    finally:
+        SCALE["block"], SCALE["p"] = None, 1
+
+
+def _lift(tree, nv: int, ren: list):
+    """The tree with its variables v renamed ren[v] into nv variables (a larger target)."""
+    def vec(e):
+        f = [0] * nv
+        for v, x in enumerate(e):
+            if x:
+                f[ren[v]] = x
+        return tuple(f)
+
+    def poly(P):
+        return Lau(nv, {(a, vec(e)): c for (a, e), c in P.terms.items()})
+
+    return _map_tree(tree, lambda tst: (vec(tst[0]), vec(tst[1]), tst[2], tst[3]),
+                     lambda Ds: [{k: poly(P) for k, P in D.items()} for D in Ds])
+
+
+def _leaves_of(tree):
+    if tree[0] == "test":
+        yield from _leaves_of(tree[2])
+        yield from _leaves_of(tree[3])
+    elif tree[0] == "leaf":
+        yield tree[1]
+
+
+def _identity_holds(layers, Ds, p: int, block: set, zero: bool) -> bool:
+    h = len(layers)
+    dims = [layers[0].ncols()] + [W.nrows() for W in layers]
+    m, n = dims[h], dims[0]
+    nv = m * n
+    prod = None
+    for i in range(h):
+        L = [[Lau.const(nv, layers[i][r, c]) + Ds[i].get((r, c), Lau(nv)) for c in range(dims[i])]
+             for r in range(dims[i + 1])]
+        prod = L if prod is None else [[sum((L[r][x] * prod[x][c] for x in range(dims[i])), Lau(nv))
+                                         for c in range(n)] for r in range(dims[i + 1])]
+    Z = _product(layers)
+    for r in range(m):
+        for c in range(n):
+            want = Lau.const(nv, Z[r, c])
+            v = r * n + c
+            if v not in block:
+                want = want + Lau.mono(nv, u={v: 1})
+            elif not zero:
+                want = want + Lau.mono(nv, t=p, u={v: 1})
+            if (prod[r][c] - want).terms:
+                return False
+    return True
+
+
+def _channel_family(layers):
+    """A template on a block of V_0 x V_h plus *channels* for the other target entries: entry
+    (r, c) is produced by one coupling entry (x, y) of a layer i, moved by the raw e_rc, where
+    W_h...W_{i+1} e_x = e_r and e_c^T W_{i-1}...W_1 = e_y^T run through unmoved coordinates.
+    The template's t is the largest entry of its block (``scale``); E = 0 there gets the leaf
+    with the channels only.  Kept only if every leaf's identity holds."""
+    h = len(layers)
+    dims = [layers[0].ncols()] + [W.nrows() for W in layers]
+    m, n = dims[h], dims[0]
+    for name in TEMPLATES:
+        built = _template(name)
+        if built is None:
+            continue
+        base, p, tree = built
+        extra = h - len(base)
+        if extra < 0:
+            continue
+        for slots in itertools.combinations_with_replacement(range(len(base) + 1), extra):
+            tl, tt = _extended(base, tree, slots)
+            ps = _match(layers, tl, ends=True)
+            if ps is None:
+                continue
+            tm, tn = tl[-1].nrows(), tl[0].ncols()
+            ren = [ps[-1][v // tn] * n + ps[0][v % tn] for v in range(tm * tn)]
+            block = set(ren)
+            moved = _lift(_transport_layers(tt, ps), m * n, ren)
+            chans = _channels(layers, ps, block)
+            if chans is None:
+                continue
+
+            def add(Ds, chans=chans):
+                out = [dict(D) for D in Ds]
+                for i, key, poly in chans:
+                    out[i][key] = out[i].get(key, Lau(m * n)) + poly
+                return out
+
+            full = _map_tree(moved, lambda x: x, add)
+            zero_leaf = ("leaf", add([{} for _ in range(h)]))
+            if all(_identity_holds(layers, Ds, p, block, False) for Ds in _leaves_of(full)) and \
+                    _identity_holds(layers, zero_leaf[1], p, block, True):
+                try:
+                    return _written(p, full, n, block, zero_leaf)
+                except ValueError:
+                    continue
+    return None
+
+
+def _channels(layers, ps, block):
+    """[(layer, (x, y), raw e_rc)] for every target entry outside the block, or None."""
+    h = len(layers)
+    dims = [layers[0].ncols()] + [W.nrows() for W in layers]
+    m, n = dims[h], dims[0]
+    out = []
+    for v in range(m * n):
+        if v in block:
+            continue
+        r, c = divmod(v, n)
+        found = None
+        for i in range(h):
+            A = _product(layers[i + 1:]) if i + 1 < h else None
+            B = _product(layers[:i]) if i > 0 else None
+            for x in range(dims[i + 1]):
+                col = [A[q, x] for q in range(m)] if A is not None else [int(q == x) for q in range(m)]
+                if col != [int(q == r) for q in range(m)]:
+                    continue
+                for y in range(dims[i]):
+                    if (x in ps[i + 1] and (y in ps[i] or i + 1 < h)) or (y in ps[i] and i > 0):
+                        continue  # inside the template's block, or through a moved coordinate
+                    row = [B[y, q] for q in range(n)] if B is not None else [int(q == y) for q in range(n)]
+                    if row == [int(q == c) for q in range(n)] and layers[i][x, y] == 0:
+                        found = (i, (x, y), Lau.mono(m * n, u={v: 1}))
+                        break
+                if found:
+                    break
+            if found:
+                break
+        if found is None:
+            return None
+        out.append(found)
+    return out
+
+
 def find_family(layers) -> dict | None:
     """``evidence.family`` for this chain if it is a template up to permutations of the bases and
     a direct summand at the inner nodes, after inserting identity layers (Lemma C7), else None."""
@@ -410,7 +573,7 @@ def find_family(layers) -> dict | None:
     scalar = _scalar_family(layers)
     if scalar is not None:
         p, tree = scalar
-        return {"p": p, "radius": "1", "constant": str(tree_constant(tree)), "tree": tree_json(tree, n)}
+        return _written(p, tree, n)
     for name in TEMPLATES:
         built = _template(name)
         if built is None:
@@ -425,6 +588,5 @@ def find_family(layers) -> dict | None:
             if ps is None:
                 continue
             moved = _transport(tt, ps, m, n)
-            return {"p": p, "radius": "1", "constant": str(tree_constant(moved)),
-                    "tree": tree_json(moved, n)}
-    return None
+            return _written(p, moved, n)
+    return _channel_family(layers)

@@ -117,9 +117,16 @@ def readme(folder: str) -> None:
     und, hist, rates = [], [], []
     for h, w in ATLASES + EXTENDED:
         rows = _read_rows(folder, h, w)
+        label = ""
         if rows is None:
-            lines.append(f"| {h} | {w} | not generated | | | | | | | |")
-            continue
+            part = os.path.join(folder, f"h{h}-w{w}.partial.jsonl.gz")
+            if not os.path.exists(part):
+                lines.append(f"| {h} | {w} | not generated | | | | | | | |")
+                continue
+            with gzip.open(part, "rt", encoding="utf-8") as f:
+                rows = [json.loads(line) for line in f]
+            label = f" (partial: the first {len(rows)} of {len(chain_classes(h, w))} classes)"
+        w = f"{w}{label}"
         c = collections.Counter(r["argument"] for r in rows)
         lines.append(f"| {h} | {w} | {len(rows)} | {len(rows) - c['lem-10']} | {c['lem-10']} | {c['split']} | "
                      f"{c['family']} | {c['obstruction']} | {c['grouping']} | {c['none']} |")

@@ -258,3 +258,135 @@ def test_hard_targets_delta_identity():
         Ws, worst = _evaluate(BASE, t, [[Fraction(1), Fraction(0)], [Fraction(0), Fraction(1)]])
         assert _product(Ws) == [[t ** 3, 0], [0, t ** 3]]
         assert t / 100 < worst <= 5 * t
+
+
+# ---------------------------------------------------------------------------------------
+# scalar targets (d_0 = d_h = 1): a path family whose exponent is Lemma C5's (exact rate)
+# ---------------------------------------------------------------------------------------
+
+def _scalar_classes(h, w):
+    from exactopen.openness.chain import chain_classes
+
+    for mult in chain_classes(h, w):
+        L = representative(h, mult)
+        if L[0].ncols() == 1 and L[-1].nrows() == 1:
+            yield mult, L
+
+
+@pytest.mark.parametrize("h,w", [(3, 2), (4, 2)])
+def test_scalar_families_meet_lemma_c5(h, w):
+    seen = 0
+    for mult, L in _scalar_classes(h, w):
+        v, _, c = decide_chain(L)
+        if c["result"]["argument"] == "lem-10":
+            continue
+        assert c["result"]["argument"] == "family", mult
+        assert c["result"]["preimage_rate"] == c["result"]["rate"], mult  # upper exponent = lower exponent
+        kernel.check(c)
+        for t in (Fraction(1, 3), Fraction(1, 1000)):
+            for u in (1, -1):
+                Ws, worst = _evaluate(c, t, [[Fraction(u)]])
+                Z0 = _product(_layers(c))
+                assert _product(Ws) == [[Z0[0][0] + t ** c["evidence"]["family"]["p"] * u]]
+                assert worst <= Fraction(c["evidence"]["family"]["constant"]) * t
+        seen += 1
+    assert seen >= 10
+
+
+def test_scalar_family_tampered_exponent_refused():
+    mult = {(0, 0): 1, (1, 1): 1, (2, 2): 1, (3, 3): 1}  # 0 . 0 . 0: p = 3
+    c = _cert(mult)
+    assert c["result"]["preimage_rate"] == "1/3"
+    bad = copy.deepcopy(c)
+    bad["evidence"]["family"]["p"] = 2
+    bad["result"]["preimage_rate"] = "1/2"
+    _rejected(bad)
+    bad = copy.deepcopy(c)
+    leaf = bad["evidence"]["family"]["tree"]["leaf"]
+    leaf["layers"][1][0][2][0][1] = 0  # a layer moved by 1 instead of t: the product is t^2 u, not t^3 u
+    _rejected(bad)
+
+
+# ---------------------------------------------------------------------------------------
+# a scale block with channels: (N, N, N) plus a summand reaching V_0 or V_3
+# ---------------------------------------------------------------------------------------
+
+CHANNEL_CLASSES = [{(0, 0): 1, (0, 1): 1, (1, 2): 1, (1, 3): 1, (2, 3): 1, (3, 3): 1},   # + [1-3]: a row
+                   {(0, 0): 1, (0, 1): 1, (0, 2): 1, (1, 2): 1, (2, 3): 1, (3, 3): 1}]   # + [0-2]: a column
+
+
+def _evaluate_scaled(cert, E):
+    """The family's preimage of Z + E (E exact, |E|_max <= 1), t = (block max)^(1/p) taken rational
+    by choosing E on the block as t^p U."""
+    fam = cert["evidence"]["family"]
+    block = {tuple(x) for x in fam["scale"]}
+    Ws = _layers(cert)
+    m, n = len(Ws[-1]), len(Ws[0][0])
+    return Ws, block, m, n
+
+
+@settings(max_examples=150, deadline=None)
+@given(t=st.fractions(min_value=Fraction(1, 1000), max_value=1, max_denominator=1000),
+       entries=st.lists(_rat, min_size=6, max_size=6), pivot=st.integers(0, 3), sign=st.sampled_from([1, -1]),
+       zero_block=st.booleans())
+@pytest.mark.parametrize("which", [0, 1])
+def test_channel_family_sampled_targets(which, t, entries, pivot, sign, zero_block):
+    cert = CHANNEL_CERTS[which]
+    fam = cert["evidence"]["family"]
+    p, C = fam["p"], Fraction(fam["constant"])
+    Ws, block, m, n = _evaluate_scaled(cert, None)
+    blk = sorted(block)
+    U = [[Fraction(0)] * n for _ in range(m)]
+    for q, (i, j) in enumerate((i, j) for i in range(m) for j in range(n)):
+        U[i][j] = entries[q]
+    if zero_block:
+        for i, j in blk:
+            U[i][j] = Fraction(0)
+        node = {"leaf": fam["zero"]}
+        tt = Fraction(1)  # no t in the zero leaf
+        E = U
+    else:
+        i, j = blk[pivot]
+        U[i][j] = Fraction(sign)  # the block's max is 1
+        node = fam["tree"]
+        while "test" in node:
+            node = node["yes"] if _test(node["test"], t, U) else node["no"]
+        assert "leaf" in node
+        tt = t
+        E = [[U[a][b] * t ** p if (a, b) in block else U[a][b] for b in range(n)] for a in range(m)]
+    worst = Fraction(0)
+    for W, ents in zip(Ws, node["leaf"]["layers"]):
+        for r, c, terms in ents:
+            d = sum(Fraction(co) * tt ** a * _mon(mono, U) for co, a, mono, _ in terms)
+            W[r][c] += d
+            worst = max(worst, abs(d))
+    Z0 = _product(_layers(cert))
+    assert _product(Ws) == [[Z0[a][b] + E[a][b] for b in range(n)] for a in range(m)]
+    delta = max(abs(x) for row in E for x in row)
+    if delta:
+        # |D| <= C delta^(1/p), checked as |D|^p <= C^p delta (exact)
+        assert worst ** p <= C ** p * delta
+
+
+CHANNEL_CERTS = [_cert(m) for m in CHANNEL_CLASSES]
+
+
+def test_channel_families_accepted_and_tampering_refused():
+    for c in CHANNEL_CERTS:
+        assert c["result"]["argument"] == "family" and "scale" in c["evidence"]["family"]
+        assert kernel.check(c)
+        bad = copy.deepcopy(c)
+        bad["evidence"]["family"]["scale"].pop()  # an entry leaves the block: its identity term changes
+        _rejected(bad)
+        bad = copy.deepcopy(c)
+        del bad["evidence"]["family"]["zero"]
+        _rejected(bad)
+        bad = copy.deepcopy(c)
+        ent = bad["evidence"]["family"]["zero"]["layers"]
+        term = next(e for L in ent for e in L)[2][0]
+        term[0] = "2"  # the channel moves by 2 e instead of e
+        _rejected(bad)
+        bad = copy.deepcopy(c)
+        term = next(e for L in bad["evidence"]["family"]["zero"]["layers"] for e in L)[2][0]
+        term[1] = -1  # t^-1 e: unbounded when the block is small
+        _rejected(bad)
