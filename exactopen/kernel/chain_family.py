@@ -23,6 +23,13 @@ changes D_i as Laurent polynomials in t and the u_ij.  The checker verifies, per
 
 So every entry of every D_i is at most C t = C |E|_max^(1/p), C the largest sum of term bounds
 (the certificate's ``constant``, recomputed).
+
+Optional ``scale`` (a block B of target entries): t^p = max over B of |E_ij| only, U is E/t^p on
+B, and the other entries are the raw e_x (|e_x| <= δ = |E|_max, exponents >= 0).  A term's bound
+then needs a + sum n_j k_j >= 0 and a + sum n_j k_j + p deg_x >= 1 (|term| <= c g t^(a+K) δ^deg
+<= c g δ^(1/p)); tests name entries of B only; impossible leaves refute max_B |u| = 1; and E = 0
+on B (t undefined) has its own leaf ``zero`` (no t, no entry of B, every term of degree >= 1 in
+the raw entries).
 """
 
 from __future__ import annotations

@@ -114,7 +114,7 @@ def readme(folder: str) -> None:
              "an upper bound. Where p = q the exponent 1/p of the openness modulus is exact.", "",
              "| h | widths ≤ | classes | degenerate | lem-10 | split (open) | family (open) | obstruction | grouping "
              "| undetermined |", "|---|---|---|---|---|---|---|---|---|---|"]
-    und, hist, rates = [], [], []
+    und, hist, rates, gaps = [], [], [], []
     for h, w in ATLASES + EXTENDED:
         rows = _read_rows(folder, h, w)
         label = ""
@@ -143,6 +143,11 @@ def readme(folder: str) -> None:
         pq = collections.Counter((r["rate"], r["preimage_rate"]) for r in rows if r.get("preimage_rate"))
         for (p, q), n in sorted(pq.items()):
             rates.append(f"| {h} | {w} | {p} | {q} | {n} | {'exact' if p == q else 'gap'} |")
+        gap = [r for r in rows if r.get("preimage_rate") and r["preimage_rate"] != r["rate"]]
+        if gap:
+            gaps.append(f"* h = {h}, widths <= {w} ({len(gap)}): " + "; ".join(
+                f"{r['intervals']} ({r['rate']} vs {r['preimage_rate']})" for r in gap[:40])
+                + ("; ..." if len(gap) > 40 else ""))
     lines += ["", "Undetermined classes:", ""] + (und or ["none"]) + [""]
     lines += ["Certified rate lower bounds (Lemma C5): number of degenerate classes with each p (needed perturbation "
               ">= (c distance)^(1/p)); p is the largest with V_p != 0 (also certified, evidence.rate.maximal: no "
@@ -152,6 +157,8 @@ def readme(folder: str) -> None:
     lines += ["", "Two-sided rates (classes with a preimage family): Lemma C5's lower exponent 1/p against the "
               "family's 1/q (needed perturbation between (c δ)^(1/p) and C δ^(1/q)).", "",
               "| h | widths ≤ | lower 1/p | upper 1/q | classes | |", "|---|---|---|---|---|---|"] + (rates or ["| | | | | 0 | |"])
+    lines += ["", "Where the exponents do not meet (Lemma C5's p and the family's q; every other degenerate open class "
+              "has only Lemma C5's lower bound):", ""] + (gaps or ["none"])
     _atomic(os.path.join(folder, "README.md"), ("\n".join(lines) + "\n").encode("utf-8"))
 
 
