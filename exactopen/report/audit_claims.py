@@ -249,7 +249,7 @@ def build_chain_openness() -> ClaimResult:
                        "preimage family (open, with an upper rate; theorem-free), a theorem-free "
                        "row/column-space obstruction or a non-open grouping (not open); the atlas "
                        "certificates/chains/ classifies all 1,943 degenerate classes with h = 3, widths <= 3 "
-                       "(16 undetermined) and all 1,120 with h = 4, widths <= 2 (none undetermined); at open "
+                       "(14 undetermined) and all 1,120 with h = 4, widths <= 2 (none undetermined); at open "
                        "and undetermined ones a theorem-free rate lower bound "
                        "(Lemma C5: some layer moves by >= (c distance)^(1/p), p = 1, 2, 3); a chain with "
                        f"parameters gets a certified case split ({len(par.cells)} cases, by the ranks of its "
