@@ -4,10 +4,13 @@ Arguments, tried in this order (docs/chains.md states and proves them):
 
 * ``identity``: h = 1, the map is the identity;
 * ``lem-10``: rank of the product = min_i d_i (the paper's Lemma 10);
+* ``family`` (theorem-free, :mod:`exactopen.openness.chain_family`): an explicit preimage of every
+  target at max-distance δ <= 1 moving each layer entry by <= C δ^(1/q), case by case; it also
+  bounds the rate from above (``result.preimage_rate`` = "1/q");
 * ``split`` (Lemma C1, composition): for some split k, the pair (W_h...W_{k+1}, W_k...W_1) is
   locally open (prop-4 / thm-5, nested ``openness`` certificate) and both sub-chains are
   *open onto all matrices* (Lemma C2: one layer; or product of full rank min(ends), lem-10;
-  or recursively a split whose pair is open with inner width >= min(ends));
+  or recursively a split whose pair is open with inner width >= min(ends); or a preimage family);
 * ``obstruction`` (Lemma C3, theorem-free): in-image targets Z(δ) -> Z̄ whose row space R
   (column space, on the transposed chain) is fixed; every preimage has a partial product
   B' = W'_k...W'_1 with R ⊆ row(B') and rank B' <= e_R := min(d_0..d_k), so
