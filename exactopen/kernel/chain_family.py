@@ -200,11 +200,14 @@ def _check_leaf(leaf: dict, path: list, Ws, dims, Z, p: int, scale: set, where: 
     P = None
     for i in range(h):
         rows, cols = dims[i + 1], dims[i]
+        METER.charge(rows * cols * PY, "a layer of Laurent polynomials")
         L = [[_add({zero: Ws[i][r, c]} if Ws[i][r, c] != 0 else {}, D[i][r][c]) for c in range(cols)]
              for r in range(rows)]
         if P is None:
             P = L
             continue
+        METER.charge(rows * cols * dims[0] * PY, f"the product of {rows}x{cols} and {cols}x{dims[0]} matrices of "
+                     "Laurent polynomials")
         Q = []
         for r in range(rows):
             row = []
