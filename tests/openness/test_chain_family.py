@@ -390,3 +390,39 @@ def test_channel_families_accepted_and_tampering_refused():
         term = next(e for L in bad["evidence"]["family"]["zero"]["layers"] for e in L)[2][0]
         term[1] = -1  # t^-1 e: unbounded when the block is small
         _rejected(bad)
+
+
+@settings(max_examples=40, deadline=None)
+@given(t=st.fractions(min_value=Fraction(1, 1000), max_value=1, max_denominator=1000),
+       entries=st.lists(_rat, min_size=9, max_size=9))
+def test_path_families_sampled_targets(t, entries):
+    """Vector and matrix targets (one path per entry, no tests): exact preimages of t^p U for any U in
+    the box, every entry moved by at most C t; the exponent meets Lemma C5's at these classes."""
+    for c in PATH_CERTS:
+        fam = c["evidence"]["family"]
+        Ws0 = _layers(c)
+        m, n = len(Ws0[-1]), len(Ws0[0][0])
+        U = [[entries[i * n + j] for j in range(n)] for i in range(m)]
+        Ws, worst = _evaluate(c, t, U)
+        Z0 = _product(Ws0)
+        assert _product(Ws) == [[Z0[i][j] + t ** fam["p"] * U[i][j] for j in range(n)] for i in range(m)]
+        assert worst <= Fraction(fam["constant"]) * t
+
+
+def _path_certs():
+    from exactopen.openness.chain import chain_classes
+
+    out = []
+    for mult in chain_classes(3, 2):
+        L = representative(3, mult)
+        if L[0].ncols() * L[-1].nrows() > 1:
+            c = decide_chain(L)[2]
+            if c["result"]["argument"] == "family" and "scale" not in c["evidence"]["family"] \
+                    and c["evidence"]["family"]["tree"].get("leaf"):
+                assert c["result"]["preimage_rate"] == c["result"]["rate"]
+                out.append(c)
+    assert len(out) >= 5
+    return out[:12]
+
+
+PATH_CERTS = _path_certs()
