@@ -86,6 +86,7 @@ def _int(v, lo: int, hi: int, where: str) -> int:
 def _monomial(obj, m: int, n: int, nonneg: bool, where: str) -> tuple:
     """[[i, j, e], ...] (distinct entries, e != 0; e >= 1 if nonneg) -> exponent vector."""
     require(isinstance(obj, list) and len(obj) <= m * n, f"{where} must be a list of [i, j, exponent]")
+    METER.charge(m * n * 20 + len(obj) * PY, f"{where}: an exponent vector of {m * n} entries")
     e = [0] * (m * n)
     lim = FAMILY["exponent"]
     for q, x in enumerate(obj):
@@ -163,6 +164,7 @@ def _check_leaf(leaf: dict, path: list, Ws, dims, Z, p: int, scale: set, where: 
                 poly[key] = coef
                 mult = term[3]
                 require(isinstance(mult, list) and len(mult) <= len(path), f"{wt}[3] must be a list of [test, n]")
+                METER.charge(nv * (len(mult) + 2) * 60, f"{wt}: the bound of a term over {nv} entries")
                 X, Y, g, kk = [0] * nv, [0] * nv, fmpq(1), a
                 used = set()
                 for x in mult:
@@ -174,6 +176,7 @@ def _check_leaf(leaf: dict, path: list, Ws, dims, Z, p: int, scale: set, where: 
                     Xj, Yj, gj, kj = ineqs[j]
                     X = [u + nj * v for u, v in zip(X, Xj)]
                     Y = [u + nj * v for u, v in zip(Y, Yj)]
+                    METER.charge(PY + nj * entry_cost(sum(qbits(gj)) * nj + sum(qbits(g))), f"{wt}[3]: a term bound")
                     g *= gj ** nj
                     kk += nj * kj
                 for v in range(nv):
