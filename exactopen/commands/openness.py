@@ -179,6 +179,13 @@ def run_chain(args) -> int:
                      f"(entry ({a}, {b}) from 0) moves some layer by >= min(1, ({c} |δ|)^(1/{p})), so the "
                      f"needed perturbation is at least (c distance)^(1/{p})")
         summary.update({"rate": cert["result"]["rate"], "rate_constant": c, "rate_entry": [a, b]})
+    fam = cert["evidence"].get("family")
+    if fam is not None:
+        q, C = fam["p"], fam["constant"]
+        lines.append(f"rate (preimage family, certified upper bound): every target at max-distance δ <= {fam['radius']} "
+                     f"has a preimage moving each layer entry by <= {C} δ^(1/{q})"
+                     + (f"; with Lemma C5 the exponent is exactly 1/{q}" if rate is not None and rate["p"] == q else ""))
+        summary.update({"preimage_rate": cert["result"]["preimage_rate"], "preimage_constant": C})
     emit(args, cert, lines, summary)
     return 0
 

@@ -15,6 +15,7 @@ from math import isqrt
 
 from flint import fmpq, fmpz
 
+from exactopen.kernel.chain_family import check_family
 from exactopen.kernel.core import kind, nested, rely, same_matrix
 from exactopen.kernel.linalg import intersection_dim
 from exactopen.kernel.primitives import (
@@ -293,7 +294,10 @@ def check_chain_openness(cert: dict) -> str:
     argument = field(res, "argument", str, "result")
     require(cert["claim_id"] in (None, "lem-10", "chain-openness"), "claim_id must be lem-10 or chain-openness")
     for key in ev:
-        require(key in ("rank_product", "split", "obstruction", "grouping", "rate"), f"evidence.{key}: unknown field")
+        require(key in ("rank_product", "split", "obstruction", "grouping", "rate", "family"),
+                f"evidence.{key}: unknown field")
+    require(("family" in ev) == (argument == "family") and ("preimage_rate" in res) == (argument == "family"),
+            "evidence.family and result.preimage_rate come with the argument family, and only there")
     if r == e or h == 1 or verdict == NOT_OPEN:
         require("rate" not in res and "rate" not in ev,
                 "a rate (Lemma C5) is stated only at degenerate chains not proved non-open (rank < min width)")
@@ -315,6 +319,14 @@ def check_chain_openness(cert: dict) -> str:
         return (f"{head} is locally open at W: at the split k = {k} the pair (W_h...W_{k+1}, W_k...W_1) is "
                 f"locally open and both sub-chains are open onto all matrices (composition, Lemmas C1-C2); "
                 + rate)
+    if argument == "family":
+        require(verdict == OPEN, "a preimage family proves local openness")
+        p, radius, C, leaves = check_family(Ws, dims, P, field(ev, "family", dict, "evidence"))
+        require(field(res, "preimage_rate", str, "result") == f"1/{p}", f"result.preimage_rate must be '1/{p}'")
+        rate = _check_chain_rate(Ws, dims, r, res, field(ev, "rate", dict, "evidence"))
+        return (f"{head} is locally open at W: an explicit preimage family ({leaves} cases, checked by polynomial "
+                f"identities, theorem-free) gives every target Z with 0 < |Z - W_h...W_1|_max <= {radius} a "
+                f"preimage with every layer entry moved by <= {C} |Z - W_h...W_1|_max^(1/{p}); " + rate)
     if argument == "obstruction":
         require(verdict == NOT_OPEN, "the obstruction proves non-openness")
         ob = field(ev, "obstruction", dict, "evidence")
@@ -332,7 +344,7 @@ def check_chain_openness(cert: dict) -> str:
         rely("chain-grouping")
         return (f"{head} is not locally open at W: the pair (W_h...W_{k+1}, W_k...W_1) at k = {k} has the chain's "
                 f"range and is not locally open (Lemma C4)")
-    require(argument == "none" and verdict == "undetermined", "result.argument must be lem-10, split, "
+    require(argument == "none" and verdict == "undetermined", "result.argument must be lem-10, split, family, "
             "obstruction, grouping or none (verdict undetermined)")
     rate = _check_chain_rate(Ws, dims, r, res, field(ev, "rate", dict, "evidence"))
     return f"{head}: this certificate does not decide local openness (undetermined); " + rate
@@ -451,7 +463,13 @@ def _chain_node(Ws, dims, node: dict, a: int, b: int, full: bool, where: str) ->
         rely("lem-10")
         fact(f"{where}: W_{b}...W_{a + 1} has full rank {q}, open onto all matrices (lem-10)")
         return b
-    require(how == "split", f"{where}.how must be single, lem-10 or split")
+    if how == "family":
+        require(full, f"{where}: family nodes are sub-chains")
+        q, _, C, leaves = check_family(Ws[a:b], dims[a:b + 1], chain(Ws[a:b], dims[a]), field(node, "family", dict, where),
+                                       where + ".family")
+        fact(f"{where}: W_{b}...W_{a + 1} is open onto all matrices (a preimage family, {leaves} cases, theorem-free)")
+        return b
+    require(how == "split", f"{where}.how must be single, lem-10, family or split")
     k = field(node, "k", int, where)
     require(a < k < b, f"{where}.k out of range")
     if full:

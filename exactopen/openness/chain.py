@@ -4,10 +4,13 @@ Arguments, tried in this order (docs/chains.md states and proves them):
 
 * ``identity``: h = 1, the map is the identity;
 * ``lem-10``: rank of the product = min_i d_i (the paper's Lemma 10);
+* ``family`` (theorem-free, :mod:`exactopen.openness.chain_family`): an explicit preimage of every
+  target at max-distance δ <= 1 moving each layer entry by <= C δ^(1/q), case by case; it also
+  bounds the rate from above (``result.preimage_rate`` = "1/q");
 * ``split`` (Lemma C1, composition): for some split k, the pair (W_h...W_{k+1}, W_k...W_1) is
   locally open (prop-4 / thm-5, nested ``openness`` certificate) and both sub-chains are
   *open onto all matrices* (Lemma C2: one layer; or product of full rank min(ends), lem-10;
-  or recursively a split whose pair is open with inner width >= min(ends));
+  or recursively a split whose pair is open with inner width >= min(ends); or a preimage family);
 * ``obstruction`` (Lemma C3, theorem-free): in-image targets Z(δ) -> Z̄ whose row space R
   (column space, on the transposed chain) is fixed; every preimage has a partial product
   B' = W'_k...W'_1 with R ⊆ row(B') and rank B' <= e_R := min(d_0..d_k), so
@@ -79,6 +82,12 @@ def _full_node(layers, a: int, b: int):
         node = _split_node(layers, a, k, b, full=True)
         if node is not None:
             return node
+    if b - a >= 3:
+        from exactopen.openness.chain_family import find_family
+
+        fam = find_family(layers[a:b])
+        if fam is not None:  # every nearby matrix is attained: open onto all matrices
+            return {"a": a, "b": b, "how": "family", "family": fam}
     return None
 
 
@@ -305,8 +314,17 @@ def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
     elif ev.rank == dmin:
         verdict, argument, reason = OPEN, "lem-10", f"non-degenerate: rank(W_h...W_1) = {ev.rank} = min_i d_i"
     else:
+        from exactopen.openness.chain_family import find_family
+
         verdict = None
-        for k in range(1, h):
+        fam = find_family(layers)  # first: it also certifies the rate exponent from above
+        if fam is not None:
+            verdict, argument = OPEN, "family"
+            reason = (f"degenerate (rank {ev.rank} < min width {dmin}); an explicit preimage family gives every "
+                      f"target at distance δ <= {fam['radius']} (max norm) a preimage moving each layer entry by "
+                      f"<= {fam['constant']} δ^(1/{fam['p']})")
+            evidence["family"] = fam
+        for k in range(1, h if verdict is None else 1):
             node = _split_node(layers, 0, k, h, full=False)
             if node is not None:
                 verdict, argument = OPEN, "split"
@@ -340,6 +358,8 @@ def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
                       "or column-space obstruction and no non-open grouping with the chain's range exists")
     claim_id = "lem-10" if argument == "lem-10" else "chain-openness"
     result = {"verdict": verdict, "widths": dims, "rank": ev.rank, "argument": argument}
+    if argument == "family":
+        result["preimage_rate"] = f"1/{evidence['family']['p']}"
     if h > 1 and ev.rank < dmin and verdict != NOT_OPEN:
         rate = rate_bound(layers)
         evidence["rate"] = rate

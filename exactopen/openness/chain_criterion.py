@@ -106,7 +106,7 @@ class RankChain:
         return _rank(self.ranks, a, b, self.d)
 
     def gap_free(self, a: int, b: int) -> bool:
-        """Lemma C8's hypothesis on the sub-chain V_a -> V_b: for every a < k < b, rank P_{a,k} = d_a
+        """Lemma C9's hypothesis on the sub-chain V_a -> V_b: for every a < k < b, rank P_{a,k} = d_a
         or rank P_{k,b} = d_b (no summand [x, y] with x <= a <= y < k meets one [x', y'] with
         k < x' <= b <= y': no gapped left/right pair)."""
         return all(self.r(a, k) == self.d[a] or self.r(k, b) == self.d[b] for k in range(a + 1, b))
@@ -117,7 +117,7 @@ class RankChain:
                 and pair_open_by_ranks(d[a], d[k], d[b], self.r(a, k), self.r(k, b), self.r(a, b)))
 
     def full(self, a: int, b: int) -> str | None:
-        """Why the sub-chain W_b...W_{a+1} is open onto all d_b x d_a matrices (Lemma C2, C8), or None."""
+        """Why the sub-chain W_b...W_{a+1} is open onto all d_b x d_a matrices (Lemma C2, C9), or None."""
         if (a, b) in self._full:
             return self._full[a, b]
         d = self.d
@@ -144,11 +144,11 @@ def decide_by_ranks(widths: list[int], ranks) -> tuple[str, str, str]:
     ``undetermined`` is proved in docs/chains.md ("A rank criterion"):
 
     * ``lem-10``: rank W_h...W_1 = min d_i (the paper's Lemma 10);
-    * ``rank-count`` (Lemma C7, theorem-free): some k has f_k < min(d_0 - a_k, d_h - b_k, e - z):
+    * ``rank-count`` (Lemma C8, theorem-free): some k has f_k < min(d_0 - a_k, d_h - b_k, e - z):
       not locally open (``decide_chain`` then certifies it by Lemma C3 or C4, docs/chains.md);
-    * ``gap-free`` (Lemma C8): d_0 - a_k = 0 or d_h - b_k = 0 for every k: open onto all matrices
+    * ``gap-free`` (Lemma C9): d_0 - a_k = 0 or d_h - b_k = 0 for every k: open onto all matrices
       (explicit preimages of size O(distance));
-    * ``split`` (Lemmas C1, C2 with C8 for the sub-chains): a split whose pair is open (prop-4 /
+    * ``split`` (Lemmas C1, C2 with C9 for the sub-chains): a split whose pair is open (prop-4 /
       thm-5 from ranks) between two sub-chains open onto all matrices;
     * otherwise ``undetermined``: the criterion holds (the issue's candidate predicts open),
       no construction above proves it.
@@ -165,27 +165,27 @@ def decide_by_ranks(widths: list[int], ranks) -> tuple[str, str, str]:
     for s in splits(d, ranks):
         if s.f < s.bound:
             return ("not_locally_open", "rank-count",
-                    f"at k = {s.k}: f_k = {s.f} < min(d_0 - a_k, d_h - b_k, e - z) = {s.bound} (Lemma C7)")
+                    f"at k = {s.k}: f_k = {s.f} < min(d_0 - a_k, d_h - b_k, e - z) = {s.bound} (Lemma C8)")
     if C.gap_free(0, h):
-        return "locally_open", "gap-free", "rank W_k...W_1 = d_0 or rank W_h...W_{k+1} = d_h at every k (Lemma C8)"
+        return "locally_open", "gap-free", "rank W_k...W_1 = d_0 or rank W_h...W_{k+1} = d_h at every k (Lemma C9)"
     for k in range(1, h):
         if C.split_open(0, k, h):
             return ("locally_open", "split",
                     f"at k = {k} the pair is open and both sub-chains are open onto all matrices "
-                    f"({C.full(0, k)}; {C.full(k, h)}) (Lemmas C1, C2, C8)")
+                    f"({C.full(0, k)}; {C.full(k, h)}) (Lemmas C1, C2, C9)")
     return ("undetermined", "none",
             "the rank criterion holds at every split (predicts open); no split or gap-free construction proves it")
 
 
 # ---------------------------------------------------------------------------------------
-# Lemma C8: the explicit preimage at a gap-free chain (normal form)
+# Lemma C9: the explicit preimage at a gap-free chain (normal form)
 # ---------------------------------------------------------------------------------------
 
 def gap_free_preimage(h: int, mult: dict, Z):
-    """Lemma C8's construction: layers W' with W'_h ... W'_1 = Z exactly, at the normal form
+    """Lemma C9's construction: layers W' with W'_h ... W'_1 = Z exactly, at the normal form
     ``representative(h, mult)`` of a gap-free class (every summand [0, j] and every [i, h] with
     0 < i have i <= j + 1), for any d_h x d_0 target Z whose block on the full summands [0, h] is
-    invertible (true near Z̄).  ‖W' - W̄‖ = O(‖Z - Z̄‖) (docs/chains.md, Lemma C8).
+    invertible (true near Z̄).  ‖W' - W̄‖ = O(‖Z - Z̄‖) (docs/chains.md, Lemma C9).
 
     Z = G_h diag(I, S) H_0 in the bases (full, right) x (full, left), with S the Schur complement
     of the full block; the layer i_ρ gets S[ρ, ℓ] from the copy of ℓ at i_ρ - 1 to the copy of ρ
@@ -195,7 +195,7 @@ def gap_free_preimage(h: int, mult: dict, Z):
     from exactopen.openness.chain import intervals, representative
 
     if h < 2:
-        raise ValueError("Lemma C8 is stated for h >= 2")
+        raise ValueError("Lemma C9 is stated for h >= 2")
     copies = [(a, b) for (a, b) in intervals(h) for _ in range(mult.get((a, b), 0))]
     at = [[c for c, (a, b) in enumerate(copies) if a <= i <= b] for i in range(h + 1)]
     layers = representative(h, mult)

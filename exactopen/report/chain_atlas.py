@@ -1,8 +1,11 @@
 """The chain atlas: every class of chains (h layers, widths <= wmax) up to change of basis,
 with its rank profile, verdict, argument, certified rate bound and certificate.
 
-    python -m exactopen.report.chain_atlas [DIR]          # write DIR (default certificates/chains)
-    python -m exactopen.report.chain_atlas --check [DIR]  # re-verify the committed atlas
+    python -m exactopen.report.chain_atlas [DIR]             # write DIR (default certificates/chains)
+    python -m exactopen.report.chain_atlas --extended [DIR]  # the extended atlases (h3-w4, h4-w3, h5-w2)
+    python -m exactopen.report.chain_atlas --only=h4-w3 [DIR]
+    python -m exactopen.report.chain_atlas --readme [DIR]    # README.md from the rows present
+    python -m exactopen.report.chain_atlas --check [--extended] [DIR]  # re-verify
 
 Each class's certificate is ``decide_chain(representative(h, mult))``, checked when written;
 ``h<h>-w<w>.jsonl`` holds the rows and ``h<h>-w<w>.certificates.jsonl.gz`` the certificates,
@@ -29,77 +32,153 @@ from exactopen.openness.chain import (
 )
 
 ATLASES = ((3, 3), (4, 2))
+EXTENDED = ((3, 4), (4, 3), (5, 2))  # rows gzipped (``h<h>-w<w>.jsonl.gz``): about 40,000 classes
 
 
-def atlas(h: int, wmax: int, certs: list | None = None) -> list[dict]:
+def _row(h: int, mult: dict, verdict: str, reason: str, cert: dict) -> dict:
+    res, ev = cert["result"], cert["evidence"]
+    return {"h": h, "widths": class_widths(h, mult),
+            "intervals": {f"{a}-{b}": m for (a, b), m in sorted(mult.items()) if m},
+            "ranks": rank_profile_of(h, mult), "verdict": verdict, "argument": res["argument"],
+            "rate": res.get("rate"), "rate_constant": ev.get("rate", {}).get("constant"),
+            "preimage_rate": res.get("preimage_rate"),
+            "preimage_constant": ev.get("family", {}).get("constant"), "reason": reason}
+
+
+def atlas(h: int, wmax: int, certs: list | None = None, progress=None) -> list[dict]:
     rows = []
-    for mult in chain_classes(h, wmax):
+    for i, mult in enumerate(chain_classes(h, wmax)):
         verdict, reason, cert = decide_chain(representative(h, mult))
         kernel.check(cert)  # every row is accepted by the checker
         if certs is not None:
             certs.append(cert)
-        rows.append({"h": h, "widths": class_widths(h, mult),
-                     "intervals": {f"{a}-{b}": m for (a, b), m in sorted(mult.items()) if m},
-                     "ranks": rank_profile_of(h, mult), "verdict": verdict,
-                     "argument": cert["result"]["argument"], "rate": cert["result"].get("rate"),
-                     "rate_constant": cert["evidence"].get("rate", {}).get("constant"), "reason": reason})
+        rows.append(_row(h, mult, verdict, reason, cert))
+        if progress and i % 1000 == 999:
+            progress(f"h{h}-w{wmax}: {i + 1} classes")
     return rows
 
 
-def write(folder: str) -> None:
+def _rows_path(folder: str, h: int, w: int) -> str:
+    plain = os.path.join(folder, f"h{h}-w{w}.jsonl")
+    return plain if (h, w) in ATLASES else plain + ".gz"
+
+
+def _atomic(path: str, data: bytes) -> None:
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, path)
+
+
+def _gz(lines) -> bytes:
+    buf = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0, compresslevel=9) as gz:
+        for line in lines:
+            gz.write((line + "\n").encode("utf-8"))
+    return buf.getvalue()
+
+
+def write_one(folder: str, h: int, w: int, progress=None) -> None:
+    """Decide, check and write one atlas (rows and certificates)."""
     os.makedirs(folder, exist_ok=True)
+    certs: list = []
+    rows = atlas(h, w, certs, progress)
+    _atomic(os.path.join(folder, f"h{h}-w{w}.certificates.jsonl.gz"),
+            _gz(json.dumps(c, ensure_ascii=False, separators=(",", ":")) for c in certs))
+    lines = [json.dumps(r, ensure_ascii=False) for r in rows]
+    path = _rows_path(folder, h, w)
+    _atomic(path, _gz(lines) if path.endswith(".gz") else ("\n".join(lines) + "\n").encode("utf-8"))
+
+
+def _read_rows(folder: str, h: int, w: int) -> list[dict] | None:
+    path = _rows_path(folder, h, w)
+    if not os.path.exists(path):
+        return None
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
+
+
+def readme(folder: str) -> None:
+    """certificates/chains/README.md from the rows present (counts, undetermined classes, rates)."""
     lines = ["# Chain atlas", "", "Every class up to change of basis (interval multiplicities = ranks of all partial",
-             "products); verdicts by `exactopen.openness.chain.decide_chain`. `h<h>-w<w>.jsonl` holds a row per",
-             "class, `h<h>-w<w>.certificates.jsonl.gz` its certificate (same order, one per line);",
-             "`python -m exactopen.report.chain_atlas --check` re-verifies every certificate with the checker and",
-             "compares it with its row (verdict, argument, rate, and the class: ranks of the partial products).", "",
-             "Rate column (`rate` = \"1/p\", `rate_constant` = c in the rows): Lemma C5 of docs/chains.md, "
-             "certified at every degenerate class not proved non-open: every preimage of the in-range targets "
-             "Z̄ + δ E_ab moves some layer by >= min(1, (c|δ|)^(1/p)). A lower bound on the needed perturbation "
-             "(the openness modulus is no better than distance^(1/p)), not the exact rate.", "",
-             "| h | widths ≤ | classes | degenerate | lem-10 | split (open) | obstruction | grouping | undetermined |",
-             "|---|---|---|---|---|---|---|---|---|"]
-    hist, undetermined = [], []
-    for h, w in ATLASES:
-        certs: list = []
-        rows = atlas(h, w, certs)
-        buf = io.BytesIO()
-        with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0, compresslevel=9) as gz:
-            for c in certs:
-                gz.write((json.dumps(c, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8"))
-        with open(os.path.join(folder, f"h{h}-w{w}.certificates.jsonl.gz"), "wb") as f:
-            f.write(buf.getvalue())
-        for label, keep in (("open (split)", "split"), ("undetermined", "none")):
-            ps = collections.Counter(r["rate"] for r in rows if r["argument"] == keep)
-            hist.append(f"| {h} | {w} | {label} | " + " | ".join(str(ps.get(f"1/{p}", 0)) for p in range(1, 5))
-                        + " |")
-        with open(os.path.join(folder, f"h{h}-w{w}.jsonl"), "w", encoding="utf-8") as f:
-            for r in rows:
-                f.write(json.dumps(r, ensure_ascii=False) + "\n")
+             "products); verdicts by `exactopen.openness.chain.decide_chain`. `h<h>-w<w>.jsonl` (gzipped for the",
+             "extended atlases) holds a row per class, `h<h>-w<w>.certificates.jsonl.gz` its certificate (same",
+             "order, one per line); `python -m exactopen.report.chain_atlas --check [--extended]` re-verifies every",
+             "certificate with the checker and compares it with its row (verdict, argument, rates, and the class:",
+             "ranks of the partial products).", "",
+             "Rates (docs/chains.md): `rate` = \"1/p\" (Lemma C5, at every degenerate class not proved non-open): "
+             "every preimage of the in-range targets Z̄ + δ E_ab moves some layer by >= min(1, (c|δ|)^(1/p)), a lower "
+             "bound on the needed perturbation. `preimage_rate` = \"1/q\" (an explicit preimage family, argument "
+             "`family`): every target at max-distance δ <= 1 has a preimage moving every layer entry by <= C δ^(1/q), "
+             "an upper bound. Where p = q the exponent 1/p of the openness modulus is exact.", "",
+             "| h | widths ≤ | classes | degenerate | lem-10 | split (open) | family (open) | obstruction | grouping "
+             "| undetermined |", "|---|---|---|---|---|---|---|---|---|---|"]
+    und, hist, rates, gaps = [], [], [], []
+    for h, w in ATLASES + EXTENDED:
+        rows = _read_rows(folder, h, w)
+        label = ""
+        if rows is None:
+            part = os.path.join(folder, f"h{h}-w{w}.partial.jsonl.gz")
+            if not os.path.exists(part):
+                lines.append(f"| {h} | {w} | not generated | | | | | | | |")
+                continue
+            with gzip.open(part, "rt", encoding="utf-8") as f:
+                rows = [json.loads(line) for line in f]
+            label = f" (partial: the first {len(rows)} of {len(chain_classes(h, w))} classes)"
+        w = f"{w}{label}"
         c = collections.Counter(r["argument"] for r in rows)
         lines.append(f"| {h} | {w} | {len(rows)} | {len(rows) - c['lem-10']} | {c['lem-10']} | {c['split']} | "
-                     f"{c['obstruction']} | {c['grouping']} | {c['none']} |")
-        und = [r for r in rows if r["argument"] == "none"]
-        undetermined.append(f"* h = {h}: " + "; ".join(
-            f"widths {r['widths']} intervals {r['intervals']}" for r in und))
-    lines += ["", "Undetermined classes:", ""] + undetermined + [""]
-    lines += ["Certified rate bounds (Lemma C5): number of degenerate classes with each p (needed perturbation "
-              ">= (c distance)^(1/p)); p is the largest with V_p != 0 (also certified, evidence.rate.maximal: no larger p for Lemma C5); the true exponent may still be smaller than 1/p.", "",
-              "| h | widths ≤ | verdict | p = 1 | p = 2 | p = 3 | p = 4 |", "|---|---|---|---|---|---|---|"] + hist
-    with open(os.path.join(folder, "README.md"), "w", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
+                     f"{c['family']} | {c['obstruction']} | {c['grouping']} | {c['none']} |")
+        left = [r for r in rows if r["argument"] == "none"]
+        if left:
+            und.append(f"* h = {h}, widths <= {w} ({len(left)}): " + "; ".join(
+                f"widths {r['widths']} intervals {r['intervals']}" for r in left[:40])
+                + ("; ..." if len(left) > 40 else ""))
+        for label, keep in (("open (split)", "split"), ("open (family)", "family"), ("undetermined", "none")):
+            ps = collections.Counter(r["rate"] for r in rows if r["argument"] == keep)
+            if ps:
+                hist.append(f"| {h} | {w} | {label} | " + " | ".join(str(ps.get(f"1/{p}", 0)) for p in range(1, 6))
+                            + " |")
+        pq = collections.Counter((r["rate"], r["preimage_rate"]) for r in rows if r.get("preimage_rate"))
+        for (p, q), n in sorted(pq.items()):
+            rates.append(f"| {h} | {w} | {p} | {q} | {n} | {'exact' if p == q else 'gap'} |")
+        gap = [r for r in rows if r.get("preimage_rate") and r["preimage_rate"] != r["rate"]]
+        if gap:
+            gaps.append(f"* h = {h}, widths <= {w} ({len(gap)}): " + "; ".join(
+                f"{r['intervals']} ({r['rate']} vs {r['preimage_rate']})" for r in gap[:40])
+                + ("; ..." if len(gap) > 40 else ""))
+    lines += ["", "Undetermined classes:", ""] + (und or ["none"]) + [""]
+    lines += ["Certified rate lower bounds (Lemma C5): number of degenerate classes with each p (needed perturbation "
+              ">= (c distance)^(1/p)); p is the largest with V_p != 0 (also certified, evidence.rate.maximal: no "
+              "larger p for Lemma C5).", "",
+              "| h | widths ≤ | verdict | p = 1 | p = 2 | p = 3 | p = 4 | p = 5 |", "|---|---|---|---|---|---|---|---|"]
+    lines += hist
+    lines += ["", "Two-sided rates (classes with a preimage family): Lemma C5's lower exponent 1/p against the "
+              "family's 1/q (needed perturbation between (c δ)^(1/p) and C δ^(1/q)).", "",
+              "| h | widths ≤ | lower 1/p | upper 1/q | classes | |", "|---|---|---|---|---|---|"] + (rates or ["| | | | | 0 | |"])
+    lines += ["", "Where the exponents do not meet (Lemma C5's p and the family's q; every other degenerate open class "
+              "has only Lemma C5's lower bound):", ""] + (gaps or ["none"])
+    _atomic(os.path.join(folder, "README.md"), ("\n".join(lines) + "\n").encode("utf-8"))
 
 
-def check(folder: str, limit: int | None = None) -> dict:
+def write(folder: str, which=ATLASES) -> None:
+    for h, w in which:
+        write_one(folder, h, w)
+    readme(folder)
+
+
+def check(folder: str, limit: int | None = None, which=ATLASES) -> dict:
     """Re-verify the committed atlas (the first ``limit`` classes of each file, or all): every
     certificate accepted by the checker, its result equal to the row, its class the row's."""
     from exactopen.exact import matrix as mx
     from exactopen.openness.chain import product
 
     counts = {}
-    for h, w in ATLASES:
-        with open(os.path.join(folder, f"h{h}-w{w}.jsonl"), encoding="utf-8") as f:
-            rows = [json.loads(line) for line in f]
+    for h, w in which:
+        rows = _read_rows(folder, h, w)
+        if rows is None:
+            raise AssertionError(f"h{h}-w{w}: no rows in {folder}")
         with gzip.open(os.path.join(folder, f"h{h}-w{w}.certificates.jsonl.gz"), "rt", encoding="utf-8") as f:
             texts = f.read().splitlines()
         if len(texts) != len(rows):
@@ -112,7 +191,7 @@ def check(folder: str, limit: int | None = None) -> dict:
             for key in ("verdict", "argument", "widths"):
                 if res[key] != row[key]:
                     raise AssertionError(f"h{h}-w{w} {row['intervals']}: certificate {key} {res[key]} != row {row[key]}")
-            if res.get("rate") != row["rate"]:
+            if res.get("rate") != row["rate"] or res.get("preimage_rate") != row.get("preimage_rate"):
                 raise AssertionError(f"h{h}-w{w} {row['intervals']}: rate differs")
             layers = [mx.from_json(L) for L in cert["inputs"]["layers"]]
             ranks = {f"{a}-{b}": product(layers, a, b).rank() for a in range(h) for b in range(a + 1, h + 1)}
@@ -125,7 +204,17 @@ def check(folder: str, limit: int | None = None) -> dict:
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    if args[:1] == ["--check"]:
-        print(check(args[1] if len(args) > 1 else "certificates/chains"), "classes re-verified")
+    which = EXTENDED if "--extended" in args else ATLASES
+    only = [a for a in args if a.startswith("--only=")]
+    if only:
+        which = tuple(tuple(int(x) for x in a.split("=", 1)[1].lstrip("h").split("-w")) for a in only)
+    rest = [a for a in args if not a.startswith("--")]
+    folder = rest[0] if rest else "certificates/chains"
+    if "--check" in args:
+        print(check(folder, which=which), "classes re-verified")
+    elif "--readme" in args:
+        readme(folder)
     else:
-        write(args[0] if args else "certificates/chains")
+        for h, w in which:
+            write_one(folder, h, w, progress=lambda m: print(m, flush=True))
+        readme(folder)

@@ -118,6 +118,10 @@ def verdict_sentence(cert: dict) -> str | None:
             p = res["rate"].split("/")[-1]
             out += (f" Lemma C5: reaching targets at distance $\\delta$ moves some layer by at least "
                     f"$\\min(1, (c\\,\\delta)^{{1/{p}}})$.")
+        if res.get("preimage_rate"):
+            q = res["preimage_rate"].split("/")[-1]
+            out += (f" An explicit preimage family reaches every target at distance $\\delta \\le 1$ moving each "
+                    f"entry by at most $C\\,\\delta^{{1/{q}}}$.")
         return out
     if k in ("pyramid_openness", "pyramid_not_open", "scalar_openness") and v:
         return f"The map is {VERDICT_WORDS.get(v, v)} at the given point."

@@ -303,7 +303,9 @@ def j_perturbation(c, orig):
 def j_chain(c, orig):
     inp, res = c["inputs"], c["result"]
     exact_keys(inp, {"layers"}, "inputs")
-    exact_keys(res, {"verdict", "widths", "rank", "argument", "rate"}, "result")
+    exact_keys(res, {"verdict", "widths", "rank", "argument", "rate", "preimage_rate"}, "result")
+    need(("preimage_rate" in res) == (res.get("argument") == "family"),
+         "preimage_rate comes with the argument family (an explicit preimage family), and only there")
     Ws = [M(L) for L in inp["layers"]]
     need(Ws, "no layers")
     for i in range(1, len(Ws)):
@@ -332,6 +334,8 @@ def j_chain(c, orig):
     verdict, _, cert = decide_chain(layers)
     need(res.get("verdict") == verdict and res.get("argument") == cert["result"]["argument"],
          f"verdict is {verdict} by {cert['result']['argument']}")
+    need(res.get("preimage_rate") == cert["result"].get("preimage_rate"),
+         f"the family's exponent is {cert['result'].get('preimage_rate')}")
     return "chain re-derived"
 
 

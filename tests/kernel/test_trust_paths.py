@@ -38,7 +38,7 @@ from exactopen import kernel
 from tests.helpers import ROOT
 
 CERTS = ROOT / "certificates"
-ATLAS = sorted((CERTS / "chains").glob("*.certificates.jsonl.gz"))
+ATLAS = [CERTS / "chains" / f"{name}.certificates.jsonl.gz" for name in ("h3-w3", "h4-w2")]  # not the extended ones
 ATLAS_PER_PATH = 3  # atlas certificates walked per distinct set of paths
 
 E = frozenset  # a set of theorem ids
@@ -70,6 +70,8 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("chain_openness", "lem-10"): E({"lem-10"}),
     ("chain_openness", "split"): E({"chain-split"}),
     ("chain_openness", "split/lem-10-node"): E({"lem-10"}),  # a sub-chain of full rank min(ends) is open onto all
+    ("chain_openness", "split/family-node"): E(),  # a sub-chain with a preimage family, theorem-free
+    ("chain_openness", "family"): E(),  # explicit preimage family, theorem-free
     ("chain_openness", "rate"): E(),  # Lemma C5, theorem-free
     ("chain_openness", "rate/maximal"): E(),
     ("chain_openness", "obstruction"): E(),  # Lemma C3, theorem-free
@@ -258,6 +260,8 @@ def own_paths(cert: dict) -> list:
         out = [arg]
         if arg == "split" and any(n["how"] == "lem-10" for n in _split_nodes(ev["split"])):
             out.append("split/lem-10-node")
+        if arg == "split" and any(n["how"] == "family" for n in _split_nodes(ev["split"])):
+            out.append("split/family-node")
         if "rate" in ev:
             out += ["rate"] + (["rate/maximal"] if "maximal" in ev["rate"] else [])
         return out
@@ -500,11 +504,12 @@ def gen_symbolic_chain() -> dict:
 
 
 def gen_symbolic_chain_undetermined() -> dict:
-    """Every real a gives the atlas' undetermined class of widths [2, 2, 2, 2] (three nilpotent layers)."""
+    """Every real a gives an undetermined atlas class of widths [3, 2, 3, 3] (W_1 = 0; its range is
+    the rank <= 2 matrices, so no preimage family)."""
     import exactopen
 
-    N = [["0", "1"], ["0", "0"]]
-    return exactopen.chain([[["0", "a^2+1"], ["0", "0"]], N, N]).certificate
+    return exactopen.chain([[["0", "0", "0"], ["0", "0", "0"]], [["0", "a^2+1"], ["0", "0"], ["0", "0"]],
+                            [["0", "1", "0"], ["0", "0", "1"], ["0", "0", "0"]]]).certificate
 
 
 def gen_chain_identity() -> dict:

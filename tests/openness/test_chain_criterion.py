@@ -1,5 +1,5 @@
 """Issue 24: the rank criterion (R) of docs/chains.md ("A rank criterion"), decide_by_ranks and
-Lemma C8's explicit preimages.
+Lemma C9's explicit preimages.
 
 * (R) in rank form equals its interval form (a function of the multiplicities), and the clause
   a_k = b_k = z is redundant;
@@ -93,7 +93,7 @@ def test_decide_by_ranks_agrees_with_every_atlas_row(name):
         else:  # (R) holds: the atlas may prove it open by other arguments, never not open
             assert row["verdict"] in ("undetermined", "locally_open"), row["intervals"]
         if isinstance(row.get("rate"), str) and row["rate"].startswith("1/"):
-            assert (argument == "gap-free") == (row["rate"] == "1/1"), row["intervals"]  # C8 <=> C5's p = 1
+            assert (argument == "gap-free") == (row["rate"] == "1/1"), row["intervals"]  # C9 <=> C5's p = 1
         assert candidate(row["widths"], row["ranks"])[0] == (row["verdict"] != "not_locally_open")
     assert decided == len(rows) - {"h3-w3": 18, "h4-w2": 8}[name]
 
@@ -130,7 +130,7 @@ def _gap_free_classes():
 
 
 def test_gap_free_preimage_exact_and_linear_after_a_change_of_basis():
-    """Lemma C8: at every gap-free class, for a dense gauge G (W = G_i R_i G_{i-1}^-1, R the normal form)
+    """Lemma C9: at every gap-free class, for a dense gauge G (W = G_i R_i G_{i-1}^-1, R the normal form)
     and dense targets Z = Z̄ + δD, the preimage (built at R for G_h^-1 Z G_0) maps to Z exactly, and
     its distance to W scales linearly (δ -> δ/8 divides it by at least 4)."""
     rng = random.Random(24)

@@ -168,7 +168,7 @@ def test_cli_routes_parameters(tmp_path):
     out = subprocess.run([sys.executable, "-m", "exactopen", "chain", "--layers", "[[0]]", "[[0]]", "[[0]]", "--json"],
                          capture_output=True, text=True, check=True)
     summary = json.loads(out.stdout)["summary"]
-    assert summary["argument"] == "split" and summary["rate"] == "1/3"
+    assert summary["argument"] == "family" and summary["rate"] == "1/3"  # 0.0.0: the path family, exponent exactly 1/3
     out = subprocess.run([sys.executable, "-m", "exactopen", "chain", "--layers", '[["x","1"]]', '[["1"],["y"]]', "--json"],
                          capture_output=True, text=True, check=True)
     assert json.loads(out.stdout)["certificate"]["kind"] == "symbolic_openness"

@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from exactopen import kernel
-from exactopen.report.chain_atlas import check, write
+from exactopen.report.chain_atlas import ATLASES, EXTENDED, check, write
 from tests.helpers import ROOT
 
 ATLAS = ROOT / "certificates" / "chains"
@@ -47,8 +47,27 @@ def test_an_edited_certificate_is_rejected(tmp_path):
         check(str(folder), limit=6)
 
 
+def test_no_undetermined_class_at_h4_widths_2():
+    rows = [json.loads(line) for line in (ATLAS / "h4-w2.jsonl").read_text().splitlines()]
+    assert len(rows) == 1194 and not [r for r in rows if r["verdict"] == "undetermined"]
+    fam = [r for r in rows if r["argument"] == "family"]
+    assert fam and all(r["preimage_rate"] for r in fam)
+    # the upper exponent never beats Lemma C5's lower one (1/q <= 1/p)
+    assert all(int(r["preimage_rate"][2:]) >= int(r["rate"][2:]) for r in fam)
+
+
+@pytest.mark.slow
+def test_extended_atlases_are_reverified():
+    present = tuple((h, w) for h, w in EXTENDED if (ATLAS / f"h{h}-w{w}.certificates.jsonl.gz").exists())
+    counts = check(str(ATLAS), which=present)
+    assert all(n > 0 for n in counts.values())
+
+
 @pytest.mark.slow
 def test_regeneration_is_byte_for_byte(tmp_path):
+    for f in ATLAS.iterdir():  # the extended atlases are copied (their rows feed the README), the others regenerated
+        if not any(f.name.startswith(f"h{h}-w{w}.") for h, w in ATLASES):
+            shutil.copy(f, tmp_path / f.name)
     write(str(tmp_path))
     for f in ATLAS.iterdir():
         assert (tmp_path / f.name).read_bytes() == f.read_bytes(), f.name
