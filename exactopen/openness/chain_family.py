@@ -460,41 +460,29 @@ def _channel_family(layers):
     h = len(layers)
     dims = [layers[0].ncols()] + [W.nrows() for W in layers]
     m, n = dims[h], dims[0]
-    for name in TEMPLATES:
-        built = _template(name)
-        if built is None:
+    for p, tl, tt, ps in _placements(layers, ends=True):
+        tm, tn = tl[-1].nrows(), tl[0].ncols()
+        ren = [ps[-1][v // tn] * n + ps[0][v % tn] for v in range(tm * tn)]
+        block = set(ren)
+        moved = _lift(_transport_layers(tt, ps), m * n, ren)
+        chans = _channels(layers, ps, block)
+        if chans is None:
             continue
-        base, p, tree = built
-        extra = h - len(base)
-        if extra < 0:
-            continue
-        for slots in itertools.combinations_with_replacement(range(len(base) + 1), extra):
-            tl, tt = _extended(base, tree, slots)
-            ps = _match(layers, tl, ends=True)
-            if ps is None:
-                continue
-            tm, tn = tl[-1].nrows(), tl[0].ncols()
-            ren = [ps[-1][v // tn] * n + ps[0][v % tn] for v in range(tm * tn)]
-            block = set(ren)
-            moved = _lift(_transport_layers(tt, ps), m * n, ren)
-            chans = _channels(layers, ps, block)
-            if chans is None:
-                continue
 
-            def add(Ds, chans=chans):
-                out = [dict(D) for D in Ds]
-                for i, key, poly in chans:
-                    out[i][key] = out[i].get(key, Lau(m * n)) + poly
-                return out
+        def add(Ds, chans=chans):
+            out = [dict(D) for D in Ds]
+            for i, key, poly in chans:
+                out[i][key] = out[i].get(key, Lau(m * n)) + poly
+            return out
 
-            full = _map_tree(moved, lambda x: x, add)
-            zero_leaf = ("leaf", add([{} for _ in range(h)]))
-            if all(_identity_holds(layers, Ds, p, block, False) for Ds in _leaves_of(full)) and \
-                    _identity_holds(layers, zero_leaf[1], p, block, True):
-                try:
-                    return _written(p, full, n, block, zero_leaf)
-                except ValueError:
-                    continue
+        full = _map_tree(moved, lambda x: x, add)
+        zero_leaf = ("leaf", add([{} for _ in range(h)]))
+        if all(_identity_holds(layers, Ds, p, block, False) for Ds in _leaves_of(full)) and \
+                _identity_holds(layers, zero_leaf[1], p, block, True):
+            try:
+                return _written(p, full, n, block, zero_leaf)
+            except ValueError:
+                continue
     return None
 
 
@@ -536,7 +524,6 @@ def _channels(layers, ps, block):
 def find_family(layers) -> dict | None:
     """``evidence.family`` for this chain if it is a template up to permutations of the bases and
     a direct summand at the inner nodes, after inserting identity layers (Lemma C7), else None."""
-    h = len(layers)
     m, n = layers[-1].nrows(), layers[0].ncols()
     from exactopen.openness.chain_paths import path_family, scalar_family
 
@@ -546,6 +533,15 @@ def find_family(layers) -> dict | None:
     if scalar is not None:
         p, tree = scalar
         return _written(p, tree, n)
+    for p, _tl, tt, ps in _placements(layers):
+        return _written(p, _transport(tt, ps, m, n), n)
+    return _channel_family(layers)
+
+
+def _placements(layers: list, ends: bool = False):
+    """Every template (with identity layers inserted to reach h layers) that matches the chain:
+    (p, the template's layers, its tree, the bases matching it: ``_match``)."""
+    h = len(layers)
     for name in TEMPLATES:
         built = _template(name)
         if built is None:
@@ -556,9 +552,6 @@ def find_family(layers) -> dict | None:
             continue
         for slots in itertools.combinations_with_replacement(range(len(base) + 1), extra):
             tl, tt = _extended(base, tree, slots)
-            ps = _match(layers, tl)
-            if ps is None:
-                continue
-            moved = _transport(tt, ps, m, n)
-            return _written(p, moved, n)
-    return _channel_family(layers)
+            ps = _match(layers, tl, ends=ends)
+            if ps is not None:
+                yield p, tl, tt, ps

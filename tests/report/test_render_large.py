@@ -36,18 +36,9 @@ def _trained(widths=(32, 64, 32), n=48, steps=300, seed=3):
     X = rng.standard_normal((widths[0], n)) * np.linspace(0.5, 2.0, widths[0])[:, None] + 0.3
     Y = rng.standard_normal((widths[-1], n))
     Ws = [0.3 * rng.standard_normal((widths[k + 1], widths[k])) / np.sqrt(widths[k]) for k in range(len(widths) - 1)]
-    lr = 0.05 / float(np.linalg.norm(X, 2)) ** 2
-    for _ in range(steps):
-        outs = [X]
-        for W in Ws:
-            outs.append(W @ outs[-1])
-        back, grads = outs[-1] - Y, []
-        for k in range(len(Ws) - 1, -1, -1):
-            grads.append(back @ outs[k].T)
-            back = Ws[k].T @ back
-        for W, G in zip(Ws, reversed(grads)):
-            W -= lr * G
-    return Ws, X, Y
+    from tests.numeric.test_validate import _train
+
+    return _train(Ws, X, Y, 0.05 / float(np.linalg.norm(X, 2)) ** 2, steps), X, Y
 
 
 @pytest.fixture(scope="module")
