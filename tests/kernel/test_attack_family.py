@@ -87,18 +87,35 @@ def test_wide_target_refused_by_the_entries_budget():
 
 
 def test_wide_target_in_a_family_node_refused():
-    c = _cert(_dense_chain(17), _fam(_leaf([], [], [])))
-    fam = c["evidence"].pop("family")
-    c["result"]["argument"] = "split"
-    del c["result"]["preimage_rate"]
-    c["evidence"]["split"] = {"a": 0, "b": 3, "how": "split", "k": 1, "pair": {}, "left": {}, "right": {},
-                              "family": fam}
-    with pytest.raises(kernel.Rejected):
-        kernel.statement(json.dumps(c))  # refused (a top node is never a family; the budget holds there too)
+    # the budget is in check_family, which also checks the family nodes of splits
     Ws = _dense_chain(17)
-    dims = [17] * 4
     with pytest.raises(kernel.Rejected, match="256 target entries"):
-        chain_family.check_family(Ws, dims, Ws[2] * Ws[1] * Ws[0], fam)
+        chain_family.check_family(Ws, [17] * 4, Ws[2] * Ws[1] * Ws[0], _fam(_leaf([], [], [])))
+
+
+def test_family_node_only_below_the_top_split():
+    # (N, N, N, A): a split whose sub-chain (N, N, N) is open onto all matrices by a family;
+    # the top node is the pair's split (Lemma C1): a family there is refused
+    from exactopen.openness.chain import decide_chain
+
+    N, A = fmpq_mat([[0, 0], [1, 0]]), fmpq_mat([[2, -1], [3, 5]])
+    c = decide_chain([N, N, N, A])[2]
+    assert kernel.statement(json.dumps(c))
+    text = json.dumps(c["evidence"]["split"])
+    assert '"how": "family"' in text
+
+    def find(node):
+        if node.get("how") == "family":
+            return node
+        for v in node.values():
+            if isinstance(v, dict) and (f := find(v)) is not None:
+                return f
+        return None
+
+    fam_node = find(c["evidence"]["split"])
+    bad = copy.deepcopy(c)
+    bad["evidence"]["split"] = {**fam_node, "a": 0, "b": 4}
+    _rejected(bad, "sub-chains")
 
 
 def test_laurent_keys_charged_per_exponent_entry():
