@@ -39,21 +39,33 @@ from flint import fmpq
 from exactopen.kernel.primitives import METER, PY, fact, field, optional, rational, require
 from exactopen.kernel.work import entry_cost, qbits
 
-FAMILY = {"nodes": 4096, "depth": 32, "terms": 256, "exponent": 64, "p": 16}  # budgets of a family
+# budgets of a family; "entries" bounds the target's m n (the length of every exponent vector)
+FAMILY = {"nodes": 4096, "depth": 32, "terms": 256, "exponent": 64, "p": 16, "entries": 256}
 
 
-def _charge_poly(la: int, lb: int, bits: int, what: str) -> None:
-    METER.charge(la * lb * (PY + entry_cost(bits)), what)
-    METER.need(la * lb * 200, what)
+KEY = 200  # making one entry of an exponent vector (a key of a Laurent polynomial) in Python (~60-100 ns)
+HASH = 10  # hashing or comparing one entry of a key (a tuple's hash is not cached)
+
+
+def _charge_poly(la: int, lb: int, bits: int, nv: int, what: str) -> None:
+    """A product of Laurent polynomials with la and lb terms over nv variables: every pair of
+    terms makes a key of nv exponents (a tuple of nv entries, hashed)."""
+    METER.charge(la * lb * (PY + entry_cost(bits) + (KEY + HASH) * nv), what)
+    METER.need(la * lb * (200 + 8 * nv), what)
 
 
 def _bits(P: dict) -> int:
     return max((sum(qbits(c)) for c in P.values()), default=0)
 
 
+def _nvars(P: dict) -> int:
+    return len(next(iter(P))[1]) if P else 0
+
+
 def _mul(P: dict, Q: dict) -> dict:
     """Product of Laurent polynomials {(a, exps): coefficient} (charged to the meter)."""
-    _charge_poly(len(P), len(Q), _bits(P) + _bits(Q), "a product of Laurent polynomials of a preimage family")
+    _charge_poly(len(P), len(Q), _bits(P) + _bits(Q), max(_nvars(P), _nvars(Q)),
+                 "a product of Laurent polynomials of a preimage family")
     out: dict = {}
     for (a, e), c in P.items():
         for (b, f), d in Q.items():
@@ -67,7 +79,8 @@ def _mul(P: dict, Q: dict) -> dict:
 
 
 def _add(P: dict, Q: dict) -> dict:
-    METER.charge((len(P) + len(Q)) * PY, "a sum of Laurent polynomials of a preimage family")
+    METER.charge(len(P) * PY + len(Q) * (PY + HASH * max(_nvars(P), _nvars(Q))),
+                 "a sum of Laurent polynomials of a preimage family")
     out = dict(P)
     for k, c in Q.items():
         v = out.get(k, 0) + c
@@ -164,7 +177,8 @@ def _check_leaf(leaf: dict, path: list, Ws, dims, Z, p: int, scale: set, where: 
                 poly[key] = coef
                 mult = term[3]
                 require(isinstance(mult, list) and len(mult) <= len(path), f"{wt}[3] must be a list of [test, n]")
-                METER.charge(nv * (len(mult) + 2) * 60, f"{wt}: the bound of a term over {nv} entries")
+                METER.charge(nv * (len(mult) * 60 + 800), f"{wt}: the bound of a term over {nv} entries")
+                METER.need(16 * nv, f"{wt}: the exponent vector of a term")
                 X, Y, g, kk = [0] * nv, [0] * nv, fmpq(1), a
                 used = set()
                 for x in mult:
@@ -179,12 +193,13 @@ def _check_leaf(leaf: dict, path: list, Ws, dims, Z, p: int, scale: set, where: 
                     METER.charge(PY + nj * entry_cost(sum(qbits(gj)) * nj + sum(qbits(g))), f"{wt}[3]: a term bound")
                     g *= gj ** nj
                     kk += nj * kj
-                for v in range(nv):
+                for v in range(nv):  # (no message formatted per entry: nv may be large)
                     cv = b[v] - (X[v] - Y[v])
-                    require(0 <= cv <= max(b[v], 0), f"{wt}: the multipliers do not bound the monomial (entry "
-                            f"({v // n}, {v % n}))")
-                    require((b[v] >= 0 and Y[v] == 0) or v in nonzero, f"{wt}: u[{v // n}][{v % n}] is divided by "
-                            "but not known to be nonzero on this leaf")
+                    if not 0 <= cv <= max(b[v], 0):
+                        require(False, f"{wt}: the multipliers do not bound the monomial (entry ({v // n}, {v % n}))")
+                    if (b[v] < 0 or Y[v] != 0) and v not in nonzero:
+                        require(False, f"{wt}: u[{v // n}][{v % n}] is divided by but not known to be nonzero on "
+                                "this leaf")
                 free = sum(b[v] for v in range(nv) if v not in scale)
                 require(all(b[v] >= 0 for v in range(nv) if v not in scale), f"{wt}: an entry outside the scale "
                         "block with a negative exponent")
@@ -222,6 +237,7 @@ def _check_leaf(leaf: dict, path: list, Ws, dims, Z, p: int, scale: set, where: 
                 row.append(acc)
             Q.append(row)
         P = Q
+    METER.charge(m * n * (PY + (KEY + 2 * HASH) * nv), f"comparing {m}x{n} Laurent polynomials over {nv} variables")
     for r in range(m):
         for c in range(n):
             want = {zero: Z[r, c]} if Z[r, c] != 0 else {}
@@ -239,6 +255,8 @@ def check_family(Ws, dims, Z, fam: dict, where: str = "evidence.family") -> tupl
     """Verify a preimage family; returns (p, radius, constant C, number of leaves)."""
     h = len(Ws)
     m, n = dims[h], dims[0]
+    require(m * n <= FAMILY["entries"], f"{where}: a family for a {m}x{n} target, beyond the budget of "
+            f"{FAMILY['entries']} target entries (every term carries an exponent vector of m n entries)")
     p = _int(field(fam, "p", int, where), 1, FAMILY["p"], where + ".p")
     radius = rational(field(fam, "radius", str, where), where + ".radius")
     require(0 < radius <= 1, f"{where}.radius must be in (0, 1] (the bounds use t <= 1)")
@@ -267,12 +285,15 @@ def check_family(Ws, dims, Z, fam: dict, where: str = "evidence.family") -> tupl
             visit(node["no"], path + [(t, False)], w + ".no")
         elif keys == {"impossible"}:
             require(node["impossible"] is True, f"{w}.impossible must be true")
-            for v in sorted(scale):
-                unit = tuple(1 if x == v else 0 for x in range(m * n))
-                require(any(not passed and A == unit and not any(B) and beta <= 1 and k >= 0
-                            for (A, B, beta, k), passed in path),
-                        f"{w}: not impossible: no failed test |u[{v // n}][{v % n}]| < beta t^k (beta <= 1, k >= 0) "
-                        "on its path")
+            refuted = set()  # entries v with a failed test |u_v| < beta t^k (beta <= 1, k >= 0) on the path
+            for (A, B, beta, k), passed in path:
+                METER.charge(m * n * 20, f"{w}: a test over {m * n} entries")
+                sA = _support(A)
+                if not passed and len(sA) == 1 and not any(B) and beta <= 1 and k >= 0 and A[min(sA)] == 1:
+                    refuted |= sA
+            for v in sorted(scale - refuted)[:1]:
+                require(False, f"{w}: not impossible: no failed test |u[{v // n}][{v % n}]| < beta t^k (beta <= 1, "
+                        "k >= 0) on its path")
         elif keys == {"leaf"}:
             leaves[0] += 1
             worst[0] = max(worst[0], _check_leaf(field(node, "leaf", dict, w), path, Ws, dims, Z, p, scale,

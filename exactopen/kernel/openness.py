@@ -324,6 +324,9 @@ def check_chain_openness(cert: dict) -> str:
         p, radius, C, leaves = check_family(Ws, dims, P, field(ev, "family", dict, "evidence"))
         require(field(res, "preimage_rate", str, "result") == f"1/{p}", f"result.preimage_rate must be '1/{p}'")
         rate = _check_chain_rate(Ws, dims, r, res, field(ev, "rate", dict, "evidence"))
+        # C δ^(1/p) >= (c δ)^(1/p') for all small δ forces p >= p' (both bounds checked: a guard)
+        require(p >= ev["rate"]["p"], f"evidence.family.p = {p} beats Lemma C5's p = {ev['rate']['p']}: the "
+                "upper and lower bounds on the needed perturbation contradict each other")
         return (f"{head} is locally open at W: an explicit preimage family ({leaves} cases, checked by polynomial "
                 f"identities, theorem-free) gives every target Z with 0 < |Z - W_h...W_1|_max <= {radius} a "
                 f"preimage with every layer entry moved by <= {C} |Z - W_h...W_1|_max^(1/{p}); " + rate)
