@@ -81,7 +81,7 @@ EXPECTED = {
                               if _has_torch() else ["PyTorch is not installed"]),
     "04_chains.ipynb": ["locally_open - non-degenerate", "not_locally_open - obstruction",
                         "W2 = [['1/1000']]:       locally_open  (lem-10)", "is not locally open at W",
-                        "231 classes", "undetermined      by none"],
+                        "231 classes", "locally_open      by family"],
 }
 
 

@@ -73,9 +73,11 @@ for (verdict, argument), count in tally.most_common():
     print(f"{count:5d}  {verdict:<17} by {argument}")
 """),
     ("md", r"""
-`lem-10`: non-degenerate; `split`: open because the chain splits into open pieces; `obstruction` and
-`grouping`: not open, with explicit targets; `none`: **undetermined**, a class where exactopen proves
-neither (said, not guessed). One representative of each kind:
+`lem-10`: non-degenerate; `split`: open because the chain splits into open pieces; `family`: open, by
+explicit formulas for a preimage of every nearby target (checked as polynomial identities, and they say
+how fast a preimage moves); `obstruction` and `grouping`: not open, with explicit targets. Where
+exactopen proves neither, the verdict is `undetermined` (said, not guessed): none here, 14 classes with
+widths up to 3. One representative of each kind:
 """),
     ("code", """
 for key, mult in examples.items():
