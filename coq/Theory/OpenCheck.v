@@ -5,7 +5,7 @@
     lemmas of Theory/Open.v. *)
 
 From Coq Require Import QArith Qabs List Lqa Lia.
-From ExactOpen Require Import Statements Theory.Fmat Theory.Open.
+From ExactOpen Require Import Statements Theory.Poly Theory.Lift Theory.Check Theory.Fmat Theory.Open.
 Import ListNotations.
 Open Scope Q_scope.
 
@@ -139,4 +139,90 @@ Proof.
   intros eps S He HS. set (u := eps / (S + 1)). assert (Hu : u * (S + 1) == eps) by (unfold u; field; lra).
   assert (0 < u). { unfold u. apply Qlt_shift_div_l; lra. }
   rewrite <- Hu. nra.
+Qed.
+
+Lemma pos_b : forall x, negb (Qle_bool x 0) = true -> 0 < x.
+Proof.
+  intros x H. apply Qnot_le_lt. intro Hle. apply Qle_bool_iff in Hle. rewrite Hle in H. discriminate.
+Qed.
+
+(** ** Side W1: W1 W2 = K M0, Z(delta) = K (M0 + delta M1), H K = I, M0 G and M1 G the two parts
+    of the identity split at row s, y^T K = 0. *)
+Definition gamma_of (m k : nat) (A : fmat) (y : vec) : Q :=
+  sumq k (fun j => colsum m A (fun i => nth i y 0) j * colsum m A (fun i => nth i y 0) j) /
+  sumq m (fun i => nth i y 0 * nth i y 0).
+
+Definition obs1_check (m k n : nat) (W1 W2 K H M0 M1 G : mat) (s : nat) (y : vec) : bool :=
+  ((k =? 1) || (k =? 2))%nat && Nat.ltb 0 m && Nat.ltb 0 n &&
+  is_shape_b W1 m k && is_shape_b W2 k n && is_shape_b K m k && is_shape_b H k m &&
+  is_shape_b M0 k n && is_shape_b M1 k n && is_shape_b G n k && Nat.eqb (length y) m &&
+  all2 m n (fun i j => Qeq_bool (ent (mmul W1 W2) i j) (ent (mmul K M0) i j)) &&
+  all2 k k (fun a b => Qeq_bool (ent (mmul H K) a b) (idm a b)) &&
+  all2 k k (fun a b => Qeq_bool (ent (mmul M0 G) a b) (if Nat.ltb a s then idm a b else 0)) &&
+  all2 k k (fun a b => Qeq_bool (ent (mmul M1 G) a b) (if Nat.ltb a s then 0 else idm a b)) &&
+  forallb (fun b => Qeq_bool (sumq m (fun i => nth i y 0 * ent K i b)) 0) (seq 0 k) &&
+  negb (Qle_bool (sumq m (fun i => nth i y 0 * nth i y 0)) 0) &&
+  negb (Qle_bool (gamma_of m k (ent W1) y) 0).
+
+Theorem obs1_sound : forall m k n W1 W2 K H M0 M1 G s y,
+  obs1_check m k n W1 W2 K H M0 M1 G s y = true -> not_locally_open_at m k n W1 W2.
+Proof.
+  intros m k n W1 W2 K H M0 M1 G s y Hc. unfold obs1_check in Hc.
+  apply andb_prop in Hc as [Hc Hgam]. apply andb_prop in Hc as [Hc HY].
+  apply andb_prop in Hc as [Hc HyK]. apply andb_prop in Hc as [Hc HM1].
+  apply andb_prop in Hc as [Hc HM0]. apply andb_prop in Hc as [Hc HHK].
+  apply andb_prop in Hc as [Hc HW]. apply andb_prop in Hc as [Hc Hyl].
+  apply andb_prop in Hc as [Hc HGs]. apply andb_prop in Hc as [Hc HM1s].
+  apply andb_prop in Hc as [Hc HM0s]. apply andb_prop in Hc as [Hc HHs].
+  apply andb_prop in Hc as [Hc HKs]. apply andb_prop in Hc as [Hc HW2s].
+  apply andb_prop in Hc as [Hc HW1s]. apply andb_prop in Hc as [Hc Hn].
+  apply andb_prop in Hc as [Hk Hm].
+  apply is_shape_b_sound in HW1s, HW2s, HKs, HHs, HM0s, HM1s, HGs.
+  apply Nat.ltb_lt in Hm, Hn. apply pos_b in HY, Hgam.
+  pose proof (inv_small k Hk) as Hinv.
+  assert (Hk0 : (0 < k)%nat) by (apply Bool.orb_true_iff in Hk as [E|E]; apply Nat.eqb_eq in E; lia).
+  split; [exact HW1s|]. split; [exact HW2s|].
+  exists (gamma_of m k (ent W1) y). split; [exact Hgam|]. intros eps Heps.
+  set (S := sumq m (fun i => sumq n (fun j => ent (mmul K M1) i j * ent (mmul K M1) i j))).
+  assert (HS : 0 <= S) by (apply sumq_nonneg; intros; apply sumq_nonneg; intros; nra).
+  set (dl := eps / (S + 1)).
+  assert (Hdl : 0 < dl) by (unfold dl; apply Qlt_shift_div_l; lra).
+  set (Nd := maxpy dl M0 M1).
+  assert (HNd : is_shape Nd k n) by (apply maxpy_shape; auto).
+  set (Nf := fun a b => ent M0 a b + dl * ent M1 a b).
+  assert (EZ : forall i j, (i < m)%nat -> (j < n)%nat -> ent (mmul K Nd) i j == fmul k (ent K) Nf i j).
+  { intros i j Hi Hj. rewrite (mmul_ent K Nd m k n i j HKs HNd Hk0 Hi Hj). apply sumq_ext. intros l Hl.
+    unfold Nd, Nf. rewrite (maxpy_ent dl M0 M1 k n l j HM0s HM1s). reflexivity. }
+  exists (mmul K Nd). split; [|split].
+  - assert (E : frob2 (msub (mmul K Nd) (mmul W1 W2)) == dl * dl * S).
+    { rewrite (frob_sum _ _ m n (mmul_shape K Nd m k n HKs HNd Hk0) (mmul_shape W1 W2 m k n HW1s HW2s Hk0)).
+      unfold S. rewrite <- sumq_scale. apply sumq_ext. intros i Hi. rewrite <- sumq_scale. apply sumq_ext. intros j Hj.
+      pose proof (all2_sound _ _ _ HW i j Hi Hj) as Wij. apply Qeq_bool_iff in Wij.
+      rewrite Wij, EZ by auto. unfold fmul, Nf.
+      rewrite (mmul_ent K M0 m k n i j HKs HM0s Hk0 Hi Hj), (mmul_ent K M1 m k n i j HKs HM1s Hk0 Hi Hj).
+      rewrite (sumq_ext k _ (fun l => ent K i l * ent M0 l j + dl * (ent K i l * ent M1 l j))) by (intros; ring).
+      rewrite sumq_add, sumq_scale. ring. }
+    rewrite E. apply small_delta; auto.
+  - exists K, Nd. split; [exact HKs|]. split; [exact HNd|]. apply meq_refl.
+  - intros A' B' HA' HB' Hmeq. cbn [dist2].
+    assert (HB0 := frob_nonneg (msub B' W2)).
+    enough (gamma_of m k (ent W1) y <= frob2 (msub A' W1)) by lra.
+    rewrite (frob_sum A' W1 m k HA' HW1s).
+    set (d := fun b => if Nat.ltb b s then 1 else dl).
+    assert (yA : forall b, (b < k)%nat -> sumq m (fun i => nth i y 0 * ent A' i b) == 0).
+    { apply (yA_zero m k n (ent K) (ent H) Nf (ent G) (ent A') (ent B') d (fun i => nth i y 0) Hinv).
+      - intros a b Ha Hb. unfold fmul. rewrite <- (mmul_ent H K k m k a b HHs HKs Hm Ha Hb).
+        apply Qeq_bool_iff. exact (all2_sound _ _ _ HHK a b Ha Hb).
+      - intros a b Ha Hb. unfold fmul, Nf.
+        rewrite (sumq_ext n _ (fun l => ent M0 a l * ent G l b + dl * (ent M1 a l * ent G l b))) by (intros; ring).
+        rewrite sumq_add, sumq_scale.
+        rewrite <- (mmul_ent M0 G k n k a b HM0s HGs Hn Ha Hb), <- (mmul_ent M1 G k n k a b HM1s HGs Hn Ha Hb).
+        pose proof (all2_sound _ _ _ HM0 a b Ha Hb) as E0. pose proof (all2_sound _ _ _ HM1 a b Ha Hb) as E1.
+        apply Qeq_bool_iff in E0, E1. rewrite E0, E1. unfold d, idm.
+        destruct (Nat.eqb_spec a b) as [<-|_]; destruct (Nat.ltb a s); ring.
+      - intros b Hb. unfold d. destruct (Nat.ltb b s); lra.
+      - intros b Hb. rewrite forallb_forall in HyK. apply Qeq_bool_iff. apply HyK. apply in_seq. lia.
+      - intros i j Hi Hj. unfold fmul. rewrite <- (mmul_ent A' B' m k n i j HA' HB' Hk0 Hi Hj).
+        rewrite (meq_ent _ _ Hmeq). apply EZ; auto. }
+    apply (move_bound m k (ent W1) (ent A') (fun i => nth i y 0) HY yA).
 Qed.
