@@ -226,3 +226,106 @@ Proof.
         rewrite (meq_ent _ _ Hmeq). apply EZ; auto. }
     apply (move_bound m k (ent W1) (ent A') (fun i => nth i y 0) HY yA).
 Qed.
+
+(** ** Side W2: the same with W2^T, W1^T in place of W1, W2 (data K n x k, M0 M1 k x m, y of
+    length n); the transposes are read through [ent], and Z(delta) = (K N(delta))^T is the
+    product of [tr N(delta) m] (m x k) and [tr K k] (k x n). *)
+Definition tr (A : mat) (c : nat) : mat := map (fun j => col j A) (seq 0 c).
+
+Lemma tr_shape : forall A r c, is_shape A r c -> is_shape (tr A c) c r.
+Proof.
+  intros A r c HA. split. unfold tr. rewrite map_length, seq_length. reflexivity.
+  apply Forall_forall. intros v Hv. unfold tr in Hv. apply in_map_iff in Hv as [j [<- _]].
+  unfold col. rewrite map_length. apply HA.
+Qed.
+
+Lemma tr_ent : forall A r c i j, is_shape A r c -> (i < c)%nat -> (j < r)%nat -> ent (tr A c) i j = ent A j i.
+Proof.
+  intros A r c i j HA Hi Hj. unfold ent, tr.
+  rewrite (nth_map_in _ _ i 0%nat) by (rewrite seq_length; exact Hi). rewrite seq_nth by exact Hi. simpl.
+  unfold col. rewrite (nth_map_in _ A j []) by (rewrite (proj1 HA); exact Hj). reflexivity.
+Qed.
+
+Definition obs2_check (m k n : nat) (W1 W2 K H M0 M1 G : mat) (s : nat) (y : vec) : bool :=
+  ((k =? 1) || (k =? 2))%nat && Nat.ltb 0 m && Nat.ltb 0 n &&
+  is_shape_b W1 m k && is_shape_b W2 k n && is_shape_b K n k && is_shape_b H k n &&
+  is_shape_b M0 k m && is_shape_b M1 k m && is_shape_b G m k && Nat.eqb (length y) n &&
+  all2 n m (fun i j => Qeq_bool (ent (mmul W1 W2) j i) (ent (mmul K M0) i j)) &&
+  all2 k k (fun a b => Qeq_bool (ent (mmul H K) a b) (idm a b)) &&
+  all2 k k (fun a b => Qeq_bool (ent (mmul M0 G) a b) (if Nat.ltb a s then idm a b else 0)) &&
+  all2 k k (fun a b => Qeq_bool (ent (mmul M1 G) a b) (if Nat.ltb a s then 0 else idm a b)) &&
+  forallb (fun b => Qeq_bool (sumq n (fun i => nth i y 0 * ent K i b)) 0) (seq 0 k) &&
+  negb (Qle_bool (sumq n (fun i => nth i y 0 * nth i y 0)) 0) &&
+  negb (Qle_bool (gamma_of n k (fun i j => ent W2 j i) y) 0).
+
+Theorem obs2_sound : forall m k n W1 W2 K H M0 M1 G s y,
+  obs2_check m k n W1 W2 K H M0 M1 G s y = true -> not_locally_open_at m k n W1 W2.
+Proof.
+  intros m k n W1 W2 K H M0 M1 G s y Hc. unfold obs2_check in Hc.
+  apply andb_prop in Hc as [Hc Hgam]. apply andb_prop in Hc as [Hc HY].
+  apply andb_prop in Hc as [Hc HyK]. apply andb_prop in Hc as [Hc HM1].
+  apply andb_prop in Hc as [Hc HM0]. apply andb_prop in Hc as [Hc HHK].
+  apply andb_prop in Hc as [Hc HW]. apply andb_prop in Hc as [Hc Hyl].
+  apply andb_prop in Hc as [Hc HGs]. apply andb_prop in Hc as [Hc HM1s].
+  apply andb_prop in Hc as [Hc HM0s]. apply andb_prop in Hc as [Hc HHs].
+  apply andb_prop in Hc as [Hc HKs]. apply andb_prop in Hc as [Hc HW2s].
+  apply andb_prop in Hc as [Hc HW1s]. apply andb_prop in Hc as [Hc Hn].
+  apply andb_prop in Hc as [Hk Hm].
+  apply is_shape_b_sound in HW1s, HW2s, HKs, HHs, HM0s, HM1s, HGs.
+  apply Nat.ltb_lt in Hm, Hn. apply pos_b in HY, Hgam.
+  pose proof (inv_small k Hk) as Hinv.
+  assert (Hk0 : (0 < k)%nat) by (apply Bool.orb_true_iff in Hk as [E|E]; apply Nat.eqb_eq in E; lia).
+  split; [exact HW1s|]. split; [exact HW2s|].
+  exists (gamma_of n k (fun i j => ent W2 j i) y). split; [exact Hgam|]. intros eps Heps.
+  set (S := sumq m (fun j => sumq n (fun i => ent (mmul K M1) i j * ent (mmul K M1) i j))).
+  assert (HS : 0 <= S) by (apply sumq_nonneg; intros; apply sumq_nonneg; intros; nra).
+  set (dl := eps / (S + 1)).
+  assert (Hdl : 0 < dl) by (unfold dl; apply Qlt_shift_div_l; lra).
+  set (Nd := maxpy dl M0 M1).
+  assert (HNd : is_shape Nd k m) by (apply maxpy_shape; auto).
+  set (Nf := fun a b => ent M0 a b + dl * ent M1 a b).
+  set (Z := mmul (tr Nd m) (tr K k)).
+  assert (HZs : is_shape Z m n) by (apply (mmul_shape _ _ m k n); auto using tr_shape).
+  assert (EZ : forall j i, (j < m)%nat -> (i < n)%nat -> ent Z j i == fmul k (ent K) Nf i j).
+  { intros j i Hj Hi. unfold Z.
+    rewrite (mmul_ent _ _ m k n j i (tr_shape _ _ _ HNd) (tr_shape _ _ _ HKs) Hk0 Hj Hi).
+    unfold fmul. apply sumq_ext. intros l Hl.
+    rewrite (tr_ent Nd k m j l HNd Hj Hl), (tr_ent K n k l i HKs Hl Hi).
+    unfold Nd, Nf. rewrite (maxpy_ent dl M0 M1 k m l j HM0s HM1s). ring. }
+  exists Z. split; [|split].
+  - assert (E : frob2 (msub Z (mmul W1 W2)) == dl * dl * S).
+    { rewrite (frob_sum _ _ m n HZs (mmul_shape W1 W2 m k n HW1s HW2s Hk0)).
+      unfold S. rewrite <- sumq_scale. apply sumq_ext. intros j Hj. rewrite <- sumq_scale. apply sumq_ext. intros i Hi.
+      pose proof (all2_sound _ _ _ HW i j Hi Hj) as Wij. apply Qeq_bool_iff in Wij.
+      rewrite Wij, EZ by auto. unfold fmul, Nf.
+      rewrite (mmul_ent K M0 n k m i j HKs HM0s Hk0 Hi Hj), (mmul_ent K M1 n k m i j HKs HM1s Hk0 Hi Hj).
+      rewrite (sumq_ext k _ (fun l => ent K i l * ent M0 l j + dl * (ent K i l * ent M1 l j))) by (intros; ring).
+      rewrite sumq_add, sumq_scale. ring. }
+    rewrite E. apply small_delta; auto.
+  - exists (tr Nd m), (tr K k). split; [apply tr_shape; exact HNd|]. split; [apply tr_shape; exact HKs|].
+    apply meq_refl.
+  - intros A' B' HA' HB' Hmeq. cbn [dist2].
+    assert (HA0 := frob_nonneg (msub A' W1)).
+    enough (gamma_of n k (fun i j => ent W2 j i) y <= frob2 (msub B' W2)) by lra.
+    rewrite (frob_sum B' W2 k n HB' HW2s), sumq_swap.
+    set (d := fun b => if Nat.ltb b s then 1 else dl).
+    assert (yA : forall b, (b < k)%nat -> sumq n (fun i => nth i y 0 * ent B' b i) == 0).
+    { apply (yA_zero n k m (ent K) (ent H) Nf (ent G) (fun i j => ent B' j i) (fun i j => ent A' j i) d
+               (fun i => nth i y 0) Hinv).
+      - intros a b Ha Hb. unfold fmul. rewrite <- (mmul_ent H K k n k a b HHs HKs Hn Ha Hb).
+        apply Qeq_bool_iff. exact (all2_sound _ _ _ HHK a b Ha Hb).
+      - intros a b Ha Hb. unfold fmul, Nf.
+        rewrite (sumq_ext m _ (fun l => ent M0 a l * ent G l b + dl * (ent M1 a l * ent G l b))) by (intros; ring).
+        rewrite sumq_add, sumq_scale.
+        rewrite <- (mmul_ent M0 G k m k a b HM0s HGs Hm Ha Hb), <- (mmul_ent M1 G k m k a b HM1s HGs Hm Ha Hb).
+        pose proof (all2_sound _ _ _ HM0 a b Ha Hb) as E0. pose proof (all2_sound _ _ _ HM1 a b Ha Hb) as E1.
+        apply Qeq_bool_iff in E0, E1. rewrite E0, E1. unfold d, idm.
+        destruct (Nat.eqb_spec a b) as [<-|_]; destruct (Nat.ltb a s); ring.
+      - intros b Hb. unfold d. destruct (Nat.ltb b s); lra.
+      - intros b Hb. rewrite forallb_forall in HyK. apply Qeq_bool_iff. apply HyK. apply in_seq. lia.
+      - intros i j Hi Hj. unfold fmul.
+        rewrite (sumq_ext k _ (fun l => ent A' j l * ent B' l i)) by (intros; ring).
+        rewrite <- (mmul_ent A' B' m k n j i HA' HB' Hk0 Hj Hi).
+        rewrite (meq_ent _ _ Hmeq). apply EZ; auto. }
+    apply (move_bound n k (fun i j => ent W2 j i) (fun i j => ent B' j i) (fun i => nth i y 0) HY yA).
+Qed.
