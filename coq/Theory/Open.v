@@ -16,12 +16,12 @@ Open Scope Q_scope.
 Section Core.
 Variables m k n : nat.
 Variables (K H N G A' B' : fmat) (d y : nat -> Q).
-Hypothesis inv : inv_prop k.
-Hypothesis HK : forall a b, (a < k)%nat -> (b < k)%nat -> fmul m H K a b == idm a b.
-Hypothesis NG : forall a b, (a < k)%nat -> (b < k)%nat -> fmul n N G a b == idm a b * d b.
-Hypothesis dnz : forall b, (b < k)%nat -> ~ d b == 0.
-Hypothesis yK : forall b, (b < k)%nat -> sumq m (fun i => y i * K i b) == 0.
-Hypothesis prod : forall i j, (i < m)%nat -> (j < n)%nat -> fmul k A' B' i j == fmul k K N i j.
+Variable inv : inv_prop k.
+Variable HK : forall a b, (a < k)%nat -> (b < k)%nat -> fmul m H K a b == idm a b.
+Variable NG : forall a b, (a < k)%nat -> (b < k)%nat -> fmul n N G a b == idm a b * d b.
+Variable dnz : forall b, (b < k)%nat -> ~ d b == 0.
+Variable yK : forall b, (b < k)%nat -> sumq m (fun i => y i * K i b) == 0.
+Variable prod : forall i j, (i < m)%nat -> (j < n)%nat -> fmul k A' B' i j == fmul k K N i j.
 
 Lemma yA_zero : forall b, (b < k)%nat -> sumq m (fun i => y i * A' i b) == 0.
 Proof.
@@ -79,8 +79,8 @@ Qed.
 Section Bound.
 Variables m k : nat.
 Variables (A A' : fmat) (y : nat -> Q).
-Hypothesis HY : 0 < sumq m (fun i => y i * y i).
-Hypothesis yA' : forall b, (b < k)%nat -> sumq m (fun i => y i * A' i b) == 0.
+Variable HY : 0 < sumq m (fun i => y i * y i).
+Variable yA' : forall b, (b < k)%nat -> sumq m (fun i => y i * A' i b) == 0.
 
 Definition colsum (j : nat) : Q := sumq m (fun i => y i * A i j).
 
