@@ -21,6 +21,10 @@
       |W' - W|_F^2 < eps^2 and L(W') < L(W).
     - [hessian_psd L W]: for every direction V and eps > 0, L(W + t V) - L(W) >= - eps t^2
       for all small t; at a critical point this says V^T H V >= 0 for every V, H the Hessian.
+    - [not_locally_open_at m k n W1 W2] (Theorem 5, at the end of this file): the product map
+      (A, B) |-> A B on m x k and k x n matrices is not locally open at (W1, W2) relative to its
+      range: some gamma > 0 such that points Z = A B of the range arbitrarily close to W1 W2
+      have every preimage at squared distance >= gamma from (W1, W2).
 
     Points, directions and t range over Q.  That is enough for the real statements: a rational
     W' of smaller loss is a real one; L is a polynomial, so its partial derivatives are the limits

@@ -18,7 +18,7 @@ from tests.helpers import ROOT
 CERTS = ROOT / "certificates"
 COQ_CERTS = CERTS / "coq"
 STEMS = ["thm-5-intersection-1", "thm-5-intersection-2", "thm-5-rank-mismatch-1", "thm-5-rank-mismatch-2",
-         "rem-1-one-full-rank-factor", "rem-1-worked-example"]
+         "rem-1-one-full-rank-factor", "rem-1-worked-example", "lem-16-all-fail-1"]
 needs_coqc = pytest.mark.skipif(shutil.which("coqc") is None, reason="coqc is not installed")
 
 
@@ -56,7 +56,9 @@ def _dense_pair(seed: int, transpose: bool) -> dict:
 
 def test_every_obstruction_of_the_audit_is_exported_and_reproducible(tmp_path):
     index = (COQ_CERTS / "README.md").read_text()
-    assert "| not_locally_open | 6 |" in index
+    assert f"| not_locally_open | {len(STEMS)} |" in index
+    # lem-16-all-fail-2 has k = 3: outside the Coq lemma (k <= 2), not exported
+    assert not coq.exportable(json.loads((CERTS / "lem-16-all-fail-2.json").read_text()))
     for stem in STEMS:
         (out,) = coq.export_files([str(CERTS / f"{stem}.json")], str(tmp_path))
         text = open(out, encoding="utf-8").read()
