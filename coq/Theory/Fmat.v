@@ -85,7 +85,7 @@ Proof.
   rewrite sumq_swap. apply sumq_ext. intros p _. rewrite <- sumq_scale. apply sumq_ext. intros. ring.
 Qed.
 
-(** Square k x k matrices with k <= 2: a left inverse is a right inverse. *)
+(** Square k x k matrices with k <= 3: a left inverse is a right inverse. *)
 Definition inv_prop (k : nat) : Prop := forall X P : fmat,
   (forall a b, (a < k)%nat -> (b < k)%nat -> fmul k X P a b == idm a b) ->
   forall a b, (a < k)%nat -> (b < k)%nat -> fmul k P X a b == idm a b.
@@ -152,7 +152,104 @@ Proof.
   - rewrite <- G4; ring.
 Qed.
 
-Lemma inv_small : forall k, ((k =? 1) || (k =? 2))%nat = true -> inv_prop k.
+(** k = 3: X = adj(P) / det P from X P = I, and det X det P = 1 (generated polynomial identities). *)
+Lemma lincomb3 : forall x y e1 e2 e3 c1 c2 c3, e1 == 0 -> e2 == 0 -> e3 == 0 ->
+  x - y == c1 * e1 + c2 * e2 + c3 * e3 -> x == y.
+Proof. intros x y e1 e2 e3 c1 c2 c3 H1 H2 H3 H. rewrite H1, H2, H3 in H. lra. Qed.
+
+Lemma inv_3x3 : forall x00 x01 x02 x10 x11 x12 x20 x21 x22 p00 p01 p02 p10 p11 p12 p20 p21 p22 : Q,
+  x00 * p00 + x01 * p10 + x02 * p20 == 1 ->
+  x00 * p01 + x01 * p11 + x02 * p21 == 0 ->
+  x00 * p02 + x01 * p12 + x02 * p22 == 0 ->
+  x10 * p00 + x11 * p10 + x12 * p20 == 0 ->
+  x10 * p01 + x11 * p11 + x12 * p21 == 1 ->
+  x10 * p02 + x11 * p12 + x12 * p22 == 0 ->
+  x20 * p00 + x21 * p10 + x22 * p20 == 0 ->
+  x20 * p01 + x21 * p11 + x22 * p21 == 0 ->
+  x20 * p02 + x21 * p12 + x22 * p22 == 1 ->
+  p00 * x00 + p01 * x10 + p02 * x20 == 1 /\
+  p00 * x01 + p01 * x11 + p02 * x21 == 0 /\
+  p00 * x02 + p01 * x12 + p02 * x22 == 0 /\
+  p10 * x00 + p11 * x10 + p12 * x20 == 0 /\
+  p10 * x01 + p11 * x11 + p12 * x21 == 1 /\
+  p10 * x02 + p11 * x12 + p12 * x22 == 0 /\
+  p20 * x00 + p21 * x10 + p22 * x20 == 0 /\
+  p20 * x01 + p21 * x11 + p22 * x21 == 0 /\
+  p20 * x02 + p21 * x12 + p22 * x22 == 1.
 Proof.
-  intros k H. apply Bool.orb_true_iff in H as [H|H]; apply Nat.eqb_eq in H; subst; [apply inv_1|apply inv_2].
+  intros x00 x01 x02 x10 x11 x12 x20 x21 x22 p00 p01 p02 p10 p11 p12 p20 p21 p22 H00 H01 H02 H10 H11 H12 H20 H21 H22.
+  set (d := (p00 * (p11 * p22 - p12 * p21) - p01 * (p10 * p22 - p12 * p20) + p02 * (p10 * p21 - p11 * p20))).
+  assert (E00 : x00 * p00 + x01 * p10 + x02 * p20 - 1 == 0) by (rewrite H00; ring).
+  assert (E01 : x00 * p01 + x01 * p11 + x02 * p21 - 0 == 0) by (rewrite H01; ring).
+  assert (E02 : x00 * p02 + x01 * p12 + x02 * p22 - 0 == 0) by (rewrite H02; ring).
+  assert (E10 : x10 * p00 + x11 * p10 + x12 * p20 - 0 == 0) by (rewrite H10; ring).
+  assert (E11 : x10 * p01 + x11 * p11 + x12 * p21 - 1 == 0) by (rewrite H11; ring).
+  assert (E12 : x10 * p02 + x11 * p12 + x12 * p22 - 0 == 0) by (rewrite H12; ring).
+  assert (E20 : x20 * p00 + x21 * p10 + x22 * p20 - 0 == 0) by (rewrite H20; ring).
+  assert (E21 : x20 * p01 + x21 * p11 + x22 * p21 - 0 == 0) by (rewrite H21; ring).
+  assert (E22 : x20 * p02 + x21 * p12 + x22 * p22 - 1 == 0) by (rewrite H22; ring).
+  assert (A00 : x00 * d == ((p11 * p22 - p12 * p21))) by (apply (lincomb3 _ _ _ _ _ (((p11 * p22 - p12 * p21))) ((- (p10 * p22 - p12 * p20))) (((p10 * p21 - p11 * p20))) E00 E01 E02); unfold d; ring).
+  assert (A01 : x01 * d == (- (p01 * p22 - p02 * p21))) by (apply (lincomb3 _ _ _ _ _ ((- (p01 * p22 - p02 * p21))) (((p00 * p22 - p02 * p20))) ((- (p00 * p21 - p01 * p20))) E00 E01 E02); unfold d; ring).
+  assert (A02 : x02 * d == ((p01 * p12 - p02 * p11))) by (apply (lincomb3 _ _ _ _ _ (((p01 * p12 - p02 * p11))) ((- (p00 * p12 - p02 * p10))) (((p00 * p11 - p01 * p10))) E00 E01 E02); unfold d; ring).
+  assert (A10 : x10 * d == (- (p10 * p22 - p12 * p20))) by (apply (lincomb3 _ _ _ _ _ (((p11 * p22 - p12 * p21))) ((- (p10 * p22 - p12 * p20))) (((p10 * p21 - p11 * p20))) E10 E11 E12); unfold d; ring).
+  assert (A11 : x11 * d == ((p00 * p22 - p02 * p20))) by (apply (lincomb3 _ _ _ _ _ ((- (p01 * p22 - p02 * p21))) (((p00 * p22 - p02 * p20))) ((- (p00 * p21 - p01 * p20))) E10 E11 E12); unfold d; ring).
+  assert (A12 : x12 * d == (- (p00 * p12 - p02 * p10))) by (apply (lincomb3 _ _ _ _ _ (((p01 * p12 - p02 * p11))) ((- (p00 * p12 - p02 * p10))) (((p00 * p11 - p01 * p10))) E10 E11 E12); unfold d; ring).
+  assert (A20 : x20 * d == ((p10 * p21 - p11 * p20))) by (apply (lincomb3 _ _ _ _ _ (((p11 * p22 - p12 * p21))) ((- (p10 * p22 - p12 * p20))) (((p10 * p21 - p11 * p20))) E20 E21 E22); unfold d; ring).
+  assert (A21 : x21 * d == (- (p00 * p21 - p01 * p20))) by (apply (lincomb3 _ _ _ _ _ ((- (p01 * p22 - p02 * p21))) (((p00 * p22 - p02 * p20))) ((- (p00 * p21 - p01 * p20))) E20 E21 E22); unfold d; ring).
+  assert (A22 : x22 * d == ((p00 * p11 - p01 * p10))) by (apply (lincomb3 _ _ _ _ _ (((p01 * p12 - p02 * p11))) ((- (p00 * p12 - p02 * p10))) (((p00 * p11 - p01 * p10))) E20 E21 E22); unfold d; ring).
+  assert (DM : ((x00 * p00 + x01 * p10 + x02 * p20) * ((x10 * p01 + x11 * p11 + x12 * p21) * (x20 * p02 + x21 * p12 + x22 * p22) - (x10 * p02 + x11 * p12 + x12 * p22) * (x20 * p01 + x21 * p11 + x22 * p21)) - (x00 * p01 + x01 * p11 + x02 * p21) * ((x10 * p00 + x11 * p10 + x12 * p20) * (x20 * p02 + x21 * p12 + x22 * p22) - (x10 * p02 + x11 * p12 + x12 * p22) * (x20 * p00 + x21 * p10 + x22 * p20)) + (x00 * p02 + x01 * p12 + x02 * p22) * ((x10 * p00 + x11 * p10 + x12 * p20) * (x20 * p01 + x21 * p11 + x22 * p21) - (x10 * p01 + x11 * p11 + x12 * p21) * (x20 * p00 + x21 * p10 + x22 * p20))) == (x00 * (x11 * x22 - x12 * x21) - x01 * (x10 * x22 - x12 * x20) + x02 * (x10 * x21 - x11 * x20)) * d) by (unfold d; ring).
+  rewrite H00, H01, H02, H10, H11, H12, H20, H21, H22 in DM.
+  assert (Hd : ~ d == 0) by (intro Hd; rewrite Hd in DM; ring_simplify in DM; discriminate).
+  assert (C : forall u v, u * d == v * d -> u == v) by (intros u v Huv; apply (Qmult_inj_r u v d Hd); exact Huv).
+  repeat split; apply C.
+  - setoid_replace ((p00 * x00 + p01 * x10 + p02 * x20) * d) with (p00 * (x00 * d) + p01 * (x10 * d) + p02 * (x20 * d)) by ring. rewrite A00, A10, A20. unfold d. ring.
+  - setoid_replace ((p00 * x01 + p01 * x11 + p02 * x21) * d) with (p00 * (x01 * d) + p01 * (x11 * d) + p02 * (x21 * d)) by ring. rewrite A01, A11, A21. unfold d. ring.
+  - setoid_replace ((p00 * x02 + p01 * x12 + p02 * x22) * d) with (p00 * (x02 * d) + p01 * (x12 * d) + p02 * (x22 * d)) by ring. rewrite A02, A12, A22. unfold d. ring.
+  - setoid_replace ((p10 * x00 + p11 * x10 + p12 * x20) * d) with (p10 * (x00 * d) + p11 * (x10 * d) + p12 * (x20 * d)) by ring. rewrite A00, A10, A20. unfold d. ring.
+  - setoid_replace ((p10 * x01 + p11 * x11 + p12 * x21) * d) with (p10 * (x01 * d) + p11 * (x11 * d) + p12 * (x21 * d)) by ring. rewrite A01, A11, A21. unfold d. ring.
+  - setoid_replace ((p10 * x02 + p11 * x12 + p12 * x22) * d) with (p10 * (x02 * d) + p11 * (x12 * d) + p12 * (x22 * d)) by ring. rewrite A02, A12, A22. unfold d. ring.
+  - setoid_replace ((p20 * x00 + p21 * x10 + p22 * x20) * d) with (p20 * (x00 * d) + p21 * (x10 * d) + p22 * (x20 * d)) by ring. rewrite A00, A10, A20. unfold d. ring.
+  - setoid_replace ((p20 * x01 + p21 * x11 + p22 * x21) * d) with (p20 * (x01 * d) + p21 * (x11 * d) + p22 * (x21 * d)) by ring. rewrite A01, A11, A21. unfold d. ring.
+  - setoid_replace ((p20 * x02 + p21 * x12 + p22 * x22) * d) with (p20 * (x02 * d) + p21 * (x12 * d) + p22 * (x22 * d)) by ring. rewrite A02, A12, A22. unfold d. ring.
+Qed.
+
+Lemma inv_3 : inv_prop 3.
+Proof.
+  intros X P H a b Ha Hb. unfold fmul in *.
+  pose proof (H 0%nat 0%nat ltac:(lia) ltac:(lia)) as H00.
+  pose proof (H 0%nat 1%nat ltac:(lia) ltac:(lia)) as H01.
+  pose proof (H 0%nat 2%nat ltac:(lia) ltac:(lia)) as H02.
+  pose proof (H 1%nat 0%nat ltac:(lia) ltac:(lia)) as H10.
+  pose proof (H 1%nat 1%nat ltac:(lia) ltac:(lia)) as H11.
+  pose proof (H 1%nat 2%nat ltac:(lia) ltac:(lia)) as H12.
+  pose proof (H 2%nat 0%nat ltac:(lia) ltac:(lia)) as H20.
+  pose proof (H 2%nat 1%nat ltac:(lia) ltac:(lia)) as H21.
+  pose proof (H 2%nat 2%nat ltac:(lia) ltac:(lia)) as H22.
+  unfold idm in H00, H01, H02, H10, H11, H12, H20, H21, H22. simpl in H00, H01, H02, H10, H11, H12, H20, H21, H22.
+  destruct (inv_3x3 (X 0%nat 0%nat) (X 0%nat 1%nat) (X 0%nat 2%nat) (X 1%nat 0%nat) (X 1%nat 1%nat) (X 1%nat 2%nat) (X 2%nat 0%nat) (X 2%nat 1%nat) (X 2%nat 2%nat) (P 0%nat 0%nat) (P 0%nat 1%nat) (P 0%nat 2%nat) (P 1%nat 0%nat) (P 1%nat 1%nat) (P 1%nat 2%nat) (P 2%nat 0%nat) (P 2%nat 1%nat) (P 2%nat 2%nat)) as [G00 [G01 [G02 [G10 [G11 [G12 [G20 [G21 G22]]]]]]]].
+  1: transitivity (0 + X 0%nat 0%nat * P 0%nat 0%nat + X 0%nat 1%nat * P 1%nat 0%nat + X 0%nat 2%nat * P 2%nat 0%nat); [ring|exact H00].
+  1: transitivity (0 + X 0%nat 0%nat * P 0%nat 1%nat + X 0%nat 1%nat * P 1%nat 1%nat + X 0%nat 2%nat * P 2%nat 1%nat); [ring|exact H01].
+  1: transitivity (0 + X 0%nat 0%nat * P 0%nat 2%nat + X 0%nat 1%nat * P 1%nat 2%nat + X 0%nat 2%nat * P 2%nat 2%nat); [ring|exact H02].
+  1: transitivity (0 + X 1%nat 0%nat * P 0%nat 0%nat + X 1%nat 1%nat * P 1%nat 0%nat + X 1%nat 2%nat * P 2%nat 0%nat); [ring|exact H10].
+  1: transitivity (0 + X 1%nat 0%nat * P 0%nat 1%nat + X 1%nat 1%nat * P 1%nat 1%nat + X 1%nat 2%nat * P 2%nat 1%nat); [ring|exact H11].
+  1: transitivity (0 + X 1%nat 0%nat * P 0%nat 2%nat + X 1%nat 1%nat * P 1%nat 2%nat + X 1%nat 2%nat * P 2%nat 2%nat); [ring|exact H12].
+  1: transitivity (0 + X 2%nat 0%nat * P 0%nat 0%nat + X 2%nat 1%nat * P 1%nat 0%nat + X 2%nat 2%nat * P 2%nat 0%nat); [ring|exact H20].
+  1: transitivity (0 + X 2%nat 0%nat * P 0%nat 1%nat + X 2%nat 1%nat * P 1%nat 1%nat + X 2%nat 2%nat * P 2%nat 1%nat); [ring|exact H21].
+  1: transitivity (0 + X 2%nat 0%nat * P 0%nat 2%nat + X 2%nat 1%nat * P 1%nat 2%nat + X 2%nat 2%nat * P 2%nat 2%nat); [ring|exact H22].
+  destruct a as [|[|[|a]]]; try lia; destruct b as [|[|[|b]]]; try lia; unfold idm; simpl.
+  - transitivity (P 0%nat 0%nat * X 0%nat 0%nat + P 0%nat 1%nat * X 1%nat 0%nat + P 0%nat 2%nat * X 2%nat 0%nat); [ring|exact G00].
+  - transitivity (P 0%nat 0%nat * X 0%nat 1%nat + P 0%nat 1%nat * X 1%nat 1%nat + P 0%nat 2%nat * X 2%nat 1%nat); [ring|exact G01].
+  - transitivity (P 0%nat 0%nat * X 0%nat 2%nat + P 0%nat 1%nat * X 1%nat 2%nat + P 0%nat 2%nat * X 2%nat 2%nat); [ring|exact G02].
+  - transitivity (P 1%nat 0%nat * X 0%nat 0%nat + P 1%nat 1%nat * X 1%nat 0%nat + P 1%nat 2%nat * X 2%nat 0%nat); [ring|exact G10].
+  - transitivity (P 1%nat 0%nat * X 0%nat 1%nat + P 1%nat 1%nat * X 1%nat 1%nat + P 1%nat 2%nat * X 2%nat 1%nat); [ring|exact G11].
+  - transitivity (P 1%nat 0%nat * X 0%nat 2%nat + P 1%nat 1%nat * X 1%nat 2%nat + P 1%nat 2%nat * X 2%nat 2%nat); [ring|exact G12].
+  - transitivity (P 2%nat 0%nat * X 0%nat 0%nat + P 2%nat 1%nat * X 1%nat 0%nat + P 2%nat 2%nat * X 2%nat 0%nat); [ring|exact G20].
+  - transitivity (P 2%nat 0%nat * X 0%nat 1%nat + P 2%nat 1%nat * X 1%nat 1%nat + P 2%nat 2%nat * X 2%nat 1%nat); [ring|exact G21].
+  - transitivity (P 2%nat 0%nat * X 0%nat 2%nat + P 2%nat 1%nat * X 1%nat 2%nat + P 2%nat 2%nat * X 2%nat 2%nat); [ring|exact G22].
+Qed.
+
+Lemma inv_small : forall k, ((k =? 1) || (k =? 2) || (k =? 3))%nat = true -> inv_prop k.
+Proof.
+  intros k H. apply Bool.orb_true_iff in H as [H|H]; [apply Bool.orb_true_iff in H as [H|H]|];
+    apply Nat.eqb_eq in H; subst; [apply inv_1|apply inv_2|apply inv_3].
 Qed.

@@ -4,7 +4,7 @@
     right inverse up to a diagonal (N G = diag(d), d_b <> 0), y^T K = 0.  Every preimage
     A' B' = Z(delta) has y^T A' = 0 ([yA_zero]: P = B' G satisfies A' P = K diag(d), so
     X = diag(d)^-1 H A' is a left inverse of the k x k matrix P, hence a right inverse for
-    k <= 2 ([inv_prop]), and y^T A' = y^T A' P X = y^T K diag(d) X = 0).  Then
+    k <= 3 ([inv_prop], Theory/Fmat.v), and y^T A' = y^T A' P X = y^T K diag(d) X = 0).  Then
     y^T (A' - A) = - y^T A and |A' - A|_F^2 >= |y^T A|^2 / |y|^2 ([move_bound], Cauchy-Schwarz
     column by column). *)
 

@@ -153,7 +153,7 @@ Definition gamma_of (m k : nat) (A : fmat) (y : vec) : Q :=
   sumq m (fun i => nth i y 0 * nth i y 0).
 
 Definition obs1_check (m k n : nat) (W1 W2 K H M0 M1 G : mat) (s : nat) (y : vec) : bool :=
-  ((k =? 1) || (k =? 2))%nat && Nat.ltb 0 m && Nat.ltb 0 n &&
+  ((k =? 1) || (k =? 2) || (k =? 3))%nat && Nat.ltb 0 m && Nat.ltb 0 n &&
   is_shape_b W1 m k && is_shape_b W2 k n && is_shape_b K m k && is_shape_b H k m &&
   is_shape_b M0 k n && is_shape_b M1 k n && is_shape_b G n k && Nat.eqb (length y) m &&
   all2 m n (fun i j => Qeq_bool (ent (mmul W1 W2) i j) (ent (mmul K M0) i j)) &&
@@ -180,7 +180,8 @@ Proof.
   apply is_shape_b_sound in HW1s, HW2s, HKs, HHs, HM0s, HM1s, HGs.
   apply Nat.ltb_lt in Hm, Hn. apply pos_b in HY, Hgam.
   pose proof (inv_small k Hk) as Hinv.
-  assert (Hk0 : (0 < k)%nat) by (apply Bool.orb_true_iff in Hk as [E|E]; apply Nat.eqb_eq in E; lia).
+  assert (Hk0 : (0 < k)%nat) by (apply Bool.orb_true_iff in Hk as [E|E]; [apply Bool.orb_true_iff in E as [E|E]|];
+    apply Nat.eqb_eq in E; lia).
   split; [exact HW1s|]. split; [exact HW2s|].
   exists (gamma_of m k (ent W1) y). split; [exact Hgam|]. intros eps Heps.
   set (S := sumq m (fun i => sumq n (fun j => ent (mmul K M1) i j * ent (mmul K M1) i j))).
@@ -247,7 +248,7 @@ Proof.
 Qed.
 
 Definition obs2_check (m k n : nat) (W1 W2 K H M0 M1 G : mat) (s : nat) (y : vec) : bool :=
-  ((k =? 1) || (k =? 2))%nat && Nat.ltb 0 m && Nat.ltb 0 n &&
+  ((k =? 1) || (k =? 2) || (k =? 3))%nat && Nat.ltb 0 m && Nat.ltb 0 n &&
   is_shape_b W1 m k && is_shape_b W2 k n && is_shape_b K n k && is_shape_b H k n &&
   is_shape_b M0 k m && is_shape_b M1 k m && is_shape_b G m k && Nat.eqb (length y) n &&
   all2 n m (fun i j => Qeq_bool (ent (mmul W1 W2) j i) (ent (mmul K M0) i j)) &&
@@ -274,7 +275,8 @@ Proof.
   apply is_shape_b_sound in HW1s, HW2s, HKs, HHs, HM0s, HM1s, HGs.
   apply Nat.ltb_lt in Hm, Hn. apply pos_b in HY, Hgam.
   pose proof (inv_small k Hk) as Hinv.
-  assert (Hk0 : (0 < k)%nat) by (apply Bool.orb_true_iff in Hk as [E|E]; apply Nat.eqb_eq in E; lia).
+  assert (Hk0 : (0 < k)%nat) by (apply Bool.orb_true_iff in Hk as [E|E]; [apply Bool.orb_true_iff in E as [E|E]|];
+    apply Nat.eqb_eq in E; lia).
   split; [exact HW1s|]. split; [exact HW2s|].
   exists (gamma_of n k (fun i j => ent W2 j i) y). split; [exact Hgam|]. intros eps Heps.
   set (S := sumq m (fun j => sumq n (fun i => ent (mmul K M1) i j * ent (mmul K M1) i j))).

@@ -6,8 +6,8 @@ The file states ``not_locally_open_at m k n W1 W2`` of ``coq/Statements.v`` and 
 ``vm_compute`` on the data: W1, W2, K, M0, M1, the split s and y copied from the JSON the kernel
 accepted, and a left inverse H of K (H K = I) and a right inverse G of M0 + M1 computed here
 with exact rationals.  H and G are not trusted: Coq checks H K = I and the two parts of
-(M0 + M1) G = I; a wrong number gives a file Coq refuses.  Coq's general lemma covers k <= 2
-(the 2 x 2 "left inverse is a right inverse" step is proved by explicit algebra).
+(M0 + M1) G = I; a wrong number gives a file Coq refuses.  Coq's general lemma covers k <= 3
+(the k x k "left inverse is a right inverse" step is proved by explicit algebra).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from fractions import Fraction
 
 VERDICT = "not_locally_open"
 THEOREM = "not_locally_open"
-MAX_K = 2
+MAX_K = 3
 
 
 def is_obstruction(cert: dict) -> bool:
@@ -26,7 +26,7 @@ def is_obstruction(cert: dict) -> bool:
 
 
 def exportable(cert: dict) -> bool:
-    """Inline W1, W2 with inner dimension k = 1 or 2 (the Coq lemma's range)."""
+    """Inline W1, W2 with inner dimension k <= 3 (the Coq lemma's range)."""
     inputs = cert.get("inputs") if isinstance(cert.get("inputs"), dict) else {}
     try:
         k = inputs["W2"]["shape"][0]
@@ -97,7 +97,7 @@ def obstruction_text(cert: dict, stem: str, statement: str | None, mod: str, hea
     m, k = len(W1), len(W2)
     n = len(W2[0]) if W2 else 0
     if not 1 <= k <= MAX_K or not W1 or n == 0:
-        raise NotExportable(f"{stem}: the Coq lemma covers inner dimension k = 1 or 2, not {k}")
+        raise NotExportable(f"{stem}: the Coq lemma covers inner dimension k = 1, 2 or 3, not {k}")
     kk = len(K[0]) if K else 0
     if kk != k or len(M0) != k or len(M1) != k:
         raise NotExportable(f"{stem}: obstruction shapes do not match k = {k}")

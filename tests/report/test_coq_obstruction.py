@@ -18,7 +18,7 @@ from tests.helpers import ROOT
 CERTS = ROOT / "certificates"
 COQ_CERTS = CERTS / "coq"
 STEMS = ["thm-5-intersection-1", "thm-5-intersection-2", "thm-5-rank-mismatch-1", "thm-5-rank-mismatch-2",
-         "rem-1-one-full-rank-factor", "rem-1-worked-example", "lem-16-all-fail-1"]
+         "rem-1-one-full-rank-factor", "rem-1-worked-example", "lem-16-all-fail-1", "lem-16-all-fail-2"]
 needs_coqc = pytest.mark.skipif(shutil.which("coqc") is None, reason="coqc is not installed")
 
 
@@ -29,9 +29,9 @@ def coq_lib(tmp_path_factory):
     return coq.build_library(str(tmp_path_factory.mktemp("coq")))
 
 
-def _dense_pair(seed: int, transpose: bool) -> dict:
-    """A dense rational pair that is not locally open: W1 = u a^T + noise (rank 2), W2 = b v^T
-    (rank 1), k = 2; transposed, the obstruction is on side W2."""
+def _dense_pair(seed: int, transpose: bool, k: int = 2) -> dict:
+    """A dense rational pair that is not locally open: W1 = u a^T + noise (rank k), W2 = b v^T
+    (rank 1); transposed, the obstruction is on side W2."""
     from flint import fmpq, fmpq_mat
 
     from exactopen.openness.pair import decide_pair
@@ -41,7 +41,7 @@ def _dense_pair(seed: int, transpose: bool) -> dict:
     def rq():
         return Fraction(r.randint(-5, 5), r.randint(1, 4))
 
-    m, k, n = 3, 2, 4
+    m, n = k + 1, k + 2
     u, a, b, v = ([rq() for _ in range(d)] for d in (m, k, k, n))
     W1 = [[ui * aj + rq() for aj in a] for ui in u]
     W2 = [[bi * vj for vj in v] for bi in b]
@@ -57,8 +57,6 @@ def _dense_pair(seed: int, transpose: bool) -> dict:
 def test_every_obstruction_of_the_audit_is_exported_and_reproducible(tmp_path):
     index = (COQ_CERTS / "README.md").read_text()
     assert f"| not_locally_open | {len(STEMS)} |" in index
-    # lem-16-all-fail-2 has k = 3: outside the Coq lemma (k <= 2), not exported
-    assert not coq.exportable(json.loads((CERTS / "lem-16-all-fail-2.json").read_text()))
     for stem in STEMS:
         (out,) = coq.export_files([str(CERTS / f"{stem}.json")], str(tmp_path))
         text = open(out, encoding="utf-8").read()
@@ -68,8 +66,8 @@ def test_every_obstruction_of_the_audit_is_exported_and_reproducible(tmp_path):
 
 def test_exporter_inverses_are_exact():
     """H K = I and (M0 + M1) G = I for the exporter's H, G (Coq re-checks them)."""
-    for seed in (1, 3):
-        ob = _dense_pair(seed, False)["evidence"]["obstruction"]
+    for seed, k in ((1, 2), (3, 2), (1, 3)):
+        ob = _dense_pair(seed, False, k)["evidence"]["obstruction"]
         K = [[Fraction(x) for x in r] for r in ob["K"]["rows"]]
         KtK = coq_obstruction._inverse(coq_obstruction._mul(coq_obstruction._t(K), K))
         H = coq_obstruction._mul(KtK, coq_obstruction._t(K))
@@ -86,9 +84,9 @@ def test_audit_obstructions_compile_closed(coq_lib):
 
 
 @needs_coqc
-@pytest.mark.parametrize("seed,transpose", [(1, False), (3, True)])
-def test_dense_obstruction_compiles_and_tampered_ones_do_not(coq_lib, tmp_path, seed, transpose):
-    cert = _dense_pair(seed, transpose)
+@pytest.mark.parametrize("seed,transpose,k", [(1, False, 2), (3, True, 2), (1, False, 3), (2, True, 3)])
+def test_dense_obstruction_compiles_and_tampered_ones_do_not(coq_lib, tmp_path, seed, transpose, k):
+    cert = _dense_pair(seed, transpose, k)
     ob = cert["evidence"]["obstruction"]
     assert cert["result"]["verdict"] == "not_locally_open" and ob["side"] == ("W2" if transpose else "W1")
     assert ob["split"] >= 1 and any(x != "0" for row in ob["M0"]["rows"] for x in row)  # a nonzero M0
