@@ -21,6 +21,10 @@
       |W' - W|_F^2 < eps^2 and L(W') < L(W).
     - [hessian_psd L W]: for every direction V and eps > 0, L(W + t V) - L(W) >= - eps t^2
       for all small t; at a critical point this says V^T H V >= 0 for every V, H the Hessian.
+    - [not_locally_open_at m k n W1 W2] (Theorem 5, at the end of this file): the product map
+      (A, B) |-> A B on m x k and k x n matrices is not locally open at (W1, W2) relative to its
+      range: some gamma > 0 such that points Z = A B of the range arbitrarily close to W1 W2
+      have every preimage at squared distance >= gamma from (W1, W2).
 
     Points, directions and t range over Q.  That is enough for the real statements: a rational
     W' of smaller loss is a real one; L is a polynomial, so its partial derivatives are the limits
@@ -146,3 +150,24 @@ Fixpoint add_dir (W V : list mat) (t : Q) : list mat :=
 Definition hessian_psd (L : list mat -> Q) (W : list mat) : Prop :=
   forall V, same_shapes V W -> forall eps, 0 < eps -> exists delta, 0 < delta /\
     forall t, Qabs t < delta -> - eps * (t * t) <= L (add_dir W V t) - L W.
+
+(** * Local openness of the product map (Theorem 5 of the paper)
+
+    [meq A B]: the same shapes and equal entries (equality of rationals, [==]).
+
+    [not_locally_open_at m k n W1 W2]: W1 is m x k, W2 is k x n, and the product map
+    (A, B) |-> A B on m x k and k x n matrices is NOT locally open at (W1, W2) relative to its
+    range: there is gamma > 0 such that for every eps > 0 some Z in the range (Z = A B for some
+    A, B of these shapes) lies within eps of W1 W2 (|Z - W1 W2|_F^2 < eps^2), yet every
+    preimage (A, B) of Z is at squared distance >= gamma from (W1, W2).  So the image of the
+    ball of squared radius gamma around (W1, W2) contains no neighbourhood of W1 W2 in the
+    range. *)
+Definition meq (A B : mat) : Prop := Forall2 (Forall2 Qeq) A B.
+
+Definition not_locally_open_at (m k n : nat) (W1 W2 : mat) : Prop :=
+  is_shape W1 m k /\ is_shape W2 k n /\
+  exists gamma, 0 < gamma /\ forall eps, 0 < eps -> exists Z,
+    frob2 (msub Z (mmul W1 W2)) < eps * eps /\
+    (exists A B, is_shape A m k /\ is_shape B k n /\ meq (mmul A B) Z) /\
+    forall A B, is_shape A m k -> is_shape B k n -> meq (mmul A B) Z ->
+      gamma <= dist2 [A; B] [W1; W2].

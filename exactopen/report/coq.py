@@ -28,7 +28,8 @@ from fractions import Fraction
 from exactopen.errors import InputError
 
 EXPORTABLE = {"landscape_point": ("higher_order_saddle", "strict_saddle")}
-LIBRARY = ("Statements.v", "Theory/Poly.v", "Theory/Lift.v", "Theory/Check.v", "Theory/Jet.v", "Theory/Hessian.v")
+LIBRARY = ("Statements.v", "Theory/Poly.v", "Theory/Lift.v", "Theory/Check.v", "Theory/Jet.v", "Theory/Hessian.v",
+           "Theory/Fmat.v", "Theory/Open.v", "Theory/OpenCheck.v")
 THEOREM = "refutation"
 PSD_THEOREM = "second_order"
 MAX_PARAMETERS = 400   # the dense jet Hessian in Coq is N x N; the audit's largest N is 49
@@ -233,6 +234,10 @@ def export_text(cert: dict, stem: str, statement: str | None = None) -> str:
     """The ``.v`` file of one certificate (a parsed JSON object).  It is only called on
     certificates the kernel accepted (:func:`export_files`); ``statement`` is the checker's
     sentence, copied into a comment."""
+    from exactopen.report import coq_obstruction
+
+    if coq_obstruction.is_obstruction(cert):   # thm-5 "not locally open"
+        return coq_obstruction.obstruction_text(cert, stem, statement, module_name(stem), _safe_comment)
     kind = cert.get("kind")
     verdict = (cert.get("result") or {}).get("verdict") if isinstance(cert.get("result"), dict) else None
     if kind not in EXPORTABLE or verdict not in EXPORTABLE[kind]:
@@ -314,7 +319,11 @@ AUDIT_DIR = "coq"   # certificates/coq/: the audit's exports
 
 def exportable(cert: dict) -> bool:
     """Whether :func:`export_text` covers this certificate (kind, verdict, size, inline data;
-    weighted only for strict saddles)."""
+    weighted only for strict saddles; thm-5 obstructions with k <= 2)."""
+    from exactopen.report import coq_obstruction
+
+    if coq_obstruction.is_obstruction(cert):
+        return coq_obstruction.exportable(cert)
     res = cert.get("result")
     inputs = cert.get("inputs") if isinstance(cert.get("inputs"), dict) else {}
     try:
@@ -380,7 +389,11 @@ def write_index(out_dir: str) -> None:
              "    Theorem second_order : hessian_psd (loss X Y) W.",
              "",
              "(the Hessian of L at W is positive semidefinite: every straight line through W passes the "
-             "second-order test), "
+             "second-order test); a thm-5 obstruction (verdict not_locally_open) proves",
+             "",
+             "    Theorem not_locally_open : not_locally_open_at m k n W1 W2.",
+             "",
+             "(the product map is not locally open at (W1, W2) relative to its range), "
              "with the definitions of [coq/Statements.v](../../coq/Statements.v) (the one page to trust) "
              "and the lemmas of `coq/Theory/`, by `vm_compute` on the data. How to compile and what is "
              "trusted: [docs/coq.md](../../docs/coq.md).", "",

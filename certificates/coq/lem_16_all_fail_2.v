@@ -1,0 +1,47 @@
+(* lem_16_all_fail_2: exported by exactopen from lem-16-all-fail-2.json (kind openness, verdict not_locally_open).
+   The checker's statement: M(W1, W2) = W1 W2 (W1 4x3, W2 3x4, k < min(m,n)) is not locally open at (W1, W2) in its range (rank W1 = 2, rank W2 = 2, dim N(W1)   C(W2) = 1, dim N(W2^T)   C(W1^T) = 1): every preimage of the in-range targets W1 W2 +  R (any    = 0) moves W1 by || ||_F^2 >= 36/13, a theorem-free obstruction
+   The theorem below is stated with the definitions of coq/Statements.v only.
+   Z(delta) = K (M0 + delta M1) is W1 W2 + delta R; y^T K = 0;
+   every preimage of Z(delta) moves W1 by |y^T W1|^2 / |y|^2 at least.
+   H (H K = I) and G ((M0 + M1) G = I) are computed by the exporter and checked by Coq. *)
+From Coq Require Import QArith List.
+From ExactOpen Require Import Statements Theory.Fmat Theory.Open Theory.OpenCheck.
+Import ListNotations.
+Open Scope Q_scope.
+
+Definition W1 : mat :=
+  [[(-2); 4; 2];
+   [(-2); 2; 2];
+   [0; (-2); 0];
+   [0; 0; 0]].
+Definition W2 : mat :=
+  [[1; (-1); 1; 1];
+   [2; (-2); (-6); 6];
+   [2; (-2); (-2); 4]].
+Definition K : mat :=
+  [[10; 1; 0];
+   [6; 0; 0];
+   [(-4); 0; 0];
+   [0; 0; 1]].
+Definition M0 : mat :=
+  [[1; (-1); (-3); 3];
+   [0; 0; 0; 0];
+   [0; 0; 0; 0]].
+Definition M1 : mat :=
+  [[0; 0; 0; 0];
+   [1; 0; 0; 0];
+   [0; 1; 0; 0]].
+Definition srow : nat := 1%nat.
+Definition y : list Q := [0; (2 # 3); 1; 0].
+Definition H : mat :=
+  [[0; (3 # 26); (-1 # 13); 0];
+   [1; (-15 # 13); (10 # 13); 0];
+   [0; 0; 0; 1]].
+Definition G : mat :=
+  [[0; 1; 0];
+   [0; 0; 1];
+   [(-1 # 6); (1 # 6); (-1 # 6)];
+   [(1 # 6); (-1 # 6); (1 # 6)]].
+
+Theorem not_locally_open : not_locally_open_at 4%nat 3%nat 4%nat W1 W2.
+Proof. apply (obs1_sound 4%nat 3%nat 4%nat W1 W2 K H M0 M1 G srow y). vm_compute. reflexivity. Qed.
