@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 
-from exactopen.openness.chain_family import Lau, _identity_holds, _product
+from exactopen.openness.laurent import Lau, identity_holds as _identity_holds, product as _product
 
 
 def scalar_family(layers):
