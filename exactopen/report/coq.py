@@ -23,9 +23,9 @@ import shutil
 import subprocess
 import tempfile
 import time
-from fractions import Fraction
 
 from exactopen.errors import InputError
+from exactopen.report.coq_data import NotExportable, _q, _rows  # noqa: F401 (re-exported)
 
 EXPORTABLE = {"landscape_point": ("higher_order_saddle", "strict_saddle")}
 LIBRARY = ("Statements.v", "Theory/Poly.v", "Theory/Lift.v", "Theory/Check.v", "Theory/Jet.v", "Theory/Hessian.v",
@@ -34,10 +34,6 @@ THEOREM = "refutation"
 PSD_THEOREM = "second_order"
 MAX_PARAMETERS = 400   # the dense jet Hessian in Coq is N x N; the audit's largest N is 49
 MAX_DATA = 20000
-
-
-class NotExportable(InputError):
-    """A certificate the Coq export does not cover (kind, verdict, size or digest inputs)."""
 
 
 def library_dir() -> str:
@@ -49,29 +45,6 @@ def module_name(stem: str) -> str:
     """A Coq module name for a certificate file stem: ``thm-12-d-2-1-1-2`` -> ``thm_12_d_2_1_1_2``."""
     name = re.sub(r"[^A-Za-z0-9_]", "_", stem)
     return name if name[:1].isalpha() else "c_" + name
-
-
-def _q(text) -> str:
-    """A rational of the JSON ("p/q", an integer or a finite decimal) as a Coq Q literal."""
-    if not isinstance(text, str):
-        raise NotExportable(f"a matrix entry is not a string: {str(text)[:40]!r}")
-    try:
-        x = Fraction(text)
-    except (ValueError, ZeroDivisionError):
-        raise NotExportable(f"not a rational: {text[:40]!r}") from None
-    if x.denominator == 1:
-        return f"({x.numerator})" if x < 0 else str(x.numerator)
-    return f"({x.numerator} # {x.denominator})"
-
-
-def _rows(obj, where: str) -> list[list[str]]:
-    """An inline matrix {"shape", "rows"} of the certificate as rows of Q literals."""
-    if not isinstance(obj, dict) or not isinstance(obj.get("rows"), list):
-        raise NotExportable(f"{where}: only inline matrices are exported (not inputs by digest)")
-    rows = obj["rows"]
-    if not all(isinstance(r, list) for r in rows):
-        raise NotExportable(f"{where}: rows must be lists")
-    return [[_q(x) for x in r] for r in rows]
 
 
 def _mat(rows: list[list[str]], indent: str = "  ") -> str:

@@ -81,7 +81,7 @@ def obstruction_text(cert: dict, stem: str, statement: str | None, mod: str, hea
     """The ``.v`` file of one accepted obstruction certificate.  ``header(text)`` makes a comment
     safe; raises NotExportable (from the caller's module) via ValueError on data outside the
     Coq lemma (k > 2, singular K^T K or M M^T)."""
-    from exactopen.report.coq import NotExportable, _rows
+    from exactopen.report.coq_data import NotExportable, _rows
 
     inputs = cert.get("inputs") or {}
     ob = cert["evidence"]["obstruction"]

@@ -173,3 +173,13 @@ def elided_note(A, name: str, where: str = "") -> str:
     return (f"${name}$ is a ${m} \\times {n}$ matrix; shown is its top-left corner, long entries cut to their "
             f"first digits. Its exact entries are in {place}; the SHA-256 of their canonical text "
             f"(docs/rendering.md) is `{digest(A)}`.")
+
+
+# the verdicts in words, for rendered proofs (render.py, validation.py)
+VERDICT_WORDS = {
+    "locally_open": "locally open", "not_locally_open": "not locally open",
+    "global_minimum": "a global minimum", "higher_order_saddle": "a higher-order saddle",
+    "strict_saddle": "a strict saddle", "saddle": "a saddle", "not_critical": "not a critical point",
+    "local_minimum_not_global": "a local minimum that is not global", "undecided": "undecided",
+    "local_min_is_global": "every local minimum is global", "undetermined": "not decided by lem-10",
+}

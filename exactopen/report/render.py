@@ -16,7 +16,7 @@ import re
 
 from exactopen.exact import matrix as mx
 from exactopen.report import emit, scalar, validation
-from exactopen.report.latex import LONG, Block, _m, cells, mat, poly, poly_t, q, shape  # noqa: F401  (re-exported)
+from exactopen.report.latex import LONG, VERDICT_WORDS, Block, _m, cells, mat, poly, poly_t, q, shape  # noqa: F401  (re-exported)
 
 
 def _is_zero(A) -> bool:
@@ -50,15 +50,6 @@ def _t(name: str) -> str:
 # ---------------------------------------------------------------------------------------
 # words for kinds and verdicts
 # ---------------------------------------------------------------------------------------
-
-VERDICT_WORDS = {
-    "locally_open": "locally open", "not_locally_open": "not locally open",
-    "global_minimum": "a global minimum", "higher_order_saddle": "a higher-order saddle",
-    "strict_saddle": "a strict saddle", "saddle": "a saddle", "not_critical": "not a critical point",
-    "local_minimum_not_global": "a local minimum that is not global", "undecided": "undecided",
-    "local_min_is_global": "every local minimum is global", "undetermined": "not decided by lem-10",
-}
-
 
 def title(cert: dict) -> str:
     k, v = cert["kind"], cert.get("result", {}).get("verdict")

@@ -16,7 +16,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from exactopen.exact.decimals import enclosure, rounded
-from exactopen.report.latex import Block, q
+from exactopen.report.latex import VERDICT_WORDS, Block, q
 
 
 def _dec(s: str) -> str:
@@ -58,7 +58,6 @@ def convention(cert: dict) -> tuple[Fraction, str, str]:
 def steps_validate(cert: dict) -> list[Block]:
     """validate_network: the exact loss and gradient, the certified bounds on the minimum, a
     lower point, a snapped exact point, a nearby problem's exact critical point (lem-7, thm-8)."""
-    from exactopen.report.render import VERDICT_WORDS
 
     res = cert["result"]
     s, E, conv = convention(cert)

@@ -1,0 +1,36 @@
+"""The data of a certificate as Coq literals (shared by the exporters ``report.coq`` and
+``report.coq_obstruction``): rationals as Q literals, inline matrices as rows, and the one error
+for what the export does not cover."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from exactopen.errors import InputError
+
+
+class NotExportable(InputError):
+    """A certificate the Coq export does not cover (kind, verdict, size or digest inputs)."""
+
+
+def _q(text) -> str:
+    """A rational of the JSON ("p/q", an integer or a finite decimal) as a Coq Q literal."""
+    if not isinstance(text, str):
+        raise NotExportable(f"a matrix entry is not a string: {str(text)[:40]!r}")
+    try:
+        x = Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise NotExportable(f"not a rational: {text[:40]!r}") from None
+    if x.denominator == 1:
+        return f"({x.numerator})" if x < 0 else str(x.numerator)
+    return f"({x.numerator} # {x.denominator})"
+
+
+def _rows(obj, where: str) -> list[list[str]]:
+    """An inline matrix {"shape", "rows"} of the certificate as rows of Q literals."""
+    if not isinstance(obj, dict) or not isinstance(obj.get("rows"), list):
+        raise NotExportable(f"{where}: only inline matrices are exported (not inputs by digest)")
+    rows = obj["rows"]
+    if not all(isinstance(r, list) for r in rows):
+        raise NotExportable(f"{where}: rows must be lists")
+    return [[_q(x) for x in r] for r in rows]
