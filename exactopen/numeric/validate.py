@@ -244,7 +244,7 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
 
         near = nearby_problem(net, **(nearby or {}))
         if near is not None:
-            near_cls = classify_critical_point(near.net)
+            near_cls = classify_critical_point(near.net, bases=near.bases)
             if near_cls.verdict == "not_critical":  # cannot happen (W' is critical by construction)
                 near, near_cls = None, None
             elif near_cls.certificate["claim"].startswith("(refused by the checker"):  # e.g. beyond its budgets
