@@ -4,7 +4,18 @@ coordinates, so that snapping the weights to simple rationals (the ``snap`` part
 reach it.
 
 Setting: float weights W of L(W) = 1/2 |W_h ... W_1 X - Y|_F^2, stalled near a saddle where the
-product P = W_h ... W_1 has numerical rank r (the directions learned so far).  Built here:
+product P = W_h ... W_1 has numerical rank r (the directions learned so far).
+
+Three constructions of (W', X', Y') (``data`` of :func:`nearby_problem`):
+
+* ``"dyadic"`` (the default, :mod:`exactopen.numeric.dyadic_chain`): every number dyadic, no
+  division anywhere; Y' = P X' - Q_A R^ Q~ is exactly critical for any rounding R^ of the
+  residual, and bases in which every layer is an r x r core make the Hessian one block of
+  r (d_0 + d_h) + r^2 (h - 2) rows.  Decides widths 64 and 128 (docs/nearby.md);
+* ``"least"``: :func:`critical_data` below (the least change of Y, rational projectors);
+* ``"split"``: ``"least"`` then :func:`split_data` (M' splits over Q; up to width 32).
+
+The rest of this docstring describes ``"least"`` and ``"split"``.  Built here:
 
 * W' (:func:`rank_factors`, NUMERIC then exact): every layer W'_k = a_k b_k^T with rational
   factors of r columns, the truncated SVD of W_k rounded to a dyadic grid of ``weight_bits``
@@ -36,8 +47,8 @@ terms of E = P X' X'^T - Y X'^T: D X'^T = Pi_A E + (I - Pi_A) E Q with
 Q = b_1 (b_1^T S b_1)^-1 b_1^T S (S = X' X'^T), the projection of E onto the admissible
 gradients in the metric tr(T S^-1 T^T) -- smaller than the orthogonal (I - Pi_A) E (I - Pi_B).
 
-Split data (:func:`split_data`, ``split``; by default above :data:`SPLIT_MIN_PARAMS`
-parameters, where the dense exact Hessian no longer decides).  The PSD proof through adapted
+Split data (:func:`split_data`, ``data="split"``; the default before the dyadic data, above
+160 parameters, where the dense exact Hessian no longer decides).  The PSD proof through adapted
 bases (:func:`exactopen.landscape.alignment.data_bases`) needs M' = C' S^-1 C'^T (C' = Y' X'^T)
 to have a characteristic polynomial with linear factors over Q; with Y' from
 :func:`critical_data` the unlearned block is a dense irreducible factor.  Only
@@ -178,7 +189,9 @@ def nearby_problem(net: Network, rank: int | None = None, weight_bits: int = 24,
         data_bits = DYADIC_DATA_BITS if data == "dyadic" and wide else None
     X2 = net.X if data_bits is None else to_grid(Xf, data_bits)
     if data == "dyadic":
-        return _dyadic_problem(net, Wf, r, X2, weight_bits, core_bits, resid_bits)
+        out = _dyadic_problem(net, Wf, r, X2, weight_bits, core_bits, resid_bits)
+        if out is not None:
+            return out  # else (a singular pivot block or core in floats): the least change below
     factors = rank_factors(Wf, r, weight_bits)
     try:
         layers, Y2 = critical_data(factors, X2, net.Y)
