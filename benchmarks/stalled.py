@@ -27,7 +27,8 @@ float32 loss from W to the escape point relative to it.
 
     python benchmarks/stalled.py                   # w = 64 and 128 (about 3 + 8 min CPU)
     python benchmarks/stalled.py --widths 16 32
-    python benchmarks/stalled.py --widths 16 32 64 --learn 2   # two learned directions (r = 2)
+    python benchmarks/stalled.py --widths 16 --learn 2   # teacher 10, 9, 2.5, ...: still stalls at r = 1 (the
+                                                         # second direction is not reached from the 1e-3 init)
 """
 
 from __future__ import annotations
