@@ -1,0 +1,126 @@
+(** * Global minima (proved once): the loss is stationary in the product Z = W_h ... W_1.
+
+    Every network W' of W's shapes computes W'_h ... W'_1 X = A' X for some d_h x d_0 matrix A'
+    ([chain_rowspan]).  With E = chain W X - Y and E X^T = 0 (checked on the data), for every such
+    Z' = A' X and Z = A X:
+      |Z' - Y|^2 = |Z' - Z|^2 + 2 <(A' - A) X, E> + |Z - Y|^2 and <(A' - A) X, E> = <A' - A, E X^T> = 0,
+    so L(W') >= L(W) ([stat_sound]): the convex function Z |-> 1/2 |Z X - Y|^2 is stationary at
+    Z = W_h ... W_1, hence minimised there over all matrices, a fortiori over products. *)
+
+From Coq Require Import QArith Qabs List Lqa Lia.
+From ExactOpen Require Import Statements Theory.Poly Theory.Lift Theory.Check Theory.Fmat Theory.OpenCheck.
+Import ListNotations.
+Open Scope Q_scope.
+
+(** ** W' of W's shapes is shaped like W *)
+Lemma rows_shaped : forall A' A r c, Forall2 (fun r' r => length r' = length r) A' A ->
+  is_shape A r c -> is_shape A' r c.
+Proof.
+  intros A' A r c H. revert r. induction H as [|a' a A' A Ha HA IH]; intros r [Hl HF].
+  - split; [exact Hl|constructor].
+  - simpl in Hl. inversion HF as [|? ? Hac HF']; subst.
+    destruct (IH (length A) (conj eq_refl HF')) as [Hl' HF''].
+    unfold is_shape. split; [simpl; f_equal; exact Hl'|constructor; [exact Ha|exact HF'']].
+Qed.
+
+Lemma same_shapes_layers : forall ds d0 W' W, same_shapes W' W -> layers_shaped d0 ds W ->
+  layers_shaped d0 ds W'.
+Proof.
+  induction ds as [|d1 ds IH]; intros d0 W' W HS HW; destruct HS as [|A' A W'' Ws HA HS]; cbn in HW |- *;
+    try contradiction; auto.
+  destruct HW as [HA0 HW]. split. apply (rows_shaped A' A); auto. apply (IH d1 W'' Ws); auto.
+Qed.
+
+(** ** The network's output lies in the row space of X *)
+Definition rowspan (p n r : nat) (X M : mat) : Prop :=
+  exists F : fmat, forall i j, (i < r)%nat -> (j < n)%nat -> ent M i j == sumq p (fun l => F i l * ent X l j).
+
+Lemma mmul_rowspan : forall p n d d1 X A M, (0 < d)%nat -> is_shape A d1 d -> is_shape M d n ->
+  rowspan p n d X M -> rowspan p n d1 X (mmul A M).
+Proof.
+  intros p n d d1 X A M Hd HA HM [F HF]. exists (fmul d (ent A) F). intros i j Hi Hj.
+  rewrite (mmul_ent A M d1 d n i j HA HM Hd Hi Hj).
+  transitivity (fmul d (ent A) (fmul p F (ent X)) i j).
+  - unfold fmul at 1. apply sumq_ext. intros l Hl. rewrite (HF l j Hl Hj). reflexivity.
+  - rewrite <- fmul_assoc. reflexivity.
+Qed.
+
+Lemma chain_rowspan : forall p n X ds d W M, Forall (fun e => (0 < e)%nat) (d :: ds) ->
+  layers_shaped d ds W -> is_shape M d n -> rowspan p n d X M ->
+  is_shape (chain W M) (last (d :: ds) 0%nat) n /\ rowspan p n (last (d :: ds) 0%nat) X (chain W M).
+Proof.
+  intros p n X. induction ds as [|d1 ds IH]; intros d W M Hpos HW HM HR; destruct W as [|A W];
+    cbn in HW; try contradiction.
+  - split; assumption.
+  - destruct HW as [HA HW]. inversion Hpos as [|? ? Hd Hpos']; subst.
+    change (chain (A :: W) M) with (chain W (mmul A M)).
+    change (last (d :: d1 :: ds) 0%nat) with (last (d1 :: ds) 0%nat).
+    apply IH; auto. apply (mmul_shape A M d1 d n HA HM Hd). apply (mmul_rowspan p n d d1 X A M Hd HA HM HR).
+Qed.
+
+Lemma rowspan_self : forall p n X, is_shape X p n -> rowspan p n p X X.
+Proof.
+  intros p n X _. exists idm. intros i j Hi Hj. symmetry. apply (sumq_delta_l p i (fun l => ent X l j) Hi).
+Qed.
+
+(** ** The checker and its soundness *)
+Definition stat_check (dims : list nat) (n : nat) (X Y : mat) (W : list mat) : bool :=
+  network_b dims n X Y W && crit_check (loss X Y) (ploss X Y) W &&
+  all2 (last dims 0%nat) (hd 0%nat dims)
+    (fun i l => Qeq_bool (sumq n (fun j => (ent (chain W X) i j - ent Y i j) * ent X l j)) 0).
+
+Lemma sq_nonneg : forall x : Q, 0 <= x * x.
+Proof. intros x. nra. Qed.
+
+Lemma sq_split : forall a z y : Q,
+  (a - y) * (a - y) == (a - z) * (a - z) + 2 * ((a - z) * (z - y)) + (z - y) * (z - y).
+Proof. intros. ring. Qed.
+
+Lemma diff_sum : forall p (F F' x : nat -> Q),
+  sumq p (fun l => F' l * x l) - sumq p (fun l => F l * x l) == sumq p (fun l => (F' l - F l) * x l).
+Proof. induction p as [|p IH]; intros; simpl. ring. rewrite <- IH. ring. Qed.
+
+(** <Z' - Z, E> = 0 when Z' - Z = D X and E X^T = 0. *)
+Lemma cross_zero : forall h n p (F F' : fmat) (X Z' Z E : nat -> nat -> Q),
+  (forall i j, (i < h)%nat -> (j < n)%nat -> Z' i j == sumq p (fun l => F' i l * X l j)) ->
+  (forall i j, (i < h)%nat -> (j < n)%nat -> Z i j == sumq p (fun l => F i l * X l j)) ->
+  (forall i l, (i < h)%nat -> (l < p)%nat -> sumq n (fun j => E i j * X l j) == 0) ->
+  sumq h (fun i => sumq n (fun j => (Z' i j - Z i j) * E i j)) == 0.
+Proof.
+  intros h n p F F' X Z' Z E HF' HF HE. apply sumq_zero. intros i Hi.
+  rewrite (sumq_ext n _ (fun j => sumq p (fun l => (F' i l - F i l) * (X l j * E i j)))).
+  - rewrite sumq_swap. apply sumq_zero. intros l Hl.
+    rewrite sumq_scale. rewrite (sumq_ext n _ (fun j => E i j * X l j)) by (intros; ring).
+    rewrite (HE i l Hi Hl). ring.
+  - intros j Hj. rewrite (HF' i j Hi Hj), (HF i j Hi Hj), diff_sum, <- sumq_scale_r.
+    apply sumq_ext. intros. ring.
+Qed.
+
+Theorem stat_sound : forall dims n X Y W, stat_check dims n X Y W = true ->
+  network dims n X Y W /\ critical (loss X Y) W /\ global_min (loss X Y) W.
+Proof.
+  intros dims n X Y W Hc. unfold stat_check in Hc.
+  apply andb_prop in Hc as [Hc HE]. apply andb_prop in Hc as [Hn Hcr].
+  pose proof (network_b_sound _ _ _ _ _ Hn) as Hnet.
+  split; [exact Hnet|]. split; [apply (crit_sound _ (ploss X Y)); [apply loss_poly_loss|exact Hcr]|].
+  intros W' HS. destruct dims as [|d0 ds]; [contradiction|].
+  destruct Hnet as [Hpos [Hn0 [HX [HW HY]]]]. cbn [hd] in HE.
+  destruct (chain_rowspan d0 n X ds d0 W X Hpos HW HX (rowspan_self d0 n X HX)) as [HZ [F HF]].
+  destruct (chain_rowspan d0 n X ds d0 W' X Hpos (same_shapes_layers ds d0 W' W HS HW) HX
+              (rowspan_self d0 n X HX)) as [HZ' [F' HF']].
+  unfold loss. rewrite (frob_sum _ _ _ n HZ HY), (frob_sum _ _ _ n HZ' HY).
+  pose proof (cross_zero _ n d0 F F' (ent X) (ent (chain W' X)) (ent (chain W X))
+                (fun i j => ent (chain W X) i j - ent Y i j) HF' HF) as Cr.
+  lapply Cr; [clear Cr; intro Cr|].
+  2: { intros i l Hi Hl. apply Qeq_bool_iff. exact (all2_sound _ _ _ HE i l Hi Hl). }
+  rewrite (sumq_ext _ (fun i => sumq n (fun j => (ent (chain W' X) i j - ent Y i j) * (ent (chain W' X) i j - ent Y i j)))
+             (fun i => sumq n (fun j => (ent (chain W' X) i j - ent (chain W X) i j) * (ent (chain W' X) i j - ent (chain W X) i j))
+                       + 2 * sumq n (fun j => (ent (chain W' X) i j - ent (chain W X) i j) * (ent (chain W X) i j - ent Y i j))
+                       + sumq n (fun j => (ent (chain W X) i j - ent Y i j) * (ent (chain W X) i j - ent Y i j)))).
+  2: { intros i Hi. rewrite <- sumq_scale, <- !sumq_add. apply sumq_ext. intros. apply sq_split. }
+  rewrite !sumq_add, sumq_scale, Cr.
+  assert (0 <= sumq (last (d0 :: ds) 0%nat) (fun i => sumq n (fun j =>
+            (ent (chain W' X) i j - ent (chain W X) i j) * (ent (chain W' X) i j - ent (chain W X) i j))))
+    by (apply sumq_nonneg; intros; apply sumq_nonneg; intros; apply sq_nonneg).
+  lra.
+Qed.
