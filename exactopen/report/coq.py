@@ -383,7 +383,12 @@ def write_index(out_dir: str) -> None:
              "",
              "    Theorem not_locally_open : not_locally_open_at m k n W1 W2.",
              "",
-             "(the product map is not locally open at (W1, W2) relative to its range), "
+             "(the product map is not locally open at (W1, W2) relative to its range); a global minimum "
+             "(verdict global_minimum) proves",
+             "",
+             "    Theorem global_minimum : network dims n X Y W /\\ critical (loss X Y) W /\\ global_min (loss X Y) W.",
+             "",
+             "(no W' of W's shapes has a smaller loss), "
              "with the definitions of [coq/Statements.v](../../coq/Statements.v) (the one page to trust) "
              "and the lemmas of `coq/Theory/`, by `vm_compute` on the data. How to compile and what is "
              "trusted: [docs/coq.md](../../docs/coq.md).", "",
