@@ -1,0 +1,142 @@
+"""The Coq export of global minima (issue 23): the audit's stationary global minima (ex-3) and
+dense rational ones compile to ``global_min (loss X Y) W`` theorems, closed under the global
+context; a tampered certificate gives a file coqc refuses."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from fractions import Fraction
+
+import pytest
+
+from exactopen import kernel
+from exactopen.report import coq, coq_global
+from tests.helpers import ROOT
+
+CERTS = ROOT / "certificates"
+COQ_CERTS = CERTS / "coq"
+STATIONARY = ("ex-3-minimum-at-w1-1", "ex-3-minimum-at-w1-2", "ex-3-minimum-at-w1-minus-3")
+needs_coqc = pytest.mark.skipif(shutil.which("coqc") is None, reason="coqc is not installed")
+
+
+@pytest.fixture(scope="module")
+def coq_lib(tmp_path_factory):
+    if shutil.which("coqc") is None:
+        pytest.skip("coqc is not installed")
+    return coq.build_library(str(tmp_path_factory.mktemp("coq")))
+
+
+def _mul(A, B):
+    return [[sum((A[i][k] * B[k][j] for k in range(len(B))), Fraction(0)) for j in range(len(B[0]))]
+            for i in range(len(A))]
+
+
+def _t(A):
+    return [list(c) for c in zip(*A)]
+
+
+def _inverse(M):
+    from exactopen.report.coq_obstruction import _inverse
+
+    return _inverse(M)
+
+
+def _stationary_cert(seed: int, widths=(3, 2, 2), n: int = 4) -> dict:
+    """A dense rational global minimum: X (d_0 x n) and layers random, Y = P X + E with
+    E = R (I - X^T (X X^T)^-1 X), so (P X - Y) X^T = -E X^T = 0 while E != 0 (L(W) > 0)."""
+    rng = random.Random(seed)
+
+    def rq():
+        return Fraction(rng.randint(-6, 6), rng.randint(1, 5))
+
+    while True:
+        X = [[rq() for _ in range(n)] for _ in range(widths[0])]
+        G = _inverse(_mul(X, _t(X)))
+        if G is not None:
+            break
+    layers = [[[rq() for _ in range(widths[k])] for _ in range(widths[k + 1])] for k in range(len(widths) - 1)]
+    Z = X
+    for A in layers:
+        Z = _mul(A, Z)
+    proj = _mul(_mul(_t(X), G), X)
+    I_minus = [[Fraction(int(i == j)) - proj[i][j] for j in range(n)] for i in range(n)]
+    R = [[rq() for _ in range(n)] for _ in range(widths[-1])]
+    E = _mul(R, I_minus)
+    Y = [[z + e for z, e in zip(zr, er)] for zr, er in zip(Z, E)]
+    loss = sum((e * e for r in E for e in r), Fraction(0)) / 2
+    assert loss > 0
+
+    def mat(A):
+        return {"shape": [len(A), len(A[0])], "rows": [[str(x) for x in r] for r in A]}
+
+    cert = json.loads((CERTS / "ex-3-minimum-at-w1-1.json").read_text())
+    cert["inputs"].update(layers=[mat(A) for A in layers], X=mat(X), Y=mat(Y))
+    cert["result"].update(loss=str(loss), min_value=str(loss))
+    cert["claim"] = kernel.statement(cert)
+    kernel.check(cert)
+    return cert
+
+
+@pytest.mark.parametrize("stem", STATIONARY)
+def test_the_audit_exports_the_stationary_minima_reproducibly(tmp_path, stem):
+    (out,) = coq.export_files([str(CERTS / f"{stem}.json")], str(tmp_path))
+    text = open(out, encoding="utf-8").read()
+    assert text == (COQ_CERTS / (coq.module_name(stem) + ".v")).read_text()
+    assert "Theorem global_minimum : network dims n X Y W /\\ critical (loss X Y) W /\\ global_min (loss X Y) W." in text
+
+
+def test_ky_fan_and_weighted_minima_are_refused_in_one_line(tmp_path):
+    cert = json.loads((CERTS / "ex-3-minimum-at-w1-1.json").read_text())
+    assert coq.exportable(cert)
+    cert["inputs"]["weights"] = {"shape": [1, 1], "rows": [["2"]]}
+    assert not coq.exportable(cert)
+    with pytest.raises(coq.NotExportable, match="weighted"):
+        coq.export_text(cert, "w")
+    cert["inputs"]["weights"] = None
+    cert["evidence"]["lower_bound"] = {"method": "something"}
+    assert not coq.exportable(cert)
+    with pytest.raises(coq.NotExportable, match="stationary"):
+        coq.export_text(cert, "m")
+
+
+@needs_coqc
+def test_audit_stationary_minima_compile_closed(coq_lib):
+    for stem in STATIONARY:
+        assert coq.compile_checked(coq_lib, str(COQ_CERTS / (coq.module_name(stem) + ".v"))) is None, stem
+
+
+@needs_coqc
+@pytest.mark.parametrize("seed,widths", [(1, (3, 2, 2)), (2, (2, 3, 1, 2))])
+def test_dense_stationary_minimum_compiles_and_a_moved_Y_does_not(coq_lib, tmp_path, seed, widths):
+    cert = _stationary_cert(seed, widths)
+    assert coq_global.exportable(cert, coq.MAX_PARAMETERS)
+    path = tmp_path / "dense.json"
+    path.write_text(json.dumps(cert))
+    (v,) = coq.export_files([str(path)], str(tmp_path / "out"))
+    assert "/" in open(v).read().split("Definition W")[0]   # dense rational data
+    assert coq.compile_checked(coq_lib, v) is None
+    # one entry of Y moved by 1/7: (P X - Y) X^T != 0 (X has no zero row), the kernel and Coq refuse
+    cert["inputs"]["Y"]["rows"][0][1] = str(Fraction(cert["inputs"]["Y"]["rows"][0][1]) + Fraction(1, 7))
+    path.write_text(json.dumps(cert))
+    with pytest.raises(kernel.Rejected):
+        kernel.check_file(str(path))
+    (v,) = coq.export_files([str(path)], str(tmp_path / "bad"), check=False)   # the checker bypassed
+    err, _out = coq.compile_one(coq_lib, v)
+    assert err is not None and 'Unable to unify "true" with "false"' in err, err
+
+
+@needs_coqc
+def test_tampered_audit_minimum_does_not_compile(coq_lib, tmp_path):
+    """ex-3's W = (2, 1/2), X = Y = 1 with the second layer changed to 1/3: PX - Y = -1/3, not
+    stationary (the layer is not a global minimum any more), so Coq refuses the theorem."""
+    cert = json.loads((CERTS / "ex-3-minimum-at-w1-2.json").read_text())
+    cert["inputs"]["layers"][1]["rows"][0][0] = "1/3"
+    path = tmp_path / "ex-3-tampered.json"
+    path.write_text(json.dumps(cert))
+    with pytest.raises(kernel.Rejected):
+        kernel.check_file(str(path))
+    (v,) = coq.export_files([str(path)], str(tmp_path / "out"), check=False)
+    err, _out = coq.compile_one(coq_lib, v)
+    assert err is not None and "Unable to unify" in err, err
