@@ -29,7 +29,8 @@ from exactopen.report.coq_data import NotExportable, _q, _rows  # noqa: F401 (re
 
 EXPORTABLE = {"landscape_point": ("higher_order_saddle", "strict_saddle")}
 LIBRARY = ("Statements.v", "Theory/Poly.v", "Theory/Lift.v", "Theory/Check.v", "Theory/Jet.v", "Theory/Hessian.v",
-           "Theory/Fmat.v", "Theory/Open.v", "Theory/OpenCheck.v", "Theory/Global.v")
+           "Theory/Fmat.v", "Theory/Open.v", "Theory/OpenCheck.v", "Theory/Ortho.v", "Theory/KyFan.v",
+           "Theory/Global.v")
 THEOREM = "refutation"
 PSD_THEOREM = "second_order"
 MAX_PARAMETERS = 400   # the dense jet Hessian in Coq is N x N; the audit's largest N is 49
