@@ -1,11 +1,13 @@
-"""The Coq export of global minima (issue 23): the audit's stationary global minima (ex-3) and
-dense rational ones compile to ``global_min (loss X Y) W`` theorems, closed under the global
-context; a tampered certificate gives a file coqc refuses."""
+"""The Coq export of global minima (issue 23): the audit's global minima (ex-3 by the stationary
+bound, lem-7, lem-11 and thm-8 by the Ky Fan bound) and dense rational ones compile to
+``global_min (loss X Y) W`` theorems, closed under the global context; a tampered certificate
+(Y, a layer, mu or an entry of Q) gives a file coqc refuses."""
 
 from __future__ import annotations
 
 import json
 import random
+import re
 import shutil
 from fractions import Fraction
 
@@ -18,6 +20,8 @@ from tests.helpers import ROOT
 CERTS = ROOT / "certificates"
 COQ_CERTS = CERTS / "coq"
 STATIONARY = ("ex-3-minimum-at-w1-1", "ex-3-minimum-at-w1-2", "ex-3-minimum-at-w1-minus-3")
+KY_FAN = ("lem-7-2-1-3-global-4", "lem-7-3-2-3-global-1", "lem-11-3-2-2-2-3-global-4", "lem-11-3-2-2-3-global-1",
+          "thm-8-3-2-3-global-1")
 needs_coqc = pytest.mark.skipif(shutil.which("coqc") is None, reason="coqc is not installed")
 
 
@@ -79,15 +83,23 @@ def _stationary_cert(seed: int, widths=(3, 2, 2), n: int = 4) -> dict:
     return cert
 
 
-@pytest.mark.parametrize("stem", STATIONARY)
-def test_the_audit_exports_the_stationary_minima_reproducibly(tmp_path, stem):
+def test_every_global_minimum_of_the_audit_is_exported():
+    stems = sorted(p.stem for p in CERTS.glob("*.json")
+                   if p.stem != "schema" and coq_global.is_global(json.loads(p.read_text())))
+    assert sorted(STATIONARY + KY_FAN) == stems
+    index = (COQ_CERTS / "README.md").read_text()
+    assert f"| global_minimum | {len(stems)} |" in index
+
+
+@pytest.mark.parametrize("stem", STATIONARY + KY_FAN)
+def test_the_audit_exports_the_global_minima_reproducibly(tmp_path, stem):
     (out,) = coq.export_files([str(CERTS / f"{stem}.json")], str(tmp_path))
     text = open(out, encoding="utf-8").read()
     assert text == (COQ_CERTS / (coq.module_name(stem) + ".v")).read_text()
     assert "Theorem global_minimum : network dims n X Y W /\\ critical (loss X Y) W /\\ global_min (loss X Y) W." in text
 
 
-def test_ky_fan_and_weighted_minima_are_refused_in_one_line(tmp_path):
+def test_weighted_minima_and_unknown_methods_are_refused_in_one_line(tmp_path):
     cert = json.loads((CERTS / "ex-3-minimum-at-w1-1.json").read_text())
     assert coq.exportable(cert)
     cert["inputs"]["weights"] = {"shape": [1, 1], "rows": [["2"]]}
@@ -102,8 +114,8 @@ def test_ky_fan_and_weighted_minima_are_refused_in_one_line(tmp_path):
 
 
 @needs_coqc
-def test_audit_stationary_minima_compile_closed(coq_lib):
-    for stem in STATIONARY:
+def test_audit_global_minima_compile_closed(coq_lib):
+    for stem in STATIONARY + KY_FAN:
         assert coq.compile_checked(coq_lib, str(COQ_CERTS / (coq.module_name(stem) + ".v"))) is None, stem
 
 
@@ -140,3 +152,67 @@ def test_tampered_audit_minimum_does_not_compile(coq_lib, tmp_path):
     (v,) = coq.export_files([str(path)], str(tmp_path / "out"), check=False)
     err, _out = coq.compile_one(coq_lib, v)
     assert err is not None and "Unable to unify" in err, err
+
+
+def _lit(s: str) -> Fraction:
+    s = s.strip().strip("()")
+    p, _, q = s.partition(" # ")
+    return Fraction(int(p), int(q or 1))
+
+
+def _coq_mat(text: str, name: str) -> list[list[Fraction]]:
+    body = text.split(f"Definition {name} : mat :=", 1)[1].split("].\n", 1)[0] + "]"
+    rows = re.findall(r"\[([^\[\]]*)\]", body)
+    return [[_lit(x) for x in r.split(";")] for r in rows]
+
+
+@pytest.mark.parametrize("stem", KY_FAN)
+def test_coq_ky_fan_bound_is_the_kernels(stem):
+    """Cross-check: in the exported file, S B = Y B^T (B B^T)^-1 B and the bound Coq recomputes,
+    |S B|^2 + |S B - Y|^2 - r mu - tr Q, equals the kernel's |Y|^2 - r mu - tr Q (from the JSON,
+    by another formula); r is the narrowest width."""
+    cert = json.loads((CERTS / f"{stem}.json").read_text())
+    text = (COQ_CERTS / (coq.module_name(stem) + ".v")).read_text()
+    B, S, Y = _coq_mat(text, "B"), _coq_mat(text, "Sm"), [[Fraction(x) for x in r] for r in cert["inputs"]["Y"]["rows"]]
+    Yh = _mul(S, B)
+    E = [[a - b for a, b in zip(ra, rb)] for ra, rb in zip(Yh, Y)]
+    assert all(x == 0 for row in _mul(E, _t(B)) for x in row)
+    sq = sum((x * x for row in Yh for x in row), Fraction(0)) + sum((x * x for row in E for x in row), Fraction(0))
+    assert sq == sum((x * x for row in Y for x in row), Fraction(0))
+    widths = [cert["inputs"]["X"]["shape"][0]] + [m["shape"][0] for m in cert["inputs"]["layers"]]
+    assert f"Definition r : nat := {min(widths)}%nat." in text
+
+
+def _moved(stem, how):
+    cert = json.loads((CERTS / f"{stem}.json").read_text())
+    how(cert["evidence"]["lower_bound"])
+    return cert
+
+
+def _mu_up(lb):
+    lb["mu"] = str(Fraction(lb["mu"]) + 1)
+
+
+def _mu_down(lb):
+    lb["mu"] = str(Fraction(lb["mu"]) - Fraction(1, 2))
+
+
+def _q_entry(lb):
+    q = lb["Q"]["rows"]
+    q[0][0] = str(Fraction(q[0][0]) - 1)
+
+
+@needs_coqc
+@pytest.mark.parametrize("stem,how", [("lem-7-2-1-3-global-4", _mu_up), ("lem-7-2-1-3-global-4", _mu_down),
+                                      ("lem-11-3-2-2-2-3-global-4", _q_entry), ("thm-8-3-2-3-global-1", _mu_down)])
+def test_tampered_ky_fan_certificate_does_not_compile(coq_lib, tmp_path, stem, how):
+    """mu raised (the bound drops below L(W)), mu lowered or Q's corner lowered (Q + mu I - M is no
+    longer PSD): the kernel rejects it, and the file exported with the kernel bypassed is refused by coqc."""
+    cert = _moved(stem, how)
+    path = tmp_path / f"{stem}-{how.__name__.strip('_')}.json"
+    path.write_text(json.dumps(cert))
+    with pytest.raises(kernel.Rejected):
+        kernel.check_file(str(path))
+    (v,) = coq.export_files([str(path)], str(tmp_path / "out"), check=False)
+    err, _out = coq.compile_one(coq_lib, v)
+    assert err is not None and 'Unable to unify "true" with "false"' in err, err
