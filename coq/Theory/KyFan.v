@@ -74,11 +74,11 @@ Qed.
 Section Core.
 Variables h n r m1 m2 : nat.
 Variables (U V Yh : nat -> nat -> Q) (mu : Q) (d1 d2 : nat -> Q) (l1 l2 : nat -> nat -> Q).
-Hypothesis Hmu : 0 <= mu.
-Hypothesis Hd1 : forall k, (k < m1)%nat -> 0 <= d1 k.
-Hypothesis Hd2 : forall k, (k < m2)%nat -> 0 <= d2 k.
+Variable Hmu : 0 <= mu.
+Variable Hd1 : forall k, (k < m1)%nat -> 0 <= d1 k.
+Variable Hd2 : forall k, (k < m2)%nat -> 0 <= d2 k.
 (** Q + mu I - Yh Yh^T = the second sum of squares, with Q the first one. *)
-Hypothesis HN : forall a b, (a < h)%nat -> (b < h)%nat ->
+Variable HN : forall a b, (a < h)%nat -> (b < h)%nat ->
   sosm m2 d2 l2 a b + sumq n (fun c => Yh a c * Yh b c) == sosm m1 d1 l1 a b + mu * idm a b.
 
 Definition ycol (c : nat) : nat -> Q := fun i => Yh i c.
