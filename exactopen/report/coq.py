@@ -8,7 +8,9 @@ the data (``wloss Wt X Y`` and ``wsaddle_sound`` for the weighted loss); a highe
 also gets ``hessian_psd (loss X Y) W`` (``psd_sound`` of
 ``coq/Theory/Hessian.v``, with an exact L D L^T of Hessian/2 computed here and checked by Coq).  Everything in the file (X, Y, the layers W, the curve) is written from the
 JSON the kernel accepted, never from the generator: a tampered certificate gives a file whose
-``vm_compute`` step does not reduce to ``true``, so ``coqc`` refuses it.
+``vm_compute`` step does not reduce to ``true``, so ``coqc`` refuses it.  Global minima
+(ex-3, lem-7, lem-11, thm-8) are written by :mod:`exactopen.report.coq_global`, thm-5
+obstructions by :mod:`exactopen.report.coq_obstruction`.
 
 The Coq library (``coq/``) is compiled with ``coqc -Q coq ExactOpen``; the instances import it
 as ``ExactOpen``.  :func:`compile_all` compiles the library and a set of instance files in a
@@ -250,7 +252,7 @@ def export_text(cert: dict, stem: str, statement: str | None = None) -> str:
     verdict = (cert.get("result") or {}).get("verdict") if isinstance(cert.get("result"), dict) else None
     if kind not in EXPORTABLE or verdict not in EXPORTABLE[kind]:
         raise NotExportable(f"{stem}: Coq export covers landscape_point saddles "
-                            f"(higher_order_saddle, strict_saddle), not {kind} / {verdict}")
+                            f"(higher_order_saddle, strict_saddle) and global minima, not {kind} / {verdict}")
     inputs = cert.get("inputs") or {}
     weighted = inputs.get("weights") is not None
     if weighted and verdict == "higher_order_saddle":
@@ -308,7 +310,8 @@ AUDIT_DIR = "coq"   # certificates/coq/: the audit's exports
 
 def exportable(cert: dict) -> bool:
     """Whether :func:`export_text` covers this certificate (kind, verdict, size, inline data;
-    weighted only for strict saddles; thm-5 obstructions with k <= 2)."""
+    weighted only for strict saddles; thm-5 obstructions with k <= 3; unweighted global minima
+    by the stationary or ky_fan bound)."""
     from exactopen.report import coq_global, coq_obstruction
 
     if coq_obstruction.is_obstruction(cert):
