@@ -216,3 +216,58 @@ def test_tampered_ky_fan_certificate_does_not_compile(coq_lib, tmp_path, stem, h
     (v,) = coq.export_files([str(path)], str(tmp_path / "out"), check=False)
     err, _out = coq.compile_one(coq_lib, v)
     assert err is not None and 'Unable to unify "true" with "false"' in err, err
+
+
+def _sos_terms(text: str, name: str) -> list[tuple[Fraction, list[Fraction]]]:
+    body = text.split(f"Definition {name} : list (Q * list Q) :=", 1)[1].split("].\n", 1)[0]
+    return [(_lit(d), [_lit(x) for x in v.split(";") if x.strip()])
+            for d, v in re.findall(r"\((\(?-?\d+(?: # \d+)?\)?), \[([^\]]*)\]\)", body)]
+
+
+def test_ky_fan_exporter_data_are_exact_on_dense_rational_inputs():
+    """Property: for dense rational B (full row rank), Y, a PSD Q = sum of rank-one terms and
+    mu = tr M + 1 (so M <= mu I), the exporter's S satisfies (S B - Y) B^T = 0 and its two sums of
+    squares reproduce Q and Q + mu I - (S B)(S B)^T exactly, with positive d_k (Coq checks the
+    same identities; this tests the exporter, not the proof)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    fr = st.fractions(min_value=-4, max_value=4, max_denominator=5)
+
+    @settings(max_examples=30, deadline=None)
+    @given(st.data())
+    def prop(data):
+        h, k, n = data.draw(st.integers(1, 3)), data.draw(st.integers(1, 3)), data.draw(st.integers(1, 4))
+        k = min(k, n)
+        B = [[data.draw(fr) for _ in range(n)] for _ in range(k)]
+        if _inverse(_mul(B, _t(B))) is None:
+            return
+        Y = [[data.draw(fr) for _ in range(n)] for _ in range(h)]
+        R = [[data.draw(fr) for _ in range(h)] for _ in range(data.draw(st.integers(0, 3)))]
+        Q = _mul(_t(R), R) if R else [[Fraction(0)] * h for _ in range(h)]
+        G = _inverse(_mul(B, _t(B)))
+        Yh = _mul(_mul(_mul(Y, _t(B)), G), B)
+        M = _mul(Yh, _t(Yh))
+        mu = sum((M[i][i] for i in range(h)), Fraction(0)) + 1
+
+        def mat(A):
+            return {"shape": [len(A), len(A[0])], "rows": [[str(x) for x in r] for r in A]}
+
+        cert = {"inputs": {"X": mat(B), "Y": mat(Y), "layers": [mat([[Fraction(1)] * k for _ in range(h)])]},
+                "evidence": {"lower_bound": {"method": "ky_fan", "C": mat([[Fraction(int(i == j)) for j in range(k)]
+                                                                         for i in range(k)]),
+                                             "B": mat(B), "Q": mat(Q), "mu": str(mu)}}}
+        text = "\n".join(coq_global._ky_fan_data(cert, "p")) + "\n"
+        S = _coq_mat(text, "Sm")
+        E = [[a - b for a, b in zip(ra, rb)] for ra, rb in zip(_mul(S, B), Y)]
+        assert all(x == 0 for row in _mul(E, _t(B)) for x in row)
+        N = [[Q[a][b] + (mu if a == b else 0) - M[a][b] for b in range(h)] for a in range(h)]
+        for name, A in (("sos1", Q), ("sos2", N)):
+            terms = _sos_terms(text, name)
+            assert all(d > 0 for d, _ in terms)
+            for a in range(h):
+                for b in range(h):
+                    got = sum((d * (v + [0] * h)[a] * (v + [0] * h)[b] for d, v in terms), Fraction(0))
+                    assert got == A[a][b], (name, a, b)
+
+    prop()
