@@ -1,4 +1,6 @@
-(** * Global minima (proved once): the loss is stationary in the product Z = W_h ... W_1.
+(** * Global minima (proved once), the two lower bounds of the kernel: [stat_sound] (the loss is
+    stationary in the product Z = W_h ... W_1, claim ex-3) and [kf_sound] (the Ky Fan bound,
+    claims lem-7, lem-11, thm-8; second half of this file).
 
     Every network W' of W's shapes computes W'_h ... W'_1 X = A' X for some d_h x d_0 matrix A'
     ([chain_rowspan]).  With E = chain W X - Y and E X^T = 0 (checked on the data), for every such
@@ -8,7 +10,8 @@
     Z = W_h ... W_1, hence minimised there over all matrices, a fortiori over products. *)
 
 From Coq Require Import QArith Qabs List Lqa Lia.
-From ExactOpen Require Import Statements Theory.Poly Theory.Lift Theory.Check Theory.Fmat Theory.OpenCheck.
+From ExactOpen Require Import Statements Theory.Poly Theory.Lift Theory.Check Theory.Fmat Theory.OpenCheck
+  Theory.Ortho Theory.KyFan.
 Import ListNotations.
 Open Scope Q_scope.
 
@@ -136,7 +139,6 @@ Qed.
     [kyfan_core] bounds the first term, so 2 L(W') >= |Yh|^2 + |Yh - Y|^2 - r mu - tr Q,
     which the checker compares with 2 L(W). *)
 
-From ExactOpen Require Import Theory.Ortho Theory.KyFan.
 
 Definition fact_r (r kb n d : nat) (B M : mat) : Prop :=
   exists U K : fmat, forall i j, (i < d)%nat -> (j < n)%nat ->
