@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from flint import fmpq
 
-from exactopen.kernel.primitives import METER, PY, fact, field, optional, rational, require
+from exactopen.kernel.primitives import METER, PY, chain, fact, field, is_zero, optional, rational, require
 from exactopen.kernel.work import entry_cost, qbits
 
 # budgets of a family; "entries" bounds the target's m n (the length of every exponent vector)
@@ -126,10 +126,13 @@ def _support(e) -> set:
     return {v for v, x in enumerate(e) if x}
 
 
-def _check_leaf(leaf: dict, path: list, Ws, dims, Z, p: int, scale: set, where: str, zero: bool = False) -> fmpq:
+def _check_leaf(leaf: dict, path: list, Ws, dims, Z, p: int, scale: set, where: str, zero: bool = False,
+                absent: frozenset = frozenset()) -> fmpq:
     """One leaf: the identity and the term bounds; returns the largest entry bound.  Entries
     outside ``scale`` are the raw entries e_x of E (exponents >= 0, |e_x| <= δ); ``zero``: the
-    leaf for E = 0 on the scale block (no t, no scaled entry)."""
+    leaf for E = 0 on the scale block (no t, no scaled entry); ``absent``: entries where E = 0
+    (a family on a coordinate subspace of targets: no variable, the product keeps Z there)."""
+    require(set(leaf) == {"layers"}, f"{where} must have exactly the field layers")
     h = len(Ws)
     m, n = dims[h], dims[0]
     nv = m * n
@@ -200,6 +203,8 @@ def _check_leaf(leaf: dict, path: list, Ws, dims, Z, p: int, scale: set, where: 
                     if (b[v] < 0 or Y[v] != 0) and v not in nonzero:
                         require(False, f"{wt}: u[{v // n}][{v % n}] is divided by but not known to be nonzero on "
                                 "this leaf")
+                if any(b[v] for v in absent):
+                    require(False, f"{wt}: names an absent target entry (E = 0 there, it is no variable)")
                 free = sum(b[v] for v in range(nv) if v not in scale)
                 require(all(b[v] >= 0 for v in range(nv) if v not in scale), f"{wt}: an entry outside the scale "
                         "block with a negative exponent")
@@ -243,7 +248,9 @@ def _check_leaf(leaf: dict, path: list, Ws, dims, Z, p: int, scale: set, where: 
             want = {zero: Z[r, c]} if Z[r, c] != 0 else {}
             unit = [0] * nv
             unit[r * n + c] = 1
-            if r * n + c not in scale:
+            if r * n + c in absent:
+                pass
+            elif r * n + c not in scale:
                 want[(0, tuple(unit))] = fmpq(1)
             elif not zero_block:
                 want[(p, tuple(unit))] = fmpq(1)
@@ -251,24 +258,42 @@ def _check_leaf(leaf: dict, path: list, Ws, dims, Z, p: int, scale: set, where: 
     return worst
 
 
-def check_family(Ws, dims, Z, fam: dict, where: str = "evidence.family") -> tuple[int, fmpq, fmpq, int]:
-    """Verify a preimage family; returns (p, radius, constant C, number of leaves)."""
+FAMILY_KEYS = {"p", "radius", "constant", "tree", "scale", "zero"}
+
+
+def check_family(Ws, dims, Z, fam: dict, where: str = "evidence.family", absent_ok: bool = False):
+    """Verify a preimage family; returns (p, radius, constant C, number of leaves), and with
+    ``absent_ok`` also the set of absent entries (v = i n + j): a family on the targets with
+    E = 0 there (only Lemma C11's sub-chain takes one; it does not prove openness by itself)."""
     h = len(Ws)
     m, n = dims[h], dims[0]
+    require(isinstance(fam, dict), f"{where} must be an object")
+    for key in fam:
+        require(key in FAMILY_KEYS or (absent_ok and key == "absent"), f"{where}.{key}: unknown field")
+    require(("zero" in fam) == ("scale" in fam), f"{where}: the zero leaf comes with a scale block, and only there")
     require(m * n <= FAMILY["entries"], f"{where}: a family for a {m}x{n} target, beyond the budget of "
             f"{FAMILY['entries']} target entries (every term carries an exponent vector of m n entries)")
     p = _int(field(fam, "p", int, where), 1, FAMILY["p"], where + ".p")
     radius = rational(field(fam, "radius", str, where), where + ".radius")
     require(0 < radius <= 1, f"{where}.radius must be in (0, 1] (the bounds use t <= 1)")
-    scale = set(range(m * n))
+    absent: set = set()
+    if absent_ok:
+        for q, x in enumerate(field(fam, "absent", list, where)):
+            require(isinstance(x, list) and len(x) == 2, f"{where}.absent[{q}] must be [i, j]")
+            v = _int(x[0], 0, m - 1, f"{where}.absent[{q}][0]") * n + _int(x[1], 0, n - 1, f"{where}.absent[{q}][1]")
+            require(v not in absent, f"{where}.absent[{q}]: repeated")
+            absent.add(v)
+        require(len(absent) < m * n, f"{where}.absent must leave some entry")
+    absent = frozenset(absent)
+    scale = set(range(m * n)) - absent
     block = optional(fam, "scale", list, where)
     if block is not None:
-        require(1 <= len(block) < m * n, f"{where}.scale must name some but not all entries")
+        require(1 <= len(block) < m * n - len(absent), f"{where}.scale must name some but not all entries")
         scale = set()
         for q, x in enumerate(block):
             require(isinstance(x, list) and len(x) == 2, f"{where}.scale[{q}] must be [i, j]")
             v = _int(x[0], 0, m - 1, f"{where}.scale[{q}][0]") * n + _int(x[1], 0, n - 1, f"{where}.scale[{q}][1]")
-            require(v not in scale, f"{where}.scale[{q}]: repeated")
+            require(v not in scale and v not in absent, f"{where}.scale[{q}]: repeated or absent")
             scale.add(v)
     leaves, nodes = [0], [0]
     worst = [fmpq(0)]
@@ -297,7 +322,7 @@ def check_family(Ws, dims, Z, fam: dict, where: str = "evidence.family") -> tupl
         elif keys == {"leaf"}:
             leaves[0] += 1
             worst[0] = max(worst[0], _check_leaf(field(node, "leaf", dict, w), path, Ws, dims, Z, p, scale,
-                                                 w + ".leaf"))
+                                                 w + ".leaf", absent=absent))
         else:
             require(False, f"{w} must be {{test, yes, no}}, {{leaf}} or {{impossible}}")
 
@@ -305,10 +330,48 @@ def check_family(Ws, dims, Z, fam: dict, where: str = "evidence.family") -> tupl
     if block is not None:  # E = 0 on the scale block: t is undefined, a leaf of its own
         leaves[0] += 1
         worst[0] = max(worst[0], _check_leaf(field(fam, "zero", dict, where), [], Ws, dims, Z, p, scale,
-                                             where + ".zero", zero=True))
+                                             where + ".zero", zero=True, absent=absent))
     C = rational(field(fam, "constant", str, where), where + ".constant")
     require(C == worst[0], f"{where}.constant is not the largest sum of term bounds ({worst[0]})")
     fact(f"preimage family: {leaves[0]} leaves, each an exact preimage of W_h...W_1 + E (t^p = the largest |E_ij| "
          f"{'on the scale block' if block is not None else ''}, p = {p}) with every layer entry moved by <= {C} "
-         f"|E|_max^(1/p)")
+         f"|E|_max^(1/p)" + (f", for every E that is 0 at the {len(absent)} absent entries" if absent else ""))
+    if absent_ok:
+        return p, radius, C, leaves[0], absent
     return p, radius, C, leaves[0]
+
+
+def check_zero_end(Ws, dims, node, where: str = "evidence.zero_end") -> tuple[int, str, int]:
+    """Lemma C11 of docs/chains.md (``chain-zero-end``, a lemma of this project): an end layer that
+    is zero next to the narrowest node.  Side ``end``: W_h = 0, W_{h-1}...W_1 = 0 and
+    d_{h-1} = min_i d_i =: e >= 2; the sub-chain (W_1, ..., W_{h-1}) has a preimage family on
+    the targets that are 0 at the ``absent`` entries, which lie in one row or one column of the
+    d_{h-1} x d_0 target, at most e - 1 of them.  Side ``start``: the transposed statement (W_1 = 0,
+    W_h...W_2 = 0, d_1 = e, the family on (W_2, ..., W_h)).  Everything but the lemma is checked
+    here; returns (the sub-family's p, the side, its number of leaves)."""
+    require(isinstance(node, dict) and set(node) == {"side", "family"},
+            f"{where} must have exactly the fields side and family")
+    side = node["side"]
+    require(side in ("end", "start"), f"{where}.side must be end or start")
+    h = len(Ws)
+    e = min(dims)
+    require(h >= 3 and e >= 2, f"{where}: Lemma C11 needs h >= 3 layers and min width >= 2")
+    if side == "end":
+        sub, sdims = Ws[:h - 1], dims[:h]
+        require(is_zero(Ws[h - 1]), f"{where}: W_h is not zero")
+        require(dims[h - 1] == e, f"{where}: d_(h-1) = {dims[h - 1]} is not the min width {e}")
+    else:
+        sub, sdims = Ws[1:], dims[1:]
+        require(is_zero(Ws[0]), f"{where}: W_1 is not zero")
+        require(dims[1] == e, f"{where}: d_1 = {dims[1]} is not the min width {e}")
+    Zs = chain(sub, sdims[0])
+    require(is_zero(Zs), f"{where}: the sub-chain's product is not zero")
+    p, radius, C, leaves, absent = check_family(sub, sdims, Zs, node["family"], where + ".family", absent_ok=True)
+    n = sdims[0]
+    rows, cols = {v // n for v in absent}, {v % n for v in absent}
+    require(len(absent) <= e - 1 and (len(rows) <= 1 or len(cols) <= 1),
+            f"{where}.family.absent: at most {e - 1} entries, all in one row or all in one column")
+    fact(f"{where}: the {'last' if side == 'end' else 'first'} layer is zero next to the narrowest node "
+         f"(width {e}), the rest of the chain has product 0 and a preimage family (p = {p}) on the targets "
+         f"that are 0 at {len(absent)} entries of one row or column")
+    return p, side, leaves

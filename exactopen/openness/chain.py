@@ -333,6 +333,18 @@ def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
                 evidence["split"] = node
                 break
         if verdict is None:
+            from exactopen.openness.chain_family import find_zero_end
+
+            ze = find_zero_end(layers)
+            if ze is not None:
+                q = 2 * ze["family"]["p"]
+                verdict, argument = OPEN, "zero-end"
+                reason = (f"degenerate (rank {ev.rank} < min width {dmin}); the {'last' if ze['side'] == 'end' else 'first'}"
+                          f" layer is zero next to the narrowest node and the rest of the chain reaches the targets "
+                          f"vanishing at {len(ze['family']['absent'])} entries (Lemma C11): every target at distance "
+                          f"δ has a preimage moving each layer entry by O(δ^(1/{q}))")
+                evidence["zero_end"] = ze
+        if verdict is None:
             ob = find_obstruction(layers)
             if ob is not None:
                 verdict, argument = NOT_OPEN, "obstruction"
@@ -360,6 +372,8 @@ def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
     result = {"verdict": verdict, "widths": dims, "rank": ev.rank, "argument": argument}
     if argument == "family":
         result["preimage_rate"] = f"1/{evidence['family']['p']}"
+    if argument == "zero-end":
+        result["preimage_rate"] = f"1/{2 * evidence['zero_end']['family']['p']}"
     if h > 1 and ev.rank < dmin and verdict != NOT_OPEN:
         rate = rate_bound(layers)
         evidence["rate"] = rate

@@ -432,6 +432,49 @@ def _channels(layers, ps, block):
     return out
 
 
+def find_zero_end(layers) -> dict | None:
+    """``evidence.zero_end`` (Lemma C11 of docs/chains.md) if an end layer is zero next to the
+    narrowest node, the rest of the chain has product 0, and a path family covers the rest's
+    targets that vanish at a few entries (none, one, or up to e - 1 in one row or column); else None."""
+    from exactopen.openness.chain_paths import path_family
+
+    h = len(layers)
+    dims = [layers[0].ncols()] + [W.nrows() for W in layers]
+    e = min(dims)
+    if h < 3 or e < 2:
+        return None
+    def is_zero(M):
+        return all(x == 0 for x in M.entries())
+
+    for side in ("end", "start"):
+        if side == "end":
+            if not is_zero(layers[-1]) or dims[h - 1] != e:
+                continue
+            sub = layers[:-1]
+        else:
+            if not is_zero(layers[0]) or dims[1] != e:
+                continue
+            sub = layers[1:]
+        if not is_zero(_product(sub)):
+            continue
+        m, n = sub[-1].nrows(), sub[0].ncols()
+        lines = [[r * n + c for c in range(n)] for r in range(m)] + [[r * n + c for r in range(m)] for c in range(n)]
+        tried = set()
+        for size in range(e):
+            for line in lines:
+                for absent in itertools.combinations(line, size):
+                    if absent in tried:
+                        continue
+                    tried.add(absent)
+                    got = path_family(sub, frozenset(absent))
+                    if got is None:
+                        continue
+                    fam = _written(got[0], got[1], n)
+                    fam["absent"] = [[v // n, v % n] for v in absent]
+                    return {"side": side, "family": fam}
+    return None
+
+
 def find_family(layers) -> dict | None:
     """``evidence.family`` for this chain if it is a template up to permutations of the bases and
     a direct summand at the inner nodes, after inserting identity layers (Lemma C7), else None."""
