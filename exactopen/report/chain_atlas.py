@@ -111,9 +111,10 @@ def readme(folder: str) -> None:
              "every preimage of the in-range targets Z̄ + δ E_ab moves some layer by >= min(1, (c|δ|)^(1/p)), a lower "
              "bound on the needed perturbation. `preimage_rate` = \"1/q\" (an explicit preimage family, argument "
              "`family`): every target at max-distance δ <= 1 has a preimage moving every layer entry by <= C δ^(1/q), "
-             "an upper bound. Where p = q the exponent 1/p of the openness modulus is exact.", "",
-             "| h | widths ≤ | classes | degenerate | lem-10 | split (open) | family (open) | obstruction | grouping "
-             "| undetermined |", "|---|---|---|---|---|---|---|---|---|---|"]
+             "an upper bound; with argument `zero-end` (Lemma C11) `preimage_rate` = \"1/(2q)\" from its sub-chain's family "
+             "(constant not stated). Where p = q the exponent 1/p of the openness modulus is exact.", "",
+             "| h | widths ≤ | classes | degenerate | lem-10 | split (open) | family (open) | zero-end (open) "
+             "| obstruction | grouping | undetermined |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     und, hist, rates, gaps = [], [], [], []
     for h, w in ATLASES + EXTENDED:
         rows = _read_rows(folder, h, w)
@@ -121,7 +122,7 @@ def readme(folder: str) -> None:
         if rows is None:
             part = os.path.join(folder, f"h{h}-w{w}.partial.jsonl.gz")
             if not os.path.exists(part):
-                lines.append(f"| {h} | {w} | not generated | | | | | | | |")
+                lines.append(f"| {h} | {w} | not generated | | | | | | | | |")
                 continue
             with gzip.open(part, "rt", encoding="utf-8") as f:
                 rows = [json.loads(line) for line in f]
@@ -129,13 +130,14 @@ def readme(folder: str) -> None:
         w = f"{w}{label}"
         c = collections.Counter(r["argument"] for r in rows)
         lines.append(f"| {h} | {w} | {len(rows)} | {len(rows) - c['lem-10']} | {c['lem-10']} | {c['split']} | "
-                     f"{c['family']} | {c['obstruction']} | {c['grouping']} | {c['none']} |")
+                     f"{c['family']} | {c['zero-end']} | {c['obstruction']} | {c['grouping']} | {c['none']} |")
         left = [r for r in rows if r["argument"] == "none"]
         if left:
             und.append(f"* h = {h}, widths <= {w} ({len(left)}): " + "; ".join(
                 f"widths {r['widths']} intervals {r['intervals']}" for r in left[:40])
                 + ("; ..." if len(left) > 40 else ""))
-        for label, keep in (("open (split)", "split"), ("open (family)", "family"), ("undetermined", "none")):
+        for label, keep in (("open (split)", "split"), ("open (family)", "family"), ("open (zero-end)", "zero-end"),
+                            ("undetermined", "none")):
             ps = collections.Counter(r["rate"] for r in rows if r["argument"] == keep)
             if ps:
                 hist.append(f"| {h} | {w} | {label} | " + " | ".join(str(ps.get(f"1/{p}", 0)) for p in range(1, 6))
@@ -154,8 +156,8 @@ def readme(folder: str) -> None:
               "larger p for Lemma C5).", "",
               "| h | widths ≤ | verdict | p = 1 | p = 2 | p = 3 | p = 4 | p = 5 |", "|---|---|---|---|---|---|---|---|"]
     lines += hist
-    lines += ["", "Two-sided rates (classes with a preimage family): Lemma C5's lower exponent 1/p against the "
-              "family's 1/q (needed perturbation between (c δ)^(1/p) and C δ^(1/q)).", "",
+    lines += ["", "Two-sided rates (classes with a preimage family or Lemma C11): Lemma C5's lower exponent 1/p "
+              "against the upper 1/q (needed perturbation between (c δ)^(1/p) and C δ^(1/q)).", "",
               "| h | widths ≤ | lower 1/p | upper 1/q | classes | |", "|---|---|---|---|---|---|"] + (rates or ["| | | | | 0 | |"])
     lines += ["", "Where the exponents do not meet (Lemma C5's p and the family's q; every other degenerate open class "
               "has only Lemma C5's lower bound):", ""] + (gaps or ["none"])
