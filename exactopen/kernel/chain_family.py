@@ -126,6 +126,27 @@ def _support(e) -> set:
     return {v for v, x in enumerate(e) if x}
 
 
+def _path_facts(path: list) -> tuple[set, set]:
+    """(variables known nonzero, variables known zero) on a path.  Zero tests decide u_v = 0 or
+    u_v != 0 exactly; a failed test |u^A| < beta t^k |u^B| makes the variables of B nonzero; a
+    passed one |u^A| >= beta t^k |u^B| whose B-variables are nonzero makes those of A nonzero
+    (repeated to a fixed point: every fact holds at the point, in any order)."""
+    nonzero, zeros = set(), set()
+    for t_, passed in path:
+        if t_[0] == "zero":
+            (zeros if passed else nonzero).add(t_[1])
+        elif not passed:
+            nonzero |= _support(t_[1])
+    changed = True
+    while changed:
+        changed = False
+        for t_, passed in path:
+            if t_[0] != "zero" and passed and _support(t_[1]) <= nonzero and not _support(t_[0]) <= nonzero:
+                nonzero |= _support(t_[0])
+                changed = True
+    return nonzero, zeros
+
+
 def _check_leaf(leaf: dict, path: list, Ws, dims, Z, p: int, scale: set, where: str, zero: bool = False,
                 absent: frozenset = frozenset()) -> fmpq:
     """One leaf: the identity and the term bounds; returns the largest entry bound.  Entries
@@ -136,16 +157,18 @@ def _check_leaf(leaf: dict, path: list, Ws, dims, Z, p: int, scale: set, where: 
     h = len(Ws)
     m, n = dims[h], dims[0]
     nv = m * n
-    nonzero: set = set()
-    ineqs = []  # (X, Y, g, k) for the path's tests, in order
-    for (A, B, beta, k), passed in path:
-        if passed:
-            if _support(B) <= nonzero:
-                nonzero |= _support(A)
-            ineqs.append((B, A, 1 / beta, -k))
-        else:
-            nonzero |= _support(B)
-            ineqs.append((A, B, beta, k))
+    METER.charge(len(path) * len(path) * nv * 20 + PY, f"{where}: the facts of its path over {nv} entries")
+    nonzero, zeros = _path_facts(path)
+    require(not (nonzero & zeros), f"{where}: the path is contradictory (a variable both 0 and nonzero): "
+            "an impossible leaf")
+    absent = absent | zeros  # u_v = 0 on this leaf: the entry is no variable, the product keeps Z there
+    ineqs = []  # (X, Y, g, k) for the path's tests, in order (None: an exact zero test, no inequality)
+    for t_, passed in path:
+        if t_[0] == "zero":
+            ineqs.append(None)
+            continue
+        A, B, beta, k = t_
+        ineqs.append((B, A, 1 / beta, -k) if passed else (A, B, beta, k))
     layers = field(leaf, "layers", list, where)
     require(len(layers) == h, f"{where}.layers must give the change of each of the {h} layers")
     worst = fmpq(0)
@@ -190,6 +213,7 @@ def _check_leaf(leaf: dict, path: list, Ws, dims, Z, p: int, scale: set, where: 
                     nj = _int(x[1], 1, FAMILY["exponent"], f"{wt}[3]: multiplicity")
                     require(j not in used, f"{wt}[3]: test {j} named twice")
                     used.add(j)
+                    require(ineqs[j] is not None, f"{wt}[3]: test {j} is an exact zero test, no inequality")
                     Xj, Yj, gj, kj = ineqs[j]
                     X = [u + nj * v for u, v in zip(X, Xj)]
                     Y = [u + nj * v for u, v in zip(Y, Yj)]
@@ -308,17 +332,28 @@ def check_family(Ws, dims, Z, fam: dict, where: str = "evidence.family", absent_
             t = _test(node["test"], m, n, scale, w + ".test")
             visit(node["yes"], path + [(t, True)], w + ".yes")
             visit(node["no"], path + [(t, False)], w + ".no")
+        elif keys == {"zero", "yes", "no"}:  # an exact test u_ij = 0 (yes) or u_ij != 0 (no)
+            x = node["zero"]
+            require(isinstance(x, list) and len(x) == 2, f"{w}.zero must be [i, j]")
+            v = _int(x[0], 0, m - 1, f"{w}.zero[0]") * n + _int(x[1], 0, n - 1, f"{w}.zero[1]")
+            require(v in scale, f"{w}.zero may only name an entry of the scale block")
+            visit(node["yes"], path + [(("zero", v), True)], w + ".yes")
+            visit(node["no"], path + [(("zero", v), False)], w + ".no")
         elif keys == {"impossible"}:
             require(node["impossible"] is True, f"{w}.impossible must be true")
-            refuted = set()  # entries v with a failed test |u_v| < beta t^k (beta <= 1, k >= 0) on the path
-            for (A, B, beta, k), passed in path:
-                METER.charge(m * n * 20, f"{w}: a test over {m * n} entries")
+            METER.charge(len(path) * len(path) * m * n * 20, f"{w}: the facts of a path over {m * n} entries")
+            nonzero, refuted = _path_facts(path)  # refuted: entries v with u_v = 0 or |u_v| < beta t^k
+            contradiction = bool(nonzero & refuted)
+            for t_, passed in path:
+                if t_[0] == "zero":
+                    continue
+                A, B, beta, k = t_
                 sA = _support(A)
                 if not passed and len(sA) == 1 and not any(B) and beta <= 1 and k >= 0 and A[min(sA)] == 1:
                     refuted |= sA
-            for v in sorted(scale - refuted)[:1]:
+            for v in ([] if contradiction else sorted(scale - refuted)[:1]):
                 require(False, f"{w}: not impossible: no failed test |u[{v // n}][{v % n}]| < beta t^k (beta <= 1, "
-                        "k >= 0) on its path")
+                        "k >= 0) and no zero test of it on its path, and no variable both 0 and nonzero")
         elif keys == {"leaf"}:
             leaves[0] += 1
             worst[0] = max(worst[0], _check_leaf(field(node, "leaf", dict, w), path, Ws, dims, Z, p, scale,

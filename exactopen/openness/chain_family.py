@@ -37,15 +37,28 @@ def _support(e) -> set:
 
 
 def _ineqs(path):
+    """(variables known nonzero, the path's inequalities |X| <= g t^k |Y| or None for a zero test);
+    the nonzero facts as the checker derives them (a fixed point)."""
     nonzero, out = set(), []
-    for (A, B, beta, k), passed in path:
+    for t_, passed in path:
+        if t_[0] == "zero":
+            if not passed:
+                nonzero.add(t_[1])
+            out.append(None)
+            continue
+        A, B, beta, k = t_
         if passed:
-            if _support(B) <= nonzero:
-                nonzero |= _support(A)
             out.append((B, A, 1 / fmpq(beta), -k))
         else:
             nonzero |= _support(B)
             out.append((A, B, fmpq(beta), k))
+    changed = True
+    while changed:
+        changed = False
+        for t_, passed in path:
+            if t_[0] != "zero" and passed and _support(t_[1]) <= nonzero and not _support(t_[0]) <= nonzero:
+                nonzero |= _support(t_[0])
+                changed = True
     return nonzero, out
 
 
@@ -59,10 +72,11 @@ def _multipliers(a: int, b: tuple, path) -> tuple[list, fmpq]:
     block = SCALE["block"]
     free = 0 if block is None else sum(x for v, x in enumerate(b) if v not in block)
     best = None
-    for ns in itertools.product(range(3), repeat=len(ineqs)):
+    for ns in itertools.product(*(range(1) if q is None else range(3) for q in ineqs)):
         X, Y, g, kk = [0] * nv, [0] * nv, fmpq(1), a
-        for (Xj, Yj, gj, kj), nj in zip(ineqs, ns):
+        for q, nj in zip(ineqs, ns):
             if nj:
+                Xj, Yj, gj, kj = q
                 X = [u + nj * v for u, v in zip(X, Xj)]
                 Y = [u + nj * v for u, v in zip(Y, Yj)]
                 g *= gj ** nj
@@ -80,6 +94,10 @@ def _multipliers(a: int, b: tuple, path) -> tuple[list, fmpq]:
 
 def tree_json(tree, n: int, path=()) -> dict:
     """The certificate form of a tree (multipliers found here), and nothing else."""
+    if tree[0] == "zero":
+        v = tree[1]
+        return {"zero": [v // n, v % n], "yes": tree_json(tree[2], n, path + ((("zero", v), True),)),
+                "no": tree_json(tree[3], n, path + ((("zero", v), False),))}
     if tree[0] == "test":
         A, B, beta, k = tree[1]
         return {"test": {"A": _mono_json(A, n), "B": _mono_json(B, n), "beta": str(fmpq(beta)), "k": k},
@@ -103,6 +121,10 @@ def tree_json(tree, n: int, path=()) -> dict:
 
 def tree_constant(tree, path=()) -> fmpq:
     """The largest sum of term bounds over the leaves (what the checker recomputes)."""
+    if tree[0] == "zero":
+        v = tree[1]
+        return max(tree_constant(tree[2], path + ((("zero", v), True),)),
+                   tree_constant(tree[3], path + ((("zero", v), False),)))
     if tree[0] == "test":
         return max(tree_constant(tree[2], path + ((tree[1], True),)),
                    tree_constant(tree[3], path + ((tree[1], False),)))
@@ -116,9 +138,13 @@ def tree_constant(tree, path=()) -> fmpq:
     return worst
 
 
-def _map_tree(tree, test_fn, leaf_fn):
+def _map_tree(tree, test_fn, leaf_fn, zero_fn=lambda v: v):
+    if tree[0] == "zero":
+        return ("zero", zero_fn(tree[1]), _map_tree(tree[2], test_fn, leaf_fn, zero_fn),
+                _map_tree(tree[3], test_fn, leaf_fn, zero_fn))
     if tree[0] == "test":
-        return ("test", test_fn(tree[1]), _map_tree(tree[2], test_fn, leaf_fn), _map_tree(tree[3], test_fn, leaf_fn))
+        return ("test", test_fn(tree[1]), _map_tree(tree[2], test_fn, leaf_fn, zero_fn),
+                _map_tree(tree[3], test_fn, leaf_fn, zero_fn))
     if tree[0] == "impossible":
         return tree
     return ("leaf", leaf_fn(tree[1]))
@@ -297,7 +323,7 @@ def _transport(tree, ps, m: int, n: int):
         return [{(ps[i + 1][r], ps[i][c]): poly.rename(ren) for (r, c), poly in Di.items()}
                 for i, Di in enumerate(layers)]
 
-    return _map_tree(tree, test_fn, leaf_fn)
+    return _map_tree(tree, test_fn, leaf_fn, lambda v: ren[v])
 
 
 def _extended(template, tree, slots: tuple):
@@ -351,11 +377,11 @@ def _lift(tree, nv: int, ren: list):
         return Lau(nv, {(a, vec(e)): c for (a, e), c in P.terms.items()})
 
     return _map_tree(tree, lambda tst: (vec(tst[0]), vec(tst[1]), tst[2], tst[3]),
-                     lambda Ds: [{k: poly(P) for k, P in D.items()} for D in Ds])
+                     lambda Ds: [{k: poly(P) for k, P in D.items()} for D in Ds], lambda v: ren[v])
 
 
 def _leaves_of(tree):
-    if tree[0] == "test":
+    if tree[0] in ("test", "zero"):
         yield from _leaves_of(tree[2])
         yield from _leaves_of(tree[3])
     elif tree[0] == "leaf":
@@ -489,7 +515,15 @@ def find_family(layers) -> dict | None:
         return _written(p, tree, n)
     for p, _tl, tt, ps in _placements(layers):
         return _written(p, _transport(tt, ps, m, n), n)
-    return _channel_family(layers)
+    fam = _channel_family(layers)
+    if fam is not None:
+        return fam
+    from exactopen.openness.chain_staircase import staircase_family
+
+    stair = staircase_family(layers)
+    if stair is not None:
+        return _written(stair[0], stair[1], n)
+    return None
 
 
 def _placements(layers: list, ends: bool = False):
