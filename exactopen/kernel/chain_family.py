@@ -37,7 +37,7 @@ from __future__ import annotations
 from flint import fmpq
 
 from exactopen.kernel.primitives import METER, PY, chain, fact, field, is_zero, optional, rational, require
-from exactopen.kernel.work import entry_cost, qbits
+from exactopen.kernel.work import QM, entry_cost, qbits
 
 # budgets of a family; "entries" bounds the target's m n (the length of every exponent vector)
 FAMILY = {"nodes": 4096, "depth": 32, "terms": 256, "exponent": 64, "p": 16, "entries": 256}
@@ -410,3 +410,37 @@ def check_zero_end(Ws, dims, node, where: str = "evidence.zero_end") -> tuple[in
          f"(width {e}), the rest of the chain has product 0 and a preimage family (p = {p}) on the targets "
          f"that are 0 at {len(absent)} entries of one row or column")
     return p, side, leaves
+
+
+def reduced_by_full_copies(Ws, dims, full, where: str = "evidence.reduce.full") -> list:
+    """Lemma C10 of docs/chains.md (``chain-full-removal``): ``full`` lists coordinate paths
+    [c_0, ..., c_h] (c_i a coordinate of V_i), each a full summand in these coordinates: W_i has 1 at
+    (c_i, c_(i-1)) and 0 elsewhere in that row and column.  Returns the layers with these rows and
+    columns deleted (the reduced chain; the chain is its direct sum with identity paths)."""
+    h = len(Ws)
+    require(isinstance(full, list) and 1 <= len(full) < min(dims), f"{where} must list 1 to min width - 1 "
+            "coordinate paths")
+    used = [set() for _ in range(h + 1)]
+    for q, path in enumerate(full):
+        require(isinstance(path, list) and len(path) == h + 1, f"{where}[{q}] must list one coordinate per node")
+        for i, c in enumerate(path):
+            c = _int(c, 0, dims[i] - 1, f"{where}[{q}][{i}]")
+            require(c not in used[i], f"{where}[{q}][{i}]: a coordinate used twice")
+            used[i].add(c)
+    out = []
+    for i, W in enumerate(Ws):
+        rows, cols = used[i + 1], used[i]
+        METER.charge(dims[i + 1] * dims[i] * PY, f"{where}: layer {i + 1}")
+        for path in full:
+            r, c = path[i + 1], path[i]
+            for x in range(dims[i]):
+                require(W[r, x] == (1 if x == c else 0), f"{where}: W_{i + 1} row {r} is not the unit row at {c}")
+            for y in range(dims[i + 1]):
+                require(W[y, c] == (1 if y == r else 0), f"{where}: W_{i + 1} column {c} is not the unit column at "
+                        f"{r}")
+        keep_r = [y for y in range(dims[i + 1]) if y not in rows]
+        keep_c = [x for x in range(dims[i]) if x not in cols]
+        out.append(QM.new(len(keep_r), len(keep_c), [W[y, x] for y in keep_r for x in keep_c],
+                          f"{where}: reduced layer {i + 1}"))
+    fact(f"{where}: {len(full)} full summand(s) in coordinates (identity paths V_0 -> V_h), removed")
+    return out

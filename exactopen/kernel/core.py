@@ -62,6 +62,10 @@ THEOREMS = {
     "chain-grouping": "docs/chains.md, Lemma C4: at a split k with min(d_0, d_k, d_h) = min_i d_i the pair "
                       "(W_h...W_{k+1}, W_k...W_1) has the chain's range, so if the pair is not locally open "
                       "neither is the chain.",
+    "chain-full-removal": "docs/chains.md, Lemma C10: if in some coordinates the chain is the direct sum of "
+                          "identity paths V_0 -> V_h (full summands) and a chain that is locally open, it is "
+                          "locally open (Z = G diag(I, S) H with S the Schur complement of the full block; a "
+                          "preimage of S gives one of Z, with the same exponent).",
     "chain-zero-end": "docs/chains.md, Lemma C11: if W_h = 0, W_{h-1}...W_1 = 0, d_{h-1} = min_i d_i >= 2 and "
                       "the sub-chain (W_1, ..., W_{h-1}) gives every target Δ that vanishes at some entries (at "
                       "most min_i d_i - 1, in one row or one column) a preimage moving its layers by <= "
@@ -109,6 +113,7 @@ LEMMAS = {
     "chain-split": "docs/chains.md, Lemmas C1 and C2",
     "chain-grouping": "docs/chains.md, Lemma C4",
     "chain-zero-end": "docs/chains.md, Lemma C11",
+    "chain-full-removal": "docs/chains.md, Lemma C10",
     "interval-decomposition": "docs/chains.md, Lemma C6 (with Gabriel's theorem, Gabriel 1972)",
 }
 REFERENCES = {
@@ -142,7 +147,8 @@ KIND_THEOREMS = {
     "rank": (), "nullspace": (), "column_space": (), "intersection": (), "solve": (), "lifting": (),
     "row_basis_bound": (), "perturbation_lower_bound": ("behrends", "prop-18"),
     "openness": ("behrends", "prop-18"),
-    "chain_openness": ("lem-10", "chain-split", "chain-grouping", "chain-zero-end", "behrends", "prop-18"),
+    "chain_openness": ("lem-10", "chain-split", "chain-grouping", "chain-zero-end", "chain-full-removal", "behrends",
+                       "prop-18"),
     "basis_change": ("behrends", "prop-18"),
     "pyramid_openness": ("monotone-activations", "open-maps"),
     "pyramid_global": ("monotone-activations", "open-maps", "convexity"),
@@ -151,8 +157,7 @@ KIND_THEOREMS = {
     "polynomial_minimum": ("sturm",),
     "symbolic_openness": ("behrends-dims", "prop-18", "thm-5-necessity"),
     "symbolic_chain_openness": ("interval-decomposition", "lem-10", "chain-split", "chain-grouping", "chain-zero-end",
-                                "behrends",
-                                "prop-18"),
+                                "chain-full-removal", "behrends", "prop-18"),
     "symbolic_landscape": (),
     "landscape_point": ("spectral", "second-order", "inverse-function", "convexity", "eckart-young", "ky-fan"),
     "numerical_rank": ("spectral", "gershgorin", "courant-fischer"),

@@ -15,7 +15,7 @@ from math import isqrt
 
 from flint import fmpq, fmpz
 
-from exactopen.kernel.chain_family import check_family, check_zero_end
+from exactopen.kernel.chain_family import check_family, check_zero_end, reduced_by_full_copies
 from exactopen.kernel.core import kind, nested, rely, same_matrix
 from exactopen.kernel.linalg import intersection_dim
 from exactopen.kernel.primitives import (
@@ -294,10 +294,11 @@ def check_chain_openness(cert: dict) -> str:
     argument = field(res, "argument", str, "result")
     require(cert["claim_id"] in (None, "lem-10", "chain-openness"), "claim_id must be lem-10 or chain-openness")
     for key in ev:
-        require(key in ("rank_product", "split", "obstruction", "grouping", "rate", "family", "zero_end"),
+        require(key in ("rank_product", "split", "obstruction", "grouping", "rate", "family", "zero_end", "reduce"),
                 f"evidence.{key}: unknown field")
     require(("family" in ev) == (argument == "family") and ("zero_end" in ev) == (argument == "zero-end")
-            and ("preimage_rate" in res) == (argument in ("family", "zero-end")),
+            and ("reduce" in ev) == (argument == "reduce")
+            and (("preimage_rate" in res) == (argument in ("family", "zero-end")) or argument == "reduce"),
             "evidence.family (zero_end) and result.preimage_rate come with the argument family (zero-end), and only "
             "there")
     if r == e or h == 1 or verdict == NOT_OPEN:
@@ -344,6 +345,28 @@ def check_chain_openness(cert: dict) -> str:
                 f"narrowest node and the rest has a preimage family ({leaves} cases) on the targets that vanish at "
                 f"the absent entries (Lemma C11): every target Z in the range near W_h...W_1 has a preimage with "
                 f"every layer entry moved by <= C |Z - W_h...W_1|_max^(1/{2 * q}); " + rate)
+    if argument == "reduce":
+        require(verdict == OPEN, "Lemma C10 proves local openness")
+        node = field(ev, "reduce", dict, "evidence")
+        require(set(node) == {"full", "reduced"}, "evidence.reduce must have exactly the fields full and reduced")
+        red = reduced_by_full_copies(Ws, dims, node["full"])
+        sub = nested(node, "reduced", "chain_openness", "evidence.reduce")
+        got = sub["inputs"]["layers"]
+        require(isinstance(got, list) and len(got) == h, "evidence.reduce.reduced must have the chain's h layers")
+        for i, L in enumerate(got):
+            same_matrix(L, red[i], f"evidence.reduce.reduced.inputs.layers[{i}]")
+        require(sub["result"]["verdict"] == OPEN, "evidence.reduce.reduced is not locally open")
+        rely("chain-full-removal")
+        rate = _check_chain_rate(Ws, dims, r, res, field(ev, "rate", dict, "evidence"))
+        q = sub["result"].get("preimage_rate")
+        require(res.get("preimage_rate") == q, f"result.preimage_rate must be the reduced chain's ({q})")
+        if q is not None:
+            require(int(q.split("/")[1]) >= ev["rate"]["p"], f"the reduced chain's exponent {q} beats Lemma C5's "
+                    f"p = {ev['rate']['p']}: the upper and lower bounds contradict each other")
+        return (f"{head} is locally open at W: it is the direct sum of {len(node['full'])} full summand(s) "
+                f"(identity paths) and a chain that is locally open (nested certificate), Lemma C10"
+                + (f"; every target has a preimage moving each layer entry by <= C |Z - W_h...W_1|_max^({q})"
+                   if q else "") + "; " + rate)
     if argument == "obstruction":
         require(verdict == NOT_OPEN, "the obstruction proves non-openness")
         ob = field(ev, "obstruction", dict, "evidence")
@@ -362,7 +385,7 @@ def check_chain_openness(cert: dict) -> str:
         return (f"{head} is not locally open at W: the pair (W_h...W_{k+1}, W_k...W_1) at k = {k} has the chain's "
                 f"range and is not locally open (Lemma C4)")
     require(argument == "none" and verdict == "undetermined", "result.argument must be lem-10, split, family, "
-            "zero-end, obstruction, grouping or none (verdict undetermined)")
+            "zero-end, reduce, obstruction, grouping or none (verdict undetermined)")
     rate = _check_chain_rate(Ws, dims, r, res, field(ev, "rate", dict, "evidence"))
     return f"{head}: this certificate does not decide local openness (undetermined); " + rate
 

@@ -291,6 +291,28 @@ def rate_weight(norms: list[int], p: int) -> int:
 # the decision
 # ---------------------------------------------------------------------------------------
 
+def _full_reduction(layers):
+    """([coordinate path of each full summand], the layers without them) when the chain, in its own
+    coordinates, is a direct sum of identity paths V_0 -> V_h and the rest (Lemma C10), else None."""
+    from exactopen.openness.chain_staircase import interval_copies
+
+    h = len(layers)
+    copies = interval_copies(layers)
+    if copies is None:
+        return None
+    full = [path for s, e, path in copies if s == 0 and e == h]
+    dims = widths(layers)
+    if not full or len(full) >= min(dims):
+        return None
+    sub = []
+    for i, W in enumerate(layers):
+        rows = [y for y in range(dims[i + 1]) if y not in {p[i + 1] for p in full}]
+        cols = [x for x in range(dims[i]) if x not in {p[i] for p in full}]
+        sub.append(fmpq_mat([[W[y, x] for x in cols] for y in rows]) if rows and cols
+                   else fmpq_mat(len(rows), len(cols)))
+    return [[int(c) for c in p] for p in full], sub
+
+
 def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
     """Local openness of (W_1, ..., W_h) -> W_h ... W_1, input layer first.
 
@@ -344,6 +366,16 @@ def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
                           f"vanishing at {len(ze['family']['absent'])} entries (Lemma C11): every target at distance "
                           f"δ has a preimage moving each layer entry by O(δ^(1/{q}))")
                 evidence["zero_end"] = ze
+        if verdict is None and h >= 3:
+            red = _full_reduction(layers)
+            if red is not None:
+                full, sub = red
+                sv, _sr, sc = decide_chain(sub)
+                if sv == OPEN:
+                    verdict, argument = OPEN, "reduce"
+                    reason = (f"degenerate (rank {ev.rank} < min width {dmin}); without its {len(full)} full "
+                              f"summand(s) the chain is locally open ({sc['result']['argument']}), Lemma C10")
+                    evidence["reduce"] = {"full": full, "reduced": sc}
         if verdict is None:
             ob = find_obstruction(layers)
             if ob is not None:
@@ -374,6 +406,8 @@ def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
         result["preimage_rate"] = f"1/{evidence['family']['p']}"
     if argument == "zero-end":
         result["preimage_rate"] = f"1/{2 * evidence['zero_end']['family']['p']}"
+    if argument == "reduce" and "preimage_rate" in evidence["reduce"]["reduced"]["result"]:
+        result["preimage_rate"] = evidence["reduce"]["reduced"]["result"]["preimage_rate"]
     if h > 1 and ev.rank < dmin and verdict != NOT_OPEN:
         rate = rate_bound(layers)
         evidence["rate"] = rate
