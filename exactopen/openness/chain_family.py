@@ -522,7 +522,10 @@ def find_family(layers) -> dict | None:
 
     stair = staircase_family(layers)
     if stair is not None:
-        return _written(stair[0], stair[1], n)
+        try:
+            return _written(stair[0], stair[1], n)
+        except ValueError:  # a term without a bound: no family
+            return None
     return None
 
 

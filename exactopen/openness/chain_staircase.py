@@ -111,75 +111,178 @@ def _family(layers):
     if copies is None:
         return None
     kinds: dict = {}
-    for s, e, path in copies:
-        kinds.setdefault((s, e), []).append(path)
+    for s_, e_, path in copies:
+        kinds.setdefault((s_, e_), []).append(path)
     allowed = {(0, 0), (0, 1), (1, 2), (2, 3), (3, 3), (1, 1), (2, 2)}
     if set(kinds) - allowed:
         return None
-    A, Bs, Ws, Ps, Qs = (kinds.get(x, []) for x in ((0, 0), (0, 1), (1, 2), (2, 3), (3, 3)))
-    if len(A) != 1 or not Bs or not Ps or len(Ps) > 2 or not Qs or len(Ws) < len(Qs):
+    As, Bs, Ws, Ps, Qs = (kinds.get(x, []) for x in ((0, 0), (0, 1), (1, 2), (2, 3), (3, 3)))
+    W11, W22 = kinds.get((1, 1), []), kinds.get((2, 2), [])
+    if not Bs or not Ps or len(Ps) > 2 or not Qs or not As or not Ws or len(As) > 2:
+        return None
+    two_a = len(As) == 2           # the second [0, 0] through a [1, 1] wire (then one P row)
+    q22 = len(Qs) > len(Ws)        # the second [3, 3] through a [2, 2] wire (then two Q rows, one [1, 2])
+    if two_a and (not W11 or len(Ps) != 1):
+        return None
+    if q22 and (not W22 or len(Qs) != 2 or len(Ws) != 1):
         return None
     m, n = layers[2].nrows(), layers[0].ncols()
     nv = m * n
-    a0 = A[0][0]
+    t = Lau.mono(nv, t=1)
+    t2 = Lau.mono(nv, t=2)
+    zero_poly = Lau(nv)
 
     def var(row, col):
         return row * n + col
 
-    def u(row, col, e=1):
-        return Lau.mono(nv, u={var(row, col): e})
+    def mono(*pairs):
+        e = [0] * nv
+        for v in pairs:
+            e[v] += 1
+        return tuple(e)
 
-    t = Lau.mono(nv, t=1)
-    t2 = Lau.mono(nv, t=2)
+    def leaf(ctx, region, zeros):
+        """The layer changes of a case (ctx: the pivots; zeros: variables known 0 on the path)."""
+        def u(row, col, e=1):
+            v = var(row, col)
+            if v in zeros:
+                if e < 0:
+                    raise ValueError("division by a zero variable")
+                return Lau(nv)
+            return Lau.mono(nv, u={v: e})
 
-    def leaf(star: int, v, a_of):
-        """The layer changes with pivot row Ps[star], W_3's v and a_i = a_of(i)."""
-        Pst = Ps[star]
+        P, a, a2, Q, Q2 = ctx["P"], ctx["a"], ctx["a2"], ctx["Q"], ctx["Q2"]
+        others = [x for x in Ps if x is not P]
+        extraQ = [x for x in Qs if x is not Q and x is not Q2]
         D1, D2, D3 = {}, {}, {}
-        for k, Q in enumerate(Qs):
+
+        def put(D, key, val):
+            if val.terms:
+                D[key] = D.get(key, Lau(nv)) + val
+
+        if region == "beta":
+            v = u(Q[0], a) * u(P[1], a, -1) - t
+            q0, q0inv = t2 * u(P[1], a), Lau.mono(nv, t=-2) * u(P[1], a, -1)
+            alpha = {id(P): t, **{id(o): t * u(o[1], a) * u(P[1], a, -1) for o in others}}
+        else:
+            v = zero_poly
+            q0 = t * u(Q[0], a)
+            q0inv = Lau.mono(nv, t=-1) * u(Q[0], a, -1) if var(Q[0], a) not in zeros else None
+            alpha = {id(x): (t2 * u(x[1], a) * u(Q[0], a, -1) if region == "leaf_a" else zero_poly) for x in Ps}
+        put(D1, (Ws[0][0], a), q0)
+        put(D3, (Q[0], Ws[0][1]), t2)
+        put(D3, (Q[0], P[0]), v)
+        for Bj in Bs:
+            put(D2, (Ws[0][1], Bj[1]), t * (u(Q[0], Bj[0]) - v * u(P[1], Bj[0])))
+        for x in Ps:
+            for Bj in Bs:
+                put(D2, (x[0], Bj[1]), Lau.mono(nv, t=3) * u(x[1], Bj[0]))
+            put(D2, (x[0], Ws[0][0]), alpha[id(x)])
+        for k, Qk in enumerate(extraQ, start=1):  # their own [1, 2] wire, v = 0
             wire = Ws[k]
-            q = t * (u(Q[0], a0) - (v * u(Pst[1], a0) if k == 0 else Lau(nv)))
-            D1[(wire[0], a0)] = q
-            D3[(Q[0], wire[1])] = t2
+            put(D3, (Qk[0], wire[1]), t2)
+            for col in [a] + ([a2] if a2 is not None else []):
+                put(D1, (wire[0], col), t * u(Qk[0], col))
             for Bj in Bs:
-                mkj = t * (u(Q[0], Bj[0]) - (v * u(Pst[1], Bj[0]) if k == 0 else Lau(nv)))
-                if mkj.terms:
-                    D2[(wire[1], Bj[1])] = mkj
-        for i, P in enumerate(Ps):
+                put(D2, (wire[1], Bj[1]), t * u(Qk[0], Bj[0]))
+        q0b = None
+        if a2 is not None:  # the second [0, 0] column: wire 0 and the [1, 1] wire
+            w11 = W11[0]
+            q0b = t * (u(Q[0], a2) - v * u(P[1], a2))
+            put(D1, (Ws[0][0], a2), q0b)
+            put(D1, (w11[0], a2), t)
+            put(D2, (P[0], w11[0]), t2 * u(P[1], a2) - alpha[id(P)] * q0b * Lau.mono(nv, t=-1))
+        if Q2 is not None:  # the second [3, 3] row: the [2, 2] wire
+            w22 = W22[0]
+            put(D3, (Q2[0], w22[0]), t)
             for Bj in Bs:
-                D2[(P[0], Bj[1])] = Lau.mono(nv, t=3, u={var(P[1], Bj[0]): 1})
-            ai = a_of(i)
-            if ai.terms:
-                D2[(P[0], Ws[0][0])] = ai
-        if v.terms:
-            D3[(Qs[0][0], Pst[0])] = v
+                put(D2, (w22[0], Bj[1]), t2 * u(Q2[0], Bj[0]))
+            sig = zero_poly if var(Q2[0], a) in zeros else t2 * u(Q2[0], a) * q0inv
+            put(D2, (w22[0], Ws[0][0]), sig)
+            if a2 is not None:
+                put(D2, (w22[0], W11[0][0]), (t2 * u(Q2[0], a2) - sig * q0b) * Lau.mono(nv, t=-1))
         return ("leaf", [D1, D2, D3])
 
-    Q0 = Qs[0][0]
+    def known(path):
+        """Variables known nonzero on a path (as the checker derives them)."""
+        from exactopen.openness.chain_family import _ineqs
 
-    def cases(star: int):
-        """leaf_a / beta below a known nonzero u(P_*, a)."""
-        ps = Ps[star][1]
-        uq = u(Q0, a0)
-        inv_q, inv_s = u(Q0, a0, -1), u(ps, a0, -1)
-        zero = Lau(nv)
-        leaf_a = leaf(star, zero, lambda i: t2 * u(Ps[i][1], a0) * inv_q)
-        beta = leaf(star, uq * inv_s - t, lambda i: t if i == star else t * u(Ps[i][1], a0) * inv_s)
-        e_q, e_s = [0] * nv, [0] * nv
-        e_q[var(Q0, a0)], e_s[var(ps, a0)] = 1, 1
-        return ("test", (tuple(e_q), tuple(e_s), fmpq(2), 1), leaf_a, beta)
+        return _ineqs(path)[0]
 
-    zero_leaf = leaf(0, Lau(nv), lambda i: Lau(nv))
-    v0 = var(Ps[0][1], a0)
-    if len(Ps) == 1:
-        tree = ("zero", v0, zero_leaf, cases(0))
+    def cases(ctx, path):
+        P, a, Q, Q2 = ctx["P"], ctx["a"], ctx["Q"], ctx["Q2"]
+        vP, vQ = var(P[1], a), var(Q[0], a)
+        forced = [var(o[1], a) for o in Ps if o is not P] + ([var(P[1], ctx["a2"])] if ctx["a2"] is not None else [])
+
+        def zero_region(path2, zeros):
+            if Q2 is None:
+                return leaf(ctx, "zero", zeros)
+            if vQ in known(path2):
+                return leaf(ctx, "zero", zeros)
+            return ("zero", vQ, zero_tail(path2 + ((("zero", vQ), True),), zeros | {vQ}, "zero"),
+                    leaf(ctx, "zero", zeros))
+
+        def zero_tail(path2, zeros, region):
+            v2 = var(Q2[0], a)
+            return ("zero", v2, leaf(ctx, region, zeros | {v2}), ("impossible",))
+
+        def beta(path2):
+            if Q2 is None or vQ in known(path2):
+                return leaf(ctx, "beta", frozenset())
+            return ("zero", vQ, zero_tail(path2 + ((("zero", vQ), True),), frozenset({vQ}), "beta"),
+                    leaf(ctx, "beta", frozenset()))
+
+        t4 = (mono(vQ), mono(vP), fmpq(2), 1)
+        nonzero_branch = ("test", t4, leaf(ctx, "leaf_a", frozenset()), beta(path + (((t4), False),)))
+        if vP in known(path):
+            return nonzero_branch
+        # u(P_*, a) = 0: then the pivot tests force the others 0 too
+        yes_path = path + ((("zero", vP), True),)
+
+        def after(pth, zs):
+            return zero_region(pth, zs)
+
+        def chain_forced(vs, pth, zs):
+            if not vs:
+                return after(pth, zs)
+            return ("zero", vs[0], chain_forced(vs[1:], pth + ((("zero", vs[0]), True),), zs | {vs[0]}),
+                    ("impossible",))
+
+        return ("zero", vP, chain_forced(forced, yes_path, frozenset({vP})), nonzero_branch)
+
+    def pick(options, path, ctx, key_fn, test_vars, then):
+        """A pivot test |u(x)| >= |u(y)| between two candidates (or none)."""
+        if len(options) == 1:
+            return then({**ctx, key_fn: options[0]}, path)
+        x, y = options
+        vx, vy = test_vars(x), test_vars(y)
+        tst = (mono(vx), mono(vy), fmpq(1), 0)
+        return ("test", tst, then({**ctx, key_fn: x, key_fn + "o": y}, path + ((tst, True),)),
+                then({**ctx, key_fn: y, key_fn + "o": x}, path + ((tst, False),)))
+
+    def with_a(ctx, path):
+        def with_q(ctx2, path2):
+            if q22:
+                def fin(ctx3, path3):
+                    return cases({**ctx3, "Q2": ctx3["Qo"]}, path3)
+                return pick(Qs, path2, ctx2, "Q", lambda x: var(x[0], ctx2["a"]), fin)
+            return cases({**ctx2, "Q": Qs[0], "Q2": None}, path2)
+
+        def with_p(ctx2, path2):
+            return pick(Ps, path2, ctx2, "P", lambda x: var(x[1], ctx2["a"]), with_q)
+
+        return with_p(ctx, path)
+
+    base = {"a2": None}
+    if two_a:
+        P0 = Ps[0]
+
+        def set_a(ctx, path):
+            return with_a({**ctx, "a2": ctx["ao"]}, path)
+
+        tree = pick([As[0][0], As[1][0]], (), {**base, "P": P0}, "a", lambda col: var(P0[1], col), set_a)
     else:
-        v1 = var(Ps[1][1], a0)
-        e0, e1 = [0] * nv, [0] * nv
-        e0[v0], e1[v1] = 1, 1
-        tree = ("test", (tuple(e0), tuple(e1), fmpq(1), 0),
-                ("zero", v0, ("zero", v1, zero_leaf, ("impossible",)), cases(0)),
-                cases(1))
+        tree = with_a({**base, "a": As[0][0]}, ())
     return 3, tree
 
 
