@@ -518,9 +518,9 @@ def find_family(layers) -> dict | None:
     fam = _channel_family(layers)
     if fam is not None:
         return fam
-    from exactopen.openness.chain_staircase import staircase_family
+    from exactopen.openness.chain_staircase import factored_family, staircase_family
 
-    stair = staircase_family(layers)
+    stair = staircase_family(layers) or factored_family(layers)
     if stair is not None:
         try:
             return _written(stair[0], stair[1], n)

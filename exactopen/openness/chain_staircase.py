@@ -328,3 +328,61 @@ def staircase_family(layers):
         return None
     m, n = layers[-1].nrows(), layers[0].ncols()
     return _checked(layers, (fam[0], _transpose_tree(fam[1], m, n)))
+
+
+def factored_family(layers):
+    """h = 5, the class {0-0, 0-1, 1-4, 2-2, 3-3, 4-5, 5-5} (all widths 2): the (N, N, N) chain whose
+    middle layer passes two projections (docs/chains.md, "Staircase families").  With t^4 = |E|_max
+    the staircase's middle block M = [[1, m], [alpha, t^4 u(P, b)]] (rows: wire, P at V_4; columns:
+    wire, b at V_1) has det = O(t^3), so it factors through the two inner summands with every move
+    O(t): W_2 adds m at (wire, b) and t at (2-2, b), W_3 adds t at (3-3, 2-2), W_4 adds alpha at
+    (P, wire) and gamma = (t^4 u(P, b) - alpha m)/t^2 at (P, 3-3).  p = 4."""
+    if len(layers) != 5:
+        return None
+    copies = interval_copies(layers)
+    if copies is None:
+        return None
+    kinds: dict = {}
+    for s_, e_, path in copies:
+        kinds.setdefault((s_, e_), []).append(path)
+    want = {(0, 0), (0, 1), (1, 4), (2, 2), (3, 3), (4, 5), (5, 5)}
+    if set(kinds) != want or any(len(v) != 1 for v in kinds.values()):
+        return None
+    (a,), (b,), (c,), (d,), (e,), (P,), (Q,) = (kinds[k] for k in sorted(want))
+    m_, n_ = layers[4].nrows(), layers[0].ncols()
+    nv = m_ * n_
+
+    def u(row, col, ex=1):
+        return Lau.mono(nv, u={row * n_ + col: ex})
+
+    def T(k):
+        return Lau.mono(nv, t=k)
+
+    a0, b0 = a[0], b[0]
+
+    def leaf(region, zeros):
+        if region == "beta":
+            v = u(Q[0], a0) * u(P[1], a0, -1) - T(1)
+            alpha = T(1)
+        elif region == "leaf_a":
+            v, alpha = Lau(nv), T(2) * u(P[1], a0) * u(Q[0], a0, -1)
+        else:
+            v, alpha = Lau(nv), Lau(nv)
+        uPa = Lau(nv) if (P[1] * n_ + a0) in zeros else u(P[1], a0)
+        q = T(2) * (u(Q[0], a0) - v * uPa)
+        mm = T(2) * (u(Q[0], b0) - v * u(P[1], b0))
+        gamma = T(2) * u(P[1], b0) - alpha * mm * T(-2)
+        D = [dict() for _ in range(5)]
+        for i, key, val in ((0, (c[0], a0), q), (1, (c[1], b[1]), mm), (1, (d[0], b[1]), T(1)),
+                            (2, (e[0], d[0]), T(1)), (3, (P[0], c[2]), alpha), (3, (P[0], e[0]), gamma),
+                            (4, (Q[0], c[3]), T(2)), (4, (Q[0], P[0]), v)):
+            if val.terms:
+                D[i][key] = D[i].get(key, Lau(nv)) + val
+        return ("leaf", D)
+
+    vP, vQ = P[1] * n_ + a0, Q[0] * n_ + a0
+    eQ, eP = [0] * nv, [0] * nv
+    eQ[vQ], eP[vP] = 1, 1
+    tree = ("zero", vP, leaf("zero", frozenset({vP})),
+            ("test", (tuple(eQ), tuple(eP), fmpq(2), 1), leaf("leaf_a", frozenset()), leaf("beta", frozenset())))
+    return _checked(layers, (4, tree))

@@ -22,14 +22,15 @@ A = {(0, 0): 1, (0, 1): 1, (1, 2): 1, (2, 3): 2, (3, 3): 1}        # two P rows:
 D = {(0, 0): 1, (0, 1): 2, (1, 2): 1, (2, 3): 2, (3, 3): 1}
 B = {(0, 0): 1, (0, 1): 1, (1, 2): 2, (2, 3): 1, (3, 3): 2}        # two Q rows, two wires
 BT = {(0, 0): 2, (0, 1): 1, (1, 2): 2, (2, 3): 1, (3, 3): 1}       # transposed family
+H5 = {(0, 0): 1, (0, 1): 1, (1, 4): 1, (2, 2): 1, (3, 3): 1, (4, 5): 1, (5, 5): 1}  # h = 5, p = 4
 G = {(0, 0): 1, (0, 1): 2, (1, 2): 1, (2, 2): 1, (2, 3): 1, (3, 3): 2}  # a [2, 2] wire for the second Q row
 GT = {(0, 0): 2, (0, 1): 1, (1, 1): 1, (1, 2): 1, (2, 3): 2, (3, 3): 1}
 I = {(0, 0): 2, (0, 1): 1, (1, 1): 1, (1, 2): 1, (2, 2): 1, (2, 3): 1, (3, 3): 2}  # both: three pivots
-CLASSES = [A, D, B, BT, {(0, 0): 1, (0, 1): 2, (1, 2): 1, (2, 3): 1, (3, 3): 1}, G, GT, I]
+CLASSES = [A, D, B, BT, {(0, 0): 1, (0, 1): 2, (1, 2): 1, (2, 3): 1, (3, 3): 1}, G, GT, I, H5]
 
 
 def _cert(mult, perm_seed=None):
-    layers = representative(3, mult)
+    layers = representative(5 if (1, 4) in mult else 3, mult)
     if perm_seed is not None:  # the same class in shuffled bases of V_0 .. V_3
         rnd = random.Random(perm_seed)
         dims = [layers[0].ncols()] + [W.nrows() for W in layers]
@@ -55,7 +56,8 @@ def _rejected(cert, match=None):
 def test_accepted(mult, seed):
     cert = _cert(mult, seed)
     assert "explicit preimage family" in kernel.statement(json.dumps(cert))
-    assert cert["result"]["preimage_rate"] == "1/3" and cert["result"]["rate"] == "1/2"  # a gap [1/3, 1/2]
+    q = "1/4" if mult is H5 else "1/3"
+    assert cert["result"]["preimage_rate"] == q and cert["result"]["rate"] == "1/2"  # a gap [1/q, 1/2]
 
 
 # ---------------------------------------------------------------------------------------
@@ -96,8 +98,8 @@ def _value(terms, U, t):
 @settings(max_examples=60, deadline=None)
 @given(st.sampled_from(CLASSES), st.integers(0, 2 ** 32 - 1), st.integers(2, 12), st.floats(0, 0.6))
 def test_family_is_an_exact_preimage_at_random_targets(mult, seed, k, zero_share):
-    """t = 1/k rational (so |E|_max = t^3 exactly), dense random U with max |u| = 1 and a random
-    share of exact zeros (to reach the zero-test leaves): the leaf's layers multiply to Z + t^3 U
+    """t = 1/k rational (so |E|_max = t^p exactly), dense random U with max |u| = 1 and a random
+    share of exact zeros (to reach the zero-test leaves): the leaf's layers multiply to Z + t^p U
     exactly and move every entry by <= C t."""
     cert = _cert(mult)
     fam = cert["evidence"]["family"]
@@ -119,7 +121,8 @@ def test_family_is_an_exact_preimage_at_random_targets(mult, seed, k, zero_share
     prod = moved[0]
     for W in moved[1:]:
         prod = [[sum(W[r][x] * prod[x][c] for x in range(len(prod))) for c in range(n)] for r in range(len(W))]
-    assert prod == [[t ** 3 * U[r][c] for c in range(n)] for r in range(m)]  # Z = 0 at these classes
+    p = fam["p"]
+    assert prod == [[t ** p * U[r][c] for c in range(n)] for r in range(m)]  # Z = 0 at these classes
     assert worst <= Fraction(fam["constant"]) * t
 
 

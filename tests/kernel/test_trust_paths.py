@@ -704,10 +704,11 @@ def test_every_kind_is_audited():
     assert set(NESTS) <= set(kernel.KINDS) and all(v <= set(kernel.KINDS) for v in NESTS.values())
 
 
-def _needs(kind: str) -> set:
-    """The theorems the audit finds on the kind's paths and in the kinds it nests."""
+def _needs(kind: str, seen: frozenset = frozenset()) -> set:
+    """The theorems the audit finds on the kind's paths and in the kinds it nests (a kind may nest
+    itself: chain_openness's reduce argument nests the reduced chain's certificate)."""
     own = set().union(*(v for (k, _), v in EXPECTED.items() if k == kind))
-    return own.union(*(_needs(sub) for sub in NESTS.get(kind, ())))
+    return own.union(*(_needs(sub, seen | {kind}) for sub in NESTS.get(kind, ()) if sub not in seen | {kind}))
 
 
 def _kind_gaps(kind: str) -> set:
