@@ -444,3 +444,34 @@ def reduced_by_full_copies(Ws, dims, full, where: str = "evidence.reduce.full") 
                           f"{where}: reduced layer {i + 1}"))
     fact(f"{where}: {len(full)} full summand(s) in coordinates (identity paths V_0 -> V_h), removed")
     return out
+
+
+def check_rotation(Ws, dims, Z, node, where: str = "evidence.rotate") -> tuple[int, int]:
+    """Lemma C12 of docs/chains.md (``chain-rotation``, a lemma of this project): columns x != y of
+    W_1 are zero, rows r != s of W_h are zero and P is another row of V_h; the family covers the
+    targets with E[P, y] = E[r, y] = 0 (its ``absent`` entries, exactly these two).  Every target is
+    rotated there by orthogonal changes of the coordinates x, y of V_0 and r, s of V_h, which fix W
+    (those columns and rows are zero).  Returns (p, number of leaves)."""
+    require(isinstance(node, dict) and set(node) == {"columns", "rows", "pivot", "family"},
+            f"{where} must have exactly the fields columns, rows, pivot and family")
+    h = len(Ws)
+    m, n = dims[h], dims[0]
+    require(h >= 2, f"{where}: Lemma C12 needs two layers or more")
+    cols, rows = node["columns"], node["rows"]
+    require(isinstance(cols, list) and len(cols) == 2 and isinstance(rows, list) and len(rows) == 2,
+            f"{where}: columns and rows must be pairs")
+    x, y = (_int(c, 0, n - 1, f"{where}.columns") for c in cols)
+    r, s_ = (_int(c, 0, m - 1, f"{where}.rows") for c in rows)
+    P = _int(node["pivot"], 0, m - 1, f"{where}.pivot")
+    require(x != y and r != s_ and P not in (r, s_), f"{where}: two distinct columns, two distinct rows and a "
+            "pivot row outside them")
+    METER.charge((dims[1] + dims[h - 1]) * 2 * PY, f"{where}: the zero columns and rows")
+    for c in (x, y):
+        require(all(Ws[0][i, c] == 0 for i in range(dims[1])), f"{where}: column {c} of W_1 is not zero")
+    for q in (r, s_):
+        require(all(Ws[h - 1][q, j] == 0 for j in range(dims[h - 1])), f"{where}: row {q} of W_h is not zero")
+    p, radius, C, leaves, absent = check_family(Ws, dims, Z, node["family"], where + ".family", absent_ok=True)
+    require(absent == {P * n + y, r * n + y}, f"{where}.family.absent must be exactly [{P}, {y}] and [{r}, {y}]")
+    fact(f"{where}: columns {x}, {y} of W_1 and rows {r}, {s_} of W_h are zero; the family covers the targets "
+         f"with E[{P}, {y}] = E[{r}, {y}] = 0 (p = {p})")
+    return p, leaves

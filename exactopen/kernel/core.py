@@ -66,6 +66,10 @@ THEOREMS = {
                           "identity paths V_0 -> V_h (full summands) and a chain that is locally open, it is "
                           "locally open (Z = G diag(I, S) H with S the Schur complement of the full block; a "
                           "preimage of S gives one of Z, with the same exponent).",
+    "chain-rotation": "docs/chains.md, Lemma C12: if columns x, y of W_1 and rows r, s of W_h are zero and P is "
+                      "another row, every target Z̄ + E is moved by orthogonal changes of the coordinates x, y "
+                      "and r, s (which fix W and Z̄) to one with E[P, y] = E[r, y] = 0; so a preimage family on "
+                      "those targets gives every target a preimage with the family's exponent.",
     "chain-zero-end": "docs/chains.md, Lemma C11: if W_h = 0, W_{h-1}...W_1 = 0, d_{h-1} = min_i d_i >= 2 and "
                       "the sub-chain (W_1, ..., W_{h-1}) gives every target Δ that vanishes at some entries (at "
                       "most min_i d_i - 1, in one row or one column) a preimage moving its layers by <= "
@@ -114,6 +118,7 @@ LEMMAS = {
     "chain-grouping": "docs/chains.md, Lemma C4",
     "chain-zero-end": "docs/chains.md, Lemma C11",
     "chain-full-removal": "docs/chains.md, Lemma C10",
+    "chain-rotation": "docs/chains.md, Lemma C12",
     "interval-decomposition": "docs/chains.md, Lemma C6 (with Gabriel's theorem, Gabriel 1972)",
 }
 REFERENCES = {
@@ -147,8 +152,8 @@ KIND_THEOREMS = {
     "rank": (), "nullspace": (), "column_space": (), "intersection": (), "solve": (), "lifting": (),
     "row_basis_bound": (), "perturbation_lower_bound": ("behrends", "prop-18"),
     "openness": ("behrends", "prop-18"),
-    "chain_openness": ("lem-10", "chain-split", "chain-grouping", "chain-zero-end", "chain-full-removal", "behrends",
-                       "prop-18"),
+    "chain_openness": ("lem-10", "chain-split", "chain-grouping", "chain-zero-end", "chain-full-removal",
+                       "chain-rotation", "behrends", "prop-18"),
     "basis_change": ("behrends", "prop-18"),
     "pyramid_openness": ("monotone-activations", "open-maps"),
     "pyramid_global": ("monotone-activations", "open-maps", "convexity"),
@@ -157,7 +162,7 @@ KIND_THEOREMS = {
     "polynomial_minimum": ("sturm",),
     "symbolic_openness": ("behrends-dims", "prop-18", "thm-5-necessity"),
     "symbolic_chain_openness": ("interval-decomposition", "lem-10", "chain-split", "chain-grouping", "chain-zero-end",
-                                "chain-full-removal", "behrends", "prop-18"),
+                                "chain-full-removal", "chain-rotation", "behrends", "prop-18"),
     "symbolic_landscape": (),
     "landscape_point": ("spectral", "second-order", "inverse-function", "convexity", "eckart-young", "ky-fan"),
     "numerical_rank": ("spectral", "gershgorin", "courant-fischer"),

@@ -15,7 +15,7 @@ from math import isqrt
 
 from flint import fmpq, fmpz
 
-from exactopen.kernel.chain_family import check_family, check_zero_end, reduced_by_full_copies
+from exactopen.kernel.chain_family import check_family, check_rotation, check_zero_end, reduced_by_full_copies
 from exactopen.kernel.core import kind, nested, rely, same_matrix
 from exactopen.kernel.linalg import intersection_dim
 from exactopen.kernel.primitives import (
@@ -294,11 +294,11 @@ def check_chain_openness(cert: dict) -> str:
     argument = field(res, "argument", str, "result")
     require(cert["claim_id"] in (None, "lem-10", "chain-openness"), "claim_id must be lem-10 or chain-openness")
     for key in ev:
-        require(key in ("rank_product", "split", "obstruction", "grouping", "rate", "family", "zero_end", "reduce"),
-                f"evidence.{key}: unknown field")
+        require(key in ("rank_product", "split", "obstruction", "grouping", "rate", "family", "zero_end", "reduce",
+                        "rotate"), f"evidence.{key}: unknown field")
     require(("family" in ev) == (argument == "family") and ("zero_end" in ev) == (argument == "zero-end")
-            and ("reduce" in ev) == (argument == "reduce")
-            and (("preimage_rate" in res) == (argument in ("family", "zero-end")) or argument == "reduce"),
+            and ("reduce" in ev) == (argument == "reduce") and ("rotate" in ev) == (argument == "rotate")
+            and (("preimage_rate" in res) == (argument in ("family", "zero-end", "rotate")) or argument == "reduce"),
             "evidence.family (zero_end) and result.preimage_rate come with the argument family (zero-end), and only "
             "there")
     if r == e or h == 1 or verdict == NOT_OPEN:
@@ -345,6 +345,17 @@ def check_chain_openness(cert: dict) -> str:
                 f"narrowest node and the rest has a preimage family ({leaves} cases) on the targets that vanish at "
                 f"the absent entries (Lemma C11): every target Z in the range near W_h...W_1 has a preimage with "
                 f"every layer entry moved by <= C |Z - W_h...W_1|_max^(1/{2 * q}); " + rate)
+    if argument == "rotate":
+        require(verdict == OPEN, "Lemma C12 proves local openness")
+        q, leaves = check_rotation(Ws, dims, P, field(ev, "rotate", dict, "evidence"))
+        rely("chain-rotation")
+        require(field(res, "preimage_rate", str, "result") == f"1/{q}", f"result.preimage_rate must be '1/{q}'")
+        rate = _check_chain_rate(Ws, dims, r, res, field(ev, "rate", dict, "evidence"))
+        require(q >= ev["rate"]["p"], f"the family's p = {q} beats Lemma C5's p = {ev['rate']['p']}: the upper and "
+                "lower bounds on the needed perturbation contradict each other")
+        return (f"{head} is locally open at W: orthogonal changes of two zero columns of W_1 and two zero rows of "
+                f"W_h move every target onto the targets of a preimage family ({leaves} cases) (Lemma C12): every "
+                f"target has a preimage with every layer entry moved by <= C |Z - W_h...W_1|_max^(1/{q}); " + rate)
     if argument == "reduce":
         require(verdict == OPEN, "Lemma C10 proves local openness")
         node = field(ev, "reduce", dict, "evidence")
@@ -385,7 +396,7 @@ def check_chain_openness(cert: dict) -> str:
         return (f"{head} is not locally open at W: the pair (W_h...W_{k+1}, W_k...W_1) at k = {k} has the chain's "
                 f"range and is not locally open (Lemma C4)")
     require(argument == "none" and verdict == "undetermined", "result.argument must be lem-10, split, family, "
-            "zero-end, reduce, obstruction, grouping or none (verdict undetermined)")
+            "zero-end, reduce, rotate, obstruction, grouping or none (verdict undetermined)")
     rate = _check_chain_rate(Ws, dims, r, res, field(ev, "rate", dict, "evidence"))
     return f"{head}: this certificate does not decide local openness (undetermined); " + rate
 

@@ -366,6 +366,16 @@ def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
                           f"vanishing at {len(ze['family']['absent'])} entries (Lemma C11): every target at distance "
                           f"δ has a preimage moving each layer entry by O(δ^(1/{q}))")
                 evidence["zero_end"] = ze
+        if verdict is None and h == 3:
+            from exactopen.openness.chain_family import rotated
+
+            rot = rotated(layers)
+            if rot is not None:
+                verdict, argument = OPEN, "rotate"
+                reason = (f"degenerate (rank {ev.rank} < min width {dmin}); rotations of two zero columns of W_1 "
+                          f"and two zero rows of W_h bring every target onto a preimage family's (Lemma C12): "
+                          f"every target at distance δ has a preimage moving each layer entry by O(δ^(1/{rot['family']['p']}))")
+                evidence["rotate"] = rot
         if verdict is None and h >= 3:
             red = _full_reduction(layers)
             if red is not None:
@@ -406,6 +416,8 @@ def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
         result["preimage_rate"] = f"1/{evidence['family']['p']}"
     if argument == "zero-end":
         result["preimage_rate"] = f"1/{2 * evidence['zero_end']['family']['p']}"
+    if argument == "rotate":
+        result["preimage_rate"] = f"1/{evidence['rotate']['family']['p']}"
     if argument == "reduce" and "preimage_rate" in evidence["reduce"]["reduced"]["result"]:
         result["preimage_rate"] = evidence["reduce"]["reduced"]["result"]["preimage_rate"]
     if h > 1 and ev.rank < dmin and verdict != NOT_OPEN:

@@ -458,6 +458,22 @@ def _channels(layers, ps, block):
     return out
 
 
+def rotated(layers) -> dict | None:
+    """``evidence.rotate`` (Lemma C12): a staircase family on the rotated targets, or None."""
+    from exactopen.openness.chain_staircase import rotated_family
+
+    got = rotated_family(layers)
+    if got is None:
+        return None
+    n = layers[0].ncols()
+    try:
+        fam = _written(got["p"], got["tree"], n)
+    except ValueError:
+        return None
+    fam["absent"] = [[v // n, v % n] for v in got["absent"]]
+    return {"columns": got["columns"], "rows": got["rows"], "pivot": got["pivot"], "family": fam}
+
+
 def find_zero_end(layers) -> dict | None:
     """``evidence.zero_end`` (Lemma C11 of docs/chains.md) if an end layer is zero next to the
     narrowest node, the rest of the chain has product 0, and a path family covers the rest's

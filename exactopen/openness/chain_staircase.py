@@ -103,8 +103,11 @@ def _transpose_tree(tree, m: int, n: int):
     return walk(tree)
 
 
-def _family(layers):
-    """(3, tree) for a staircase chain (the shape in the module docstring), else None."""
+def _family(layers, roles=None):
+    """(3, tree) for a staircase chain (the shape in the module docstring), else None.  ``roles`` =
+    (a, a2, Q, Q2 rows..., P) coordinates: the rotated form of Lemma C12 (two [0, 0] columns without a
+    [1, 1] wire, two [3, 3] rows with their own [1, 2] wires; the targets have E[P, a2] = E[Q, a2] = 0,
+    so a2 is carried only by the second row's wire)."""
     if len(layers) != 3:
         return None
     copies = interval_copies(layers)
@@ -122,7 +125,16 @@ def _family(layers):
         return None
     two_a = len(As) == 2           # the second [0, 0] through a [1, 1] wire (then one P row)
     q22 = len(Qs) > len(Ws)        # the second [3, 3] through a [2, 2] wire (then two Q rows, one [1, 2])
-    if two_a and (not W11 or len(Ps) != 1):
+    if roles is not None:  # Lemma C12's rotated targets: a2 only on the second Q row's own wire
+        ra, ra2, rq, rp = roles
+        if not two_a or q22 or len(Ps) != 1 or len(Qs) != 2 or Ps[0][1] != rp:
+            return None
+        As = sorted(As, key=lambda x: x[0] != ra)
+        Qs = sorted(Qs, key=lambda x: x[0] != rq)
+        if [x[0] for x in As] != [ra, ra2] or Qs[0][0] != rq:
+            return None
+        two_a = False
+    elif two_a and (not W11 or len(Ps) != 1):
         return None
     if q22 and (not W22 or len(Qs) != 2 or len(Ws) != 1):
         return None
@@ -154,6 +166,7 @@ def _family(layers):
         P, a, a2, Q, Q2 = ctx["P"], ctx["a"], ctx["a2"], ctx["Q"], ctx["Q2"]
         others = [x for x in Ps if x is not P]
         extraQ = [x for x in Qs if x is not Q and x is not Q2]
+        extra_cols = [a2] if a2 is not None else ([As[1][0]] if roles is not None else [])
         D1, D2, D3 = {}, {}, {}
 
         def put(D, key, val):
@@ -181,7 +194,7 @@ def _family(layers):
         for k, Qk in enumerate(extraQ, start=1):  # their own [1, 2] wire, v = 0
             wire = Ws[k]
             put(D3, (Qk[0], wire[1]), t2)
-            for col in [a] + ([a2] if a2 is not None else []):
+            for col in [a] + extra_cols:
                 put(D1, (wire[0], col), t * u(Qk[0], col))
             for Bj in Bs:
                 put(D2, (wire[1], Bj[1]), t * u(Qk[0], Bj[0]))
@@ -294,13 +307,13 @@ def _leaves(tree):
         yield tree[1]
 
 
-def _leaf_holds(layers, Ds, p: int, path_zero: set) -> bool:
+def _leaf_holds(layers, Ds, p: int, path_zero) -> bool:
     nv = layers[-1].nrows() * layers[0].ncols()
     return identity_holds(layers, Ds, p, set(range(nv)) - path_zero, False, frozenset(path_zero))
 
 
-def _checked(layers, fam):
-    """The family if every leaf's identity holds (zero-tested entries held at 0), else None."""
+def _checked(layers, fam, absent=frozenset()):
+    """The family if every leaf's identity holds (zero-tested and absent entries held at 0), else None."""
     if fam is None:
         return None
     p, tree = fam
@@ -314,7 +327,7 @@ def _checked(layers, fam):
             return True
         return _leaf_holds(layers, t[1], p, zeros)
 
-    return fam if ok(tree, frozenset()) else None
+    return fam if ok(tree, frozenset(absent)) else None
 
 
 def staircase_family(layers):
@@ -386,3 +399,30 @@ def factored_family(layers):
     tree = ("zero", vP, leaf("zero", frozenset({vP})),
             ("test", (tuple(eQ), tuple(eP), fmpq(2), 1), leaf("leaf_a", frozenset()), leaf("beta", frozenset())))
     return _checked(layers, (4, tree))
+
+
+def rotated_family(layers):
+    """Lemma C12 (docs/chains.md): ``{"columns": [a, a2], "rows": [Q, Q2], "pivot": P, "family": ...}``
+    for a chain with two [0, 0] columns (zero columns of W_1), two [3, 3] rows (zero rows of W_3)
+    and the staircase on the targets with E[P, a2] = E[Q, a2] = 0 (every target is rotated there by
+    orthogonal changes of the two column and the two row coordinates), else None.  The family's
+    evidence is written by the caller."""
+    if len(layers) != 3:
+        return None
+    copies = interval_copies(layers)
+    if copies is None:
+        return None
+    As = [p[0] for s_, e_, p in copies if (s_, e_) == (0, 0)]
+    Qs = [p[0] for s_, e_, p in copies if (s_, e_) == (3, 3)]
+    Ps = [p[1] for s_, e_, p in copies if (s_, e_) == (2, 3)]
+    if len(As) != 2 or len(Qs) != 2 or len(Ps) != 1:
+        return None
+    n = layers[0].ncols()
+    for a, a2 in (As, As[::-1]):
+        for q, q2 in (Qs, Qs[::-1]):
+            fam = _family(layers, roles=(a, a2, q, Ps[0]))
+            absent = {Ps[0] * n + a2, q * n + a2}
+            if _checked(layers, fam, absent) is not None:
+                return {"columns": [a, a2], "rows": [q, q2], "pivot": Ps[0], "absent": sorted(absent),
+                        "p": fam[0], "tree": fam[1]}
+    return None

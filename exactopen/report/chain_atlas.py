@@ -113,10 +113,11 @@ def readme(folder: str) -> None:
              "bound on the needed perturbation. `preimage_rate` = \"1/q\" (an explicit preimage family, argument "
              "`family`): every target at max-distance δ <= 1 has a preimage moving every layer entry by <= C δ^(1/q), "
              "an upper bound; with argument `zero-end` (Lemma C11) `preimage_rate` = \"1/(2q)\" from its sub-chain's family, "
-             "with `reduce` (Lemma C10) the reduced chain's (constants not stated). Where p = q the exponent 1/p of the "
+             "with `reduce` (Lemma C10) the reduced chain's, with `rotate` (Lemma C12) its family's (constants not stated). Where p = q the exponent 1/p of the "
              "openness modulus is exact.", "",
              "| h | widths ≤ | classes | degenerate | lem-10 | split (open) | family (open) | zero-end (open) "
-             "| reduce (open) | obstruction | grouping | undetermined |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| reduce (open) | rotate (open) | obstruction | grouping | undetermined |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     und, hist, rates, gaps = [], [], [], []
     for h, w in ATLASES + EXTENDED:
         rows = _read_rows(folder, h, w)
@@ -124,7 +125,7 @@ def readme(folder: str) -> None:
         if rows is None:
             part = os.path.join(folder, f"h{h}-w{w}.partial.jsonl.gz")
             if not os.path.exists(part):
-                lines.append(f"| {h} | {w} | not generated | | | | | | | | | |")
+                lines.append(f"| {h} | {w} | not generated | | | | | | | | | | |")
                 continue
             with gzip.open(part, "rt", encoding="utf-8") as f:
                 rows = [json.loads(line) for line in f]
@@ -132,15 +133,15 @@ def readme(folder: str) -> None:
         w = f"{w}{label}"
         c = collections.Counter(r["argument"] for r in rows)
         lines.append(f"| {h} | {w} | {len(rows)} | {len(rows) - c['lem-10']} | {c['lem-10']} | {c['split']} | "
-                     f"{c['family']} | {c['zero-end']} | {c['reduce']} | {c['obstruction']} | {c['grouping']} | "
-                     f"{c['none']} |")
+                     f"{c['family']} | {c['zero-end']} | {c['reduce']} | {c['rotate']} | {c['obstruction']} | "
+                     f"{c['grouping']} | {c['none']} |")
         left = [r for r in rows if r["argument"] == "none"]
         if left:
             und.append(f"* h = {h}, widths <= {w} ({len(left)}): " + "; ".join(
                 f"widths {r['widths']} intervals {r['intervals']}" for r in left[:40])
                 + ("; ..." if len(left) > 40 else ""))
         for label, keep in (("open (split)", "split"), ("open (family)", "family"), ("open (zero-end)", "zero-end"),
-                            ("open (reduce)", "reduce"), ("undetermined", "none")):
+                            ("open (reduce)", "reduce"), ("open (rotate)", "rotate"), ("undetermined", "none")):
             ps = collections.Counter(r["rate"] for r in rows if r["argument"] == keep)
             if ps:
                 hist.append(f"| {h} | {w} | {label} | " + " | ".join(str(ps.get(f"1/{p}", 0)) for p in range(1, 6))

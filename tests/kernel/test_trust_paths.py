@@ -77,6 +77,7 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("chain_openness", "obstruction"): E(),  # Lemma C3, theorem-free
     ("chain_openness", "grouping"): E({"chain-grouping"}),
     ("chain_openness", "zero-end"): E({"chain-zero-end"}),  # Lemma C11 + a family on a coordinate subspace
+    ("chain_openness", "rotate"): E({"chain-rotation"}),  # Lemma C12 + a family on a coordinate subspace
     ("chain_openness", "reduce"): E({"chain-full-removal"}),  # Lemma C10 + the nested reduced chain's own
     ("chain_openness", "none"): E(),
     # basis_change: orthogonality, diagonality, lem-17 structure re-derived; verdicts are the nested ones
