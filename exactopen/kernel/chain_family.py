@@ -30,6 +30,13 @@ then needs a + sum n_j k_j >= 0 and a + sum n_j k_j + p deg_x >= 1 (|term| <= c 
 <= c g δ^(1/p)); tests name entries of B only; impossible leaves refute max_B |u| = 1; and E = 0
 on B (t undefined) has its own leaf ``zero`` (no t, no entry of B, every term of degree >= 1 in
 the raw entries).
+
+Exact zero tests ``{"zero": [i, j], "yes", "no"}`` branch on u_ij = 0: on the yes branch the entry
+is absent (no term names it, the identity keeps Z there), on the no branch u_ij is nonzero; nonzero
+facts are derived to a fixed point, and a path making a variable both 0 and nonzero must end in an
+impossible leaf.  ``absent`` entries (a family on a coordinate subspace of targets) are accepted
+only under Lemmas C11 (:func:`check_zero_end`) and C12 (:func:`check_rotation`);
+:func:`reduced_by_full_copies` checks Lemma C10's coordinate structure.
 """
 
 from __future__ import annotations
