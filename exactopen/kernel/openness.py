@@ -15,7 +15,8 @@ from math import isqrt
 
 from flint import fmpq, fmpz
 
-from exactopen.kernel.chain_family import check_family, check_rotation, check_zero_end, reduced_by_full_copies
+from exactopen.kernel.chain_family import check_family
+from exactopen.kernel.chain_lemmas import check_chain_lemma
 from exactopen.kernel.core import kind, nested, rely, same_matrix
 from exactopen.kernel.linalg import intersection_dim
 from exactopen.kernel.primitives import (
@@ -333,51 +334,14 @@ def check_chain_openness(cert: dict) -> str:
         return (f"{head} is locally open at W: an explicit preimage family ({leaves} cases, checked by polynomial "
                 f"identities, theorem-free) gives every target Z with 0 < |Z - W_h...W_1|_max <= {radius} a "
                 f"preimage with every layer entry moved by <= {C} |Z - W_h...W_1|_max^(1/{p}); " + rate)
-    if argument == "zero-end":
-        require(verdict == OPEN, "Lemma C11 proves local openness")
-        q, side, leaves = check_zero_end(Ws, dims, field(ev, "zero_end", dict, "evidence"))
-        rely("chain-zero-end")
-        require(field(res, "preimage_rate", str, "result") == f"1/{2 * q}", f"result.preimage_rate must be '1/{2 * q}'")
+    if argument in ("zero-end", "rotate", "reduce"):  # Lemmas C11, C12, C10 (kernel/chain_lemmas.py)
+        require(verdict == OPEN, f"the argument {argument} proves local openness")
+        text, q = check_chain_lemma(argument, Ws, dims, P, ev, res)
         rate = _check_chain_rate(Ws, dims, r, res, field(ev, "rate", dict, "evidence"))
-        require(2 * q >= ev["rate"]["p"], f"Lemma C11's exponent 1/{2 * q} beats Lemma C5's p = {ev['rate']['p']}: "
-                "the upper and lower bounds on the needed perturbation contradict each other")
-        return (f"{head} is locally open at W: the {'last' if side == 'end' else 'first'} layer is zero next to the "
-                f"narrowest node and the rest has a preimage family ({leaves} cases) on the targets that vanish at "
-                f"the absent entries (Lemma C11): every target Z in the range near W_h...W_1 has a preimage with "
-                f"every layer entry moved by <= C |Z - W_h...W_1|_max^(1/{2 * q}); " + rate)
-    if argument == "rotate":
-        require(verdict == OPEN, "Lemma C12 proves local openness")
-        q, leaves = check_rotation(Ws, dims, P, field(ev, "rotate", dict, "evidence"))
-        rely("chain-rotation")
-        require(field(res, "preimage_rate", str, "result") == f"1/{q}", f"result.preimage_rate must be '1/{q}'")
-        rate = _check_chain_rate(Ws, dims, r, res, field(ev, "rate", dict, "evidence"))
-        require(q >= ev["rate"]["p"], f"the family's p = {q} beats Lemma C5's p = {ev['rate']['p']}: the upper and "
-                "lower bounds on the needed perturbation contradict each other")
-        return (f"{head} is locally open at W: orthogonal changes of two zero columns of W_1 and two zero rows of "
-                f"W_h move every target onto the targets of a preimage family ({leaves} cases) (Lemma C12): every "
-                f"target has a preimage with every layer entry moved by <= C |Z - W_h...W_1|_max^(1/{q}); " + rate)
-    if argument == "reduce":
-        require(verdict == OPEN, "Lemma C10 proves local openness")
-        node = field(ev, "reduce", dict, "evidence")
-        require(set(node) == {"full", "reduced"}, "evidence.reduce must have exactly the fields full and reduced")
-        red = reduced_by_full_copies(Ws, dims, node["full"])
-        sub = nested(node, "reduced", "chain_openness", "evidence.reduce")
-        got = sub["inputs"]["layers"]
-        require(isinstance(got, list) and len(got) == h, "evidence.reduce.reduced must have the chain's h layers")
-        for i, L in enumerate(got):
-            same_matrix(L, red[i], f"evidence.reduce.reduced.inputs.layers[{i}]")
-        require(sub["result"]["verdict"] == OPEN, "evidence.reduce.reduced is not locally open")
-        rely("chain-full-removal")
-        rate = _check_chain_rate(Ws, dims, r, res, field(ev, "rate", dict, "evidence"))
-        q = sub["result"].get("preimage_rate")
-        require(res.get("preimage_rate") == q, f"result.preimage_rate must be the reduced chain's ({q})")
-        if q is not None:
-            require(int(q.split("/")[1]) >= ev["rate"]["p"], f"the reduced chain's exponent {q} beats Lemma C5's "
-                    f"p = {ev['rate']['p']}: the upper and lower bounds contradict each other")
-        return (f"{head} is locally open at W: it is the direct sum of {len(node['full'])} full summand(s) "
-                f"(identity paths) and a chain that is locally open (nested certificate), Lemma C10"
-                + (f"; every target has a preimage moving each layer entry by <= C |Z - W_h...W_1|_max^({q})"
-                   if q else "") + "; " + rate)
+        # C δ^(1/q) >= (c δ)^(1/p') for all small δ forces q >= p' (both bounds checked: a guard)
+        require(q is None or q >= ev["rate"]["p"], f"the upper exponent 1/{q} beats Lemma C5's p = "
+                f"{ev['rate']['p']}: the upper and lower bounds on the needed perturbation contradict each other")
+        return f"{head} is locally open at W: {text}; " + rate
     if argument == "obstruction":
         require(verdict == NOT_OPEN, "the obstruction proves non-openness")
         ob = field(ev, "obstruction", dict, "evidence")
