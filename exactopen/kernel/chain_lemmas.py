@@ -148,7 +148,8 @@ def check_chain_lemma(argument: str, Ws, dims, P, ev: dict, res: dict) -> tuple[
     require(sub["result"]["verdict"] == OPEN, "evidence.reduce.reduced is not locally open")
     rely("chain-full-removal")
     q = sub["result"].get("preimage_rate")
-    require(res.get("preimage_rate") == q, f"result.preimage_rate must be the reduced chain's ({q})")
+    require(("preimage_rate" in res) == (q is not None) and res.get("preimage_rate") == q,
+            f"result.preimage_rate must be the reduced chain's ({q}), and absent if it has none")
     return (f"it is the direct sum of {len(node['full'])} full summand(s) (identity paths) and a chain that is "
             f"locally open (nested certificate), Lemma C10"
             + (f"; every target has a preimage moving each layer entry by <= C |Z - W_h...W_1|_max^({q})" if q else "")
