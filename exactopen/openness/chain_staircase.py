@@ -116,10 +116,11 @@ def _family(layers, roles=None):
     kinds: dict = {}
     for s_, e_, path in copies:
         kinds.setdefault((s_, e_), []).append(path)
-    allowed = {(0, 0), (0, 1), (1, 2), (2, 3), (3, 3), (1, 1), (2, 2)}
+    allowed = {(0, 0), (0, 1), (1, 2), (2, 3), (3, 3), (1, 1), (2, 2), (1, 3), (0, 2)}
     if set(kinds) - allowed:
         return None
     As, Bs, Ws, Ps, Qs = (kinds.get(x, []) for x in ((0, 0), (0, 1), (1, 2), (2, 3), (3, 3)))
+    Rs, Ls = kinds.get((1, 3), []), kinds.get((0, 2), [])  # pure channels: every entry of theirs is direct
     W11, W22 = kinds.get((1, 1), []), kinds.get((2, 2), [])
     if not Bs or not Ps or len(Ps) > 2 or not Qs or not As or not Ws or len(As) > 2:
         return None
@@ -214,6 +215,15 @@ def _family(layers, roles=None):
             put(D2, (w22[0], Ws[0][0]), sig)
             if a2 is not None:
                 put(D2, (w22[0], W11[0][0]), (t2 * u(Q2[0], a2) - sig * q0b) * Lau.mono(nv, t=-1))
+        # channels: a [1, 3] row R is read off W_1 at (R, column), a [0, 2] column L is written by W_3
+        # at (row, L); nothing else reads these coordinates, so nothing is contaminated
+        cols0 = [x[0] for x in As] + [x[0] for x in Bs]
+        for R in Rs:
+            for col in cols0:
+                put(D1, (R[0], col), Lau.mono(nv, t=3) * u(R[2], col))
+        for L in Ls:
+            for row in [x[-1] for x in Ps] + [x[0] for x in Qs] + [x[2] for x in Rs]:
+                put(D3, (row, L[2]), Lau.mono(nv, t=3) * u(row, L[0]))
         return ("leaf", [D1, D2, D3])
 
     def known(path):

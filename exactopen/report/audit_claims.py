@@ -239,7 +239,7 @@ def build_chain_openness() -> ClaimResult:
             seen.add((arg, rate))
             certs.append((name, cert))
     # an undetermined class of h = 3, widths <= 4 (none is left at widths <= 3)
-    cert = decide_chain(representative(3, {(0, 0): 1, (0, 1): 1, (1, 2): 1, (1, 3): 1, (2, 3): 2, (3, 3): 1}))[2]
+    cert = decide_chain(representative(3, {(0, 0): 1, (0, 1): 1, (1, 2): 2, (2, 3): 1, (3, 3): 3}))[2]
     certs.append(("none", cert))
     from exactopen.openness.chain_parametric import stratify_chain
 

@@ -507,13 +507,13 @@ def gen_symbolic_chain() -> dict:
 
 
 def gen_symbolic_chain_undetermined() -> dict:
-    """Every real a gives the atlas class {0-0, 0-1, 1-2, 1-3, 2-3 x2, 3-3} (widths [2, 3, 4, 4]),
+    """Every real a gives the atlas class {0-0, 0-1, 1-2 x2, 2-3, 3-3 x3} (widths [2, 3, 3, 4]),
     undetermined (none is left at widths <= 3)."""
     import exactopen
     from exactopen.openness.chain import representative
 
     layers = [[[str(x) for x in row] for row in W.tolist()]
-              for W in representative(3, {(0, 0): 1, (0, 1): 1, (1, 2): 1, (1, 3): 1, (2, 3): 2, (3, 3): 1})]
+              for W in representative(3, {(0, 0): 1, (0, 1): 1, (1, 2): 2, (2, 3): 1, (3, 3): 3})]
     r, c = next((r, c) for r, row in enumerate(layers[1]) for c, x in enumerate(row) if x == "1")
     layers[1][r][c] = "a^2+1"
     cert = exactopen.chain(layers).certificate
