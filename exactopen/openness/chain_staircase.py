@@ -21,7 +21,11 @@ largest |u(P_i, a)|, found by one test when there are two P rows):
 | otherwise | u(Q_0, a)/u(P_*, a) - t | t^2 u(P_*, a) | t u(P_i, a) / u(P_*, a) |
 
 p = 3; every term is bounded by the path's tests (checked by ``kernel/chain_family.py``; nothing
-here is trusted).  The transposed chain (several [0, 0], one [3, 3], ...) gets the transposed
+here is trusted).  Also written: a second [3, 3] row through a [2, 2] wire and a second [0, 0]
+column through a [1, 1] wire (pivot tests), [1, 3] rows and [0, 2] columns as channels, the rotated
+form of Lemma C12 (:func:`rotated_family`: two [0, 0] columns and two [3, 3] rows, two absent
+entries), and the h = 5 class whose middle layer passes two projections (:func:`factored_family`,
+p = 4).  The transposed chain (several [0, 0], one [3, 3], ...) gets the transposed
 family.  The exact zero test is what the older (N, N, N) family avoided with three more cases and a
 division by a polynomial-free but vanishing q; here every division is by a variable a test proved
 nonzero.
