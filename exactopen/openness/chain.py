@@ -291,6 +291,14 @@ def rate_weight(norms: list[int], p: int) -> int:
 # the decision
 # ---------------------------------------------------------------------------------------
 
+def _zero_end_reason(rank: int, dmin: int, ze: dict) -> str:
+    q = 2 * ze["family"]["p"]
+    return (f"degenerate (rank {rank} < min width {dmin}); the {'last' if ze['side'] == 'end' else 'first'} layer is "
+            f"zero next to the narrowest node and the rest of the chain reaches the targets vanishing at "
+            f"{len(ze['family']['absent'])} entries (Lemma C11): every target at distance δ has a preimage moving "
+            f"each layer entry by O(δ^(1/{q}))")
+
+
 def _full_reduction(layers):
     """([coordinate path of each full summand], the layers without them) when the chain, in its own
     coordinates, is a direct sum of identity paths V_0 -> V_h and the rest (Lemma C10), else None."""
@@ -340,6 +348,19 @@ def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
 
         verdict = None
         fam = find_family(layers)  # first: it also certifies the rate exponent from above
+        ze = None
+        if fam is not None and fam["p"] > 2:  # Lemma C11 may give a better upper exponent (1/(2q))
+            from exactopen.openness.chain_family import find_zero_end
+
+            ze = find_zero_end(layers)
+            if ze is not None and 2 * ze["family"]["p"] < fam["p"]:
+                fam = None
+            else:
+                ze = None
+        if ze is not None:
+            verdict, argument = OPEN, "zero-end"
+            reason = _zero_end_reason(ev.rank, dmin, ze)
+            evidence["zero_end"] = ze
         if fam is not None:
             verdict, argument = OPEN, "family"
             reason = (f"degenerate (rank {ev.rank} < min width {dmin}); an explicit preimage family gives every "
@@ -359,12 +380,8 @@ def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
 
             ze = find_zero_end(layers)
             if ze is not None:
-                q = 2 * ze["family"]["p"]
                 verdict, argument = OPEN, "zero-end"
-                reason = (f"degenerate (rank {ev.rank} < min width {dmin}); the {'last' if ze['side'] == 'end' else 'first'}"
-                          f" layer is zero next to the narrowest node and the rest of the chain reaches the targets "
-                          f"vanishing at {len(ze['family']['absent'])} entries (Lemma C11): every target at distance "
-                          f"δ has a preimage moving each layer entry by O(δ^(1/{q}))")
+                reason = _zero_end_reason(ev.rank, dmin, ze)
                 evidence["zero_end"] = ze
         if verdict is None and h == 3:
             from exactopen.openness.chain_family import rotated

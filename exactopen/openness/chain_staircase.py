@@ -126,6 +126,8 @@ def _family(layers, roles=None):
     As, Bs, Ws, Ps, Qs = (kinds.get(x, []) for x in ((0, 0), (0, 1), (1, 2), (2, 3), (3, 3)))
     Rs, Ls = kinds.get((1, 3), []), kinds.get((0, 2), [])  # pure channels: every entry of theirs is direct
     W11, W22 = kinds.get((1, 1), []), kinds.get((2, 2), [])
+    if not Ps and roles is None:
+        return _family_without_p(layers, kinds)
     if not Bs or not Ps or len(Ps) > 2 or not Qs or not As or not Ws or len(As) > 2:
         return None
     two_a = len(As) == 2           # the second [0, 0] through a [1, 1] wire (then one P row)
@@ -311,6 +313,67 @@ def _family(layers, roles=None):
     else:
         tree = with_a({**base, "a": As[0][0]}, ())
     return 3, tree
+
+
+def _family_without_p(layers, kinds):
+    """No [2, 3] row: the [3, 3] rows are served by wires alone (one [0, 0] column a): Q_* on the
+    first [1, 2] wire (W_1 t u(Q_*, a), W_2 t u(Q_*, b_j), W_3 t^2), further rows on their own [1, 2]
+    wires, and a last one on a [2, 2] wire w (W_3 t, W_2 t^2 u(Q', b_j) and t u(Q', a)/u(Q_*, a) at
+    (w, first wire), after a pivot test |u(Q_*, a)| >= |u(Q', a)| and a zero test on u(Q_*, a))."""
+    As, Bs, Ws, Qs = (kinds.get(x, []) for x in ((0, 0), (0, 1), (1, 2), (3, 3)))
+    W22, Rs, Ls = kinds.get((2, 2), []), kinds.get((1, 3), []), kinds.get((0, 2), [])
+    if len(As) != 1 or not Ws or not Qs or (1, 1) in kinds:
+        return None
+    q22 = len(Qs) > len(Ws)
+    if q22 and (len(Qs) != len(Ws) + 1 or not W22):
+        return None
+    m, n = layers[2].nrows(), layers[0].ncols()
+    nv = m * n
+    a = As[0][0]
+    t = Lau.mono(nv, t=1)
+
+    def leaf(Qstar, Qo, zeros):
+        def u(row, col, e=1):
+            if row * n + col in zeros:
+                return Lau(nv)
+            return Lau.mono(nv, u={row * n + col: e})
+
+        D1, D2, D3 = {}, {}, {}
+
+        def put(D, key, val):
+            if val.terms:
+                D[key] = D.get(key, Lau(nv)) + val
+
+        rows = [Qstar] + [q for q in Qs if q is not Qstar and q is not Qo]
+        for k, Q in enumerate(rows):
+            put(D1, (Ws[k][0], a), t * u(Q[0], a))
+            put(D3, (Q[0], Ws[k][1]), Lau.mono(nv, t=2))
+            for Bj in Bs:
+                put(D2, (Ws[k][1], Bj[1]), t * u(Q[0], Bj[0]))
+        if Qo is not None:
+            w = W22[0][0]
+            put(D3, (Qo[0], w), t)
+            for Bj in Bs:
+                put(D2, (w, Bj[1]), Lau.mono(nv, t=2) * u(Qo[0], Bj[0]))
+            if Qo[0] * n + a not in zeros:
+                put(D2, (w, Ws[0][0]), t * u(Qo[0], a) * u(Qstar[0], a, -1))
+        for R in Rs:
+            for col in [a] + [x[0] for x in Bs]:
+                put(D1, (R[0], col), Lau.mono(nv, t=3) * u(R[2], col))
+        for L in Ls:
+            for row in [x[0] for x in Qs] + [x[2] for x in Rs]:
+                put(D3, (row, L[2]), Lau.mono(nv, t=3) * u(row, L[0]))
+        return ("leaf", [D1, D2, D3])
+
+    if not q22:
+        return 3, leaf(Qs[0], None, frozenset())
+    x, y = Qs[-2], Qs[-1]  # the pivot pair (any further rows have their own wires)
+    vx, vy = x[0] * n + a, y[0] * n + a
+    ex, ey = [0] * nv, [0] * nv
+    ex[vx], ey[vy] = 1, 1
+    tst = (tuple(ex), tuple(ey), fmpq(1), 0)
+    yes = ("zero", vx, ("zero", vy, leaf(x, y, frozenset({vx, vy})), ("impossible",)), leaf(x, y, frozenset()))
+    return 3, ("test", tst, yes, leaf(y, x, frozenset()))
 
 
 def _leaves(tree):

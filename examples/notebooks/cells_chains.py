@@ -77,7 +77,7 @@ for (verdict, argument), count in tally.most_common():
 explicit formulas for a preimage of every nearby target (checked as polynomial identities, and they say
 how fast a preimage moves); `obstruction` and `grouping`: not open, with explicit targets. Where
 exactopen proves neither, the verdict is `undetermined` (said, not guessed): none here, and none with
-widths up to 3 either (41 classes with widths up to 4). One representative of each kind:
+widths up to 3 either (37 classes with widths up to 4). One representative of each kind:
 """),
     ("code", """
 for key, mult in examples.items():
