@@ -76,6 +76,9 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("chain_openness", "rate/maximal"): E(),
     ("chain_openness", "obstruction"): E(),  # Lemma C3, theorem-free
     ("chain_openness", "grouping"): E({"chain-grouping"}),
+    ("chain_openness", "zero-end"): E({"chain-zero-end"}),  # Lemma C11 + a family on a coordinate subspace
+    ("chain_openness", "rotate"): E({"chain-rotation"}),  # Lemma C12 + a family on a coordinate subspace
+    ("chain_openness", "reduce"): E({"chain-full-removal"}),  # Lemma C10 + the nested reduced chain's own
     ("chain_openness", "none"): E(),
     # basis_change: orthogonality, diagonality, lem-17 structure re-derived; verdicts are the nested ones
     ("basis_change", "basis-change"): E(),
@@ -154,7 +157,7 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
 # The kinds a certificate may nest (checked on every certificate walked).
 NESTS = {
     "perturbation_lower_bound": {"openness"},
-    "chain_openness": {"openness"},
+    "chain_openness": {"openness", "chain_openness"},
     "basis_change": {"openness"},
     "symbolic_chain_openness": {"chain_openness"},
     "validate_network": {"landscape_point"},
@@ -504,12 +507,18 @@ def gen_symbolic_chain() -> dict:
 
 
 def gen_symbolic_chain_undetermined() -> dict:
-    """Every real a gives an undetermined atlas class of widths [3, 2, 3, 3] (W_1 = 0; its range is
-    the rank <= 2 matrices, so no preimage family)."""
+    """Every real a gives the atlas class {0-0, 0-1, 1-2 x2, 2-3, 3-3 x3} (widths [2, 3, 3, 4]),
+    undetermined (none is left at widths <= 3)."""
     import exactopen
+    from exactopen.openness.chain import representative
 
-    return exactopen.chain([[["0", "0", "0"], ["0", "0", "0"]], [["0", "a^2+1"], ["0", "0"], ["0", "0"]],
-                            [["0", "1", "0"], ["0", "0", "1"], ["0", "0", "0"]]]).certificate
+    layers = [[[str(x) for x in row] for row in W.tolist()]
+              for W in representative(3, {(0, 0): 1, (0, 1): 1, (1, 2): 2, (2, 3): 1, (3, 3): 3})]
+    r, c = next((r, c) for r, row in enumerate(layers[1]) for c, x in enumerate(row) if x == "1")
+    layers[1][r][c] = "a^2+1"
+    cert = exactopen.chain(layers).certificate
+    assert "undetermined" in json.dumps(cert["result"])
+    return cert
 
 
 def gen_chain_identity() -> dict:
@@ -696,10 +705,11 @@ def test_every_kind_is_audited():
     assert set(NESTS) <= set(kernel.KINDS) and all(v <= set(kernel.KINDS) for v in NESTS.values())
 
 
-def _needs(kind: str) -> set:
-    """The theorems the audit finds on the kind's paths and in the kinds it nests."""
+def _needs(kind: str, seen: frozenset = frozenset()) -> set:
+    """The theorems the audit finds on the kind's paths and in the kinds it nests (a kind may nest
+    itself: chain_openness's reduce argument nests the reduced chain's certificate)."""
     own = set().union(*(v for (k, _), v in EXPECTED.items() if k == kind))
-    return own.union(*(_needs(sub) for sub in NESTS.get(kind, ())))
+    return own.union(*(_needs(sub, seen | {kind}) for sub in NESTS.get(kind, ()) if sub not in seen | {kind}))
 
 
 def _kind_gaps(kind: str) -> set:
