@@ -156,7 +156,7 @@ KIND_THEOREMS = {
                         "invariant-split"),
     "numerical_rank": ("spectral", "gershgorin", "courant-fischer"),
     "validate_network": ("spectral", "gershgorin", "eckart-young", "ky-fan", "schur",
-                         "second-order", "inverse-function", "convexity"),  # the last three: a nested snap
+                         "second-order", "inverse-function", "convexity", "invariant-split"),  # the last four: a nested snap
 }
 
 CLAIM_IDS = {
