@@ -45,7 +45,8 @@ def _kernel_of_factor(N: fmpz_mat, f) -> fmpq_mat:
             F = F * N
             for i in range(n):
                 F[i, i] += c
-    return linalg.nullspace(fmpq_mat(F)).kernel
+    K, nullity = F.nullspace()  # FLINT's integer null space: its first ``nullity`` columns
+    return fmpq_mat(mx.submatrix(fmpq_mat(K), None, list(range(nullity)))) if nullity else fmpq_mat(n, 0)
 
 
 def _cols(A: fmpq_mat) -> list:
