@@ -22,7 +22,9 @@ certificate is a function of the exact input.
 
 from __future__ import annotations
 
-from flint import fmpq, fmpq_mat, fmpq_poly, fmpz_mat
+from fractions import Fraction
+
+from flint import fmpq, fmpq_mat, fmpq_poly, fmpz_mat, fmpz_poly
 
 from exactopen.exact import linalg
 from exactopen.exact import matrix as mx
@@ -47,6 +49,53 @@ def _kernel_of_factor(N: fmpz_mat, f) -> fmpq_mat:
                 F[i, i] += c
     K, nullity = F.nullspace()  # FLINT's integer null space: its first ``nullity`` columns
     return fmpq_mat(mx.submatrix(fmpq_mat(K), None, list(range(nullity)))) if nullity else fmpq_mat(n, 0)
+
+
+def _rational_spaces(M: fmpq_mat, N: fmpz_mat) -> list | None:
+    """[(f, N(f(N)))] for the linear factors f of the characteristic polynomial of N = d M when
+    every eigenvalue of M is rational with a denominator below 10^6, else None.  Floats only
+    propose (numpy's eigenvalues, read as the nearest such fractions); a proposal is kept when
+    the exact null space of f(N) is not 0, and the proposals must fill the whole space (then
+    they are all the factors).  Saves the characteristic polynomial of side d_h."""
+    import numpy as np
+
+    from exactopen.exact.floats import to_float
+
+    n = N.nrows()
+    d = M.numer_denom()[1]
+    try:
+        ev = np.linalg.eigvalsh(to_float(M))
+    except (np.linalg.LinAlgError, OverflowError, ValueError):
+        return None
+    guesses = sorted({Fraction(float(x)).limit_denominator(10 ** 6) for x in ev}, reverse=True)
+    out, dim = [], 0
+    for g in guesses:
+        lam = fmpq(g.numerator, g.denominator) * d  # the eigenvalue of N
+        f = fmpz_poly([-lam.p, lam.q])
+        E = _kernel_of_factor(N, f)
+        if E.ncols() == 0:
+            return None
+        out.append((f, E))
+        dim += E.ncols()
+    return out if dim == n else None
+
+
+def _factor_spaces(M: fmpq_mat, N: fmpz_mat) -> list | None:
+    """[(f, basis of N(f(N)))] over the irreducible factors f of the characteristic polynomial
+    of N = d M (rational, M-invariant, mutually orthogonal spaces), the linear factors first by
+    decreasing root, then the others in FLINT's order: the same list whether the rational
+    eigenvalues were proposed by floats (:func:`_rational_spaces`) or found by factoring."""
+    spaces = _rational_spaces(M, N)
+    if spaces is None:
+        _content, factors = N.charpoly().factor()
+        spaces = []
+        for f, mult in factors:
+            E = _kernel_of_factor(N, f)
+            if E.ncols() != f.degree() * mult:
+                return None
+            spaces.append((f, E))
+    spaces.sort(key=lambda fe: (fe[0].degree() != 1, -fmpq(-fe[0][0], fe[0][1]) if fe[0].degree() == 1 else 0))
+    return spaces
 
 
 def _cols(A: fmpq_mat) -> list:
@@ -149,13 +198,12 @@ def invariant_split_certificate(net) -> dict | None:
         return perp[0]
 
     N, den = M.numer_denom()
-    _content, factors = N.charpoly().factor()
+    spaces = _factor_spaces(M, N)
+    if spaces is None:
+        return None
     top_cols, bottom_cols, top_sizes, bottom_sizes, top_f, bottom_f = [], [], [], [], [], []
     total = fmpq(0)
-    for f, mult in factors:
-        E = _kernel_of_factor(N, f)
-        if E.ncols() != f.degree() * mult:
-            return None
+    for f, E in spaces:
         parts = _split_piece(E, Vb, Nb)
         if parts is None:
             return None
