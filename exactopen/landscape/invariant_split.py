@@ -98,6 +98,14 @@ def _factor_spaces(M: fmpq_mat, N: fmpz_mat) -> list | None:
     return spaces
 
 
+def _data_matrix(B: fmpq_mat, Y: fmpq_mat) -> fmpq_mat:
+    """M = Y B^T (B B^T)^-1 B Y^T on integer forms (B's denominator cancels; Y's is squared)."""
+    NB, NY, dy = B.numer_denom()[0], *Y.numer_denom()
+    Z = NB * NY.transpose()
+    SiN, sd = fmpq_mat(NB * NB.transpose()).inv().numer_denom()
+    return fmpq_mat(Z.transpose() * SiN * Z) * fmpq(1, sd * dy * dy)
+
+
 def _cols(A: fmpq_mat) -> list:
     return [mx.submatrix(A, None, [j]) for j in range(A.ncols())]
 
@@ -185,7 +193,7 @@ def invariant_split_certificate(net) -> dict | None:
         ev["C"], ev["B"] = mx.to_json(sol.X.transpose()), mx.to_json(B)
     else:
         B = X
-    M = Y * B.transpose() * (B * B.transpose()).inv() * B * Y.transpose()
+    M = _data_matrix(B, Y)
     Vb, _ = linalg.column_space(net.product * X)
     s, r = Vb.ncols(), net.r
     if s > r:
