@@ -99,11 +99,13 @@ def _factor_spaces(M: fmpq_mat, N: fmpz_mat) -> list | None:
 
 
 def _data_matrix(B: fmpq_mat, Y: fmpq_mat) -> fmpq_mat:
-    """M = Y B^T (B B^T)^-1 B Y^T on integer forms (B's denominator cancels; Y's is squared)."""
-    NB, NY, dy = B.numer_denom()[0], *Y.numer_denom()
-    Z = NB * NY.transpose()
-    SiN, sd = fmpq_mat(NB * NB.transpose()).inv().numer_denom()
-    return fmpq_mat(Z.transpose() * SiN * Z) * fmpq(1, sd * dy * dy)
+    """M = C^T S^-1 C with C = B Y^T and S = B B^T, each brought to lowest terms first (their
+    entries are far smaller than those of B and Y: X = B_0 X_0 with orthonormal rows X_0), the
+    products on integer forms."""
+    (NB, db), (NY, dy) = B.numer_denom(), Y.numer_denom()
+    CN, cd = (fmpq_mat(NB * NY.transpose()) * fmpq(1, db * dy)).numer_denom()
+    SiN, sd = (B * B.transpose()).inv().numer_denom()
+    return fmpq_mat(CN.transpose() * SiN * CN) * fmpq(1, sd * cd * cd)
 
 
 def _cols(A: fmpq_mat) -> list:
