@@ -167,7 +167,7 @@ def _invariant_split(Ws, X, Y, w, lb, L0) -> tuple[int, int]:
     mu = rational(field(lb, "mu", str, where), where + ".mu")
     sizes = top + bottom
     G = _diagonal_blocks(T.transpose() * T, sizes, "T^T T")
-    Z = B * (Y.transpose() * T)  # T^T M T = Z^T S^-1 Z
+    Z = (B * Y.transpose()).refine() * T  # T^T M T = Z^T S^-1 Z; B Y^T in lowest terms is small
     K = _diagonal_blocks(Z.transpose() * (Sinv * Z), sizes, "T^T M T")
     del Z
     fact(f"T^T T and T^T M T are block diagonal with blocks of sizes {top} (top) and {bottom} (bottom), "

@@ -144,7 +144,7 @@ def loss_gradient(Ws, X, Y, w) -> tuple:
     E, below = _error(Ws, X, Y)
     if w is None:
         L = _sq(E) / 2
-        G = _times(E, (X.numer_denom()[0].transpose(), X.numer_denom()[1]))
+        G = _lowest(_times(E, (X.numer_denom()[0].transpose(), X.numer_denom()[1])))
     else:
         Eq = QM.wrap(E[0]) * fmpq(1, E[1])
         R = hadamard(Eq, w)
