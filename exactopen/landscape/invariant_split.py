@@ -65,9 +65,9 @@ def _rational_spaces(M: fmpq_mat, N: fmpz_mat) -> list | None:
     d = M.numer_denom()[1]
     try:
         ev = np.linalg.eigvalsh(to_float(M))
-    except (np.linalg.LinAlgError, OverflowError, ValueError):
+        guesses = sorted({Fraction(float(x)).limit_denominator(10 ** 6) for x in ev}, reverse=True)
+    except (np.linalg.LinAlgError, OverflowError, ValueError):  # entries beyond floats: no proposal
         return None
-    guesses = sorted({Fraction(float(x)).limit_denominator(10 ** 6) for x in ev}, reverse=True)
     out, dim = [], 0
     for g in guesses:
         lam = fmpq(g.numerator, g.denominator) * d  # the eigenvalue of N
