@@ -276,3 +276,25 @@ def test_float_proposals_do_not_change_the_certificate(monkeypatch, samples):
     fast = invariant_split_certificate(net)
     monkeypatch.setattr(invariant_split, "_rational_spaces", lambda M, N: None)
     assert invariant_split_certificate(net) == fast
+
+
+def test_repeated_eigenvalue_split_between_the_sides():
+    """Y = U diag(5, 5, 3, 3, 1, 1) V^T (dense rotations) with r = 3: the point routes one of the
+    two directions of singular value 3, so the eigenspace of 9 is cut by the output space (one
+    vector on each side) and mu = 9 exactly, both sides touching it."""
+    rng = random.Random(5)
+    U, V = rational_orthogonal(6, rng), rational_orthogonal(6, rng)
+    D = fmpq_mat(6, 6)
+    for i, y in enumerate((5, 5, 3, 3, 1, 1)):
+        D[i, i] = y
+    W1 = mx.submatrix(D, [0, 1, 2], None) * V.transpose()
+    W2 = mx.submatrix(U, None, [0, 1, 2])
+    G = random_invertible(3, rng)
+    net = Network.build([G * W1, W2 * G.inv()], U * D * V.transpose())
+    assert net.first_nonzero_gradient() is None
+    cert = _certificate(net)
+    lb = cert["evidence"]["lower_bound"]
+    assert lb["mu"] == "9" and lb["top"] == [1, 1, 1] and lb["bottom"] == [1, 1, 1]
+    _check(cert)
+    with pytest.raises(kernel.Rejected):  # the bound then exceeds what the point attains
+        _check(_with(cert, lambda b: b.update(mu="10")))
