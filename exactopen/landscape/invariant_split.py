@@ -51,6 +51,9 @@ def _kernel_of_factor(N: fmpz_mat, f) -> fmpq_mat:
     return fmpq_mat(mx.submatrix(fmpq_mat(K), None, list(range(nullity)))) if nullity else fmpq_mat(n, 0)
 
 
+FLOAT_FROM = 24  # d_h from which floats propose the eigenvalues (below, factoring is as cheap)
+
+
 def _rational_spaces(M: fmpq_mat, N: fmpz_mat) -> list | None:
     """[(f, N(f(N)))] for the linear factors f of the characteristic polynomial of N = d M when
     every eigenvalue of M is rational with a denominator below 10^6, else None.  Floats only
@@ -85,7 +88,7 @@ def _factor_spaces(M: fmpq_mat, N: fmpz_mat) -> list | None:
     of N = d M (rational, M-invariant, mutually orthogonal spaces), the linear factors first by
     decreasing root, then the others in FLINT's order: the same list whether the rational
     eigenvalues were proposed by floats (:func:`_rational_spaces`) or found by factoring."""
-    spaces = _rational_spaces(M, N)
+    spaces = _rational_spaces(M, N) if N.nrows() >= FLOAT_FROM else None
     if spaces is None:
         _content, factors = N.charpoly().factor()
         spaces = []
