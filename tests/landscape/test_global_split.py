@@ -299,3 +299,16 @@ def test_repeated_eigenvalue_split_between_the_sides():
     _check(cert)
     with pytest.raises(kernel.Rejected):  # the bound then exceeds what the point attains
         _check(_with(cert, lambda b: b.update(mu="10")))
+
+
+def test_split_certificate_renders(generic_cert):
+    """The rendered proof names the invariant blocks and mu (markdown, LaTeX and HTML)."""
+    from exactopen.report import emit
+    from exactopen.report.render import blocks
+
+    bs = blocks(generic_cert, kernel.explain(generic_cert))
+    md = emit.to_markdown(bs)
+    assert "invariant blocks" in md and generic_cert["evidence"]["lower_bound"]["mu"] in md
+    tex = emit.to_latex(bs)
+    assert tex.isascii() and tex.count("\\begin{enumerate}") == tex.count("\\end{enumerate}")
+    assert emit.to_html(bs).rstrip().endswith("</html>")
