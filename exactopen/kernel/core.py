@@ -80,6 +80,11 @@ THEOREMS = {
                               "W_b...W_{a+1} have the same ranks for all a < b differ by a change of basis "
                               "W_i -> G_i W_i G_{i-1}^-1 (interval decomposition of type-A quiver "
                               "representations), and such a change of basis preserves local openness.",
+    "invariant-split": "docs/checker.md, Lemma S (invariant split): if T^T T and T^T M T are block diagonal "
+                       "with the same blocks (M symmetric, every block G_b of T^T T nonsingular), K_b - mu G_b "
+                       "is PSD on the top blocks and mu G_b - K_b on the others, then Q = sum over the top "
+                       "blocks of T_b G_b^-1 (K_b - mu G_b) G_b^-1 T_b^T is PSD, Q - M + mu I is PSD and "
+                       "tr Q = sum over the top blocks of tr(G_b^-1 K_b) - k mu (k the top columns).",
     "spectral": "A real symmetric matrix is diagonalisable with real eigenvalues; its characteristic "
                 "polynomial then alternates in sign iff it is positive semidefinite (Descartes), and the "
                 "multiplicity of the root 0 is the dimension of its null space.",
@@ -120,6 +125,7 @@ LEMMAS = {
     "chain-full-removal": "docs/chains.md, Lemma C10",
     "chain-rotation": "docs/chains.md, Lemma C12",
     "interval-decomposition": "docs/chains.md, Lemma C6 (with Gabriel's theorem, Gabriel 1972)",
+    "invariant-split": "docs/checker.md, Lemma S",
 }
 REFERENCES = {
     "behrends": "E. Behrends, Where is matrix multiplication locally open?, Linear Algebra Appl. 517 (2017) "
@@ -164,10 +170,11 @@ KIND_THEOREMS = {
     "symbolic_chain_openness": ("interval-decomposition", "lem-10", "chain-split", "chain-grouping", "chain-zero-end",
                                 "chain-full-removal", "chain-rotation", "behrends", "prop-18"),
     "symbolic_landscape": (),
-    "landscape_point": ("spectral", "second-order", "inverse-function", "convexity", "eckart-young", "ky-fan"),
+    "landscape_point": ("spectral", "second-order", "inverse-function", "convexity", "eckart-young", "ky-fan",
+                        "invariant-split"),
     "numerical_rank": ("spectral", "gershgorin", "courant-fischer"),
     "validate_network": ("spectral", "gershgorin", "eckart-young", "ky-fan", "schur",
-                         "second-order", "inverse-function", "convexity"),  # the last three: a nested snap
+                         "second-order", "inverse-function", "convexity", "invariant-split"),  # the last four: a nested snap
 }
 
 CLAIM_IDS = {

@@ -132,6 +132,8 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("landscape_point", "not_critical"): E(),
     ("landscape_point", "global_minimum/stationary"): E({"convexity"}),
     ("landscape_point", "global_minimum/ky_fan"): E({"spectral", "eckart-young", "ky-fan"}),
+    # Lemma S (docs/checker.md) turns block PSD facts into Ky Fan's Q; blocks of side > 1 by charpoly
+    ("landscape_point", "global_minimum/invariant_split"): E({"spectral", "eckart-young", "ky-fan", "invariant-split"}),
     ("landscape_point", "strict_saddle"): E(),  # a straight line with a negative t^2 coefficient
     ("landscape_point", "higher_order_saddle/dense"): E({"spectral"}),
     ("landscape_point", "higher_order_saddle/split"): E({"spectral"}),  # congruence, then blocks by charpoly
@@ -533,6 +535,18 @@ def gen_classify_not_critical() -> dict:
     return exactopen.classify([[[1]], [[1]]], Y=[[2]], X=[[1]]).certificate
 
 
+def gen_global_split() -> dict:
+    """A generic global minimum (dense rotations, gauges, non-whitened X): the invariant split."""
+    import random
+
+    from exactopen.landscape.classify import classify_critical_point
+    from exactopen.landscape.examples import generic_point
+
+    cert = classify_critical_point(generic_point((4, 4, 2, 4, 4), "global_minimum", random.Random(0), 8)).certificate
+    assert cert["evidence"]["lower_bound"]["method"] == "invariant_split"
+    return cert
+
+
 def gen_split_hessian() -> dict:
     """ex-intro's higher-order saddle with its Hessian proved PSD through a (trivial) gauge split."""
     cert = _load("ex-intro")
@@ -615,6 +629,7 @@ GENERATED = {
     "symbolic-chain-undetermined": (gen_symbolic_chain_undetermined, set()),
     "landscape-not-critical": (gen_classify_not_critical, set()),
     "landscape-split-hessian": (gen_split_hessian, set()),
+    "landscape-global-split": (gen_global_split, set()),
     "landscape-undecided-psd-curve": (functools.partial(gen_undecided, "psd+curve"), set()),
     "landscape-undecided-bare": (functools.partial(gen_undecided, "bare"), set()),
     "numerical-rank-factor": (functools.partial(gen_numerical_rank, "factor"), set()),
