@@ -183,7 +183,7 @@ def test_every_trusted_theorem_is_published_or_a_lemma_of_this_project():
         m = re.match(r"(docs/[a-z]+\.md), Lemmas? ", where)
         assert m, where
         docs = (ROOT / m.group(1)).read_text()
-        lemmas = re.findall(r"\b(C\d|S)\b", where[m.end() - 1:].split("(")[0])
+        lemmas = re.findall(r"\b(C\d+|S)\b", where[m.end() - 1:].split("(")[0])
         assert lemmas, where
         for lemma in lemmas:
             assert re.search(rf"^#+ .*\bLemma {lemma}\b", docs, re.M), (where, lemma)
