@@ -46,7 +46,8 @@ def _descent_result(net: Network, found) -> dict:
 
 
 def classify_critical_point(net: Network, *, exact_hessian_limit: int = 160,
-                            claim_id: str | None = None, search_effort: int = 2) -> Classification:
+                            claim_id: str | None = None, search_effort: int = 2,
+                            bases: tuple | None = None) -> Classification:
     """Decide what kind of point ``net.layers`` is, with a certificate (thm-8, cor-9, lem-19).
 
     Order: not_critical -> global_minimum (function-space stationarity, or the Ky Fan bound of
@@ -57,7 +58,8 @@ def classify_critical_point(net: Network, *, exact_hessian_limit: int = 160,
     gauge split of :mod:`exactopen.landscape.gauge`, tried first: no size cap) -> local_minimum_not_global (h = 2, weighted loss, at most
     ``exact_hessian_limit`` parameters: PSD Hessian whose null space is the gauge orbit's
     tangent space, plus an exact lower point; :mod:`exactopen.landscape.local_min`) ->
-    undecided (with the reason).
+    undecided (with the reason).  ``bases``: (U_0..U_h, T_0..T_h) proposed for the gauge split
+    (:func:`exactopen.landscape.gauge.gauge_split`), e.g. by the nearby problem of ``validate``.
     """
     g = net.first_nonzero_gradient()
     if g is not None:
@@ -79,7 +81,7 @@ def classify_critical_point(net: Network, *, exact_hessian_limit: int = 160,
     if net.nparams > exact_hessian_limit and net.weights is None:
         # the gauge split (exactopen.landscape.gauge): the Hessian at a gauge-changed point,
         # sparse, proved PSD block by block; no negative curvature then exists
-        ev, psd, D = gauge.gauge_split(net)
+        ev, psd, D = gauge.gauge_split(net, bases=bases)
         if psd:
             psd_proved, split = True, ev
         elif D is not None:

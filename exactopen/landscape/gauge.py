@@ -130,24 +130,26 @@ def _aligned(X: fmpq_mat, Y: fmpq_mat) -> bool:
         all(C[i, j] == 0 for i in range(C.nrows()) for j in range(C.ncols()) if i != j)
 
 
-def gauge_split(net, ends: bool | None = None):
+def gauge_split(net, ends: bool | None = None, bases: tuple | None = None):
     """The gauge split at ``net``: (evidence, psd, direction).
 
     evidence = ``{"gauge": [T_k], "gauge_inverse": [U_k]}`` (and ``input`` / ``output`` changes
     of basis adapted to the data, :mod:`exactopen.landscape.alignment`, when the data do not
-    line up with the coordinates, or ``ends`` is True); psd is True (every block of the Hessian
+    line up with the coordinates, or ``ends`` is True).  ``bases`` = (U_0..U_h, T_0..T_h) with
+    T_k U_k = I: bases proposed by the caller for every space (e.g. adapted to a low-rank
+    chain, :func:`exactopen.numeric.dyadic_chain.adapted_bases`), stated in the same form with
+    ``input`` and ``output`` changes; the checker verifies them like any other.  psd is True (every block of the Hessian
     at W' PSD, as the checker will find), False (a block is not PSD; then direction is
     D = (D_1..D_h) with D^T H(W) D < 0 when a rational one was found, else None) or None (a
     block beyond the checker's budget, a weighted loss, or data that give no splitting).  The
     kernel's work meter is armed with the budget of a large certificate meanwhile, so the
     generator's memory stays bounded too."""
-    from exactopen.kernel.network import sparse_hessian_of, split_blocks
-    from exactopen.kernel.primitives import BUDGET, METER, OverBudget, Rejected, is_psd
-
     from exactopen.landscape import alignment
 
     if net.weights is not None:
         return None, None, None
+    if bases is not None:
+        return _split_in_bases(net, *bases)
     if ends is None:
         ends = not _aligned(net.X, net.Y)
     layers = list(net.layers)
@@ -176,6 +178,32 @@ def gauge_split(net, ends: bool | None = None):
               "layers": [mx.to_json(W) for W in Wp], "Z": mx.to_json(Z)}
     else:
         ev = {"gauge": [mx.to_json(T) for T in Ts], "gauge_inverse": [mx.to_json(U) for U in Us]}
+    return _blocks_verdict(net, ev, Wp, S, C, K, Us + [Uh], [T0] + Ts)
+
+
+def _split_in_bases(net, Us: list, Ts: list):
+    """:func:`gauge_split` in the bases U_0..U_h given (T_k = U_k^-1): the gauge form with input
+    and output changes, W'_k = T_k W_k U_{k-1}, data T_0 X X^T T_0^T, T_h Y X^T T_0^T, output
+    metric U_h^T U_h."""
+    h = len(net.layers)
+    if len(Us) != h + 1 or len(Ts) != h + 1:
+        raise ValueError(f"gauge_split: {h + 1} bases and {h + 1} inverses needed")
+    Wp = [Ts[k + 1] * W * Us[k] for k, W in enumerate(net.layers)]
+    S = net.X * net.X.transpose()
+    S, C, K = Ts[0] * S * Ts[0].transpose(), Ts[h] * (net.Y * net.X.transpose()) * Ts[0].transpose(), \
+        Us[h].transpose() * Us[h]
+    ev = {"gauge": [mx.to_json(T) for T in Ts[1:h]], "gauge_inverse": [mx.to_json(U) for U in Us[1:h]],
+          "input": {"change": mx.to_json(Ts[0]), "inverse": mx.to_json(Us[0])},
+          "output": {"change": mx.to_json(Ts[h]), "inverse": mx.to_json(Us[h])}}
+    return _blocks_verdict(net, ev, Wp, S, C, K, Us[1:], Ts[:h])
+
+
+def _blocks_verdict(net, ev: dict, Wp: list, S, C, K, left: list, right: list):
+    """(ev, psd, direction) from the Hessian at W' (data S, C, metric K) block by block; a
+    negative direction D' of a block is taken back to W as D_k = left[k] D'_k right[k]."""
+    from exactopen.kernel.network import sparse_hessian_of, split_blocks
+    from exactopen.kernel.primitives import BUDGET, METER, OverBudget, Rejected, is_psd
+
     METER.start(1 << 30, BUDGET["work_large"], BUDGET["memory_large"])
     try:
         N, H = sparse_hessian_of(Wp, S, C, K)
@@ -186,8 +214,6 @@ def gauge_split(net, ends: bool | None = None):
     finally:
         METER.stop()
     # back at W: D_k = U_{k+1}... (the inverse changes): D_k = U_k D'_k T_{k-1}, U_h and T_0 the ends'
-    left = Us + [Uh]
-    right = [T0] + Ts
     for (idx, M), ok in zip(blocks, psd):
         if ok:
             continue

@@ -4,7 +4,18 @@ coordinates, so that snapping the weights to simple rationals (the ``snap`` part
 reach it.
 
 Setting: float weights W of L(W) = 1/2 |W_h ... W_1 X - Y|_F^2, stalled near a saddle where the
-product P = W_h ... W_1 has numerical rank r (the directions learned so far).  Built here:
+product P = W_h ... W_1 has numerical rank r (the directions learned so far).
+
+Three constructions of (W', X', Y') (``data`` of :func:`nearby_problem`):
+
+* ``"dyadic"`` (the default, :mod:`exactopen.numeric.dyadic_chain`): every number dyadic, no
+  division anywhere; Y' = P X' - Q_A R^ Q~ is exactly critical for any rounding R^ of the
+  residual, and bases in which every layer is an r x r core make the Hessian one block of
+  r (d_0 + d_h) + r^2 (h - 2) rows.  Decides widths 64 and 128 (docs/nearby.md);
+* ``"least"``: :func:`critical_data` below (the least change of Y, rational projectors);
+* ``"split"``: ``"least"`` then :func:`split_data` (M' splits over Q; up to width 32).
+
+The rest of this docstring describes ``"least"`` and ``"split"``.  Built here:
 
 * W' (:func:`rank_factors`, NUMERIC then exact): every layer W'_k = a_k b_k^T with rational
   factors of r columns, the truncated SVD of W_k rounded to a dyadic grid of ``weight_bits``
@@ -36,8 +47,8 @@ terms of E = P X' X'^T - Y X'^T: D X'^T = Pi_A E + (I - Pi_A) E Q with
 Q = b_1 (b_1^T S b_1)^-1 b_1^T S (S = X' X'^T), the projection of E onto the admissible
 gradients in the metric tr(T S^-1 T^T) -- smaller than the orthogonal (I - Pi_A) E (I - Pi_B).
 
-Split data (:func:`split_data`, ``split``; by default above :data:`SPLIT_MIN_PARAMS`
-parameters, where the dense exact Hessian no longer decides).  The PSD proof through adapted
+Split data (:func:`split_data`, ``data="split"``; the default before the dyadic data, above
+160 parameters, where the dense exact Hessian no longer decides).  The PSD proof through adapted
 bases (:func:`exactopen.landscape.alignment.data_bases`) needs M' = C' S^-1 C'^T (C' = Y' X'^T)
 to have a characteristic polynomial with linear factors over Q; with Y' from
 :func:`critical_data` the unlearned block is a dense irreducible factor.  Only
@@ -76,12 +87,15 @@ RANK_GAP = 1e3  # a numerical rank needs this ratio between the last kept and th
 @dataclass
 class Nearby:
     """W' (``net.layers``) critical for (X', Y') = (``net.X``, ``net.Y``), r, and the exact
-    squared distances |W' - W|^2, |X' - X|^2, |Y' - Y|^2."""
+    squared distances |W' - W|^2, |X' - X|^2, |Y' - Y|^2; ``bases`` (U_0..U_h, T_0..T_h) for the
+    PSD proof of the Hessian (``data`` = "dyadic": :func:`exactopen.numeric.dyadic_chain.adapted_bases`)."""
     net: Network
     rank: int
     distance_sq: fmpq
     data_change_sq: dict
-    data: str = "least"  # "split": Y' from :func:`split_data` (M' splits over Q); "least": from :func:`critical_data`
+    data: str = "least"  # "dyadic" (default): exactopen.numeric.dyadic_chain; "split": Y' from
+    # :func:`split_data` (M' splits over Q); "least": from :func:`critical_data`
+    bases: tuple | None = None
 
 
 def numerical_rank(Ws) -> int | None:
@@ -140,26 +154,51 @@ def critical_data(factors: list, X: fmpq_mat, Y: fmpq_mat) -> tuple[list, fmpq_m
     return layers, Y + D
 
 
+DYADIC_EXACT_X = 160  # data="dyadic", data_bits="auto": X is kept exactly while the Hessian's block,
+# about r (d_0 + d_h) rows, has at most this many (beyond, X is rounded to DYADIC_DATA_BITS bits: the
+# block's entries stay short enough for its characteristic polynomial, measured in benchmarks/stalled.py)
+DYADIC_DATA_BITS = 20
+
+
 def nearby_problem(net: Network, rank: int | None = None, weight_bits: int = 24,
-                   data_bits: int | None = None, split: bool | str = "auto", split_bits: int = 24) -> Nearby | None:
+                   data_bits: int | None | str = "auto", split: bool | str = "auto", split_bits: int = 24,
+                   data: str | None = None, core_bits: int = 8, resid_bits: int = 24) -> Nearby | None:
     """The nearby rational problem at ``net`` (module docstring), or None when the product has
-    no clear numerical rank r below the narrowest width, or the r x r systems are singular."""
+    no clear numerical rank r below the narrowest width, or the r x r systems are singular.
+
+    ``data``: "dyadic" (the default; :mod:`exactopen.numeric.dyadic_chain`: a pivot-normalised
+    dyadic chain, dyadic Y' = P X' - Q_A R^ Q~ and the bases in which the Hessian is one block
+    of about r (d_0 + d_h) rows), "split" (:func:`critical_data` then :func:`split_data`) or
+    "least" (:func:`critical_data` alone).  ``split`` (older option): True means "split",
+    False "least".  ``data_bits``: X' = X rounded to that many significant bits (None: X' = X;
+    "auto": None, or :data:`DYADIC_DATA_BITS` for the dyadic data when r (d_0 + d_h) exceeds
+    :data:`DYADIC_EXACT_X`).  ``weight_bits``, ``core_bits``, ``resid_bits``: see
+    :func:`exactopen.numeric.dyadic_chain.dyadic_chain` and ``critical_labels``."""
     if net.weights is not None:
         return None
+    if data is None:
+        data = "dyadic" if split == "auto" else "split" if split else "least"
+    if data not in ("dyadic", "split", "least"):
+        raise ValueError(f"nearby data must be 'dyadic', 'split' or 'least', not {data!r}")
     Wf, Xf, _Yf = float_network(net)
     r = numerical_rank(Wf) if rank is None else rank
     if not r:
         return None
+    if data_bits == "auto":
+        wide = r * (net.X.nrows() + net.Y.nrows()) > DYADIC_EXACT_X
+        data_bits = DYADIC_DATA_BITS if data == "dyadic" and wide else None
     X2 = net.X if data_bits is None else to_grid(Xf, data_bits)
+    if data == "dyadic":
+        out = _dyadic_problem(net, Wf, r, X2, weight_bits, core_bits, resid_bits)
+        if out is not None:
+            return out  # else (a singular pivot block or core in floats): the least change below
     factors = rank_factors(Wf, r, weight_bits)
     try:
         layers, Y2 = critical_data(factors, X2, net.Y)
     except ZeroDivisionError:
         return None
     new, how = Network.build(layers, Y2, X2), "least"
-    if split == "auto":  # the dense exact Hessian (classify's default limit) decides without it
-        split = new.nparams > SPLIT_MIN_PARAMS
-    if split and max(X2.nrows(), Y2.nrows()) <= SPLIT_MAX_WIDTH:
+    if data == "split" and max(X2.nrows(), Y2.nrows()) <= SPLIT_MAX_WIDTH:
         sp = split_data(factors, X2, Y2, split_bits)
         if sp is not None:
             cand = Network.build(layers, split_labels(sp.T, X2, net.Y), X2)
@@ -169,13 +208,34 @@ def nearby_problem(net: Network, rank: int | None = None, weight_bits: int = 24,
                   {"X": mx.frobenius_sq(X2 - net.X), "Y": mx.frobenius_sq(new.Y - net.Y)}, how)
 
 
+def _dyadic_problem(net: Network, Wf: list, r: int, X2: fmpq_mat, bits: int, core_bits: int,
+                    resid_bits: int) -> Nearby | None:
+    """data="dyadic" (:mod:`exactopen.numeric.dyadic_chain`); None when a float step fails or
+    (cannot happen) the point is not exactly critical."""
+    from exactopen.numeric.dyadic_chain import adapted_bases, critical_labels, dyadic_chain
+
+    chain = dyadic_chain(Wf, r, bits, core_bits)
+    if chain is None:
+        return None
+    try:
+        Y2 = critical_labels(chain, X2, net.Y, resid_bits)
+    except ZeroDivisionError:
+        return None
+    layers = chain.layers()
+    new = Network.build(layers, Y2, X2)
+    if not new.is_critical():
+        return None
+    return Nearby(new, r, distance_sq(net.layers, layers),
+                  {"X": mx.frobenius_sq(X2 - net.X), "Y": mx.frobenius_sq(Y2 - net.Y)}, "dyadic",
+                  adapted_bases(chain))
+
+
 # ---------------------------------------------------------------------------------------
 # A nearby problem whose data split over Q (adapted bases, :mod:`exactopen.landscape.alignment`)
 # ---------------------------------------------------------------------------------------
 
 SPLIT_MAX_WIDTH = 32  # beyond this d_0 or d_h the split is not attempted: at width 64 the split data's
 # entries reach ~13,000 bits and the certificate (87 MB) exceeds the checker's file budget
-SPLIT_MIN_PARAMS = 160  # split="auto": attempted above this many parameters (classify's dense-Hessian limit)
 
 
 @dataclass

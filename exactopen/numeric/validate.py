@@ -242,15 +242,17 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
             and net.weights is None):
         from exactopen.numeric.nearby import nearby_problem
 
+        t_near = time.perf_counter()
         near = nearby_problem(net, **(nearby or {}))
         if near is not None:
-            near_cls = classify_critical_point(near.net)
+            near_cls = classify_critical_point(near.net, bases=near.bases)
             if near_cls.verdict == "not_critical":  # cannot happen (W' is critical by construction)
                 near, near_cls = None, None
             elif near_cls.certificate["claim"].startswith("(refused by the checker"):  # e.g. beyond its budgets
                 facts.append("an exact critical point of a nearby problem was built, but its certificate is beyond "
                              "the checker's budgets: not used")
                 near, near_cls = None, None
+        timings["nearby"] = time.perf_counter() - t_near  # (part of snap_classify)
     if near is not None:
         dX, dY = near.data_change_sq["X"], near.data_change_sq["Y"]
         result["nearby"] = {"distance_sq": rational_str(near.distance_sq),

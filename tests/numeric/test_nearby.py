@@ -105,12 +105,13 @@ def test_tampering_is_rejected(stalled, how):
 def test_wider_point_is_decided_through_split_data():
     """(8, 8, 4, 8, 8): 192 parameters, beyond the dense exact Hessian.  With Y' from
     critical_data alone, M' = C' S^-1 C'^T has an irreducible factor of degree 7 and the type
-    stayed undecided; split_data chooses the unlearned part of Y' so that M' splits over Q, the
-    adapted bases apply, and the nearby point is a certified higher-order saddle, at a
+    stayed undecided; split_data (``data="split"``; the default is now the dyadic data of
+    tests/numeric/test_dyadic_chain.py) chooses the unlearned part of Y' so that M' splits over
+    Q, the adapted bases apply, and the nearby point is a certified higher-order saddle, at a
     backward error below 1e-6 relative."""
     Ws, X, Y, _info = stalled_run((8, 8, 4, 8, 8), 16, seed=1)
     net = network_from_arrays(Ws, Y, X)
-    v = validate(net)
+    v = validate(net, nearby={"data": "split"})
     assert kernel.check(v.certificate) == v.certificate["claim"]
     nb = v.certificate["result"]["nearby"]
     assert nb["verdict"] == "higher_order_saddle" and v.summary["verdict"] == "near_saddle"
@@ -129,7 +130,7 @@ def test_wider_point_is_decided_through_split_data():
     assert dY == mx.frobenius_sq(Y2 - net.Y)
     assert dY <= fmpq(1, 10 ** 12) * mx.frobenius_sq(net.Y)  # |Y' - Y| <= 1e-6 |Y|
     # without the split the same point stays undecided (the measurement that motivated it)
-    v0 = validate(net, nearby={"split": False})
+    v0 = validate(net, nearby={"split": False})  # the older option: False means data="least"
     assert v0.certificate["result"]["nearby"]["verdict"] == "undecided"
     assert v0.summary["nearby"]["data"] == "least"
 
