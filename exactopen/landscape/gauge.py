@@ -172,10 +172,10 @@ def gauge_split(net, ends: bool | None = None):
     if ends:  # the bases form: the checker multiplies by the bases, never inverts them
         S, C, K = T0 * S * T0.transpose(), Th * C * T0.transpose(), Uh.transpose() * Uh
         Z = (net.X * net.X.transpose()).inv() * U0
-        ev = {"bases": [mx.to_json(U0)] + [mx.to_json(U) for U in Us] + [mx.to_json(Uh)],
-              "layers": [mx.to_json(W) for W in Wp], "Z": mx.to_json(Z)}
+        ev = {"bases": [mx.to_json(U0, compact=True)] + [mx.to_json(U, compact=True) for U in Us] + [mx.to_json(Uh, compact=True)],
+              "layers": [mx.to_json(W, compact=True) for W in Wp], "Z": mx.to_json(Z, compact=True)}
     else:
-        ev = {"gauge": [mx.to_json(T) for T in Ts], "gauge_inverse": [mx.to_json(U) for U in Us]}
+        ev = {"gauge": [mx.to_json(T, compact=True) for T in Ts], "gauge_inverse": [mx.to_json(U, compact=True) for U in Us]}
     METER.start(1 << 30, BUDGET["work_large"], BUDGET["memory_large"])
     try:
         N, H = sparse_hessian_of(Wp, S, C, K)

@@ -353,10 +353,11 @@ class Network:
         self._cache = {}
 
     # -- certificate inputs --------------------------------------------------------------
-    def inputs_json(self, dyadic: bool = False) -> dict:
-        """The certificate's inputs (``dyadic``: dyadic matrices in the compact form)."""
+    def inputs_json(self, dyadic: bool = False, compact: bool = False) -> dict:
+        """The certificate's inputs (``dyadic``: dyadic matrices in the compact form; ``compact``:
+        large matrices in a binary form when shorter, :func:`exactopen.certificate.matrix_json`)."""
         def enc(M):
-            return mx.to_json(M, dyadic)
+            return mx.to_json(M, dyadic, compact)
         return {"layers": [enc(W) for W in self.layers], "X": enc(self.X), "Y": enc(self.Y),
                 "weights": None if self.weights is None else enc(self.weights)}
 
@@ -368,7 +369,7 @@ def _row_scale(A: fmpq_mat, s) -> fmpq_mat:
 
 
 def curve_json(curve) -> list:
-    return [{"power": j, "layers": [mx.to_json(C) for C in Cs]} for j, Cs in curve]
+    return [{"power": j, "layers": [mx.to_json(C, compact=True) for C in Cs]} for j, Cs in curve]
 
 
 def _claim(net: Network, verdict: str) -> str:  # noqa: D401 (kept for the reader; the checker derives the claim)
@@ -397,4 +398,4 @@ def network_from_arrays(layers, Y, X=None) -> Network:
 def point_certificate(net: Network, verdict: str, result: dict, evidence: dict, claim_id) -> dict:
     """The landscape_point certificate of ``net``'s point (the checker derives its claim)."""
     res = {"verdict": verdict, "loss": rational_str(net.loss()), **result}
-    return envelope("landscape_point", _claim(net, verdict), net.inputs_json(), res, evidence, claim_id)
+    return envelope("landscape_point", _claim(net, verdict), net.inputs_json(compact=True), res, evidence, claim_id)
