@@ -76,6 +76,17 @@ def test_round_trip_generic_data(m, n, seed):
     assert integer_json(read(obj)) == obj  # canonical: the reading encodes back to the same text
 
 
+@settings(max_examples=25, deadline=None)
+@given(st.sampled_from(["non_strict_saddle", "strict_saddle", "global_minimum"]), st.integers(0, 10 ** 6))
+def test_round_trip_generic_points(kind, seed):
+    """Every matrix of a generic point (dense Cayley rotations on both sides, random gauges in
+    every hidden layer, non-whitened X with n = 2 d_0 samples) round-trips exactly."""
+    net = generic_point((4, 4, 2, 4, 4), kind, random.Random(seed), 8)
+    for A in [*net.layers, net.X, net.Y]:
+        obj = integer_json(A)
+        assert read(obj) == A and mx.from_json(obj) == A and integer_json(read(obj)) == obj
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.integers(-2 ** 200, 2 ** 200), st.integers(1, 2 ** 100)), min_size=1, max_size=12))
 def test_round_trip_any_entries(pairs):
