@@ -129,13 +129,19 @@ def integer(obj, m: int, n: int, where: str) -> QM:
     METER.charge(count * (2 * PY + entry_cost(nb)) + 80 * len(den) + len(den) ** 2 // 300,
                  f"{where}: decoding a {m}x{n} matrix over a common denominator")
     nums = _numerators(text, count, k, where)
-    g = D
-    for x in nums:  # usually one or two steps: the gcd reaches 1 at once
+    # gcd(D, N_11, ..., N_mn) divides g = gcd(D, sum of c_ij N_ij) for fixed weights c_ij (one
+    # gcd); when g > 1, the entries' gcds one by one (charged before each)
+    METER.charge(count * (PY + 40 * limbs(nb)) + 2500 * (1 + limbs(max(db, nb + 8))), f"{where}: a weighted sum of the numerators")
+    g = math.gcd(D, sum(x * (i % 251 + 1) for i, x in enumerate(nums)))
+    for x in nums:
         if g == 1:
             break
         if x:
-            METER.charge(PY + 40 * limbs(db) * limbs(nb), f"{where}: the gcd of the denominator and the numerators")
-            g = math.gcd(g, x)
+            gb = g.bit_length()
+            METER.charge(PY + 20 * limbs(nb) * (1 + limbs(gb)), f"{where}: the gcd of the denominator and the numerators")
+            if x % g:
+                METER.charge(2500 * (1 + limbs(gb)), f"{where}: the gcd of the denominator and the numerators")
+                g = math.gcd(g, x)
     if g != 1:
         raise Malformed(f"{where}: the denominator is not the least one (every numerator and the "
                         f"denominator share a factor {g if g.bit_length() < 64 else 'of ' + str(g.bit_length()) + ' bits'})"

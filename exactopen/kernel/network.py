@@ -9,6 +9,8 @@ coefficients, index = power of t).
 
 from __future__ import annotations
 
+import math
+
 from flint import fmpq, fmpq_mat, fmpz
 
 from exactopen.kernel.files import MEMO, memo_key
@@ -34,7 +36,7 @@ from exactopen.kernel.primitives import (
     within,
 )
 from exactopen.kernel.sparse import SM, sparse_chain
-from exactopen.kernel.work import qbits
+from exactopen.kernel.work import qbits, reduced
 
 MAX_HESSIAN = BUDGET["hessian"]  # largest Hessian the checker builds
 
@@ -89,6 +91,13 @@ def _times(a, b):
     return a[0] * b[0], a[1] * b[1]
 
 
+def _least(a):
+    """An integer form over its least common denominator (:func:`reduced`): the partial
+    products of gauged layers and dense data shed the factors that cancel before the next
+    product multiplies them (issue 21)."""
+    return reduced(ZM.wrap(a[0]), a[1])
+
+
 def _sq(a) -> fmpq:
     """|N / d|_F^2 of an integer form (N, d)."""
     N = ZM.wrap(a[0])
@@ -101,9 +110,10 @@ def _error(Ws, X, Y):
     integer forms; the layers are multiplied first, then X."""
     below = [None]
     for k, W in enumerate(Ws):
-        below.append(W.numer_denom() if k == 0 else _times(W.numer_denom(), below[k]))
-    (P, p), (NY, y) = _times(below[-1], X.numer_denom()), Y.numer_denom()
-    return (P * y - NY * p, p * y), below
+        below.append(W.numer_denom() if k == 0 else _least(_times(W.numer_denom(), below[k])))
+    (P, p), (NY, y) = _least(_times(below[-1], X.numer_denom())), Y.numer_denom()
+    g = math.gcd(int(p), int(y))  # E = P / p - NY / y over lcm(p, y)
+    return _least((P * (int(y) // g) - NY * (int(p) // g), p * (int(y) // g))), below
 
 
 def loss(Ws, X, Y, w) -> fmpq:
@@ -123,7 +133,7 @@ def loss_gradient(Ws, X, Y, w) -> tuple:
     E, below = _error(Ws, X, Y)
     if w is None:
         L = _sq(E) / 2
-        G = _times(E, (X.numer_denom()[0].transpose(), X.numer_denom()[1]))
+        G = _least(_times(E, (X.numer_denom()[0].transpose(), X.numer_denom()[1])))
     else:
         Eq = QM.wrap(E[0]) * fmpq(1, E[1])
         R = hadamard(Eq, w)
@@ -131,7 +141,7 @@ def loss_gradient(Ws, X, Y, w) -> tuple:
         G = (R * X.transpose()).numer_denom()
     above = [None] * h  # above[k] = W_h..W_{k+2}, the factor left of layer k + 1 (None: the identity)
     for k in range(h - 2, -1, -1):
-        above[k] = Ws[h - 1].numer_denom() if k == h - 2 else _times(above[k + 1], Ws[k + 1].numer_denom())
+        above[k] = Ws[h - 1].numer_denom() if k == h - 2 else _least(_times(above[k + 1], Ws[k + 1].numer_denom()))
     out = []
     for k in range(h):
         D = G if above[k] is None else (above[k][0].transpose() * G[0], above[k][1] * G[1])

@@ -34,6 +34,7 @@ from exactopen.kernel.work import (  # noqa: F401  (re-exported for the kind mod
     entry_cost,
     limbs,
     scalar_pow,
+    zop,
 )
 
 BUDGET = {
@@ -504,8 +505,12 @@ def dist2(A, B) -> fmpq:
 
 
 def inner(A, B) -> fmpq:
-    """Frobenius inner product (same shapes)."""
-    return sum((a * b for a, b in zip(QM.wrap(A).entries(), QM.wrap(B).entries())), fmpq(0))
+    """Frobenius inner product (same shapes), on the integer forms: <N_A / a, N_B / b> =
+    (sum of N_A,ij N_B,ij) / (a b) (no entry is put in lowest terms)."""
+    (NA, a), (NB, b) = QM.wrap(A).numer_denom(), QM.wrap(B).numer_denom()
+    ea, eb = NA.entries(), NB.entries()
+    METER.charge(len(ea) * (PY + zop(NA.nb + NB.nb) + 2 * limbs(NA.nb) * limbs(NB.nb)), "an inner product of matrices")
+    return fmpq(sum((x * y for x, y in zip(ea, eb)), fmpz(0)), a * b)
 
 
 def chain(mats: list, n: int) -> QM:
