@@ -247,3 +247,32 @@ def test_cli_verify_one_line(cert, tmp_path, capsys):
     out = capsys.readouterr()
     lines = [ln for ln in (out.out + out.err).splitlines() if ln.strip()]
     assert len(lines) == 1 and "denominator" in lines[0]
+
+
+# -- integer forms over their least common denominator (kernel/work.py: reduced) ----------
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(1, 5), st.integers(1, 5), st.lists(st.integers(-10 ** 30, 10 ** 30), min_size=25, max_size=25),
+       st.lists(st.sampled_from([1, 2, 2, 3, 5, 7, 2 ** 64 + 13]), min_size=0, max_size=12),
+       st.lists(st.sampled_from([2, 3, 5, 2 ** 61 - 1]), min_size=0, max_size=6))
+def test_reduced_is_the_least_common_denominator(m, n, raw, dfactors, common):
+    """reduced(N, d) is N / d over the lcm of its entries' reduced denominators, whatever small
+    primes the weighted sum shares with d by chance (hypothesis: entries sharing factors)."""
+    from math import lcm, prod
+
+    from flint import fmpz
+
+    from exactopen.kernel.work import METER, ZM, reduced
+
+    c = prod(common)
+    vals = [x * c for x in raw[:m * n]]
+    d = prod(dfactors) * c
+    METER.start(10 ** 6, 10 ** 15, 10 ** 12)
+    try:
+        N2, d2 = reduced(ZM.new(m, n, vals), d)
+    finally:
+        METER.stop()
+    A = fmpq_mat(m, n, [fmpq(x, d) for x in vals])
+    assert fmpq_mat(N2.M) / fmpz(d2) == A
+    assert int(d2) == lcm(*[int(x.q) for x in A.entries()])
+    assert N2.nb >= max((int(x).bit_length() for x in N2.M.entries()), default=0)
