@@ -21,6 +21,8 @@
       |W' - W|_F^2 < eps^2 and L(W') < L(W).
     - [hessian_psd L W]: for every direction V and eps > 0, L(W + t V) - L(W) >= - eps t^2
       for all small t; at a critical point this says V^T H V >= 0 for every V, H the Hessian.
+    - [global_min L W]: L W <= L W' for every W' of W's shapes (a global minimum over all
+      networks of these widths).
     - [not_locally_open_at m k n W1 W2] (Theorem 5, at the end of this file): the product map
       (A, B) |-> A B on m x k and k x n matrices is not locally open at (W1, W2) relative to its
       range: some gamma > 0 such that points Z = A B of the range arbitrarily close to W1 W2
@@ -150,6 +152,12 @@ Fixpoint add_dir (W V : list mat) (t : Q) : list mat :=
 Definition hessian_psd (L : list mat -> Q) (W : list mat) : Prop :=
   forall V, same_shapes V W -> forall eps, 0 < eps -> exists delta, 0 < delta /\
     forall t, Qabs t < delta -> - eps * (t * t) <= L (add_dir W V t) - L W.
+
+(** Global minimum: no W' of the same shapes has a smaller loss.  [same_shapes W' W] pins the
+    number of layers, the rows of each layer and the length of each row to W's (and the theorems
+    prove [network] of W, so W' is a network of the same widths). *)
+Definition global_min (L : list mat -> Q) (W : list mat) : Prop :=
+  forall W', same_shapes W' W -> L W <= L W'.
 
 (** * Local openness of the product map (Theorem 5 of the paper)
 

@@ -13,7 +13,7 @@ def register(sub) -> None:
                                    "compiled), 1 if the checker rejected one or coqc refused a file, 2 for bad "
                                    "input (unreadable, not a certificate, or a kind the export does not cover).")
     p.add_argument("target", choices=("coq",), help="the proof assistant (coq: Coq 8.16, its standard library)")
-    p.add_argument("files", nargs="+", metavar="CERT", help="certificate files (landscape_point saddles)")
+    p.add_argument("files", nargs="+", metavar="CERT", help="certificate files (landscape_point saddles and global minima, thm-5 obstructions)")
     p.add_argument("--out", dest="out_dir", metavar="DIR", required=True,
                    help="folder for the .v files (one per certificate, named after it)")
     p.add_argument("--compile", action="store_true",

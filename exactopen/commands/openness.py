@@ -186,6 +186,12 @@ def run_chain(args) -> int:
                      f"has a preimage moving each layer entry by <= {C} δ^(1/{q})"
                      + (f"; with Lemma C5 the exponent is exactly 1/{q}" if rate is not None and rate["p"] == q else ""))
         summary.update({"preimage_rate": cert["result"]["preimage_rate"], "preimage_constant": C})
+    elif res.get("preimage_rate"):  # Lemmas C10-C12: the exponent, no constant
+        q = res["preimage_rate"]
+        lines.append(f"rate ({res['argument']}, certified upper bound): every nearby target at max-distance δ has a "
+                     f"preimage moving each layer entry by O(δ^({q}))"
+                     + (f"; with Lemma C5 the exponent is exactly {q}" if res.get("rate") == q else ""))
+        summary.update({"preimage_rate": q})
     emit(args, cert, lines, summary)
     return 0
 

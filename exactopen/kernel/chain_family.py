@@ -30,6 +30,12 @@ then needs a + sum n_j k_j >= 0 and a + sum n_j k_j + p deg_x >= 1 (|term| <= c 
 <= c g δ^(1/p)); tests name entries of B only; impossible leaves refute max_B |u| = 1; and E = 0
 on B (t undefined) has its own leaf ``zero`` (no t, no entry of B, every term of degree >= 1 in
 the raw entries).
+
+Exact zero tests ``{"zero": [i, j], "yes", "no"}`` branch on u_ij = 0: on the yes branch the entry
+is absent (no term names it, the identity keeps Z there), on the no branch u_ij is nonzero; nonzero
+facts are derived to a fixed point, and a path making a variable both 0 and nonzero must end in an
+impossible leaf.  ``absent`` entries (a family on a coordinate subspace of targets) are accepted
+only under Lemmas C11 and C12 (``kernel/chain_lemmas.py``).
 """
 
 from __future__ import annotations
@@ -126,23 +132,49 @@ def _support(e) -> set:
     return {v for v, x in enumerate(e) if x}
 
 
-def _check_leaf(leaf: dict, path: list, Ws, dims, Z, p: int, scale: set, where: str, zero: bool = False) -> fmpq:
+def _path_facts(path: list) -> tuple[set, set]:
+    """(variables known nonzero, variables known zero) on a path.  Zero tests decide u_v = 0 or
+    u_v != 0 exactly; a failed test |u^A| < beta t^k |u^B| makes the variables of B nonzero; a
+    passed one |u^A| >= beta t^k |u^B| whose B-variables are nonzero makes those of A nonzero
+    (repeated to a fixed point: every fact holds at the point, in any order)."""
+    nonzero, zeros = set(), set()
+    for t_, passed in path:
+        if t_[0] == "zero":
+            (zeros if passed else nonzero).add(t_[1])
+        elif not passed:
+            nonzero |= _support(t_[1])
+    changed = True
+    while changed:
+        changed = False
+        for t_, passed in path:
+            if t_[0] != "zero" and passed and _support(t_[1]) <= nonzero and not _support(t_[0]) <= nonzero:
+                nonzero |= _support(t_[0])
+                changed = True
+    return nonzero, zeros
+
+
+def _check_leaf(leaf: dict, path: list, Ws, dims, Z, p: int, scale: set, where: str, zero: bool = False,
+                absent: frozenset = frozenset()) -> fmpq:
     """One leaf: the identity and the term bounds; returns the largest entry bound.  Entries
     outside ``scale`` are the raw entries e_x of E (exponents >= 0, |e_x| <= δ); ``zero``: the
-    leaf for E = 0 on the scale block (no t, no scaled entry)."""
+    leaf for E = 0 on the scale block (no t, no scaled entry); ``absent``: entries where E = 0
+    (a family on a coordinate subspace of targets: no variable, the product keeps Z there)."""
+    require(set(leaf) == {"layers"}, f"{where} must have exactly the field layers")
     h = len(Ws)
     m, n = dims[h], dims[0]
     nv = m * n
-    nonzero: set = set()
-    ineqs = []  # (X, Y, g, k) for the path's tests, in order
-    for (A, B, beta, k), passed in path:
-        if passed:
-            if _support(B) <= nonzero:
-                nonzero |= _support(A)
-            ineqs.append((B, A, 1 / beta, -k))
-        else:
-            nonzero |= _support(B)
-            ineqs.append((A, B, beta, k))
+    METER.charge(len(path) * len(path) * nv * 20 + PY, f"{where}: the facts of its path over {nv} entries")
+    nonzero, zeros = _path_facts(path)
+    require(not (nonzero & zeros), f"{where}: the path is contradictory (a variable both 0 and nonzero): "
+            "an impossible leaf")
+    absent = absent | zeros  # u_v = 0 on this leaf: the entry is no variable, the product keeps Z there
+    ineqs = []  # (X, Y, g, k) for the path's tests, in order (None: an exact zero test, no inequality)
+    for t_, passed in path:
+        if t_[0] == "zero":
+            ineqs.append(None)
+            continue
+        A, B, beta, k = t_
+        ineqs.append((B, A, 1 / beta, -k) if passed else (A, B, beta, k))
     layers = field(leaf, "layers", list, where)
     require(len(layers) == h, f"{where}.layers must give the change of each of the {h} layers")
     worst = fmpq(0)
@@ -187,6 +219,7 @@ def _check_leaf(leaf: dict, path: list, Ws, dims, Z, p: int, scale: set, where: 
                     nj = _int(x[1], 1, FAMILY["exponent"], f"{wt}[3]: multiplicity")
                     require(j not in used, f"{wt}[3]: test {j} named twice")
                     used.add(j)
+                    require(ineqs[j] is not None, f"{wt}[3]: test {j} is an exact zero test, no inequality")
                     Xj, Yj, gj, kj = ineqs[j]
                     X = [u + nj * v for u, v in zip(X, Xj)]
                     Y = [u + nj * v for u, v in zip(Y, Yj)]
@@ -200,6 +233,8 @@ def _check_leaf(leaf: dict, path: list, Ws, dims, Z, p: int, scale: set, where: 
                     if (b[v] < 0 or Y[v] != 0) and v not in nonzero:
                         require(False, f"{wt}: u[{v // n}][{v % n}] is divided by but not known to be nonzero on "
                                 "this leaf")
+                if any(b[v] for v in absent):
+                    require(False, f"{wt}: names an absent target entry (E = 0 there, it is no variable)")
                 free = sum(b[v] for v in range(nv) if v not in scale)
                 require(all(b[v] >= 0 for v in range(nv) if v not in scale), f"{wt}: an entry outside the scale "
                         "block with a negative exponent")
@@ -243,7 +278,9 @@ def _check_leaf(leaf: dict, path: list, Ws, dims, Z, p: int, scale: set, where: 
             want = {zero: Z[r, c]} if Z[r, c] != 0 else {}
             unit = [0] * nv
             unit[r * n + c] = 1
-            if r * n + c not in scale:
+            if r * n + c in absent:
+                pass
+            elif r * n + c not in scale:
                 want[(0, tuple(unit))] = fmpq(1)
             elif not zero_block:
                 want[(p, tuple(unit))] = fmpq(1)
@@ -251,24 +288,42 @@ def _check_leaf(leaf: dict, path: list, Ws, dims, Z, p: int, scale: set, where: 
     return worst
 
 
-def check_family(Ws, dims, Z, fam: dict, where: str = "evidence.family") -> tuple[int, fmpq, fmpq, int]:
-    """Verify a preimage family; returns (p, radius, constant C, number of leaves)."""
+FAMILY_KEYS = {"p", "radius", "constant", "tree", "scale", "zero"}
+
+
+def check_family(Ws, dims, Z, fam: dict, where: str = "evidence.family", absent_ok: bool = False):
+    """Verify a preimage family; returns (p, radius, constant C, number of leaves), and with
+    ``absent_ok`` also the set of absent entries (v = i n + j): a family on the targets with
+    E = 0 there (only Lemma C11's sub-chain takes one; it does not prove openness by itself)."""
     h = len(Ws)
     m, n = dims[h], dims[0]
+    require(isinstance(fam, dict), f"{where} must be an object")
+    for key in fam:
+        require(key in FAMILY_KEYS or (absent_ok and key == "absent"), f"{where}.{key}: unknown field")
+    require(("zero" in fam) == ("scale" in fam), f"{where}: the zero leaf comes with a scale block, and only there")
     require(m * n <= FAMILY["entries"], f"{where}: a family for a {m}x{n} target, beyond the budget of "
             f"{FAMILY['entries']} target entries (every term carries an exponent vector of m n entries)")
     p = _int(field(fam, "p", int, where), 1, FAMILY["p"], where + ".p")
     radius = rational(field(fam, "radius", str, where), where + ".radius")
     require(0 < radius <= 1, f"{where}.radius must be in (0, 1] (the bounds use t <= 1)")
-    scale = set(range(m * n))
+    absent: set = set()
+    if absent_ok:
+        for q, x in enumerate(field(fam, "absent", list, where)):
+            require(isinstance(x, list) and len(x) == 2, f"{where}.absent[{q}] must be [i, j]")
+            v = _int(x[0], 0, m - 1, f"{where}.absent[{q}][0]") * n + _int(x[1], 0, n - 1, f"{where}.absent[{q}][1]")
+            require(v not in absent, f"{where}.absent[{q}]: repeated")
+            absent.add(v)
+        require(len(absent) < m * n, f"{where}.absent must leave some entry")
+    absent = frozenset(absent)
+    scale = set(range(m * n)) - absent
     block = optional(fam, "scale", list, where)
     if block is not None:
-        require(1 <= len(block) < m * n, f"{where}.scale must name some but not all entries")
+        require(1 <= len(block) < m * n - len(absent), f"{where}.scale must name some but not all entries")
         scale = set()
         for q, x in enumerate(block):
             require(isinstance(x, list) and len(x) == 2, f"{where}.scale[{q}] must be [i, j]")
             v = _int(x[0], 0, m - 1, f"{where}.scale[{q}][0]") * n + _int(x[1], 0, n - 1, f"{where}.scale[{q}][1]")
-            require(v not in scale, f"{where}.scale[{q}]: repeated")
+            require(v not in scale and v not in absent, f"{where}.scale[{q}]: repeated or absent")
             scale.add(v)
     leaves, nodes = [0], [0]
     worst = [fmpq(0)]
@@ -283,21 +338,32 @@ def check_family(Ws, dims, Z, fam: dict, where: str = "evidence.family") -> tupl
             t = _test(node["test"], m, n, scale, w + ".test")
             visit(node["yes"], path + [(t, True)], w + ".yes")
             visit(node["no"], path + [(t, False)], w + ".no")
+        elif keys == {"zero", "yes", "no"}:  # an exact test u_ij = 0 (yes) or u_ij != 0 (no)
+            x = node["zero"]
+            require(isinstance(x, list) and len(x) == 2, f"{w}.zero must be [i, j]")
+            v = _int(x[0], 0, m - 1, f"{w}.zero[0]") * n + _int(x[1], 0, n - 1, f"{w}.zero[1]")
+            require(v in scale, f"{w}.zero may only name an entry of the scale block")
+            visit(node["yes"], path + [(("zero", v), True)], w + ".yes")
+            visit(node["no"], path + [(("zero", v), False)], w + ".no")
         elif keys == {"impossible"}:
             require(node["impossible"] is True, f"{w}.impossible must be true")
-            refuted = set()  # entries v with a failed test |u_v| < beta t^k (beta <= 1, k >= 0) on the path
-            for (A, B, beta, k), passed in path:
-                METER.charge(m * n * 20, f"{w}: a test over {m * n} entries")
+            METER.charge(len(path) * len(path) * m * n * 20, f"{w}: the facts of a path over {m * n} entries")
+            nonzero, refuted = _path_facts(path)  # refuted: entries v with u_v = 0 or |u_v| < beta t^k
+            contradiction = bool(nonzero & refuted)
+            for t_, passed in path:
+                if t_[0] == "zero":
+                    continue
+                A, B, beta, k = t_
                 sA = _support(A)
                 if not passed and len(sA) == 1 and not any(B) and beta <= 1 and k >= 0 and A[min(sA)] == 1:
                     refuted |= sA
-            for v in sorted(scale - refuted)[:1]:
+            for v in ([] if contradiction else sorted(scale - refuted)[:1]):
                 require(False, f"{w}: not impossible: no failed test |u[{v // n}][{v % n}]| < beta t^k (beta <= 1, "
-                        "k >= 0) on its path")
+                        "k >= 0) and no zero test of it on its path, and no variable both 0 and nonzero")
         elif keys == {"leaf"}:
             leaves[0] += 1
             worst[0] = max(worst[0], _check_leaf(field(node, "leaf", dict, w), path, Ws, dims, Z, p, scale,
-                                                 w + ".leaf"))
+                                                 w + ".leaf", absent=absent))
         else:
             require(False, f"{w} must be {{test, yes, no}}, {{leaf}} or {{impossible}}")
 
@@ -305,10 +371,13 @@ def check_family(Ws, dims, Z, fam: dict, where: str = "evidence.family") -> tupl
     if block is not None:  # E = 0 on the scale block: t is undefined, a leaf of its own
         leaves[0] += 1
         worst[0] = max(worst[0], _check_leaf(field(fam, "zero", dict, where), [], Ws, dims, Z, p, scale,
-                                             where + ".zero", zero=True))
+                                             where + ".zero", zero=True, absent=absent))
     C = rational(field(fam, "constant", str, where), where + ".constant")
     require(C == worst[0], f"{where}.constant is not the largest sum of term bounds ({worst[0]})")
     fact(f"preimage family: {leaves[0]} leaves, each an exact preimage of W_h...W_1 + E (t^p = the largest |E_ij| "
          f"{'on the scale block' if block is not None else ''}, p = {p}) with every layer entry moved by <= {C} "
-         f"|E|_max^(1/p)")
+         f"|E|_max^(1/p)" + (f", for every E that is 0 at the {len(absent)} absent entries" if absent else ""))
+    if absent_ok:
+        return p, radius, C, leaves[0], absent
     return p, radius, C, leaves[0]
+

@@ -62,10 +62,29 @@ THEOREMS = {
     "chain-grouping": "docs/chains.md, Lemma C4: at a split k with min(d_0, d_k, d_h) = min_i d_i the pair "
                       "(W_h...W_{k+1}, W_k...W_1) has the chain's range, so if the pair is not locally open "
                       "neither is the chain.",
+    "chain-full-removal": "docs/chains.md, Lemma C10: if in some coordinates the chain is the direct sum of "
+                          "identity paths V_0 -> V_h (full summands) and a chain that is locally open, it is "
+                          "locally open (Z = G diag(I, S) H with S the Schur complement of the full block; a "
+                          "preimage of S gives one of Z, with the same exponent).",
+    "chain-rotation": "docs/chains.md, Lemma C12: if columns x, y of W_1 and rows r, s of W_h are zero and P is "
+                      "another row, every target Z̄ + E is moved by orthogonal changes of the coordinates x, y "
+                      "and r, s (which fix W and Z̄) to one with E[P, y] = E[r, y] = 0; so a preimage family on "
+                      "those targets gives every target a preimage with the family's exponent.",
+    "chain-zero-end": "docs/chains.md, Lemma C11: if W_h = 0, W_{h-1}...W_1 = 0, d_{h-1} = min_i d_i >= 2 and "
+                      "the sub-chain (W_1, ..., W_{h-1}) gives every target Δ that vanishes at some entries (at "
+                      "most min_i d_i - 1, in one row or one column) a preimage moving its layers by <= "
+                      "C |Δ|^(1/p), then every target Z of the chain's range has a preimage moving the layers by "
+                      "<= C' |Z|^(1/(2p)) (Z = A'B' with balanced factors, B' rotated to vanish there); likewise "
+                      "transposed (W_1 = 0).",
     "interval-decomposition": "docs/chains.md, Lemma C6: two chains with the same widths whose partial products "
                               "W_b...W_{a+1} have the same ranks for all a < b differ by a change of basis "
                               "W_i -> G_i W_i G_{i-1}^-1 (interval decomposition of type-A quiver "
                               "representations), and such a change of basis preserves local openness.",
+    "invariant-split": "docs/checker.md, Lemma S (invariant split): if T^T T and T^T M T are block diagonal "
+                       "with the same blocks (M symmetric, every block G_b of T^T T nonsingular), K_b - mu G_b "
+                       "is PSD on the top blocks and mu G_b - K_b on the others, then Q = sum over the top "
+                       "blocks of T_b G_b^-1 (K_b - mu G_b) G_b^-1 T_b^T is PSD, Q - M + mu I is PSD and "
+                       "tr Q = sum over the top blocks of tr(G_b^-1 K_b) - k mu (k the top columns).",
     "spectral": "A real symmetric matrix is diagonalisable with real eigenvalues; its characteristic "
                 "polynomial then alternates in sign iff it is positive semidefinite (Descartes), and the "
                 "multiplicity of the root 0 is the dimension of its null space.",
@@ -102,7 +121,11 @@ THEOREMS = {
 LEMMAS = {
     "chain-split": "docs/chains.md, Lemmas C1 and C2",
     "chain-grouping": "docs/chains.md, Lemma C4",
+    "chain-zero-end": "docs/chains.md, Lemma C11",
+    "chain-full-removal": "docs/chains.md, Lemma C10",
+    "chain-rotation": "docs/chains.md, Lemma C12",
     "interval-decomposition": "docs/chains.md, Lemma C6 (with Gabriel's theorem, Gabriel 1972)",
+    "invariant-split": "docs/checker.md, Lemma S",
 }
 REFERENCES = {
     "behrends": "E. Behrends, Where is matrix multiplication locally open?, Linear Algebra Appl. 517 (2017) "
@@ -135,7 +158,8 @@ KIND_THEOREMS = {
     "rank": (), "nullspace": (), "column_space": (), "intersection": (), "solve": (), "lifting": (),
     "row_basis_bound": (), "perturbation_lower_bound": ("behrends", "prop-18"),
     "openness": ("behrends", "prop-18"),
-    "chain_openness": ("lem-10", "chain-split", "chain-grouping", "behrends", "prop-18"),
+    "chain_openness": ("lem-10", "chain-split", "chain-grouping", "chain-zero-end", "chain-full-removal",
+                       "chain-rotation", "behrends", "prop-18"),
     "basis_change": ("behrends", "prop-18"),
     "pyramid_openness": ("monotone-activations", "open-maps"),
     "pyramid_global": ("monotone-activations", "open-maps", "convexity"),
@@ -143,13 +167,14 @@ KIND_THEOREMS = {
     "scalar_openness": ("ivt", "bernstein", "sturm"),
     "polynomial_minimum": ("sturm",),
     "symbolic_openness": ("behrends-dims", "prop-18", "thm-5-necessity"),
-    "symbolic_chain_openness": ("interval-decomposition", "lem-10", "chain-split", "chain-grouping", "behrends",
-                                "prop-18"),
+    "symbolic_chain_openness": ("interval-decomposition", "lem-10", "chain-split", "chain-grouping", "chain-zero-end",
+                                "chain-full-removal", "chain-rotation", "behrends", "prop-18"),
     "symbolic_landscape": (),
-    "landscape_point": ("spectral", "second-order", "inverse-function", "convexity", "eckart-young", "ky-fan"),
+    "landscape_point": ("spectral", "second-order", "inverse-function", "convexity", "eckart-young", "ky-fan",
+                        "invariant-split"),
     "numerical_rank": ("spectral", "gershgorin", "courant-fischer"),
     "validate_network": ("spectral", "gershgorin", "eckart-young", "ky-fan", "schur",
-                         "second-order", "inverse-function", "convexity"),  # the last three: a nested snap
+                         "second-order", "inverse-function", "convexity", "invariant-split"),  # the last four: a nested snap
 }
 
 CLAIM_IDS = {

@@ -33,18 +33,21 @@ from exactopen.kernel.primitives import (
     eye,
     fact,
     field,
+    fro2,
     full_column_rank,
     full_row_rank,
     inner,
     is_psd,
     is_zero,
     matrix,
+    nonsingular,
     optional,
     psd_nullity,
     rank_at_least,
     rational,
     require,
     same_shape,
+    sub,
     within,
 )
 
@@ -96,6 +99,104 @@ def _ky_fan(Ws, X, Y, w, lb, L0) -> None:
     rely("spectral"); rely("eckart-young"); rely("ky-fan")
     bound = r * mu + sum((Q[i, i] for i in range(Q.nrows())), fmpq(0))
     require(2 * L0 <= inner(Y, Y) - bound, "L(W) is above the certified lower bound on min L")
+
+
+def _sizes(obj, where: str) -> list[int]:
+    """A list of block sizes (positive integers)."""
+    require(isinstance(obj, list) and all(isinstance(s, int) and not isinstance(s, bool) and s >= 1 for s in obj),
+            f"{where} is not a list of positive block sizes")
+    return obj
+
+
+def _diagonal_blocks(A: QM, sizes: list[int], what: str) -> list:
+    """The diagonal blocks of A (square, blocks of ``sizes`` along the diagonal, in order),
+    after checking that every entry outside them is zero; a 1x1 block is returned as a
+    rational, a larger one as a QM."""
+    N, den = QM.wrap(A).numer_denom()
+    n = A.nrows()
+    owner = [b for b, s in enumerate(sizes) for _ in range(s)]
+    e = N.entries()  # charged: a Python pass over the entries
+    for i in range(n):
+        oi, row = owner[i], e[i * n:(i + 1) * n]
+        bad = next((j for j, x in enumerate(row) if x != 0 and owner[j] != oi), None)
+        require(bad is None, f"{what} is not block diagonal: entry ({i}, {bad}) lies outside the blocks and is not 0")
+    out, start = [], 0
+    for s in sizes:
+        idx = list(range(start, start + s))
+        out.append(fmpq(e[start * n + start], den) if s == 1 else sub(A, idx, idx))
+        start += s
+    return out
+
+
+def _trace(A) -> fmpq:
+    return sum((A[i, i] for i in range(A.nrows())), fmpq(0))
+
+
+def _invariant_split(Ws, X, Y, w, lb, L0) -> tuple[int, int]:
+    """L(W) <= 1/2|Y|^2 - 1/2 bound <= min L, the bound from a block split of M (lemma
+    ``invariant-split``, docs/checker.md; lem-7, thm-8).
+
+    X = C B (B of full row rank; B = X when C and B are absent), S = B B^T, M = Y B^T S^-1 B Y^T.
+    T (d_h x d_h) with columns in blocks T_1..T_m (the ``top`` sizes, then the ``bottom`` ones):
+    checked by products that T^T T = diag(G_b) and T^T M T = diag(K_b) are block diagonal, every
+    G_b nonsingular (so T is), K_b - mu G_b PSD on the top blocks and mu G_b - K_b PSD on the
+    bottom ones (a sign for a 1x1 block, else the characteristic polynomial).  Then
+    Q = sum_top T_b G_b^-1 (K_b - mu G_b) G_b^-1 T_b^T is PSD, Q - M + mu I is PSD, and Ky Fan
+    gives S_r(M) <= r mu + tr Q = sum_top tr(G_b^-1 K_b) + (r - k) mu, k the top columns.
+    No matrix of side d_h is factored: products, and PSD proofs of the blocks only.
+    Returns (number of blocks, largest block).
+    """
+    require(w is None, "the invariant-split bound is for the unweighted square loss")
+    where = "evidence.lower_bound"
+    B = X
+    if "B" in lb or "C" in lb:
+        C = matrix(field(lb, "C", dict, where), where + ".C")
+        B = matrix(field(lb, "B", dict, where), where + ".B")
+        same_shape(C, X.nrows(), C.ncols(), where + ".C")
+        same_shape(B, C.ncols(), X.ncols(), where + ".B")
+        require(C * B == X, "X != C B")
+    S = (B * B.transpose()).refine()
+    require(nonsingular(S), "B B^T is singular: B (X when no B is given) is not of full row rank")
+    Sinv = S.inv()
+    dh = Y.nrows()
+    T = matrix(field(lb, "T", dict, where), where + ".T")
+    same_shape(T, dh, dh, where + ".T")
+    top = _sizes(field(lb, "top", list, where), where + ".top")
+    bottom = _sizes(field(lb, "bottom", list, where), where + ".bottom")
+    require(sum(top) + sum(bottom) == dh, f"{where}: the block sizes add up to {sum(top) + sum(bottom)}, not d_h = {dh}")
+    mu = rational(field(lb, "mu", str, where), where + ".mu")
+    sizes = top + bottom
+    G = _diagonal_blocks(T.transpose() * T, sizes, "T^T T")
+    Z = (B * Y.transpose()).refine() * T  # T^T M T = Z^T S^-1 Z; B Y^T in lowest terms is small
+    K = _diagonal_blocks(Z.transpose() * (Sinv * Z), sizes, "T^T M T")
+    del Z
+    fact(f"T^T T and T^T M T are block diagonal with blocks of sizes {top} (top) and {bottom} (bottom), "
+         "M = Y B^T (B B^T)^-1 B Y^T")
+    total = fmpq(0)
+    for b, (Gb, Kb) in enumerate(zip(G, K)):
+        on_top = b < len(top)
+        name = f"block {b} ({'top' if on_top else 'bottom'}, {sizes[b]}x{sizes[b]})"
+        if sizes[b] == 1:
+            require(Gb != 0, f"{name}: a zero column of T")
+            D = Kb - mu * Gb
+            require(D >= 0 if on_top else D <= 0, f"{name}: its eigenvalue {Kb / Gb} is "
+                    f"{'below' if on_top else 'above'} mu = {mu}")
+            if on_top:
+                total += Kb / Gb
+        else:
+            require(nonsingular(Gb), f"{name}: its columns of T are dependent")
+            D = Kb - Gb * mu
+            psd_nullity(D if on_top else -D, f"{name}: {'K_b - mu G_b' if on_top else 'mu G_b - K_b'}", quiet=True)
+            if on_top:
+                total += _trace(Gb.inv() * Kb)
+    r = min([Ws[0].ncols()] + [W.nrows() for W in Ws])
+    k = sum(top)
+    bound = total + (r - k) * mu
+    fact(f"every top block has its eigenvalues >= mu = {mu} >= those of every bottom block; "
+         f"S_r(M) <= sum of the top blocks' traces + (r - k) mu = {bound} (r = {r}, k = {k})")
+    rely("spectral"); rely("eckart-young"); rely("ky-fan"); rely("invariant-split")
+    require(2 * L0 <= fro2(Y) - bound, "L(W) is above the certified lower bound on min L")
+    return len(sizes), max(sizes, default=0)
 
 
 def _local_minimum(Ws, X, Y, w, mb: dict) -> int:
@@ -218,6 +319,10 @@ def check_landscapepoint(cert: dict) -> str:
             rely("convexity")
             return (f"{head} is a global minimum, min L = {L0}: the convex loss is stationary in "
                     "Z = W_h..W_1, so Z minimises it over all matrices")
+        if method == "invariant_split":
+            nb, largest = _invariant_split(Ws, X, Y, w, lb, L0)
+            return (f"{head} is a global minimum, min L = {L0}: L(W) equals a Ky Fan lower bound on min L, "
+                    f"proved on {nb} invariant blocks of at most {largest} coordinates")
         require(method == "ky_fan", f"unknown lower-bound method {method[:40]!r}")
         _ky_fan(Ws, X, Y, w, lb, L0)
         return f"{head} is a global minimum, min L = {L0}: L(W) equals a Ky Fan lower bound on min L"

@@ -9,8 +9,6 @@ coefficients, index = power of t).
 
 from __future__ import annotations
 
-import math
-
 from flint import fmpq, fmpq_mat, fmpz
 
 from exactopen.kernel.files import MEMO, memo_key
@@ -36,7 +34,7 @@ from exactopen.kernel.primitives import (
     within,
 )
 from exactopen.kernel.sparse import SM, sparse_chain
-from exactopen.kernel.work import qbits, reduced
+from exactopen.kernel.work import qbits
 
 MAX_HESSIAN = BUDGET["hessian"]  # largest Hessian the checker builds
 
@@ -91,11 +89,25 @@ def _times(a, b):
     return a[0] * b[0], a[1] * b[1]
 
 
-def _least(a):
-    """An integer form over its least common denominator (:func:`reduced`): the partial
-    products of gauged layers and dense data shed the factors that cancel before the next
-    product multiplies them (issue 21)."""
-    return reduced(ZM.wrap(a[0]), a[1])
+def _lowest(a):
+    """The integer form (N / g, d / g), g = gcd(d, entries of N): the same matrix over its least
+    common denominator.  Products of integer forms multiply denominators that often share
+    factors (gauges cancel in W_2 W_1, the error P X - Y of a critical point is much smaller
+    than P X), so this keeps the next products small; it stops as soon as the gcd is 1."""
+    N, d = a
+    if d == 1:
+        return a
+    N = ZM.wrap(N)
+    m, n = N.nrows(), N.ncols()
+    L = limbs(N.nb)
+    METER.charge(m * n * (PY + 40 * L + L * L), "the content of an integer matrix")
+    g = fmpz(d)
+    for x in N.entries():
+        g = g.gcd(x)
+        if g == 1:
+            return N, d
+    METER.charge(m * n * (2 * PY + 40 * L + L * L), "dividing an integer matrix by its content")
+    return ZM.new(m, n, [x // g for x in N.entries()], max(0, N.nb - g.bit_length() + 1), "a reduced matrix"), d // g
 
 
 def _sq(a) -> fmpq:
@@ -110,10 +122,9 @@ def _error(Ws, X, Y):
     integer forms; the layers are multiplied first, then X."""
     below = [None]
     for k, W in enumerate(Ws):
-        below.append(W.numer_denom() if k == 0 else _least(_times(W.numer_denom(), below[k])))
-    (P, p), (NY, y) = _least(_times(below[-1], X.numer_denom())), Y.numer_denom()
-    g = math.gcd(int(p), int(y))  # E = P / p - NY / y over lcm(p, y)
-    return _least((P * (int(y) // g) - NY * (int(p) // g), p * (int(y) // g))), below
+        below.append(W.numer_denom() if k == 0 else _lowest(_times(W.numer_denom(), below[k])))
+    (P, p), (NY, y) = _times(below[-1], X.numer_denom()), Y.numer_denom()
+    return _lowest((P * y - NY * p, p * y)), below
 
 
 def loss(Ws, X, Y, w) -> fmpq:
@@ -133,7 +144,7 @@ def loss_gradient(Ws, X, Y, w) -> tuple:
     E, below = _error(Ws, X, Y)
     if w is None:
         L = _sq(E) / 2
-        G = _least(_times(E, (X.numer_denom()[0].transpose(), X.numer_denom()[1])))
+        G = _lowest(_times(E, (X.numer_denom()[0].transpose(), X.numer_denom()[1])))
     else:
         Eq = QM.wrap(E[0]) * fmpq(1, E[1])
         R = hadamard(Eq, w)
@@ -141,7 +152,7 @@ def loss_gradient(Ws, X, Y, w) -> tuple:
         G = (R * X.transpose()).numer_denom()
     above = [None] * h  # above[k] = W_h..W_{k+2}, the factor left of layer k + 1 (None: the identity)
     for k in range(h - 2, -1, -1):
-        above[k] = Ws[h - 1].numer_denom() if k == h - 2 else _least(_times(above[k + 1], Ws[k + 1].numer_denom()))
+        above[k] = Ws[h - 1].numer_denom() if k == h - 2 else _lowest(_times(above[k + 1], Ws[k + 1].numer_denom()))
     out = []
     for k in range(h):
         D = G if above[k] is None else (above[k][0].transpose() * G[0], above[k][1] * G[1])

@@ -16,6 +16,7 @@ from math import isqrt
 from flint import fmpq, fmpz
 
 from exactopen.kernel.chain_family import check_family
+from exactopen.kernel.chain_lemmas import check_chain_lemma
 from exactopen.kernel.core import kind, nested, rely, same_matrix
 from exactopen.kernel.linalg import intersection_dim
 from exactopen.kernel.primitives import (
@@ -294,10 +295,13 @@ def check_chain_openness(cert: dict) -> str:
     argument = field(res, "argument", str, "result")
     require(cert["claim_id"] in (None, "lem-10", "chain-openness"), "claim_id must be lem-10 or chain-openness")
     for key in ev:
-        require(key in ("rank_product", "split", "obstruction", "grouping", "rate", "family"),
-                f"evidence.{key}: unknown field")
-    require(("family" in ev) == (argument == "family") and ("preimage_rate" in res) == (argument == "family"),
-            "evidence.family and result.preimage_rate come with the argument family, and only there")
+        require(key in ("rank_product", "split", "obstruction", "grouping", "rate", "family", "zero_end", "reduce",
+                        "rotate"), f"evidence.{key}: unknown field")
+    require(("family" in ev) == (argument == "family") and ("zero_end" in ev) == (argument == "zero-end")
+            and ("reduce" in ev) == (argument == "reduce") and ("rotate" in ev) == (argument == "rotate")
+            and (("preimage_rate" in res) == (argument in ("family", "zero-end", "rotate")) or argument == "reduce"),
+            "evidence.family (zero_end) and result.preimage_rate come with the argument family (zero-end), and only "
+            "there")
     if r == e or h == 1 or verdict == NOT_OPEN:
         require("rate" not in res and "rate" not in ev,
                 "a rate (Lemma C5) is stated only at degenerate chains not proved non-open (rank < min width)")
@@ -330,6 +334,14 @@ def check_chain_openness(cert: dict) -> str:
         return (f"{head} is locally open at W: an explicit preimage family ({leaves} cases, checked by polynomial "
                 f"identities, theorem-free) gives every target Z with 0 < |Z - W_h...W_1|_max <= {radius} a "
                 f"preimage with every layer entry moved by <= {C} |Z - W_h...W_1|_max^(1/{p}); " + rate)
+    if argument in ("zero-end", "rotate", "reduce"):  # Lemmas C11, C12, C10 (kernel/chain_lemmas.py)
+        require(verdict == OPEN, f"the argument {argument} proves local openness")
+        text, q = check_chain_lemma(argument, Ws, dims, P, ev, res)
+        rate = _check_chain_rate(Ws, dims, r, res, field(ev, "rate", dict, "evidence"))
+        # C δ^(1/q) >= (c δ)^(1/p') for all small δ forces q >= p' (both bounds checked: a guard)
+        require(q is None or q >= ev["rate"]["p"], f"the upper exponent 1/{q} beats Lemma C5's p = "
+                f"{ev['rate']['p']}: the upper and lower bounds on the needed perturbation contradict each other")
+        return f"{head} is locally open at W: {text}; " + rate
     if argument == "obstruction":
         require(verdict == NOT_OPEN, "the obstruction proves non-openness")
         ob = field(ev, "obstruction", dict, "evidence")
@@ -348,7 +360,7 @@ def check_chain_openness(cert: dict) -> str:
         return (f"{head} is not locally open at W: the pair (W_h...W_{k+1}, W_k...W_1) at k = {k} has the chain's "
                 f"range and is not locally open (Lemma C4)")
     require(argument == "none" and verdict == "undetermined", "result.argument must be lem-10, split, family, "
-            "obstruction, grouping or none (verdict undetermined)")
+            "zero-end, reduce, rotate, obstruction, grouping or none (verdict undetermined)")
     rate = _check_chain_rate(Ws, dims, r, res, field(ev, "rate", dict, "evidence"))
     return f"{head}: this certificate does not decide local openness (undetermined); " + rate
 

@@ -291,6 +291,36 @@ def rate_weight(norms: list[int], p: int) -> int:
 # the decision
 # ---------------------------------------------------------------------------------------
 
+def _zero_end_reason(rank: int, dmin: int, ze: dict) -> str:
+    q = 2 * ze["family"]["p"]
+    return (f"degenerate (rank {rank} < min width {dmin}); the {'last' if ze['side'] == 'end' else 'first'} layer is "
+            f"zero next to the narrowest node and the rest of the chain reaches the targets vanishing at "
+            f"{len(ze['family']['absent'])} entries (Lemma C11): every target at distance δ has a preimage moving "
+            f"each layer entry by O(δ^(1/{q}))")
+
+
+def _full_reduction(layers):
+    """([coordinate path of each full summand], the layers without them) when the chain, in its own
+    coordinates, is a direct sum of identity paths V_0 -> V_h and the rest (Lemma C10), else None."""
+    from exactopen.openness.chain_staircase import interval_copies
+
+    h = len(layers)
+    copies = interval_copies(layers)
+    if copies is None:
+        return None
+    full = [path for s, e, path in copies if s == 0 and e == h]
+    dims = widths(layers)
+    if not full or len(full) >= min(dims):
+        return None
+    sub = []
+    for i, W in enumerate(layers):
+        rows = [y for y in range(dims[i + 1]) if y not in {p[i + 1] for p in full}]
+        cols = [x for x in range(dims[i]) if x not in {p[i] for p in full}]
+        sub.append(fmpq_mat([[W[y, x] for x in cols] for y in rows]) if rows and cols
+                   else fmpq_mat(len(rows), len(cols)))
+    return [[int(c) for c in p] for p in full], sub
+
+
 def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
     """Local openness of (W_1, ..., W_h) -> W_h ... W_1, input layer first.
 
@@ -318,6 +348,19 @@ def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
 
         verdict = None
         fam = find_family(layers)  # first: it also certifies the rate exponent from above
+        ze = None
+        if fam is not None and fam["p"] > 2:  # Lemma C11 may give a better upper exponent (1/(2q))
+            from exactopen.openness.chain_family import find_zero_end
+
+            ze = find_zero_end(layers)
+            if ze is not None and 2 * ze["family"]["p"] < fam["p"]:
+                fam = None
+            else:
+                ze = None
+        if ze is not None:
+            verdict, argument = OPEN, "zero-end"
+            reason = _zero_end_reason(ev.rank, dmin, ze)
+            evidence["zero_end"] = ze
         if fam is not None:
             verdict, argument = OPEN, "family"
             reason = (f"degenerate (rank {ev.rank} < min width {dmin}); an explicit preimage family gives every "
@@ -332,6 +375,34 @@ def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
                           f"(W_h...W_{k+1}, W_k...W_1) is locally open and both sub-chains are open onto all matrices")
                 evidence["split"] = node
                 break
+        if verdict is None:
+            from exactopen.openness.chain_family import find_zero_end
+
+            ze = find_zero_end(layers)
+            if ze is not None:
+                verdict, argument = OPEN, "zero-end"
+                reason = _zero_end_reason(ev.rank, dmin, ze)
+                evidence["zero_end"] = ze
+        if verdict is None and h == 3:
+            from exactopen.openness.chain_family import rotated
+
+            rot = rotated(layers)
+            if rot is not None:
+                verdict, argument = OPEN, "rotate"
+                reason = (f"degenerate (rank {ev.rank} < min width {dmin}); rotations of two zero columns of W_1 "
+                          f"and two zero rows of W_h bring every target onto a preimage family's (Lemma C12): "
+                          f"every target at distance δ has a preimage moving each layer entry by O(δ^(1/{rot['family']['p']}))")
+                evidence["rotate"] = rot
+        if verdict is None and h >= 3:
+            red = _full_reduction(layers)
+            if red is not None:
+                full, sub = red
+                sv, _sr, sc = decide_chain(sub)
+                if sv == OPEN:
+                    verdict, argument = OPEN, "reduce"
+                    reason = (f"degenerate (rank {ev.rank} < min width {dmin}); without its {len(full)} full "
+                              f"summand(s) the chain is locally open ({sc['result']['argument']}), Lemma C10")
+                    evidence["reduce"] = {"full": full, "reduced": sc}
         if verdict is None:
             ob = find_obstruction(layers)
             if ob is not None:
@@ -360,6 +431,12 @@ def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
     result = {"verdict": verdict, "widths": dims, "rank": ev.rank, "argument": argument}
     if argument == "family":
         result["preimage_rate"] = f"1/{evidence['family']['p']}"
+    if argument == "zero-end":
+        result["preimage_rate"] = f"1/{2 * evidence['zero_end']['family']['p']}"
+    if argument == "rotate":
+        result["preimage_rate"] = f"1/{evidence['rotate']['family']['p']}"
+    if argument == "reduce" and "preimage_rate" in evidence["reduce"]["reduced"]["result"]:
+        result["preimage_rate"] = evidence["reduce"]["reduced"]["result"]["preimage_rate"]
     if h > 1 and ev.rank < dmin and verdict != NOT_OPEN:
         rate = rate_bound(layers)
         evidence["rate"] = rate

@@ -37,15 +37,28 @@ def _support(e) -> set:
 
 
 def _ineqs(path):
+    """(variables known nonzero, the path's inequalities |X| <= g t^k |Y| or None for a zero test);
+    the nonzero facts as the checker derives them (a fixed point)."""
     nonzero, out = set(), []
-    for (A, B, beta, k), passed in path:
+    for t_, passed in path:
+        if t_[0] == "zero":
+            if not passed:
+                nonzero.add(t_[1])
+            out.append(None)
+            continue
+        A, B, beta, k = t_
         if passed:
-            if _support(B) <= nonzero:
-                nonzero |= _support(A)
             out.append((B, A, 1 / fmpq(beta), -k))
         else:
             nonzero |= _support(B)
             out.append((A, B, fmpq(beta), k))
+    changed = True
+    while changed:
+        changed = False
+        for t_, passed in path:
+            if t_[0] != "zero" and passed and _support(t_[1]) <= nonzero and not _support(t_[0]) <= nonzero:
+                nonzero |= _support(t_[0])
+                changed = True
     return nonzero, out
 
 
@@ -59,10 +72,11 @@ def _multipliers(a: int, b: tuple, path) -> tuple[list, fmpq]:
     block = SCALE["block"]
     free = 0 if block is None else sum(x for v, x in enumerate(b) if v not in block)
     best = None
-    for ns in itertools.product(range(3), repeat=len(ineqs)):
+    for ns in itertools.product(*(range(1) if q is None else range(3) for q in ineqs)):
         X, Y, g, kk = [0] * nv, [0] * nv, fmpq(1), a
-        for (Xj, Yj, gj, kj), nj in zip(ineqs, ns):
+        for q, nj in zip(ineqs, ns):
             if nj:
+                Xj, Yj, gj, kj = q
                 X = [u + nj * v for u, v in zip(X, Xj)]
                 Y = [u + nj * v for u, v in zip(Y, Yj)]
                 g *= gj ** nj
@@ -80,6 +94,10 @@ def _multipliers(a: int, b: tuple, path) -> tuple[list, fmpq]:
 
 def tree_json(tree, n: int, path=()) -> dict:
     """The certificate form of a tree (multipliers found here), and nothing else."""
+    if tree[0] == "zero":
+        v = tree[1]
+        return {"zero": [v // n, v % n], "yes": tree_json(tree[2], n, path + ((("zero", v), True),)),
+                "no": tree_json(tree[3], n, path + ((("zero", v), False),))}
     if tree[0] == "test":
         A, B, beta, k = tree[1]
         return {"test": {"A": _mono_json(A, n), "B": _mono_json(B, n), "beta": str(fmpq(beta)), "k": k},
@@ -103,6 +121,10 @@ def tree_json(tree, n: int, path=()) -> dict:
 
 def tree_constant(tree, path=()) -> fmpq:
     """The largest sum of term bounds over the leaves (what the checker recomputes)."""
+    if tree[0] == "zero":
+        v = tree[1]
+        return max(tree_constant(tree[2], path + ((("zero", v), True),)),
+                   tree_constant(tree[3], path + ((("zero", v), False),)))
     if tree[0] == "test":
         return max(tree_constant(tree[2], path + ((tree[1], True),)),
                    tree_constant(tree[3], path + ((tree[1], False),)))
@@ -116,9 +138,13 @@ def tree_constant(tree, path=()) -> fmpq:
     return worst
 
 
-def _map_tree(tree, test_fn, leaf_fn):
+def _map_tree(tree, test_fn, leaf_fn, zero_fn=lambda v: v):
+    if tree[0] == "zero":
+        return ("zero", zero_fn(tree[1]), _map_tree(tree[2], test_fn, leaf_fn, zero_fn),
+                _map_tree(tree[3], test_fn, leaf_fn, zero_fn))
     if tree[0] == "test":
-        return ("test", test_fn(tree[1]), _map_tree(tree[2], test_fn, leaf_fn), _map_tree(tree[3], test_fn, leaf_fn))
+        return ("test", test_fn(tree[1]), _map_tree(tree[2], test_fn, leaf_fn, zero_fn),
+                _map_tree(tree[3], test_fn, leaf_fn, zero_fn))
     if tree[0] == "impossible":
         return tree
     return ("leaf", leaf_fn(tree[1]))
@@ -297,7 +323,7 @@ def _transport(tree, ps, m: int, n: int):
         return [{(ps[i + 1][r], ps[i][c]): poly.rename(ren) for (r, c), poly in Di.items()}
                 for i, Di in enumerate(layers)]
 
-    return _map_tree(tree, test_fn, leaf_fn)
+    return _map_tree(tree, test_fn, leaf_fn, lambda v: ren[v])
 
 
 def _extended(template, tree, slots: tuple):
@@ -351,11 +377,11 @@ def _lift(tree, nv: int, ren: list):
         return Lau(nv, {(a, vec(e)): c for (a, e), c in P.terms.items()})
 
     return _map_tree(tree, lambda tst: (vec(tst[0]), vec(tst[1]), tst[2], tst[3]),
-                     lambda Ds: [{k: poly(P) for k, P in D.items()} for D in Ds])
+                     lambda Ds: [{k: poly(P) for k, P in D.items()} for D in Ds], lambda v: ren[v])
 
 
 def _leaves_of(tree):
-    if tree[0] == "test":
+    if tree[0] in ("test", "zero"):
         yield from _leaves_of(tree[2])
         yield from _leaves_of(tree[3])
     elif tree[0] == "leaf":
@@ -432,6 +458,65 @@ def _channels(layers, ps, block):
     return out
 
 
+def rotated(layers) -> dict | None:
+    """``evidence.rotate`` (Lemma C12): a staircase family on the rotated targets, or None."""
+    from exactopen.openness.chain_staircase import rotated_family
+
+    got = rotated_family(layers)
+    if got is None:
+        return None
+    n = layers[0].ncols()
+    try:
+        fam = _written(got["p"], got["tree"], n)
+    except ValueError:
+        return None
+    fam["absent"] = [[v // n, v % n] for v in got["absent"]]
+    return {"columns": got["columns"], "rows": got["rows"], "pivot": got["pivot"], "family": fam}
+
+
+def find_zero_end(layers) -> dict | None:
+    """``evidence.zero_end`` (Lemma C11 of docs/chains.md) if an end layer is zero next to the
+    narrowest node, the rest of the chain has product 0, and a path family covers the rest's
+    targets that vanish at a few entries (none, one, or up to e - 1 in one row or column); else None."""
+    from exactopen.openness.chain_paths import path_family
+
+    h = len(layers)
+    dims = [layers[0].ncols()] + [W.nrows() for W in layers]
+    e = min(dims)
+    if h < 3 or e < 2:
+        return None
+    def is_zero(M):
+        return all(x == 0 for x in M.entries())
+
+    for side in ("end", "start"):
+        if side == "end":
+            if not is_zero(layers[-1]) or dims[h - 1] != e:
+                continue
+            sub = layers[:-1]
+        else:
+            if not is_zero(layers[0]) or dims[1] != e:
+                continue
+            sub = layers[1:]
+        if not is_zero(_product(sub)):
+            continue
+        m, n = sub[-1].nrows(), sub[0].ncols()
+        lines = [[r * n + c for c in range(n)] for r in range(m)] + [[r * n + c for r in range(m)] for c in range(n)]
+        tried = set()
+        for size in range(e):
+            for line in lines:
+                for absent in itertools.combinations(line, size):
+                    if absent in tried:
+                        continue
+                    tried.add(absent)
+                    got = path_family(sub, frozenset(absent))
+                    if got is None:
+                        continue
+                    fam = _written(got[0], got[1], n)
+                    fam["absent"] = [[v // n, v % n] for v in absent]
+                    return {"side": side, "family": fam}
+    return None
+
+
 def find_family(layers) -> dict | None:
     """``evidence.family`` for this chain if it is a template up to permutations of the bases and
     a direct summand at the inner nodes, after inserting identity layers (Lemma C7), else None."""
@@ -446,7 +531,18 @@ def find_family(layers) -> dict | None:
         return _written(p, tree, n)
     for p, _tl, tt, ps in _placements(layers):
         return _written(p, _transport(tt, ps, m, n), n)
-    return _channel_family(layers)
+    fam = _channel_family(layers)
+    if fam is not None:
+        return fam
+    from exactopen.openness.chain_staircase import factored_family, staircase_family
+
+    stair = staircase_family(layers) or factored_family(layers)
+    if stair is not None:
+        try:
+            return _written(stair[0], stair[1], n)
+        except ValueError:  # a term without a bound: no family
+            return None
+    return None
 
 
 def _placements(layers: list, ends: bool = False):

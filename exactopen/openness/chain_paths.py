@@ -42,12 +42,13 @@ def scalar_family(layers):
     return best[0], ("leaf", best[1])
 
 
-def path_family(layers):
+def path_family(layers, absent=frozenset()):
     """Every target entry (r, c) gets its own path of coordinates c -> ... -> r: t at its zero
     entries, except one *private* zero entry (on no other chosen path) moved by t^(1 + k - k_rc) u_rc,
     k_rc the path's zero count and k the largest: the path contributes t^k u_rc.  Paths are chosen
     greedily (fewest zeros first); kept if the product is exactly W_h...W_1 + t^k U (no path picks
-    up another's entries).  One leaf, no test; p = k."""
+    up another's entries).  One leaf, no test; p = k.  ``absent``: target entries held at 0 (no
+    path; the family covers the targets vanishing there, for Lemma C11)."""
     h = len(layers)
     dims = [layers[0].ncols()] + [W.nrows() for W in layers]
     m, n = dims[h], dims[0]
@@ -55,6 +56,8 @@ def path_family(layers):
         return None
     chosen, private, shared = [], set(), set()
     for v in range(m * n):
+        if v in absent:
+            continue
         r, c = divmod(v, n)
         cands = []
         for inner in itertools.product(*(range(d) for d in dims[1:h])):
@@ -85,6 +88,6 @@ def path_family(layers):
                 Ds[i][(x, y)] = Lau.mono(nv, t=1 + k - len(zeros), u={v: 1})
             else:
                 Ds[i][(x, y)] = Lau.mono(nv, t=1)
-    if not _identity_holds(layers, Ds, k, set(range(nv)), False):
+    if not chosen or not _identity_holds(layers, Ds, k, set(range(nv)) - set(absent), False, frozenset(absent)):
         return None
     return k, ("leaf", Ds)

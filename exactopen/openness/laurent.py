@@ -70,9 +70,9 @@ def product(layers) -> fmpq_mat:
     return P
 
 
-def identity_holds(layers, Ds, p: int, block: set, zero: bool) -> bool:
+def identity_holds(layers, Ds, p: int, block: set, zero: bool, absent=frozenset()) -> bool:
     """Does prod_i (W_i + D_i) equal W_h...W_1 + t^p U (U's entries outside ``block`` added raw;
-    ``zero``: the leaf where the block of U is zero)?"""
+    ``zero``: the leaf where the block of U is zero; ``absent``: entries where U is 0)?"""
     h = len(layers)
     dims = [layers[0].ncols()] + [W.nrows() for W in layers]
     m, n = dims[h], dims[0]
@@ -88,7 +88,9 @@ def identity_holds(layers, Ds, p: int, block: set, zero: bool) -> bool:
         for c in range(n):
             want = Lau.const(nv, Z[r, c])
             v = r * n + c
-            if v not in block:
+            if v in absent:
+                pass
+            elif v not in block:
                 want = want + Lau.mono(nv, u={v: 1})
             elif not zero:
                 want = want + Lau.mono(nv, t=p, u={v: 1})

@@ -238,8 +238,8 @@ def build_chain_openness() -> ClaimResult:
             name = arg if not any(a == arg for a, _ in seen) else f"{arg}-p{rate.split('/')[1]}"
             seen.add((arg, rate))
             certs.append((name, cert))
-    # an undetermined class of h = 3, widths <= 3 (W_1 = 0, range the rank <= 2 matrices of 3x3)
-    cert = decide_chain(representative(3, {(0, 0): 3, (1, 1): 1, (1, 2): 1, (2, 3): 2, (3, 3): 1}))[2]
+    # an undetermined class of h = 3, widths <= 4 (none is left at widths <= 3)
+    cert = decide_chain(representative(3, {(0, 0): 1, (0, 1): 1, (1, 2): 2, (2, 3): 1, (3, 3): 3}))[2]
     certs.append(("none", cert))
     from exactopen.openness.chain_parametric import stratify_chain
 
@@ -247,9 +247,10 @@ def build_chain_openness() -> ClaimResult:
     certs.append(("parametric", par.certificate))
     return ClaimResult(CERTIFIED, "degenerate chains decided by composition at a split (open), an explicit "
                        "preimage family (open, with an upper rate; theorem-free), a theorem-free "
-                       "row/column-space obstruction or a non-open grouping (not open); the atlas "
+                       "row/column-space obstruction or a non-open grouping (not open), or project lemmas (a zero end "
+                       "layer, full summands removed, rotations: Lemmas C10-C12); the atlas "
                        "certificates/chains/ classifies all 1,943 degenerate classes with h = 3, widths <= 3 "
-                       "(14 undetermined) and all 1,120 with h = 4, widths <= 2 (none undetermined); at open "
+                       "and all 1,120 with h = 4, widths <= 2 (none undetermined); at open "
                        "and undetermined ones a theorem-free rate lower bound "
                        "(Lemma C5: some layer moves by >= (c distance)^(1/p), p = 1, 2, 3); a chain with "
                        f"parameters gets a certified case split ({len(par.cells)} cases, by the ranks of its "

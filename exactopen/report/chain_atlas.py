@@ -6,6 +6,7 @@ with its rank profile, verdict, argument, certified rate bound and certificate.
     python -m exactopen.report.chain_atlas --only=h4-w3 [DIR]
     python -m exactopen.report.chain_atlas --readme [DIR]    # README.md from the rows present
     python -m exactopen.report.chain_atlas --check [--extended] [DIR]  # re-verify
+    python -m exactopen.report.chain_atlas --refresh-undetermined --extended [DIR]  # re-decide the undetermined rows
 
 Each class's certificate is ``decide_chain(representative(h, mult))``, checked when written;
 ``h<h>-w<w>.jsonl`` holds the rows and ``h<h>-w<w>.certificates.jsonl.gz`` the certificates,
@@ -111,9 +112,12 @@ def readme(folder: str) -> None:
              "every preimage of the in-range targets Z̄ + δ E_ab moves some layer by >= min(1, (c|δ|)^(1/p)), a lower "
              "bound on the needed perturbation. `preimage_rate` = \"1/q\" (an explicit preimage family, argument "
              "`family`): every target at max-distance δ <= 1 has a preimage moving every layer entry by <= C δ^(1/q), "
-             "an upper bound. Where p = q the exponent 1/p of the openness modulus is exact.", "",
-             "| h | widths ≤ | classes | degenerate | lem-10 | split (open) | family (open) | obstruction | grouping "
-             "| undetermined |", "|---|---|---|---|---|---|---|---|---|---|"]
+             "an upper bound; with argument `zero-end` (Lemma C11) `preimage_rate` = \"1/(2q)\" from its sub-chain's family, "
+             "with `reduce` (Lemma C10) the reduced chain's, with `rotate` (Lemma C12) its family's (constants not stated). Where p = q the exponent 1/p of the "
+             "openness modulus is exact.", "",
+             "| h | widths ≤ | classes | degenerate | lem-10 | split (open) | family (open) | zero-end (open) "
+             "| reduce (open) | rotate (open) | obstruction | grouping | undetermined |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     und, hist, rates, gaps = [], [], [], []
     for h, w in ATLASES + EXTENDED:
         rows = _read_rows(folder, h, w)
@@ -121,7 +125,7 @@ def readme(folder: str) -> None:
         if rows is None:
             part = os.path.join(folder, f"h{h}-w{w}.partial.jsonl.gz")
             if not os.path.exists(part):
-                lines.append(f"| {h} | {w} | not generated | | | | | | | |")
+                lines.append(f"| {h} | {w} | not generated | | | | | | | | | | |")
                 continue
             with gzip.open(part, "rt", encoding="utf-8") as f:
                 rows = [json.loads(line) for line in f]
@@ -129,13 +133,15 @@ def readme(folder: str) -> None:
         w = f"{w}{label}"
         c = collections.Counter(r["argument"] for r in rows)
         lines.append(f"| {h} | {w} | {len(rows)} | {len(rows) - c['lem-10']} | {c['lem-10']} | {c['split']} | "
-                     f"{c['family']} | {c['obstruction']} | {c['grouping']} | {c['none']} |")
+                     f"{c['family']} | {c['zero-end']} | {c['reduce']} | {c['rotate']} | {c['obstruction']} | "
+                     f"{c['grouping']} | {c['none']} |")
         left = [r for r in rows if r["argument"] == "none"]
         if left:
             und.append(f"* h = {h}, widths <= {w} ({len(left)}): " + "; ".join(
                 f"widths {r['widths']} intervals {r['intervals']}" for r in left[:40])
                 + ("; ..." if len(left) > 40 else ""))
-        for label, keep in (("open (split)", "split"), ("open (family)", "family"), ("undetermined", "none")):
+        for label, keep in (("open (split)", "split"), ("open (family)", "family"), ("open (zero-end)", "zero-end"),
+                            ("open (reduce)", "reduce"), ("open (rotate)", "rotate"), ("undetermined", "none")):
             ps = collections.Counter(r["rate"] for r in rows if r["argument"] == keep)
             if ps:
                 hist.append(f"| {h} | {w} | {label} | " + " | ".join(str(ps.get(f"1/{p}", 0)) for p in range(1, 6))
@@ -154,12 +160,43 @@ def readme(folder: str) -> None:
               "larger p for Lemma C5).", "",
               "| h | widths ≤ | verdict | p = 1 | p = 2 | p = 3 | p = 4 | p = 5 |", "|---|---|---|---|---|---|---|---|"]
     lines += hist
-    lines += ["", "Two-sided rates (classes with a preimage family): Lemma C5's lower exponent 1/p against the "
-              "family's 1/q (needed perturbation between (c δ)^(1/p) and C δ^(1/q)).", "",
+    lines += ["", "Two-sided rates (classes with a preimage family or Lemma C11): Lemma C5's lower exponent 1/p "
+              "against the upper 1/q (needed perturbation between (c δ)^(1/p) and C δ^(1/q)).", "",
               "| h | widths ≤ | lower 1/p | upper 1/q | classes | |", "|---|---|---|---|---|---|"] + (rates or ["| | | | | 0 | |"])
     lines += ["", "Where the exponents do not meet (Lemma C5's p and the family's q; every other degenerate open class "
               "has only Lemma C5's lower bound):", ""] + (gaps or ["none"])
     _atomic(os.path.join(folder, "README.md"), ("\n".join(lines) + "\n").encode("utf-8"))
+
+
+def refresh_undetermined(folder: str, which=EXTENDED, progress=None) -> dict:
+    """Re-decide only the rows left undetermined (argument none) with the current arguments, check
+    each new certificate, and rewrite rows and certificates in place (every other row kept as it
+    is): the extended atlases take hours to regenerate in full.  Returns {atlas: (before, after)}."""
+    out = {}
+    for h, w in which:
+        rows = _read_rows(folder, h, w)
+        if rows is None:
+            continue
+        cpath = os.path.join(folder, f"h{h}-w{w}.certificates.jsonl.gz")
+        with gzip.open(cpath, "rt", encoding="utf-8") as f:
+            texts = f.read().splitlines()
+        before = sum(r["argument"] == "none" for r in rows)
+        for i, row in enumerate(rows):
+            if row["argument"] != "none":
+                continue
+            mult = {tuple(int(x) for x in k.split("-")): m for k, m in row["intervals"].items()}
+            verdict, reason, cert = decide_chain(representative(h, mult))
+            kernel.check(cert)
+            rows[i] = _row(h, mult, verdict, reason, cert)
+            texts[i] = json.dumps(cert, ensure_ascii=False, separators=(",", ":"))
+        _atomic(cpath, _gz(texts))
+        lines = [json.dumps(r, ensure_ascii=False) for r in rows]
+        path = _rows_path(folder, h, w)
+        _atomic(path, _gz(lines) if path.endswith(".gz") else ("\n".join(lines) + "\n").encode("utf-8"))
+        out[f"h{h}-w{w}"] = (before, sum(r["argument"] == "none" for r in rows))
+        if progress:
+            progress(f"h{h}-w{w}: undetermined {out[f'h{h}-w{w}'][0]} -> {out[f'h{h}-w{w}'][1]}")
+    return out
 
 
 def write(folder: str, which=ATLASES) -> None:
@@ -213,6 +250,9 @@ if __name__ == "__main__":
     if "--check" in args:
         print(check(folder, which=which), "classes re-verified")
     elif "--readme" in args:
+        readme(folder)
+    elif "--refresh-undetermined" in args:
+        refresh_undetermined(folder, which, progress=lambda m: print(m, flush=True))
         readme(folder)
     else:
         for h, w in which:

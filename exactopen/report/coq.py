@@ -8,7 +8,9 @@ the data (``wloss Wt X Y`` and ``wsaddle_sound`` for the weighted loss); a highe
 also gets ``hessian_psd (loss X Y) W`` (``psd_sound`` of
 ``coq/Theory/Hessian.v``, with an exact L D L^T of Hessian/2 computed here and checked by Coq).  Everything in the file (X, Y, the layers W, the curve) is written from the
 JSON the kernel accepted, never from the generator: a tampered certificate gives a file whose
-``vm_compute`` step does not reduce to ``true``, so ``coqc`` refuses it.
+``vm_compute`` step does not reduce to ``true``, so ``coqc`` refuses it.  Global minima
+(ex-3, lem-7, lem-11, thm-8) are written by :mod:`exactopen.report.coq_global`, thm-5
+obstructions by :mod:`exactopen.report.coq_obstruction`.
 
 The Coq library (``coq/``) is compiled with ``coqc -Q coq ExactOpen``; the instances import it
 as ``ExactOpen``.  :func:`compile_all` compiles the library and a set of instance files in a
@@ -29,7 +31,8 @@ from exactopen.report.coq_data import NotExportable, _q, _rows, inline_rows  # n
 
 EXPORTABLE = {"landscape_point": ("higher_order_saddle", "strict_saddle")}
 LIBRARY = ("Statements.v", "Theory/Poly.v", "Theory/Lift.v", "Theory/Check.v", "Theory/Jet.v", "Theory/Hessian.v",
-           "Theory/Fmat.v", "Theory/Open.v", "Theory/OpenCheck.v")
+           "Theory/Fmat.v", "Theory/Open.v", "Theory/OpenCheck.v", "Theory/Ortho.v", "Theory/KyFan.v",
+           "Theory/Global.v")
 THEOREM = "refutation"
 PSD_THEOREM = "second_order"
 MAX_PARAMETERS = 400   # the dense jet Hessian in Coq is N x N; the audit's largest N is 49
@@ -203,23 +206,12 @@ def psd_witness(cert: dict) -> list | None:
     return out
 
 
-def export_text(cert: dict, stem: str, statement: str | None = None) -> str:
-    """The ``.v`` file of one certificate (a parsed JSON object).  It is only called on
-    certificates the kernel accepted (:func:`export_files`); ``statement`` is the checker's
-    sentence, copied into a comment."""
-    from exactopen.report import coq_obstruction
-
-    if coq_obstruction.is_obstruction(cert):   # thm-5 "not locally open"
-        return coq_obstruction.obstruction_text(cert, stem, statement, module_name(stem), _safe_comment)
-    kind = cert.get("kind")
-    verdict = (cert.get("result") or {}).get("verdict") if isinstance(cert.get("result"), dict) else None
-    if kind not in EXPORTABLE or verdict not in EXPORTABLE[kind]:
-        raise NotExportable(f"{stem}: Coq export covers landscape_point saddles "
-                            f"(higher_order_saddle, strict_saddle), not {kind} / {verdict}")
+def data_lines(cert: dict, stem: str) -> list[str]:
+    """The Coq definitions of a landscape point's data, copied from the certificate's JSON:
+    ``dims``, ``n``, ``X``, ``Y``, ``Wt`` (weighted loss only) and the layers ``W``.  Raises
+    NotExportable for digest inputs, empty data or data beyond the export's bounds."""
     inputs = cert.get("inputs") or {}
     weighted = inputs.get("weights") is not None
-    if weighted and verdict == "higher_order_saddle":
-        raise NotExportable(f"{stem}: the Hessian of the weighted loss is not exported to Coq yet")
     if not isinstance(inputs.get("layers"), list):
         raise NotExportable(f"{stem}: inputs.layers must be a list of inline matrices")
     W = [_rows(m, f"inputs.layers[{k}]") for k, m in enumerate(inputs["layers"])]
@@ -234,6 +226,39 @@ def export_text(cert: dict, stem: str, statement: str | None = None) -> str:
     if params > MAX_PARAMETERS or len(X) * n + len(Y) * n > MAX_DATA:
         raise NotExportable(f"{stem}: {params} parameters and {len(X) * n + len(Y) * n} data entries exceed the Coq "
                             f"export's bounds ({MAX_PARAMETERS} parameters, {MAX_DATA} data entries)")
+    return [
+        f"Definition dims : list nat := [{'; '.join(map(str, dims))}]%nat.",
+        f"Definition n : nat := {n}%nat.",
+        f"Definition X : mat :=\n  {_mat(X)}.",
+        f"Definition Y : mat :=\n  {_mat(Y)}.",
+    ] + ([f"Definition Wt : mat :=\n  {_mat(Wt)}."] if weighted else []) + [
+        "Definition W : list mat := [",
+        ";\n".join("  " + _mat(A, "  ") for A in W),
+        "].",
+    ]
+
+
+def export_text(cert: dict, stem: str, statement: str | None = None) -> str:
+    """The ``.v`` file of one certificate (a parsed JSON object).  It is only called on
+    certificates the kernel accepted (:func:`export_files`); ``statement`` is the checker's
+    sentence, copied into a comment."""
+    from exactopen.report import coq_global, coq_obstruction
+
+    if coq_obstruction.is_obstruction(cert):   # thm-5 "not locally open"
+        return coq_obstruction.obstruction_text(cert, stem, statement, module_name(stem), _safe_comment)
+    if coq_global.is_global(cert):   # global minimum (lower bound proved in coq/Theory/Global.v)
+        return coq_global.global_text(cert, stem, statement, module_name(stem), _safe_comment, data_lines)
+    kind = cert.get("kind")
+    verdict = (cert.get("result") or {}).get("verdict") if isinstance(cert.get("result"), dict) else None
+    if kind not in EXPORTABLE or verdict not in EXPORTABLE[kind]:
+        raise NotExportable(f"{stem}: Coq export covers landscape_point saddles "
+                            f"(higher_order_saddle, strict_saddle) and global minima, not {kind} / {verdict}")
+    inputs = cert.get("inputs") or {}
+    weighted = inputs.get("weights") is not None
+    if weighted and verdict == "higher_order_saddle":
+        raise NotExportable(f"{stem}: the Hessian of the weighted loss is not exported to Coq yet")
+    data = data_lines(cert, stem)
+    W = [_rows(m, f"inputs.layers[{k}]") for k, m in enumerate(inputs["layers"])]
     curve = _curve(W, (cert.get("evidence") or {}).get("curve"), "evidence.curve")
     mod = module_name(stem)
     lines = [
@@ -245,14 +270,7 @@ def export_text(cert: dict, stem: str, statement: str | None = None) -> str:
         "Import ListNotations.",
         "Open Scope Q_scope.",
         "",
-        f"Definition dims : list nat := [{'; '.join(map(str, dims))}]%nat.",
-        f"Definition n : nat := {n}%nat.",
-        f"Definition X : mat :=\n  {_mat(X)}.",
-        f"Definition Y : mat :=\n  {_mat(Y)}.",
-    ] + ([f"Definition Wt : mat :=\n  {_mat(Wt)}."] if weighted else []) + [
-        "Definition W : list mat := [",
-        ";\n".join("  " + _mat(A, "  ") for A in W),
-        "].",
+    ] + data + [
         "(* The descent curve W(t) = W + sum_j t^j C_j of the certificate, entry by entry:",
         "   [w; c_1; c_2; ...] is w + c_1 t + c_2 t^2 + ... *)",
         "Definition curve : list pmat := [",
@@ -292,11 +310,14 @@ AUDIT_DIR = "coq"   # certificates/coq/: the audit's exports
 
 def exportable(cert: dict) -> bool:
     """Whether :func:`export_text` covers this certificate (kind, verdict, size, inline data;
-    weighted only for strict saddles; thm-5 obstructions with k <= 2)."""
-    from exactopen.report import coq_obstruction
+    weighted only for strict saddles; thm-5 obstructions with k <= 3; unweighted global minima
+    by the stationary or ky_fan bound)."""
+    from exactopen.report import coq_global, coq_obstruction
 
     if coq_obstruction.is_obstruction(cert):
         return coq_obstruction.exportable(cert)
+    if coq_global.is_global(cert):
+        return coq_global.exportable(cert, MAX_PARAMETERS)
     res = cert.get("result")
     inputs = cert.get("inputs") if isinstance(cert.get("inputs"), dict) else {}
     try:
@@ -366,7 +387,12 @@ def write_index(out_dir: str) -> None:
              "",
              "    Theorem not_locally_open : not_locally_open_at m k n W1 W2.",
              "",
-             "(the product map is not locally open at (W1, W2) relative to its range), "
+             "(the product map is not locally open at (W1, W2) relative to its range); a global minimum "
+             "(verdict global_minimum) proves",
+             "",
+             "    Theorem global_minimum : network dims n X Y W /\\ critical (loss X Y) W /\\ global_min (loss X Y) W.",
+             "",
+             "(no W' of W's shapes has a smaller loss), "
              "with the definitions of [coq/Statements.v](../../coq/Statements.v) (the one page to trust) "
              "and the lemmas of `coq/Theory/`, by `vm_compute` on the data. How to compile and what is "
              "trusted: [docs/coq.md](../../docs/coq.md).", "",

@@ -369,6 +369,16 @@ def _steps_landscape(cert: dict) -> list[Block]:
             out.append(Block("step", "The loss is a convex function of the product $Z = W_h \\cdots W_1$, and its "
                              "gradient with respect to $Z$ vanishes, so $Z$ minimises the loss over all matrices; "
                              "hence $W$ is a global minimum."))
+        elif lb["method"] == "invariant_split":
+            blocks = len(lb["top"]) + len(lb["bottom"])
+            out.append(Block("step", f"Ky Fan bound (`lem-7`) on invariant blocks: $X = C B$ with $B B^\\top$ "
+                             "invertible (without $C$, $B = X$); with $M = Y B^\\top (B B^\\top)^{-1} B Y^\\top$, the "
+                             f"products $T^\\top T$ and $T^\\top M T$ are block diagonal ({blocks} blocks), the top "
+                             f"blocks have their eigenvalues $\\ge \\mu = {q(lb['mu'])}$ and the others $\\le \\mu$ "
+                             "(a sign for a $1\\times 1$ block, else the characteristic polynomial), so (Lemma S of "
+                             "docs/checker.md, then Ky Fan) the sum of the $r$ largest eigenvalues of $M$ is at most "
+                             "the top blocks' traces plus $(r - k)\\mu$. Hence $\\min L$ is at least a value this "
+                             "point attains: $W$ is a global minimum."))
         else:
             out.append(Block("step", f"Ky Fan bound (`lem-7`): $X = C B$ with $B B^\\top$ invertible; with "
                              f"$M = Y B^\\top (B B^\\top)^{{-1}} B Y^\\top$, the matrices $Q$ and $Q - M + \\mu I$ "

@@ -102,10 +102,12 @@ def _coq_note(n: int) -> str:
         return ""
     return (f"<p><strong>Proved again in Coq:</strong> {n} certificate{'s' if n > 1 else ''} of this claim "
             "exported to Coq 8.16 (<code>certificates/coq/</code>), each a theorem on the certificate's numbers "
-            "stated with the plain definitions of <code>coq/Statements.v</code>: "
+            "stated with the plain definitions of <code>coq/Statements.v</code>: for a saddle "
             "<code>network dims n X Y W /\\ critical (loss X Y) W /\\ not_local_min (loss X Y) W</code> (W is a critical "
             "point of L(W) = ½‖W<sub>h</sub>⋯W<sub>1</sub>X − Y‖²<sub>F</sub> and not a local minimum), and for a "
-            "higher-order saddle also <code>hessian_psd (loss X Y) W</code> (the Hessian is positive semidefinite), "
+            "higher-order saddle also <code>hessian_psd (loss X Y) W</code> (the Hessian is positive semidefinite); "
+            "for a global minimum <code>global_min (loss X Y) W</code> (no W′ of W's shapes has a smaller loss); "
+            "for a thm-5 obstruction <code>not_locally_open_at m k n W1 W2</code>; "
             "proved by general lemmas and <code>vm_compute</code> on the data, with no axiom.</p>")
 
 

@@ -76,8 +76,8 @@ for (verdict, argument), count in tally.most_common():
 `lem-10`: non-degenerate; `split`: open because the chain splits into open pieces; `family`: open, by
 explicit formulas for a preimage of every nearby target (checked as polynomial identities, and they say
 how fast a preimage moves); `obstruction` and `grouping`: not open, with explicit targets. Where
-exactopen proves neither, the verdict is `undetermined` (said, not guessed): none here, 14 classes with
-widths up to 3. One representative of each kind:
+exactopen proves neither, the verdict is `undetermined` (said, not guessed): none here, and none with
+widths up to 3 either (37 classes with widths up to 4). One representative of each kind:
 """),
     ("code", """
 for key, mult in examples.items():

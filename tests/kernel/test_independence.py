@@ -179,8 +179,11 @@ def test_every_trusted_theorem_is_published_or_a_lemma_of_this_project():
     assert set(LEMMAS) | set(REFERENCES) == set(THEOREMS)
     assert not set(LEMMAS) & set(REFERENCES)
     assert {"chain-split", "chain-grouping", "interval-decomposition"} <= set(LEMMAS)
-    docs = (ROOT / "docs" / "chains.md").read_text()
-    for where in LEMMAS.values():
-        assert where.startswith("docs/chains.md, Lemma")
-        for lemma in re.findall(r"C\d", where):
-            assert f"## Lemma {lemma}" in docs
+    for where in LEMMAS.values():  # "docs/<page>.md, Lemma(s) X[ and Y]": a heading of that page names each
+        m = re.match(r"(docs/[a-z]+\.md), Lemmas? ", where)
+        assert m, where
+        docs = (ROOT / m.group(1)).read_text()
+        lemmas = re.findall(r"\b(C\d+|S)\b", where[m.end() - 1:].split("(")[0])
+        assert lemmas, where
+        for lemma in lemmas:
+            assert re.search(rf"^#+ .*\bLemma {lemma}\b", docs, re.M), (where, lemma)

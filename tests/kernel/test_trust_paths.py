@@ -76,6 +76,9 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("chain_openness", "rate/maximal"): E(),
     ("chain_openness", "obstruction"): E(),  # Lemma C3, theorem-free
     ("chain_openness", "grouping"): E({"chain-grouping"}),
+    ("chain_openness", "zero-end"): E({"chain-zero-end"}),  # Lemma C11 + a family on a coordinate subspace
+    ("chain_openness", "rotate"): E({"chain-rotation"}),  # Lemma C12 + a family on a coordinate subspace
+    ("chain_openness", "reduce"): E({"chain-full-removal"}),  # Lemma C10 + the nested reduced chain's own
     ("chain_openness", "none"): E(),
     # basis_change: orthogonality, diagonality, lem-17 structure re-derived; verdicts are the nested ones
     ("basis_change", "basis-change"): E(),
@@ -129,6 +132,8 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("landscape_point", "not_critical"): E(),
     ("landscape_point", "global_minimum/stationary"): E({"convexity"}),
     ("landscape_point", "global_minimum/ky_fan"): E({"spectral", "eckart-young", "ky-fan"}),
+    # Lemma S (docs/checker.md) turns block PSD facts into Ky Fan's Q; blocks of side > 1 by charpoly
+    ("landscape_point", "global_minimum/invariant_split"): E({"spectral", "eckart-young", "ky-fan", "invariant-split"}),
     ("landscape_point", "strict_saddle"): E(),  # a straight line with a negative t^2 coefficient
     ("landscape_point", "higher_order_saddle/dense"): E({"spectral"}),
     ("landscape_point", "higher_order_saddle/split"): E({"spectral"}),  # congruence, then blocks by charpoly
@@ -154,7 +159,7 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
 # The kinds a certificate may nest (checked on every certificate walked).
 NESTS = {
     "perturbation_lower_bound": {"openness"},
-    "chain_openness": {"openness"},
+    "chain_openness": {"openness", "chain_openness"},
     "basis_change": {"openness"},
     "symbolic_chain_openness": {"chain_openness"},
     "validate_network": {"landscape_point"},
@@ -504,12 +509,18 @@ def gen_symbolic_chain() -> dict:
 
 
 def gen_symbolic_chain_undetermined() -> dict:
-    """Every real a gives an undetermined atlas class of widths [3, 2, 3, 3] (W_1 = 0; its range is
-    the rank <= 2 matrices, so no preimage family)."""
+    """Every real a gives the atlas class {0-0, 0-1, 1-2 x2, 2-3, 3-3 x3} (widths [2, 3, 3, 4]),
+    undetermined (none is left at widths <= 3)."""
     import exactopen
+    from exactopen.openness.chain import representative
 
-    return exactopen.chain([[["0", "0", "0"], ["0", "0", "0"]], [["0", "a^2+1"], ["0", "0"], ["0", "0"]],
-                            [["0", "1", "0"], ["0", "0", "1"], ["0", "0", "0"]]]).certificate
+    layers = [[[str(x) for x in row] for row in W.tolist()]
+              for W in representative(3, {(0, 0): 1, (0, 1): 1, (1, 2): 2, (2, 3): 1, (3, 3): 3})]
+    r, c = next((r, c) for r, row in enumerate(layers[1]) for c, x in enumerate(row) if x == "1")
+    layers[1][r][c] = "a^2+1"
+    cert = exactopen.chain(layers).certificate
+    assert "undetermined" in json.dumps(cert["result"])
+    return cert
 
 
 def gen_chain_identity() -> dict:
@@ -522,6 +533,18 @@ def gen_classify_not_critical() -> dict:
     import exactopen
 
     return exactopen.classify([[[1]], [[1]]], Y=[[2]], X=[[1]]).certificate
+
+
+def gen_global_split() -> dict:
+    """A generic global minimum (dense rotations, gauges, non-whitened X): the invariant split."""
+    import random
+
+    from exactopen.landscape.classify import classify_critical_point
+    from exactopen.landscape.examples import generic_point
+
+    cert = classify_critical_point(generic_point((4, 4, 2, 4, 4), "global_minimum", random.Random(0), 8)).certificate
+    assert cert["evidence"]["lower_bound"]["method"] == "invariant_split"
+    return cert
 
 
 def gen_split_hessian() -> dict:
@@ -606,6 +629,7 @@ GENERATED = {
     "symbolic-chain-undetermined": (gen_symbolic_chain_undetermined, set()),
     "landscape-not-critical": (gen_classify_not_critical, set()),
     "landscape-split-hessian": (gen_split_hessian, set()),
+    "landscape-global-split": (gen_global_split, set()),
     "landscape-undecided-psd-curve": (functools.partial(gen_undecided, "psd+curve"), set()),
     "landscape-undecided-bare": (functools.partial(gen_undecided, "bare"), set()),
     "numerical-rank-factor": (functools.partial(gen_numerical_rank, "factor"), set()),
@@ -696,10 +720,11 @@ def test_every_kind_is_audited():
     assert set(NESTS) <= set(kernel.KINDS) and all(v <= set(kernel.KINDS) for v in NESTS.values())
 
 
-def _needs(kind: str) -> set:
-    """The theorems the audit finds on the kind's paths and in the kinds it nests."""
+def _needs(kind: str, seen: frozenset = frozenset()) -> set:
+    """The theorems the audit finds on the kind's paths and in the kinds it nests (a kind may nest
+    itself: chain_openness's reduce argument nests the reduced chain's certificate)."""
     own = set().union(*(v for (k, _), v in EXPECTED.items() if k == kind))
-    return own.union(*(_needs(sub) for sub in NESTS.get(kind, ())))
+    return own.union(*(_needs(sub, seen | {kind}) for sub in NESTS.get(kind, ()) if sub not in seen | {kind}))
 
 
 def _kind_gaps(kind: str) -> set:

@@ -35,7 +35,7 @@ CASES = [
     ({(0, 1): 1, (2, 3): 1, (3, 3): 1}, "not_locally_open", None),         # obstruction
     ({(0, 1): 1, (0, 2): 1, (2, 3): 1, (3, 3): 1}, "not_locally_open", None),  # grouping
     ({(0, 0): 1, (0, 1): 1, (1, 2): 1, (2, 3): 1, (3, 3): 1}, "locally_open", "1/2"),  # family (N, N, N)
-    ({(0, 0): 1, (0, 1): 1, (1, 2): 1, (2, 3): 2, (3, 3): 1}, "undetermined", "1/2"),  # none
+    ({(0, 0): 1, (0, 1): 1, (1, 2): 1, (2, 3): 2, (3, 3): 1}, "locally_open", "1/2"),  # staircase family
 ]
 
 

@@ -13,8 +13,8 @@ def _by_argument():
     for mult in chain_classes(3, 2):
         v, _, cert = decide_chain(representative(3, mult))
         out.setdefault(cert["result"]["argument"], cert)
-    # an undetermined class (widths [3, 2, 3, 3]: its range is the rank <= 2 matrices, no family)
-    out["none"] = decide_chain(representative(3, {(0, 0): 3, (1, 1): 1, (1, 2): 1, (2, 3): 2, (3, 3): 1}))[2]
+    # an undetermined class (h = 3, widths [2, 3, 3, 4]: none is left at widths <= 3)
+    out["none"] = decide_chain(representative(3, {(0, 0): 1, (0, 1): 1, (1, 2): 2, (2, 3): 1, (3, 3): 3}))[2]
     return out
 
 

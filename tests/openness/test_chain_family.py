@@ -417,9 +417,11 @@ def _path_certs():
         L = representative(3, mult)
         if L[0].ncols() * L[-1].nrows() > 1:
             c = decide_chain(L)[2]
+            from exactopen.openness.chain_paths import path_family
+
             if c["result"]["argument"] == "family" and "scale" not in c["evidence"]["family"] \
-                    and c["evidence"]["family"]["tree"].get("leaf"):
-                assert c["result"]["preimage_rate"] == c["result"]["rate"]
+                    and c["evidence"]["family"]["tree"].get("leaf") and path_family(L) is not None:
+                assert c["result"]["preimage_rate"] == c["result"]["rate"]  # path families: exact
                 out.append(c)
     assert len(out) >= 5
     return out[:12]

@@ -56,6 +56,16 @@ def test_no_undetermined_class_at_h4_widths_2():
     assert all(int(r["preimage_rate"][2:]) >= int(r["rate"][2:]) for r in fam)
 
 
+def test_no_undetermined_class_at_h3_widths_3():
+    """Issue 24: every class of h = 3, widths <= 3 decided (the last 14 by Lemmas C10-C12 and
+    staircase families), every open one with an upper exponent where a family or C11/C12 applies."""
+    rows = [json.loads(line) for line in (ATLAS / "h3-w3.jsonl").read_text().splitlines()]
+    assert len(rows) == 2144 and not [r for r in rows if r["verdict"] == "undetermined"]
+    new = {r["argument"] for r in rows} - {"lem-10", "split", "family", "obstruction", "grouping"}
+    assert new == {"zero-end", "reduce", "rotate"}
+    assert all(int(r["preimage_rate"][2:]) >= int(r["rate"][2:]) for r in rows if r.get("preimage_rate"))
+
+
 @pytest.mark.slow
 def test_extended_atlases_are_reverified():
     present = tuple((h, w) for h, w in EXTENDED if (ATLAS / f"h{h}-w{w}.certificates.jsonl.gz").exists())

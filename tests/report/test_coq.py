@@ -57,7 +57,7 @@ def test_export_is_reproducible_and_matches_the_audit(tmp_path, stem):
 
 def test_export_refuses_what_it_does_not_cover(tmp_path):
     with pytest.raises(coq.NotExportable):
-        coq.export_files([str(CERTS / "thm-8-3-2-3-global-1.json")], str(tmp_path))
+        coq.export_files([str(CERTS / "cor-9-nondegenerate-nonglobal-local-minimum.json")], str(tmp_path))
     with pytest.raises(kernel.Rejected):
         coq.export_files([str(_tampered(tmp_path, "ex-intro", _flip_curve))], str(tmp_path))
 
