@@ -132,15 +132,54 @@ def rational_str(x) -> str:
     return str(x.p) if x.q == 1 else f"{x.p}/{x.q}"
 
 
-def matrix_json(A, dyadic: bool = False) -> dict:
+COMPACT_ENTRIES = 1024  # a matrix with at least this many entries may be written in a binary form
+
+
+def matrix_json(A, dyadic: bool = False, compact: bool = False) -> dict:
     """{"shape": [m, n], "rows": [["p/q", ...], ...]} (read by ``kernel.primitives.matrix``);
     with ``dyadic``, the compact form of :func:`dyadic_json` when every entry is a dyadic
-    rational (floats, grids; a function of the values only, so certificates stay deterministic)."""
+    rational (floats, grids; a function of the values only, so certificates stay deterministic);
+    with ``compact``, a matrix of at least COMPACT_ENTRIES entries is written in a binary form
+    (:func:`dyadic_json` if its entries are dyadic, else :func:`integer_json`) when that is
+    shorter than its rows (issue 21: the data of dense rotations share one large denominator,
+    which "p/q" strings repeat in every entry); also a function of the values only."""
     if dyadic:
         out = dyadic_json(A)
         if out is not None:
             return out
+    if compact and A.nrows() * A.ncols() >= COMPACT_ENTRIES:
+        out = _binary_if_shorter(A)
+        if out is not None:
+            return out
     return {"shape": [A.nrows(), A.ncols()], "rows": [[rational_str(x) for x in r] for r in A.tolist()]}
+
+
+def _binary_if_shorter(A) -> dict | None:
+    """The binary form of A (dyadic, else over the common denominator) when its text is shorter
+    than the rows' (estimated from the bit lengths of the entries: about 0.30103 digits a bit)."""
+    out = dyadic_json(A) or integer_json(A)
+    rows = 0
+    for x in A.entries():
+        p, q = int(x.p), int(x.q)
+        rows += 4 + int(0.30103 * p.bit_length()) + 1 + (p < 0) + (int(0.30103 * q.bit_length()) + 2 if q != 1 else 0)
+    binary = len(out.get("dyadic", out.get("integer"))["numerators"]) + 80
+    return out if binary < rows else None
+
+
+def integer_json(A) -> dict:
+    """{"shape": [m, n], "integer": {"denominator": "D", "width": k, "numerators": base64}}:
+    A = N / D with D the least common denominator of the entries and N an integer matrix, its
+    entries k bytes each (little-endian two's complement, row-major), k as small as possible
+    (1 for the zero matrix, whose D is 1) (read by ``kernel.encodings.integer``)."""
+    import base64
+
+    Z, den = A.numer_denom()
+    nums = [int(x) for x in Z.entries()]
+    low, high = min(nums, default=0), max(nums, default=0)
+    k = max(1, (max(high.bit_length() if high > 0 else 0, (~low).bit_length() if low < 0 else 0) + 8) // 8)  # bits + sign
+    data = b"".join(x.to_bytes(k, "little", signed=True) for x in nums)
+    return {"shape": [A.nrows(), A.ncols()],
+            "integer": {"denominator": str(int(den)), "width": k, "numerators": base64.b64encode(data).decode("ascii")}}
 
 
 def dyadic_json(A) -> dict | None:
@@ -148,7 +187,7 @@ def dyadic_json(A) -> dict | None:
     with N an integer matrix, its entries k bytes each (little-endian two's complement,
     row-major), k as small as possible, some entry of N odd (E = 0, k = 1 for the zero
     matrix); None when some entry's denominator is not a power of two (read by
-    ``kernel.primitives.dyadic``).  A lower triangular square matrix of side >= 16 (a Cholesky
+    ``kernel.encodings.dyadic``).  A lower triangular square matrix of side >= 16 (a Cholesky
     factor) stores its lower triangle only, row by row (``"lower": true``)."""
     import base64
 

@@ -139,7 +139,7 @@ to_json = certificate.matrix_json  # the certificate format's encoding of a matr
 
 
 def from_json(obj: dict) -> fmpq_mat:
-    """Inverse of :func:`to_json` (for certificates the generator wrote itself; rows or dyadic)."""
+    """Inverse of :func:`to_json` (for certificates the generator wrote itself; rows, dyadic or integer)."""
     m, n = obj["shape"]
     if "dyadic" in obj:
         import base64
@@ -151,6 +151,13 @@ def from_json(obj: dict) -> fmpq_mat:
             it = iter(nums)
             nums = [next(it) if j <= i else 0 for i in range(m) for j in range(n)]
         return fmpq_mat(fmpz_mat(m, n, nums)) * fmpq(2) ** d["exponent"]
+    if "integer" in obj:  # N / D (certificate.integer_json)
+        import base64
+
+        d = obj["integer"]
+        k, data = d["width"], base64.b64decode(d["numerators"])
+        nums = [int.from_bytes(data[i:i + k], "little", signed=True) for i in range(0, len(data), k)]
+        return fmpq_mat(fmpz_mat(m, n, nums)) / fmpz(d["denominator"])
     return fmpq_mat(m, n, [fmpq(*_pq(x)) for r in obj["rows"] for x in r])
 
 

@@ -17,8 +17,6 @@ line naming the limit.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import gc
 import json
 import math
@@ -36,6 +34,7 @@ from exactopen.kernel.work import (  # noqa: F401  (re-exported for the kind mod
     entry_cost,
     limbs,
     scalar_pow,
+    zop,
 )
 
 BUDGET = {
@@ -331,8 +330,9 @@ def rational(s, where: str) -> fmpq:
 
 
 def matrix(obj, where: str) -> QM:
-    """A matrix from {"shape": [m, n], "rows": [[...]]} or {"shape": [m, n], "dyadic": {...}}
-    (:func:`dyadic`), with every shape fact checked; a :class:`QM` whose bounds are read off
+    """A matrix from {"shape": [m, n], "rows": [[...]]}, {"shape": [m, n], "dyadic": {...}} or
+    {"shape": [m, n], "integer": {...}} (kernel/encodings.py), or {"shape": [m, n], "file":
+    {...}} (kernel/files.py), with every shape fact checked; a :class:`QM` whose bounds are read off
     the text (its decoding and its size are charged to the meter first)."""
     shape = field(obj, "shape", list, where)
     require(len(shape) == 2 and all(isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= MAX_DIM
@@ -340,12 +340,15 @@ def matrix(obj, where: str) -> QM:
     m, n = shape
     within(m * n, "entries", f"{where}: the number of entries")
     if "file" in obj:
-        require(FILE_MATRIX is not None and "rows" not in obj and "dyadic" not in obj,
+        require(FILE_MATRIX is not None and not any(key in obj for key in ("rows", "dyadic", "integer")),
                 f"{where} has 'file' and another form")
         return FILE_MATRIX(field(obj, "file", dict, where), m, n, where + ".file")
-    if "dyadic" in obj:
-        require("rows" not in obj, f"{where} has both 'rows' and 'dyadic'")
-        return dyadic(field(obj, "dyadic", dict, where), m, n, where + ".dyadic")
+    forms = [key for key in ("rows", "dyadic", "integer") if key in obj]
+    require(len(forms) <= 1, f"{where} has both {forms[0]!r} and {forms[-1]!r}")
+    if forms and forms[0] != "rows":  # the binary forms (kernel/encodings.py)
+        from exactopen.kernel import encodings
+
+        return getattr(encodings, forms[0])(field(obj, forms[0], dict, where), m, n, f"{where}.{forms[0]}")
     rows = field(obj, "rows", list, where)
     require(len(rows) == m, f"{where} has {len(rows)} rows, shape says {m}")
     METER.need(m * n * 200, f"{where}: reading {m}x{n} entries")
@@ -363,58 +366,6 @@ def matrix(obj, where: str) -> QM:
     D = common_denominator(dens, m * n, where)
     db = D.bit_length() if D > 1 else 0
     return QM.of(fmpq_mat(m, n, entries), max(0, top + db + 1), db, D & (D - 1) == 0, where)
-
-
-def dyadic(obj, m: int, n: int, where: str) -> QM:
-    """The m x n matrix 2^exponent * N from {"exponent": E, "width": k, "numerators": B}: B is
-    the standard, padded base64 of the m n entries of the integer matrix N (row-major), each
-    k bytes of little-endian two's complement.  Decoded by integer operations only.  The form
-    is canonical, anything else is Malformed: B is exactly the base64 text of its bytes, k is
-    the fewest bytes that hold every numerator (1 for the zero matrix), and some numerator is
-    odd (for the zero matrix E = 0), so a matrix has one encoding in this form.  With
-    ``"lower": true`` (a square matrix) B holds the lower triangle only, row by row (entries
-    (i, j), j <= i): the entries above the diagonal are 0.  Bounded by the budget
-    rational_digits (k and |E| at most 3 * rational_digits bits) and by the meter: the size of
-    the decoded matrix (entries times the bits of the numerators and of 2^|E|) is charged
-    before it is formed."""
-    e = field(obj, "exponent", int, where)
-    k = field(obj, "width", int, where)
-    text = field(obj, "numerators", str, where)
-    lower = optional(obj, "lower", bool, where)
-    for key in obj:
-        require(key in ("exponent", "width", "numerators", "lower"), f"{where}.{key}: unknown field")
-    require(lower is not False, f"{where}.lower is true or absent")
-    require(not lower or m == n, f"{where}: a lower triangular matrix must be square, is {m}x{n}")
-    bits = 3 * BUDGET["rational_digits"]
-    if not (1 <= k and 8 * k <= bits and abs(e) <= bits):
-        raise Malformed(f"{where}: width must be 1..{bits // 8} bytes and |exponent| <= {bits} (budget rational_digits)")
-    count = n * (n + 1) // 2 if lower else m * n
-    size = count * k
-    if len(text) != 4 * ((size + 2) // 3):
-        raise Malformed(f"{where}.numerators has {len(text)} characters, the base64 of {count} numerators "
-                        f"of {k} bytes has {4 * ((size + 2) // 3)}")
-    nb, db = 8 * k + max(e, 0), max(-e, 0)
-    METER.need(m * n * (16 + 2 * (48 + k + db // 8)) + 2 * size, f"{where}: the decoded {m}x{n} dyadic matrix")
-    METER.charge(m * n * (2 * PY + entry_cost(nb + db)), f"{where}: decoding a {m}x{n} dyadic matrix")
-    try:
-        data = base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        raise Malformed(f"{where}.numerators is not base64 (standard alphabet, padded)") from None
-    if len(data) != size or base64.b64encode(data).decode("ascii") != text:
-        raise Malformed(f"{where}.numerators is not the canonical base64 of {size} bytes")
-    view = memoryview(data)
-    nums = [int.from_bytes(view[i:i + k], "little", signed=True) for i in range(0, size, k)]
-    low, high = min(nums, default=0), max(nums, default=0)
-    if k > 1 and -(1 << (8 * k - 9)) <= low and high < 1 << (8 * k - 9):  # they fit in k - 1 bytes
-        raise Malformed(f"{where}: every numerator fits in {k - 1} bytes (width is not the smallest)")
-    if not any(x & 1 for x in nums) and (e != 0 or low != 0 or high != 0):
-        raise Malformed(f"{where}: no numerator is odd (the exponent is not canonical)"
-                        if low or high else f"{where}: the zero matrix has exponent 0")
-    if lower:  # row i holds its entries 0..i, then zeros
-        nums = [x for i in range(n) for x in (*nums[i * (i + 1) // 2:(i + 1) * (i + 2) // 2], *([0] * (n - 1 - i)))]
-    A = QM.wrap(ZM.new(m, n, nums, 8 * k, where), where)
-    del nums
-    return A * (fmpq(2) ** e) if e else A
 
 
 def vector_index(obj, bound: int, where: str) -> list[int]:
@@ -554,8 +505,12 @@ def dist2(A, B) -> fmpq:
 
 
 def inner(A, B) -> fmpq:
-    """Frobenius inner product (same shapes)."""
-    return sum((a * b for a, b in zip(QM.wrap(A).entries(), QM.wrap(B).entries())), fmpq(0))
+    """Frobenius inner product (same shapes), on the integer forms: <N_A / a, N_B / b> =
+    (sum of N_A,ij N_B,ij) / (a b) (no entry is put in lowest terms)."""
+    (NA, a), (NB, b) = QM.wrap(A).numer_denom(), QM.wrap(B).numer_denom()
+    ea, eb = NA.entries(), NB.entries()
+    METER.charge(len(ea) * (PY + zop(NA.nb + NB.nb) + 2 * limbs(NA.nb) * limbs(NB.nb)), "an inner product of matrices")
+    return fmpq(sum((x * y for x, y in zip(ea, eb)), fmpz(0)), a * b)
 
 
 def chain(mats: list, n: int) -> QM:

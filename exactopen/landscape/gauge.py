@@ -174,10 +174,11 @@ def gauge_split(net, ends: bool | None = None, bases: tuple | None = None):
     if ends:  # the bases form: the checker multiplies by the bases, never inverts them
         S, C, K = T0 * S * T0.transpose(), Th * C * T0.transpose(), Uh.transpose() * Uh
         Z = (net.X * net.X.transpose()).inv() * U0
-        ev = {"bases": [mx.to_json(U0)] + [mx.to_json(U) for U in Us] + [mx.to_json(Uh)],
-              "layers": [mx.to_json(W) for W in Wp], "Z": mx.to_json(Z)}
+        ev = {"bases": [mx.to_json(U0, compact=True)] + [mx.to_json(U, compact=True) for U in Us] + [mx.to_json(Uh, compact=True)],
+              "layers": [mx.to_json(W, compact=True) for W in Wp], "Z": mx.to_json(Z, compact=True)}
     else:
-        ev = {"gauge": [mx.to_json(T) for T in Ts], "gauge_inverse": [mx.to_json(U) for U in Us]}
+        ev = {"gauge": [mx.to_json(T, compact=True) for T in Ts],
+              "gauge_inverse": [mx.to_json(U, compact=True) for U in Us]}
     return _blocks_verdict(net, ev, Wp, S, C, K, Us + [Uh], [T0] + Ts)
 
 
@@ -192,9 +193,10 @@ def _split_in_bases(net, Us: list, Ts: list):
     S = net.X * net.X.transpose()
     S, C, K = Ts[0] * S * Ts[0].transpose(), Ts[h] * (net.Y * net.X.transpose()) * Ts[0].transpose(), \
         Us[h].transpose() * Us[h]
-    ev = {"gauge": [mx.to_json(T) for T in Ts[1:h]], "gauge_inverse": [mx.to_json(U) for U in Us[1:h]],
-          "input": {"change": mx.to_json(Ts[0]), "inverse": mx.to_json(Us[0])},
-          "output": {"change": mx.to_json(Ts[h]), "inverse": mx.to_json(Us[h])}}
+    js = lambda A: mx.to_json(A, compact=True)  # noqa: E731
+    ev = {"gauge": [js(T) for T in Ts[1:h]], "gauge_inverse": [js(U) for U in Us[1:h]],
+          "input": {"change": js(Ts[0]), "inverse": js(Us[0])},
+          "output": {"change": js(Ts[h]), "inverse": js(Us[h])}}
     return _blocks_verdict(net, ev, Wp, S, C, K, Us[1:], Ts[:h])
 
 

@@ -93,7 +93,11 @@ def hadamard(A: fmpq_mat, w) -> fmpq_mat:
 
 
 def inner(A: fmpq_mat, B: fmpq_mat) -> fmpq:
-    return sum((a * b for a, b in zip(A.entries(), B.entries())), fmpq(0))
+    """The Frobenius inner product, on the integer numerators over the common denominators
+    (no fraction normalised per entry: ten times faster on the data of dense rotations)."""
+    NA, a = A.numer_denom()
+    NB, b = B.numer_denom()
+    return fmpq(sum((x * y for x, y in zip(NA.entries(), NB.entries())), fmpz(0)), a * b)
 
 
 @dataclass
@@ -353,10 +357,11 @@ class Network:
         self._cache = {}
 
     # -- certificate inputs --------------------------------------------------------------
-    def inputs_json(self, dyadic: bool = False) -> dict:
-        """The certificate's inputs (``dyadic``: dyadic matrices in the compact form)."""
+    def inputs_json(self, dyadic: bool = False, compact: bool = False) -> dict:
+        """The certificate's inputs (``dyadic``: dyadic matrices in the compact form; ``compact``:
+        large matrices in a binary form when shorter, :func:`exactopen.certificate.matrix_json`)."""
         def enc(M):
-            return mx.to_json(M, dyadic)
+            return mx.to_json(M, dyadic, compact)
         return {"layers": [enc(W) for W in self.layers], "X": enc(self.X), "Y": enc(self.Y),
                 "weights": None if self.weights is None else enc(self.weights)}
 
@@ -368,7 +373,7 @@ def _row_scale(A: fmpq_mat, s) -> fmpq_mat:
 
 
 def curve_json(curve) -> list:
-    return [{"power": j, "layers": [mx.to_json(C) for C in Cs]} for j, Cs in curve]
+    return [{"power": j, "layers": [mx.to_json(C, compact=True) for C in Cs]} for j, Cs in curve]
 
 
 def _claim(net: Network, verdict: str) -> str:  # noqa: D401 (kept for the reader; the checker derives the claim)
@@ -397,4 +402,4 @@ def network_from_arrays(layers, Y, X=None) -> Network:
 def point_certificate(net: Network, verdict: str, result: dict, evidence: dict, claim_id) -> dict:
     """The landscape_point certificate of ``net``'s point (the checker derives its claim)."""
     res = {"verdict": verdict, "loss": rational_str(net.loss()), **result}
-    return envelope("landscape_point", _claim(net, verdict), net.inputs_json(), res, evidence, claim_id)
+    return envelope("landscape_point", _claim(net, verdict), net.inputs_json(compact=True), res, evidence, claim_id)

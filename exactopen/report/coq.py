@@ -27,7 +27,7 @@ import tempfile
 import time
 
 from exactopen.errors import InputError
-from exactopen.report.coq_data import NotExportable, _q, _rows  # noqa: F401 (re-exported)
+from exactopen.report.coq_data import NotExportable, _q, _rows, inline_rows  # noqa: F401 (re-exported)
 
 EXPORTABLE = {"landscape_point": ("higher_order_saddle", "strict_saddle")}
 LIBRARY = ("Statements.v", "Theory/Poly.v", "Theory/Lift.v", "Theory/Check.v", "Theory/Jet.v", "Theory/Hessian.v",
@@ -190,7 +190,7 @@ def psd_witness(cert: dict) -> list | None:
     from flint import fmpq
 
     def mat(obj):
-        return [[fmpq(F(x).numerator, F(x).denominator) for x in r] for r in obj["rows"]]
+        return [[fmpq(F(x).numerator, F(x).denominator) for x in r] for r in inline_rows(obj)["rows"]]
 
     inputs = cert["inputs"]
     K = _half_hessian([mat(m) for m in inputs["layers"]], mat(inputs["X"]), mat(inputs["Y"]))

@@ -27,10 +27,23 @@ def _q(text) -> str:
 
 
 def _rows(obj, where: str) -> list[list[str]]:
-    """An inline matrix {"shape", "rows"} of the certificate as rows of Q literals."""
+    """An inline matrix {"shape", "rows"} of the certificate as rows of Q literals (a binary
+    inline form, "dyadic" or "integer", is read as its rows)."""
+    obj = inline_rows(obj)
     if not isinstance(obj, dict) or not isinstance(obj.get("rows"), list):
         raise NotExportable(f"{where}: only inline matrices are exported (not inputs by digest)")
     rows = obj["rows"]
     if not all(isinstance(r, list) for r in rows):
         raise NotExportable(f"{where}: rows must be lists")
     return [[_q(x) for x in r] for r in rows]
+
+
+def inline_rows(obj):
+    """A matrix of the certificate in a binary inline form (``dyadic``, ``integer``) as
+    {"shape", "rows"}; anything else as it is."""
+    if isinstance(obj, dict) and ("dyadic" in obj or "integer" in obj) and "rows" not in obj:
+        from exactopen.certificate import matrix_json
+        from exactopen.exact import matrix as mx
+
+        return matrix_json(mx.from_json(obj))
+    return obj

@@ -113,7 +113,7 @@ def canonical_text(A) -> str:
     ``"m n"``, then one line per row with its entries separated by single spaces, each an
     integer or ``p/q`` in lowest terms (q > 1, the sign on p), every line ending in a newline.
     It depends only on the exact values, not on how the certificate's JSON encodes them
-    (rows of strings, or dyadic numerators)."""
+    (rows of strings, dyadic numerators, or numerators over a common denominator)."""
     m, n = A.nrows(), A.ncols()
     return f"{m} {n}\n" + "".join(" ".join(mx.rational_str(x) for x in r) + "\n" for r in A.tolist())
 
