@@ -15,7 +15,7 @@ import binascii
 import math
 import re
 
-from flint import fmpq
+from flint import fmpq, fmpz
 
 from exactopen.kernel.primitives import (
     BUDGET,
@@ -123,7 +123,7 @@ def integer(obj, m: int, n: int, where: str) -> QM:
     if _DEN.fullmatch(den) is None:
         raise Malformed(f"{where}.denominator {den[:40]!r} is not a positive integer without sign or leading zeros")
     _width(k, where)
-    D = int(den)
+    D = int(fmpz(den))  # int(str) stops at 4,300 digits; the budget admits more
     count, nb, db = m * n, 8 * k, D.bit_length()
     METER.need(count * (16 + 2 * (48 + k)) + 2 * count * k + 8 * limbs(db), f"{where}: the decoded {m}x{n} matrix")
     METER.charge(count * (2 * PY + entry_cost(nb)) + 80 * len(den) + len(den) ** 2 // 300,

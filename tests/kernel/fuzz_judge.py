@@ -304,8 +304,11 @@ def j_chain(c, orig):
     inp, res = c["inputs"], c["result"]
     exact_keys(inp, {"layers"}, "inputs")
     exact_keys(res, {"verdict", "widths", "rank", "argument", "rate", "preimage_rate"}, "result")
-    need(("preimage_rate" in res) == (res.get("argument") == "family"),
-         "preimage_rate comes with the argument family (an explicit preimage family), and only there")
+    arg = res.get("argument")
+    need(("preimage_rate" in res) <= (arg in ("family", "zero-end", "reduce", "rotate")),
+         "preimage_rate comes only with an argument that builds preimages (family, zero-end, reduce, rotate)")
+    need(arg not in ("family", "zero-end", "rotate") or "preimage_rate" in res,
+         f"the argument {arg} states an upper rate (preimage_rate)")
     Ws = [M(L) for L in inp["layers"]]
     need(Ws, "no layers")
     for i in range(1, len(Ws)):
