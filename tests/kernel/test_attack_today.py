@@ -11,7 +11,7 @@ claim as the checker derives it, and tries to have a false statement accepted.
 * Lemmas C10-C12 and the zero tests of families (kernel/chain_lemmas.py, chain_family.py): hand
   edits of the atlas certificates (h = 3, widths <= 3) are refused for the reason named.
 * The ``integer`` matrix encoding (branch genx128, kernel/encodings.py): a denominator of more
-  than 4300 digits must be bad input (Malformed, exit 2), not a failed check.
+  than 4300 digits (within the budget) must be read, not end the check with a ValueError.
 """
 
 from __future__ import annotations
@@ -264,10 +264,12 @@ def test_zero_tests_cannot_be_turned_around(atlas):
 # the integer encoding (branch genx128): bad input stays bad input
 # ---------------------------------------------------------------------------------------
 
-def test_integer_encoding_denominator_beyond_int_str_limit_is_malformed():
-    """A 5001-digit denominator (within the budget rational_digits = 20,000) must be refused as
-    Malformed naming the field; Python's int() refuses more than 4300 digits with a ValueError,
-    which the command line reported as a failed check (exit 1)."""
+def test_integer_encoding_reads_a_denominator_beyond_the_int_str_limit():
+    """A 5001-digit denominator is within the budget rational_digits = 20,000, so the matrix
+    must be read (here W_1 = ones / D, and the check then refuses the zero-end evidence for its
+    content).  Python's int() refuses more than 4300 digits with a ValueError, which the check
+    reported as "malformed evidence (ValueError ...)" and the command line as a failed check
+    (exit 1, not naming the field); int(fmpz(den)) reads any length."""
     try:
         from exactopen.kernel import encodings
     except ImportError:
@@ -279,5 +281,6 @@ def test_integer_encoding_denominator_beyond_int_str_limit_is_malformed():
     cert["inputs"]["layers"][0] = {"shape": [2, 2], "integer": {
         "denominator": "1" + "0" * 4999 + "1", "width": 1,
         "numerators": base64.b64encode(bytes([1, 1, 1, 1])).decode()}}
-    with pytest.raises(kernel.Malformed, match="denominator"):
+    with pytest.raises(kernel.Rejected, match="sub-chain's product is not zero") as exc:
         kernel.check(json.dumps(cert))
+    assert "ValueError" not in str(exc.value)
