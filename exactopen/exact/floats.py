@@ -73,7 +73,8 @@ def integer_form_to_float(N, d, A=None):
     d = int(d)
     if m * n and not d & (d - 1):  # dyadic: float(int) rounds correctly, 2^-k scales exactly (normal range)
         try:
-            out = np.ldexp(np.array([float(int(x)) for x in N.entries()], dtype=float), -(d.bit_length() - 1))
+            out = np.ldexp(np.fromiter(map(float, map(int, N.entries())), dtype=float, count=m * n),
+                           -(d.bit_length() - 1))
         except OverflowError:
             out = None
         if out is not None and np.all(np.isfinite(out)) and not np.any((out != 0) & (np.abs(out) < 2.0 ** -1022)):
