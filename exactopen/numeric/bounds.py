@@ -69,8 +69,16 @@ def global_lower_bound(net, checked: bool | None = True):
     _, Xf, Yf = float_network(net)
     ev = {}
     B, Bf = X, Xf
-    sv = np.linalg.svd(Xf, compute_uv=False) if Xf.size else np.zeros(0)
-    if sv.size == 0 or sv[-1] <= 1e-9 * sv[0] or Xf.shape[0] > Xf.shape[1]:
+    grams = _kernel_grams(net)
+    if grams is not None and Xf.shape[0] <= Xf.shape[1]:
+        # the squared singular values of X are the eigenvalues of X X^T (no SVD of the wide X);
+        # float noise in them is about 1e-16 of the largest, so the test is at 1e-12 (1e-6 in sigma)
+        lam_s = np.linalg.eigvalsh(grams[0]) if grams[0].size else np.zeros(0)
+        wide = lam_s.size == 0 or lam_s[0] <= 1e-12 * lam_s[-1]
+    else:
+        sv = np.linalg.svd(Xf, compute_uv=False) if Xf.size else np.zeros(0)
+        wide = sv.size == 0 or sv[-1] <= 1e-9 * sv[0]
+    if wide or Xf.shape[0] > Xf.shape[1]:
         B, _ = linalg.row_space(X)  # rows of X spanning its row space: X = C B
         if B.nrows() == 0:
             return None
@@ -80,7 +88,7 @@ def global_lower_bound(net, checked: bool | None = True):
         ev.update({"B": mx.to_json(B, True), "C": mx.to_json(sol.X.transpose(), True)})
         Bf = to_float(B)
     r = min(net.r, dh)
-    full = _full_rank_dual(Bf, Yf, _kernel_grams(net) if B is X else None) if r >= dh and dh else None
+    full = _full_rank_dual(Bf, Yf, grams if B is X else None) if r >= dh and dh else None
     if full is not None:  # reproducible: no BLAS or LAPACK on the way to F
         S, N, F, scale, top = full
         mu_f, mu, Ur = 0.0, fmpq(0), np.eye(dh)
@@ -107,7 +115,10 @@ def global_lower_bound(net, checked: bool | None = True):
     result = {"lower_bound": rational_str(LB), "gap": rational_str(L0 - LB)}
     evidence = ev
     # an upper bound too: an exact network point near the Eckart-Young minimiser
-    Zf = Ur @ (Ur.T @ Yf @ np.linalg.pinv(Xf))
+    if grams is not None and B is X:  # X of full row rank: Y X^+ = (S^-1 X Y^T)^T, no SVD of X
+        Zf = Ur @ (Ur.T @ np.linalg.solve(grams[0], grams[1]).T)
+    else:
+        Zf = Ur @ (Ur.T @ Yf @ np.linalg.pinv(Xf))
     # rounded to 26 significant bits per layer: float (BLAS) noise at 1e-16 almost never crosses
     # a rounding boundary, so the point does not depend on the BLAS; the loss at a minimiser
     # grows only quadratically with the rounding (about 2^-52 |Y|^2)
