@@ -74,13 +74,44 @@ def diagonally_dominant(R) -> bool:
     return all(r[i] >= sum(map(abs, r)) - abs(r[i]) for i, r in enumerate(rows))
 
 
+LOWER_GRAM_CUTOFF = 384  # below this side L L^T is one product
+
+
+def lower_gram(Z):
+    """Z Z^T for an integer matrix Z (a ZM or fmpz_mat), exactly; when Z is square and lower
+    triangular (its upper right block is tested to be zero) by blocks, the zero block skipped:
+    with Z = [[A, 0], [B, C]], Z Z^T = [[A A^T, A B^T], [B A^T, B B^T + C C^T]], A and C again
+    by blocks -- about a third of the work of one product.  Returns a ZM."""
+    Z = ZM.wrap(Z)
+    n = Z.nrows()
+    if n < LOWER_GRAM_CUTOFF or Z.ncols() != n:
+        return Z * Z.transpose()
+    k = n // 2
+    rows = Z.tolist()
+    METER.charge(k * (n - k) * PY, f"testing the upper right block of a {n}x{n} matrix for zero")
+    if any(any(r[k:]) for r in rows[:k]):
+        return Z * Z.transpose()
+    nb = Z.nb
+    A = ZM.new(k, k, [x for r in rows[:k] for x in r[:k]], nb, "a diagonal block of a triangular factor")
+    B = ZM.new(n - k, k, [x for r in rows[k:] for x in r[:k]], nb, "a block of a triangular factor")
+    C = ZM.new(n - k, n - k, [x for r in rows[k:] for x in r[k:]], nb, "a diagonal block of a triangular factor")
+    del rows
+    AA, BA = lower_gram(A), B * A.transpose()
+    BB = B * B.transpose() + lower_gram(C)
+    del A, B, C
+    top = [a + c for a, c in zip(AA.tolist(), BA.transpose().tolist())]
+    bottom = [a + c for a, c in zip(BA.tolist(), BB.tolist())]
+    nb = max(AA.nb, BA.nb, BB.nb)
+    return ZM.new(n, n, [x for r in top + bottom for x in r], nb, f"the {n}x{n} product L L^T")
+
+
 def factor_certifies(A, L: fmpq_mat, den=1) -> bool:
     """A / den - L L^T is diagonally dominant with a nonnegative diagonal (A an fmpq_mat or an
     integer matrix, den > 0), tested on the integer matrix a l^2 den (A / den - L L^T) =
     l^2 (a A) - a den (l L)(l L)^T (a, l the common denominators of A and L)."""
     ZA, a = QM.wrap(A).numer_denom() if isinstance(A, (QM, fmpq_mat)) else (ZM.wrap(A), 1)
     ZL, l = QM.wrap(L).numer_denom()
-    return diagonally_dominant(ZA * (l * l) - ZL * ZL.transpose() * (a * den))
+    return diagonally_dominant(ZA * (l * l) - lower_gram(ZL) * (a * den))
 
 
 def psd(A, ev, where: str, den=1) -> None:
@@ -257,7 +288,7 @@ def _dual_matrix(B, Y, F, delta: fmpq, mu: fmpq, grams=None) -> tuple:
     D = math.lcm(int(sd), int(nd), int(f * f), int(s.q))
     Sm = SZ * (D // int(sd)) if D != sd else SZ
     N = NZ * (D // int(nd)) if D != nd else NZ  # Y B^T: the lower left block
-    Cm = ZF * ZF.transpose() * (D // int(f * f))
+    Cm = lower_gram(ZF) * (D // int(f * f))
     shift = int(s.p) * (D // int(s.q))
     nb = max(Sm.nb, N.nb, Cm.nb + 1, shift.bit_length() + 1)
     S, C, NL = Sm.tolist(), Cm.tolist(), N.tolist()

@@ -109,3 +109,28 @@ def test_tampered_dual_bound_rejected():
     bad["result"]["global"]["lower_bound"] = lb + "1" if "/" in lb else lb + "/1"
     with pytest.raises(kernel.Rejected):
         kernel.check(bad)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 40), st.booleans(), st.integers(0, 2 ** 32 - 1))
+def test_lower_gram_by_blocks_equals_the_product(n, lower, seed):
+    """The checker's L L^T by blocks (kernel/validate.py lower_gram) equals the plain product,
+    for lower triangular factors and for factors that are not (an entry above the diagonal is
+    never skipped)."""
+    import random
+
+    from flint import fmpz_mat
+
+    import exactopen.kernel.validate as kv
+
+    rnd = random.Random(seed)
+    Z = fmpz_mat(n, n, [rnd.randint(-2 ** 70, 2 ** 70) if (j <= i or not lower) else 0
+                        for i in range(n) for j in range(n)])
+    if lower and n > 1 and rnd.random() < 0.3:
+        Z[rnd.randrange(n // 2), n - 1] = 1  # one entry in the upper right block
+    old = kv.LOWER_GRAM_CUTOFF
+    kv.LOWER_GRAM_CUTOFF = 4
+    try:
+        assert kv.lower_gram(Z).M == Z * Z.transpose()
+    finally:
+        kv.LOWER_GRAM_CUTOFF = old
