@@ -327,7 +327,7 @@ def descent_numeric(net, radius: float | None = None, curvature: bool = True, gr
     t <= radius with the lowest float loss (:func:`best_step`, t then rounded to 12 significant
     bits), the point W + t D rounded to a dyadic grid and checked exactly.  With
     ``curvature=False`` (a point whose gradient is large) the negative gradient is used at once,
-    without the costly eigenvalue search.  ``grads``: the exact gradient as integer forms (N, d)
+    without the costly eigenvalue search.  ``grads``: the exact gradient as integer forms (N, d) or rounded to float arrays
     (:meth:`Network.loss_gradient`), rounded to floats instead of the float (BLAS) gradient, so
     the direction does not depend on the BLAS."""
     import numpy as np
@@ -335,7 +335,7 @@ def descent_numeric(net, radius: float | None = None, curvature: bool = True, gr
     lam, D = numeric_min_curvature(net) if curvature else (0.0, None)
     Ws, X, Y = float_network(net)
     g = (float_gradient(Ws, X, Y) if grads is None
-         else [integer_form_to_float(N, d) for N, d in grads])
+         else [integer_form_to_float(*G) if isinstance(G, tuple) else G for G in grads])
     scale_w = max(1.0, math.sqrt(sum(float(np.sum(W ** 2)) for W in Ws)))
     if lam >= 0:
         # no negative curvature: a plain gradient step (a first-order descent)
