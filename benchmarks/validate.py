@@ -13,9 +13,10 @@ bounds on min L with PSD certificates, a descent point; its certificate is check
 kernel once, inside ``certificate.envelope``), write the certificate.  Columns: generator s
 = everything but the checker; checker s = the kernel's check (``kernel.statement`` in the
 envelope); share = checker / total; peak MB = maximum RSS of the subprocess; cert MB = the
-written file.  ``--verify`` also times a fresh ``exactopen verify`` of the file (another
-subprocess: the checker alone, reading the file).  Timings are wall-clock on a shared
-machine: repeat when noisy.
+written file; cpu s = the process's CPU time (all threads: FLINT's products use two).
+``--verify`` also times a fresh ``exactopen verify`` of the file (another subprocess: the
+checker alone, reading the file; its wall and CPU seconds and peak MB).  Timings are
+wall-clock on a shared machine: repeat when noisy, and compare CPU seconds.
 
     python benchmarks/validate.py                 # widths 64 128 256
     python benchmarks/validate.py --slow          # and 512
@@ -104,6 +105,7 @@ def one(path: str, out: str, by_digest: bool = False) -> dict:
             spent["checker"] += time.perf_counter() - t
 
     certificate.kernel.statement = timed
+    c0 = time.process_time()
     t0 = time.perf_counter()
     from exactopen.inputs import file_references
 
@@ -120,7 +122,7 @@ def one(path: str, out: str, by_digest: bool = False) -> dict:
     total = t3 - t0
     return {"widths": net.widths, "n": net.X.ncols(), "params": net.nparams, "read_s": t1 - t0,
             "validate_s": t2 - t1, "write_s": t3 - t2, "checker_s": spent["checker"],
-            "generator_s": total - spent["checker"], "total_s": total,
+            "generator_s": total - spent["checker"], "total_s": total, "cpu_s": time.process_time() - c0,
             "peak_MB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "cert_MB": os.path.getsize(out) / 1e6, "verdict": v.summary["verdict"],
             "gradient_norm": v.summary["gradient_norm"], "global_gap": v.summary.get("global_gap"),
@@ -136,9 +138,9 @@ def verify(out: str, inputs=None) -> dict:
     from exactopen.exact import use_cores
 
     use_cores()  # as exactopen verify does
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     kernel.check_file(out, inputs)
-    return {"verify_s": time.perf_counter() - t,
+    return {"verify_s": time.perf_counter() - t, "verify_cpu_s": time.process_time() - c,
             "verify_peak_MB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
@@ -177,7 +179,8 @@ def main():
     widths = a.widths or ([64, 128, 256] + ([512] if a.slow else []))
     rows = []
     print(f"{'width':>5} {'params':>9} {'generator s':>11} {'checker s':>9} {'share %':>7} {'total s':>7} "
-          f"{'peak MB':>7} {'cert MB':>7}" + (f" {'verify s':>8}" if a.verify else "") + "  verdict", flush=True)
+          f"{'cpu s':>6} {'peak MB':>7} {'cert MB':>7}" + (f" {'verify s':>8} {'cpu s':>6} {'MB':>5}" if a.verify else "")
+          + "  verdict", flush=True)
     with tempfile.TemporaryDirectory(prefix="exactopen-bench-") as tmp:
         for w in widths:
             path = weights_file(w, a, tmp)
@@ -187,8 +190,10 @@ def main():
                 row.update(_child(["--verify-one", out] + ([path] if a.by_digest else [])))
             rows.append(row)
             print(f"{w:>5} {row['params']:>9,} {row['generator_s']:>11.1f} {row['checker_s']:>9.1f} "
-                  f"{100 * row['checker_s'] / row['total_s']:>7.0f} {row['total_s']:>7.1f} {row['peak_MB']:>7.0f} "
-                  f"{row['cert_MB']:>7.1f}" + (f" {row['verify_s']:>8.1f}" if a.verify else "")
+                  f"{100 * row['checker_s'] / row['total_s']:>7.0f} {row['total_s']:>7.1f} {row['cpu_s']:>6.1f} "
+                  f"{row['peak_MB']:>7.0f} {row['cert_MB']:>7.1f}"
+                  + (f" {row['verify_s']:>8.1f} {row['verify_cpu_s']:>6.1f} {row['verify_peak_MB']:>5.0f}"
+                     if a.verify else "")
                   + f"  {row['verdict']}", flush=True)
     if a.json:
         with open(a.json, "w", encoding="utf-8") as fh:

@@ -208,11 +208,22 @@ def dyadic_json(A) -> dict | None:
             e = tz
     low, high = min(nums, default=0), max(nums, default=0)
     k = max(1, (max(high.bit_length(), (~low).bit_length() if low < 0 else 0) + 8) // 8)  # bits + sign
-    data = b"".join(x.to_bytes(k, "little", signed=True) for x in nums)
+    data = _pack(nums, k)
     dy = {"exponent": e, "width": k, "numerators": base64.b64encode(data).decode("ascii")}
     if lower:
         dy["lower"] = True
     return {"shape": [A.nrows(), A.ncols()], "dyadic": dy}
+
+
+def _pack(nums: list, k: int) -> bytes:
+    """The integers ``nums`` as k-byte little-endian two's complement, concatenated (through
+    numpy's int64 when k <= 8: the low k bytes of each 8-byte word are the same bytes)."""
+    if k <= 8 and len(nums) > 4096:
+        import numpy as np
+
+        words = np.array(nums, dtype="<i8").view(np.uint8).reshape(len(nums), 8)
+        return words[:, :k].tobytes()
+    return b"".join(x.to_bytes(k, "little", signed=True) for x in nums)
 
 
 def minor_evidence(rows, cols) -> dict:

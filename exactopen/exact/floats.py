@@ -57,8 +57,25 @@ __all__ = ["float_loss", "float_network", "float_of", "from_float", "to_exact", 
 # exact -> float
 # ---------------------------------------------------------------------------------------
 
+# The float arrays large exact matrices were read from (:func:`_dyadic_of_floats`), by the id of
+# the matrix (which the entry holds, so the id is not reused while it is here): converting such
+# a matrix back to floats gives the same array, without a pass over its entries.
+_ORIGIN: dict = {}
+_ORIGIN_SIZE = 8
+_ORIGIN_ENTRIES = 1 << 16  # only matrices at least this large are remembered
+
+
+def float_origin(A):
+    """NUMERIC: the float64 array the exact matrix ``A`` was read from exactly (a copy), or None."""
+    hit = _ORIGIN.get(id(A))
+    return hit[1].copy() if hit is not None and hit[0] is A else None
+
+
 def to_float(A: fmpq_mat):
     """NUMERIC: a float64 copy of an exact matrix (each entry rounded to the nearest float)."""
+    arr = float_origin(A)
+    if arr is not None:
+        return arr
     N, d = A.numer_denom()
     return integer_form_to_float(N, d, A)
 
@@ -73,7 +90,8 @@ def integer_form_to_float(N, d, A=None):
     d = int(d)
     if m * n and not d & (d - 1):  # dyadic: float(int) rounds correctly, 2^-k scales exactly (normal range)
         try:
-            out = np.ldexp(np.array([float(int(x)) for x in N.entries()], dtype=float), -(d.bit_length() - 1))
+            out = np.ldexp(np.fromiter(map(float, map(int, N.entries())), dtype=float, count=m * n),
+                           -(d.bit_length() - 1))
         except OverflowError:
             out = None
         if out is not None and np.all(np.isfinite(out)) and not np.any((out != 0) & (np.abs(out) < 2.0 ** -1022)):
@@ -169,7 +187,12 @@ def _dyadic_of_floats(a) -> fmpq_mat:
         part = fmpz_mat(m, n, np.where(M < 0, -limb.astype(np.int64), limb.astype(np.int64)).tolist())
         Z = part if Z is None else Z + part * (1 << (62 * j))
     Z = fmpq_mat(Z)
-    return Z * fmpq(2) ** low if low else Z
+    out = Z * fmpq(2) ** low if low else Z
+    if m * n >= _ORIGIN_ENTRIES:
+        while len(_ORIGIN) >= _ORIGIN_SIZE:
+            _ORIGIN.pop(next(iter(_ORIGIN)))
+        _ORIGIN[id(out)] = (out, np.array(a, dtype=np.float64).reshape(m, n) + 0.0)  # + 0.0: no -0.0
+    return out
 
 
 def to_grid(arr, bits: int = 50, fixed: bool = False) -> fmpq_mat:

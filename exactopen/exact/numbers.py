@@ -97,6 +97,11 @@ def check_float_range(A, where: str, exponent: int = FLOAT_SAFE_EXPONENT, tiny: 
     For commands whose numeric helpers compute in binary floats (validate, numrank, rate):
     beyond this their squares and products overflow (or the entries exceed the largest float,
     about 1.8e308), so the input is refused with the offending entry named."""
+    from exactopen.exact.floats import float_origin
+
+    arr = float_origin(A) if not tiny else None
+    if arr is not None and (arr.size == 0 or float(abs(arr).max()) < 0.999 * 10.0 ** exponent):
+        return  # read from these floats exactly: their largest magnitude is below the bound
     bound, low = fmpq(10) ** exponent, fmpq(1, 10 ** exponent)
     n = A.ncols()
     N, d = A.numer_denom()  # A = N / d: one integer pass finds whether any entry needs a closer look

@@ -112,6 +112,10 @@ def hold_kept() -> None:
     """Called when the meter starts a check: the matrices kept from the hand-over are held by it."""
     for Z, _ in _DECODED.values():
         Z._hold(Z._bytes, "a matrix decoded from an input file")
+    for key, value in MEMO.items():
+        if key[0] == "gram":  # the Gram blocks X X^T, Y X^T the generator formed
+            for Z, _ in value:
+                Z._hold(Z._bytes, "a Gram block computed before for the same inputs")
 
 
 def reference(obj, where: str):

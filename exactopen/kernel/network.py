@@ -9,15 +9,13 @@ coefficients, index = power of t).
 
 from __future__ import annotations
 
-from flint import fmpq, fmpq_mat, fmpz
+from flint import fmpq, fmpq_mat
 
-from exactopen.kernel.files import MEMO, memo_key
 from exactopen.kernel.primitives import (
     BUDGET,
     METER,
     PY,
     QM,
-    ZM,
     chain,
     entry_cost,
     eye,
@@ -25,13 +23,26 @@ from exactopen.kernel.primitives import (
     field,
     inner,
     is_zero,
-    limbs,
     matrix,
     nonsingular,
     psd_nullity,
     require,
     same_shape,
     within,
+)
+from exactopen.kernel.loss import (  # noqa: F401  (re-exported: the loss and gradient live in kernel/loss.py)
+    Grams,
+    gradient,
+    gradient_norm_sq,
+    gram,
+    gram_key,
+    hadamard,
+    loss,
+    loss_gradient,
+    memo_loss,
+    memo_loss_gradient,
+    problem_key,
+    remember,
 )
 from exactopen.kernel.sparse import SM, sparse_chain
 from exactopen.kernel.work import qbits
@@ -66,155 +77,6 @@ def problem(inputs: dict):
     return Ws, X, Y, w, widths
 
 
-
-
-def hadamard(A: QM, w) -> QM:
-    """The entrywise product A o w (A when w is None); bounds: numerators and denominators multiply."""
-    if w is None:
-        return A
-    A, w = QM.wrap(A), QM.wrap(w)
-    (na, da, ta), (nw, dw, tw) = A.bounds(), w.bounds()
-    METER.charge(A.nrows() * A.ncols() * entry_cost(na + da + nw + dw), "an entrywise product")
-    return QM.of(fmpq_mat(A.nrows(), A.ncols(), [a * b for a, b in zip(A.entries(), w.entries())]),
-                 na + nw, da + dw, ta and tw, "an entrywise product")
-
-
-
-
-# Integer forms: an exact matrix A is handled as (N, d), A = N / d with N = A.numer_denom()
-# an integer matrix and d its common denominator; products multiply numerators and
-# denominators (no entry is reduced), which keeps the large products fast.
-
-def _times(a, b):
-    return a[0] * b[0], a[1] * b[1]
-
-
-def _lowest(a):
-    """The integer form (N / g, d / g), g = gcd(d, entries of N): the same matrix over its least
-    common denominator.  Products of integer forms multiply denominators that often share
-    factors (gauges cancel in W_2 W_1, the error P X - Y of a critical point is much smaller
-    than P X), so this keeps the next products small; it stops as soon as the gcd is 1."""
-    N, d = a
-    if d == 1:
-        return a
-    N = ZM.wrap(N)
-    m, n = N.nrows(), N.ncols()
-    L = limbs(N.nb)
-    METER.charge(m * n * (PY + 40 * L + L * L), "the content of an integer matrix")
-    g = fmpz(d)
-    for x in N.entries():
-        g = g.gcd(x)
-        if g == 1:
-            return N, d
-    METER.charge(m * n * (2 * PY + 40 * L + L * L), "dividing an integer matrix by its content")
-    return ZM.new(m, n, [x // g for x in N.entries()], max(0, N.nb - g.bit_length() + 1), "a reduced matrix"), d // g
-
-
-def _sq(a) -> fmpq:
-    """|N / d|_F^2 of an integer form (N, d)."""
-    N = ZM.wrap(a[0])
-    METER.charge(N.nrows() * N.ncols() * 2 * limbs(N.nb) ** 2, "a sum of squares of entries")
-    return fmpq(sum((x * x for x in N.entries()), fmpz(0)), a[1] * a[1])
-
-
-def _error(Ws, X, Y):
-    """(E, below): E = W_h..W_1 X - Y and below[k] = W_k..W_1 (below[0] None: the identity), as
-    integer forms; the layers are multiplied first, then X."""
-    below = [None]
-    for k, W in enumerate(Ws):
-        below.append(W.numer_denom() if k == 0 else _lowest(_times(W.numer_denom(), below[k])))
-    (P, p), (NY, y) = _times(below[-1], X.numer_denom()), Y.numer_denom()
-    return _lowest((P * y - NY * p, p * y)), below
-
-
-def loss(Ws, X, Y, w) -> fmpq:
-    E, _ = _error(Ws, X, Y)
-    if w is None:
-        return _sq(E) / 2
-    Eq = QM.wrap(E[0]) * fmpq(1, E[1])
-    return inner(Eq, hadamard(Eq, w)) / 2
-
-
-def loss_gradient(Ws, X, Y, w) -> tuple:
-    """(L, [dL/dW_1, ..., dL/dW_h] as integer forms (N, d)): dL/dW_k = A_k^T G B_k^T with
-    A_k = W_h..W_{k+1}, B_k = W_{k-1}..W_1 and G = (w o E) X^T, E = W_h..W_1 X - Y.  Each
-    partial product is formed once (B_k left to right, A_k right to left); identity factors
-    are skipped."""
-    h = len(Ws)
-    E, below = _error(Ws, X, Y)
-    if w is None:
-        L = _sq(E) / 2
-        G = _lowest(_times(E, (X.numer_denom()[0].transpose(), X.numer_denom()[1])))
-    else:
-        Eq = QM.wrap(E[0]) * fmpq(1, E[1])
-        R = hadamard(Eq, w)
-        L = inner(Eq, R) / 2
-        G = (R * X.transpose()).numer_denom()
-    above = [None] * h  # above[k] = W_h..W_{k+2}, the factor left of layer k + 1 (None: the identity)
-    for k in range(h - 2, -1, -1):
-        above[k] = Ws[h - 1].numer_denom() if k == h - 2 else _lowest(_times(above[k + 1], Ws[k + 1].numer_denom()))
-    out = []
-    for k in range(h):
-        D = G if above[k] is None else (above[k][0].transpose() * G[0], above[k][1] * G[1])
-        out.append(D if below[k] is None else (D[0] * below[k][0].transpose(), D[1] * below[k][1]))
-    return L, out
-
-
-# Results this kernel computed, kept for the same exact problem within one process: the key
-# names every matrix by the SHA-256 of its encoding (files.memo_key), so a hit is the value
-# this code computed for exactly these matrices.  (The generator of ``exactopen validate``
-# asks the kernel for the loss and gradient of the user's point; the check of its
-# certificate then need not multiply the matrices again.)
-
-
-def problem_key(inputs, point=None):
-    """A key for the exact problem ``inputs`` encodes (after :func:`problem` read it), or, with
-    ``point`` (matrix objects, read), for the loss at that point with the data of ``inputs``;
-    None when some matrix is not in a digest-named form (rows) or the loss is weighted."""
-    if inputs.get("weights") is not None:
-        return None
-    mats = (list(inputs["layers"]) if point is None else list(point)) + [inputs["X"], inputs["Y"]]
-    keys = [memo_key(obj, *obj["shape"]) for obj in mats]
-    return None if None in keys else ("problem" if point is None else "loss", *keys)
-
-
-def memo_loss_gradient(Ws, X, Y, w, key) -> tuple:
-    """(L, |grad L|^2, gradient as integer forms) of :func:`loss_gradient`; L and |grad L|^2 are
-    remembered under ``key`` (None: not remembered), and a hit gives no gradient (None)."""
-    hit = MEMO.get(key) if key is not None else None
-    if hit is not None:
-        return (*hit, None)
-    L, grads = loss_gradient(Ws, X, Y, w)
-    g2 = gradient_norm_sq(grads)
-    if key is not None:
-        remember(key, (L, g2))
-    return L, g2, grads
-
-
-def remember(key, value) -> None:
-    while len(MEMO) >= 4:
-        MEMO.pop(next(iter(MEMO)))
-    MEMO[key] = value
-
-
-def memo_loss(Ws, X, Y, w, key) -> fmpq:
-    """:func:`loss`, remembered under ``key`` (None: not remembered)."""
-    hit = MEMO.get(key) if key is not None else None
-    if hit is None:
-        hit = loss(Ws, X, Y, w)
-        if key is not None:
-            remember(key, hit)
-    return hit
-
-
-def gradient(Ws, X, Y, w) -> list:
-    """dL/dW_k = (W_h..W_{k+1})^T G (W_{k-1}..W_1)^T with G = (w o (PX - Y)) X^T."""
-    return [QM.wrap(N) * fmpq(1, d) for N, d in loss_gradient(Ws, X, Y, w)[1]]
-
-
-def gradient_norm_sq(grads: list) -> fmpq:
-    """|grad L|^2 from the integer forms of :func:`loss_gradient`."""
-    return sum((_sq(g) for g in grads), fmpq(0))
 
 
 def curve_polynomial(Ws, X, Y, w, curve, where: str) -> list:

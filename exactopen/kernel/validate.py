@@ -32,6 +32,8 @@ from flint import fmpq, fmpq_mat, fmpz
 
 from exactopen.kernel.core import kind, nested, rely, same_matrix
 from exactopen.kernel.network import (
+    Grams,
+    gram_key,
     memo_loss,
     memo_loss_gradient,
     problem,
@@ -72,13 +74,44 @@ def diagonally_dominant(R) -> bool:
     return all(r[i] >= sum(map(abs, r)) - abs(r[i]) for i, r in enumerate(rows))
 
 
+LOWER_GRAM_CUTOFF = 384  # below this side L L^T is one product
+
+
+def lower_gram(Z):
+    """Z Z^T for an integer matrix Z (a ZM or fmpz_mat), exactly; when Z is square and lower
+    triangular (its upper right block is tested to be zero) by blocks, the zero block skipped:
+    with Z = [[A, 0], [B, C]], Z Z^T = [[A A^T, A B^T], [B A^T, B B^T + C C^T]], A and C again
+    by blocks -- about a third of the work of one product.  Returns a ZM."""
+    Z = ZM.wrap(Z)
+    n = Z.nrows()
+    if n < LOWER_GRAM_CUTOFF or Z.ncols() != n:
+        return Z * Z.transpose()
+    k = n // 2
+    rows = Z.tolist()
+    METER.charge(k * (n - k) * PY, f"testing the upper right block of a {n}x{n} matrix for zero")
+    if any(any(r[k:]) for r in rows[:k]):
+        return Z * Z.transpose()
+    nb = Z.nb
+    A = ZM.new(k, k, [x for r in rows[:k] for x in r[:k]], nb, "a diagonal block of a triangular factor")
+    B = ZM.new(n - k, k, [x for r in rows[k:] for x in r[:k]], nb, "a block of a triangular factor")
+    C = ZM.new(n - k, n - k, [x for r in rows[k:] for x in r[k:]], nb, "a diagonal block of a triangular factor")
+    del rows
+    AA, BA = lower_gram(A), B * A.transpose()
+    BB = B * B.transpose() + lower_gram(C)
+    del A, B, C
+    top = [a + c for a, c in zip(AA.tolist(), BA.transpose().tolist())]
+    bottom = [a + c for a, c in zip(BA.tolist(), BB.tolist())]
+    nb = max(AA.nb, BA.nb, BB.nb)
+    return ZM.new(n, n, [x for r in top + bottom for x in r], nb, f"the {n}x{n} product L L^T")
+
+
 def factor_certifies(A, L: fmpq_mat, den=1) -> bool:
     """A / den - L L^T is diagonally dominant with a nonnegative diagonal (A an fmpq_mat or an
     integer matrix, den > 0), tested on the integer matrix a l^2 den (A / den - L L^T) =
     l^2 (a A) - a den (l L)(l L)^T (a, l the common denominators of A and L)."""
     ZA, a = QM.wrap(A).numer_denom() if isinstance(A, (QM, fmpq_mat)) else (ZM.wrap(A), 1)
     ZL, l = QM.wrap(L).numer_denom()
-    return diagonally_dominant(ZA * (l * l) - ZL * ZL.transpose() * (a * den))
+    return diagonally_dominant(ZA * (l * l) - lower_gram(ZL) * (a * den))
 
 
 def psd(A, ev, where: str, den=1) -> None:
@@ -156,8 +189,9 @@ def check_numerical_rank(cert: dict) -> str:
 # validate_network
 # ---------------------------------------------------------------------------------------
 
-def _global_lower_bound(Ws, X, Y, w, lb: dict) -> fmpq:
-    """The certified lower bound LB <= min L (module docstring); returns LB."""
+def _global_lower_bound(Ws, X, Y, w, lb: dict, grams: Grams | None = None) -> fmpq:
+    """The certified lower bound LB <= min L (module docstring); returns LB.  ``grams``: the
+    problem's Gram blocks X X^T, Y X^T (the dual matrix's blocks when B = X)."""
     require(w is None, "the lower bound is for the unweighted square loss")
     where = "evidence.global"
     method = field(lb, "method", str, where)
@@ -178,7 +212,7 @@ def _global_lower_bound(Ws, X, Y, w, lb: dict) -> fmpq:
     require(F.nrows() == dh, f"{where}.F has {F.nrows()} rows, expected {dh}")
     delta = rational(field(lb, "delta", str, where), where + ".delta")
     require(delta >= 0, f"{where}.delta is negative")
-    K, D = _dual_matrix(B, Y, F, delta, mu)
+    K, D = _dual_matrix(B, Y, F, delta, mu, grams.get() if grams is not None and B is X else None)
     psd(K, field(lb, "psd", dict, where), where + ".psd", D)
     rely("schur"); rely("ky-fan"); rely("eckart-young")
     return (fro2(Y) - r * mu - fro2(F) - delta * dh) / 2
@@ -186,9 +220,11 @@ def _global_lower_bound(Ws, X, Y, w, lb: dict) -> fmpq:
 
 def exact_loss_gradient(inputs: dict, files=None) -> tuple:
     """For the generator of ``exactopen validate``: (L, |grad L|^2, [dL/dW_k as (N, d), N an
-    fmpz_mat]) at the point and data ``inputs`` (a validate_network certificate's inputs,
+    fmpz_mat], data) at the point and data ``inputs`` (a validate_network certificate's inputs,
     embedded or referring to the input files ``files``), computed by this kernel and
-    remembered for the check of the certificate that carries these inputs."""
+    remembered for the check of the certificate that carries these inputs.  ``data`` =
+    (X, Y, inputs, grams), grams the problem's :class:`Grams` (formed and remembered for the
+    check's dual matrix when the loss used them: :func:`gram_forms`)."""
     from exactopen.kernel.files import _DECODED, FILES, MEMO, clear, provide
     from exactopen.kernel.primitives import BUDGET
 
@@ -197,7 +233,8 @@ def exact_loss_gradient(inputs: dict, files=None) -> tuple:
     provide(files, BUDGET["input_bytes"])
     try:
         Ws, X, Y, w, _ = problem(inputs)
-        L, g2, grads = memo_loss_gradient(Ws, X, Y, w, None)
+        grams = Grams(X, Y, gram_key(inputs) if w is None else None)
+        L, g2, grads = memo_loss_gradient(Ws, X, Y, w, None, grams)
         key = problem_key(inputs)
         if key is not None:
             remember(key, (L, g2))
@@ -205,7 +242,7 @@ def exact_loss_gradient(inputs: dict, files=None) -> tuple:
         clear()
         METER.stop()
     FILES.keep = True  # hand the decoded inputs and the values over to the check of the certificate
-    return L, g2, [(N.M, d) for N, d in grads], (X, Y, inputs)
+    return L, g2, [(N.M, d) for N, d in grads], (X, Y, inputs, grams)
 
 
 def exact_loss_at(data, layers_json: list) -> fmpq:
@@ -214,13 +251,20 @@ def exact_loss_at(data, layers_json: list) -> fmpq:
     value), computed by this kernel and remembered for the check."""
     from exactopen.kernel.files import FILES
 
-    X, Y, inputs = data
+    X, Y, inputs, grams = data
     Vs = [matrix(M, f"point[{i}]") for i, M in enumerate(layers_json)]
     try:
-        return memo_loss(Vs, X, Y, None, problem_key(inputs, layers_json))
+        return memo_loss(Vs, X, Y, None, problem_key(inputs, layers_json), grams)
     finally:
         METER.stop()
         FILES.keep = True
+
+
+def gram_forms(data) -> tuple | None:
+    """For the generator: (X X^T, Y X^T) as (N, d) pairs (N an fmpz_mat) from the data of
+    :func:`exact_loss_gradient`, when the kernel formed them, else None."""
+    grams = data[3]
+    return None if grams.value is None else tuple((N.M, d) for N, d in grams.value)
 
 
 def dual_matrix(B, Y, F, delta: fmpq, mu: fmpq) -> tuple:
@@ -230,21 +274,27 @@ def dual_matrix(B, Y, F, delta: fmpq, mu: fmpq) -> tuple:
     return Z.M, D
 
 
-def _dual_matrix(B, Y, F, delta: fmpq, mu: fmpq) -> tuple:
+def _dual_matrix(B, Y, F, delta: fmpq, mu: fmpq, grams=None) -> tuple:
     """(Z, D) as in :func:`dual_matrix`, Z a :class:`ZM`: D is a common denominator of the
-    blocks, which are integer products."""
+    blocks, which are integer products (``grams``: B B^T and Y B^T as integer forms, if formed
+    already)."""
     dh, s = Y.nrows(), fmpq(delta + mu)
-    (ZB, b), (ZY, y), (ZF, f) = (QM.wrap(M).numer_denom() for M in (B, Y, F))
-    D = math.lcm(int(b * b), int(b * y), int(f * f), int(s.q))
-    Sm = ZB * ZB.transpose() * (D // int(b * b))
-    N = ZB * ZY.transpose() * (D // int(b * y))
-    Cm = ZF * ZF.transpose() * (D // int(f * f))
+    if grams is None:
+        (ZB, b), (ZY, y) = (QM.wrap(M).numer_denom() for M in (B, Y))
+        ZBt = ZB.transpose()
+        grams = ((ZB * ZBt, b * b), (ZY * ZBt, y * b))
+    (SZ, sd), (NZ, nd) = grams
+    ZF, f = QM.wrap(F).numer_denom()
+    D = math.lcm(int(sd), int(nd), int(f * f), int(s.q))
+    Sm = SZ * (D // int(sd)) if D != sd else SZ
+    N = NZ * (D // int(nd)) if D != nd else NZ  # Y B^T: the lower left block
+    Cm = lower_gram(ZF) * (D // int(f * f))
     shift = int(s.p) * (D // int(s.q))
     nb = max(Sm.nb, N.nb, Cm.nb + 1, shift.bit_length() + 1)
-    S, C = Sm.tolist(), Cm.tolist()
+    S, C, NL = Sm.tolist(), Cm.tolist(), N.tolist()
     for i in range(dh):
         C[i][i] += shift
-    rows = [a + c for a, c in zip(S, N.tolist())] + [a + c for a, c in zip(N.transpose().tolist(), C)]
+    rows = [a + c for a, c in zip(S, N.transpose().tolist())] + [a + c for a, c in zip(NL, C)]
     n = B.nrows() + dh
     return ZM.new(n, n, [x for row in rows for x in row], nb, "the dual matrix K"), D
 
@@ -327,7 +377,8 @@ def check_validate_network(cert: dict) -> str:
     Ws, X, Y, w, _ = problem(cert["inputs"])
     require(w is None, "validate_network is for the unweighted square loss")
     res, ev = cert["result"], cert["evidence"]
-    L, G2, _ = memo_loss_gradient(Ws, X, Y, w, problem_key(cert["inputs"]))
+    grams = Grams(X, Y, gram_key(cert["inputs"]))  # X X^T and Y X^T, formed once if used
+    L, G2, _ = memo_loss_gradient(Ws, X, Y, w, problem_key(cert["inputs"]), grams)
     L0 = _claimed(res, "loss", L, "result")
     g2 = _claimed(res, "gradient_norm_sq", G2, "result")
     # the figures of the statement in the user's loss convention: L, or E = 2 L / (d_h n) (a label
@@ -341,7 +392,7 @@ def check_validate_network(cert: dict) -> str:
               "mean squared error and L = 1/2|W_h..W_1 X - Y|^2")]
     if res.get("global") is not None:
         gl = field(res, "global", dict, "result")
-        LB = _global_lower_bound(Ws, X, Y, w, field(ev, "global", dict, "evidence"))
+        LB = _global_lower_bound(Ws, X, Y, w, field(ev, "global", dict, "evidence"), grams)
         _claimed(gl, "lower_bound", LB, "result.global")
         _claimed(gl, "gap", L0 - LB, "result.global")
         out.append(f"min {E} >= {approx(s * LB)}, so {E}(W) - min {E} <= {approx(s * (L0 - LB))}")
@@ -349,7 +400,7 @@ def check_validate_network(cert: dict) -> str:
             pts = field(ev["global"], "point", list, "evidence.global")
             V = [matrix(M, f"evidence.global.point[{i}]") for i, M in enumerate(pts)]
             _dist2(Ws, V, "evidence.global.point")  # same shapes as W
-            UB = _claimed(gl, "upper_bound", memo_loss(V, X, Y, w, problem_key(cert["inputs"], pts)), "result.global")
+            UB = _claimed(gl, "upper_bound", memo_loss(V, X, Y, w, problem_key(cert["inputs"], pts), grams), "result.global")
             _claimed(gl, "gap_lower", L0 - UB, "result.global")
             (lo, hi), (glo, ghi) = _enclosure(s * LB, s * UB), _enclosure(s * (L0 - UB), s * (L0 - LB))
             out[-1] = f"min {E} >= {lo}, so {E}(W) - min {E} <= {ghi}"
@@ -359,7 +410,7 @@ def check_validate_network(cert: dict) -> str:
         zs = field(field(ev, "descent", dict, "evidence"), "layers", list, "evidence.descent")
         Z = [matrix(M, f"evidence.descent.layers[{i}]") for i, M in enumerate(zs)]
         rho2 = _claimed(de, "distance_sq", _dist2(Ws, Z, "evidence.descent.layers"), "result.descent")
-        L1 = _claimed(de, "loss", memo_loss(Z, X, Y, w, problem_key(cert["inputs"], zs)), "result.descent")
+        L1 = _claimed(de, "loss", memo_loss(Z, X, Y, w, problem_key(cert["inputs"], zs), grams), "result.descent")
         require(L1 < L0, "the descent point does not have a smaller loss")
         _claimed(de, "decrease", L0 - L1, "result.descent")
         out.append(f"a rational point at squared distance {approx(rho2)} from W has a loss lower by "

@@ -20,7 +20,9 @@ NUMERIC: M, its top eigenpairs, F, mu and the Eckart-Young point are computed in
 rounded (:mod:`exactopen.exact.floats`); the PSD certificate, LB and UB are exact.  When the
 network's rank bound r is at least d_h (no bottleneck below the output width), F and the PSD
 factor are computed without BLAS or LAPACK, so the certificate does not depend on them; with
-a bottleneck F comes from a float eigendecomposition, which can.
+a bottleneck F comes from a float eigendecomposition, which can.  The reproducible products
+and factors are those of :mod:`exactopen.exact.reproducible` (exact slice products through
+the BLAS), and the Gram blocks are the kernel's exact ones, rounded, when it formed them.
 """
 
 from __future__ import annotations
@@ -31,15 +33,14 @@ from flint import fmpq, fmpq_mat
 
 from exactopen.exact import matrix as mx
 from exactopen.exact.floats import (
-    cholesky_fixed_order,
     float_network,
     from_float,
-    lower_solve_fixed_order,
-    matmul_fixed_order,
+    integer_form_to_float,
     power_of_two_below,
     to_float,
     to_grid,
 )
+from exactopen.exact.reproducible import cholesky_blocked, lower_solve_blocked, matmul_sliced
 from exactopen.exact.numbers import rational_str
 from exactopen.numeric.rank import psd_certificate
 
@@ -68,8 +69,16 @@ def global_lower_bound(net, checked: bool | None = True):
     _, Xf, Yf = float_network(net)
     ev = {}
     B, Bf = X, Xf
-    sv = np.linalg.svd(Xf, compute_uv=False) if Xf.size else np.zeros(0)
-    if sv.size == 0 or sv[-1] <= 1e-9 * sv[0] or Xf.shape[0] > Xf.shape[1]:
+    grams = _kernel_grams(net)
+    if grams is not None and Xf.shape[0] <= Xf.shape[1]:
+        # the squared singular values of X are the eigenvalues of X X^T (no SVD of the wide X);
+        # float noise in them is about 1e-16 of the largest, so the test is at 1e-12 (1e-6 in sigma)
+        lam_s = np.linalg.eigvalsh(grams[0]) if grams[0].size else np.zeros(0)
+        wide = lam_s.size == 0 or lam_s[0] <= 1e-12 * lam_s[-1]
+    else:
+        sv = np.linalg.svd(Xf, compute_uv=False) if Xf.size else np.zeros(0)
+        wide = sv.size == 0 or sv[-1] <= 1e-9 * sv[0]
+    if wide or Xf.shape[0] > Xf.shape[1]:
         B, _ = linalg.row_space(X)  # rows of X spanning its row space: X = C B
         if B.nrows() == 0:
             return None
@@ -79,7 +88,7 @@ def global_lower_bound(net, checked: bool | None = True):
         ev.update({"B": mx.to_json(B, True), "C": mx.to_json(sol.X.transpose(), True)})
         Bf = to_float(B)
     r = min(net.r, dh)
-    full = _full_rank_dual(Bf, Yf) if r >= dh and dh else None
+    full = _full_rank_dual(Bf, Yf, grams if B is X else None) if r >= dh and dh else None
     if full is not None:  # reproducible: no BLAS or LAPACK on the way to F
         S, N, F, scale, top = full
         mu_f, mu, Ur = 0.0, fmpq(0), np.eye(dh)
@@ -106,7 +115,10 @@ def global_lower_bound(net, checked: bool | None = True):
     result = {"lower_bound": rational_str(LB), "gap": rational_str(L0 - LB)}
     evidence = ev
     # an upper bound too: an exact network point near the Eckart-Young minimiser
-    Zf = Ur @ (Ur.T @ Yf @ np.linalg.pinv(Xf))
+    if grams is not None and B is X:  # X of full row rank: Y X^+ = (S^-1 X Y^T)^T, no SVD of X
+        Zf = Ur @ (Ur.T @ np.linalg.solve(grams[0], grams[1]).T)
+    else:
+        Zf = Ur @ (Ur.T @ Yf @ np.linalg.pinv(Xf))
     # rounded to 26 significant bits per layer: float (BLAS) noise at 1e-16 almost never crosses
     # a rounding boundary, so the point does not depend on the BLAS; the loss at a minimiser
     # grows only quadratically with the rounding (about 2^-52 |Y|^2)
@@ -128,20 +140,37 @@ def loss_at(net, layers: list, layers_json: list) -> fmpq:
     return exact_loss_at(data, layers_json)
 
 
-def _full_rank_dual(Bf, Yf):
+def _kernel_grams(net):
+    """NUMERIC: float copies of the Gram blocks (X X^T, X Y^T), each entry the exact value
+    correctly rounded, when the kernel formed them for the exact loss (else None)."""
+    data = net._cache.get("kernel_data")
+    if data is None:
+        return None
+    from exactopen.kernel.validate import gram_forms
+
+    forms = gram_forms(data)
+    if forms is None:
+        return None
+    (SZ, sd), (NZ, nd) = forms
+    return integer_form_to_float(SZ, sd), integer_form_to_float(NZ, nd).T
+
+
+def _full_rank_dual(Bf, Yf, grams=None):
     """NUMERIC, reproducible: when r >= d_h, mu = 0 and any F with F F^T >= M serves, so F is the
-    Cholesky factor of M + eps I (eps = 2^-42 scale), M = N^T S^-1 N with S = B B^T, N = B Y^T --
-    all in a fixed order of IEEE operations (no BLAS or LAPACK, whose results depend on the CPU
-    kernel and the thread count).  (S, N, F, scale, tr M), or None if a Cholesky step fails."""
+    Cholesky factor of M + eps I (eps = 2^-42 scale), M = N^T S^-1 N with S = B B^T, N = B Y^T
+    (``grams``: (S, N) rounded from the exact values, else by :func:`matmul_sliced`) -- every
+    step reproducible, the products by exact slice products
+    (:mod:`exactopen.exact.reproducible`), so F does not depend on the CPU kernel, the BLAS or
+    the thread count.  (S, N, F, scale, tr M), or None if a Cholesky step fails."""
     import numpy as np
 
     try:
-        S, N = matmul_fixed_order(Bf, Bf.T), matmul_fixed_order(Bf, Yf.T)
-        Z = lower_solve_fixed_order(cholesky_fixed_order(S), N)
-        M = matmul_fixed_order(Z.T, Z)
+        S, N = grams if grams is not None else (matmul_sliced(Bf, Bf.T), matmul_sliced(Bf, Yf.T))
+        Z = lower_solve_blocked(cholesky_blocked(S), N)
+        M = matmul_sliced(Z.T, Z)
         scale = max(float(np.max(np.diag(M))), float(np.max(np.diag(S))), 1e-300)
         eps = power_of_two_below(2.0 ** -42 * scale)
-        F = to_grid(cholesky_fixed_order(M + eps * np.eye(M.shape[0])))
+        F = to_grid(cholesky_blocked(M + eps * np.eye(M.shape[0])))
     except np.linalg.LinAlgError:
         return None
     return S, N, F, scale, float(np.add.reduce(np.diag(M)))
@@ -164,7 +193,7 @@ def _dual_bound(B, Y, F, mu, r, scale, ev, floats, checked: bool = True):
         K0, D0 = dual_matrix(B, Y, F, fmpq(0), mu)  # K(delta) = K0 / D0 + delta diag(0, I)
     S, N, mu_f = floats
     Ff = to_float(F)
-    Kf0 = np.block([[S, N], [N.T, matmul_fixed_order(Ff, Ff.T) + mu_f * np.eye(dh)]])
+    Kf0 = np.block([[S, N], [N.T, matmul_sliced(Ff, Ff.T) + mu_f * np.eye(dh)]])
     # rounding L to 53 bits and Cholesky's backward error leave a residue of about n^2 2^-53
     # (relative) in the row sums of K - L L^T: smaller shifts delta are not tried (an
     # unchecked proposal keeps a margin of 100)

@@ -29,12 +29,12 @@ from flint import fmpq, fmpq_mat
 from exactopen.exact import linalg
 from exactopen.exact import matrix as mx
 from exactopen.exact.floats import (
-    cholesky_fixed_order,
     power_of_two_below,
     to_float,
     to_grid,
 )
 from exactopen.exact.numbers import rational_str
+from exactopen.exact.reproducible import cholesky_blocked
 
 # ---------------------------------------------------------------------------------------
 # Numeric helpers (floats; results re-checked exactly)
@@ -59,7 +59,7 @@ def psd_certificate(A, max_tries: int = 4, dyadic: bool = False, den=1, Af=None)
     A None (and ``Af`` given): the first float factor, not checked (the caller checks).
 
     NUMERIC: Cholesky of A - tau I in floats (tau a power of two below a fraction of the float
-    lambda_min; the factor in a fixed order of operations, not by LAPACK, so that L does not
+    lambda_min; the factor reproducible (:func:`exactopen.exact.reproducible.cholesky_blocked`, not LAPACK), so that L does not
     depend on the BLAS), rounded to a grid, gives L with A - L L^T close to tau I; accepted once A - L L^T is diagonally
     dominant (exact check).  Small
     matrices fall back to exact LDL^T.  None when neither succeeds (A may not be PSD).
@@ -79,7 +79,7 @@ def psd_certificate(A, max_tries: int = 4, dyadic: bool = False, den=1, Af=None)
         # the shift tau must exceed the rounding residue and stay below lambda_min
         for tau in [power_of_two_below(lmin * f) for f in (0.5, 0.125, 2.0 ** -6, 2.0 ** -10)][:max_tries]:
             try:
-                Lf = cholesky_fixed_order(Af - tau * np.eye(n))
+                Lf = cholesky_blocked(Af - tau * np.eye(n))
             except np.linalg.LinAlgError:
                 continue
             L = to_grid(Lf, 53)

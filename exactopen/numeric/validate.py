@@ -58,7 +58,7 @@ from flint import fmpq
 from exactopen.errors import InputError
 from exactopen.exact import matrix as mx
 from exactopen.exact.decimals import enclosure
-from exactopen.exact.floats import float_network, float_of, to_float
+from exactopen.exact.floats import float_network, float_of, integer_form_to_float, to_float
 from exactopen.exact.numbers import parse_rational, rational_str
 from exactopen.landscape.network import Network
 from exactopen.numeric.bounds import global_lower_bound
@@ -131,7 +131,7 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
     use_cores()  # the large exact products (FLINT threads; results do not depend on them)
     timings = {}
     t = time.perf_counter()
-    grads = None  # the exact gradient as integer forms (unweighted loss), for the descent direction
+    grads = None  # the exact gradient rounded to floats (unweighted loss), for the descent direction
     if inputs is None:
         inputs = net.inputs_json(dyadic=True)
     if net.weights is None:
@@ -140,6 +140,10 @@ def validate(net: Network, snap_tol=None, snap_den: int | None = None, eps_globa
 
         try:
             L0, g2, grads, data = exact_loss_gradient(inputs, files)
+            # the descent direction needs the gradient only as floats (correctly rounded, so
+            # no BLAS reaches it): converted now, the exact matrices (hundreds of bits per
+            # entry) are freed before the bound and the escape are searched
+            grads = [integer_form_to_float(N, d) for N, d in grads]
         except (Rejected, ValueError) as exc:
             raise InputError(f"the inputs cannot be read exactly: {exc}") from None
         net._cache["L"] = L0
