@@ -253,7 +253,7 @@ class QM(_Tracked):
     products and sums of matrices in integer form never normalise fractions.  ``ep``, ``eq``
     bound the bits of each entry's own numerator and denominator (the memory of ``M``)."""
 
-    __slots__ = ("_M", "_Z", "_m", "_n", "nb", "db", "two", "dirty", "ep", "eq", "_shared")
+    __slots__ = ("_M", "_Z", "_m", "_n", "nb", "db", "two", "dirty", "ep", "eq", "_shared", "low")
 
     # construction ------------------------------------------------------------------------
     @classmethod
@@ -261,7 +261,7 @@ class QM(_Tracked):
         """The FLINT matrix M (not copied) with the given bounds; its memory is held."""
         self = cls.__new__(cls)
         self._M, self._Z, self._m, self._n, self._shared = M, None, M.nrows(), M.ncols(), False
-        self.nb, self.db, self.two, self.dirty = int(nb), int(db), bool(two), False
+        self.nb, self.db, self.two, self.dirty, self.low = int(nb), int(db), bool(two), False, False
         self.ep, self.eq = self.nb, self.db
         self._hold(self._size(), what)
         return self
@@ -272,7 +272,7 @@ class QM(_Tracked):
         self = cls.__new__(cls)
         d = int(d)
         self._M, self._Z, self._m, self._n, self._shared = None, (N, fmpz(d)), N.nrows(), N.ncols(), False
-        self.nb, self.db, self.two, self.dirty = N.nb, d.bit_length() if d > 1 else 0, _pow2(d), False
+        self.nb, self.db, self.two, self.dirty, self.low = N.nb, d.bit_length() if d > 1 else 0, _pow2(d), False, False
         self.ep, self.eq = self.nb, self.db
         self._hold(64, what)  # N holds its own memory
         return self
@@ -351,7 +351,7 @@ class QM(_Tracked):
             self._M, self._shared = fmpq_mat(self.M), False
         M = self.M
         M[key] = value
-        self._Z, self.dirty = None, True
+        self._Z, self.dirty, self.low = None, True, False
         if p > self.ep or q > self.eq:
             self.ep, self.eq = max(self.ep, p), max(self.eq, q)
             self._hold(self._size(), "a matrix written entry by entry")
@@ -366,7 +366,12 @@ class QM(_Tracked):
     def refine(self) -> QM:
         """Lowest terms and measured bounds (when the derived ones may be loose: products of
         non-dyadic matrices keep the product of the denominators).  A matrix held in integer
-        form only is reduced on that form (:func:`reduced`: no fraction is made)."""
+        form only is reduced on that form (:func:`reduced`: no fraction is made).  Done once:
+        ``low`` marks a matrix refined since its entries were last written (a layer multiplied
+        by several matrices is not reduced again before each product)."""
+        if self.low:
+            return self
+        self.low = True
         if self._M is None:
             N, d = self._Z
             N2, d2 = reduced(N, d)
