@@ -137,3 +137,27 @@ def test_generic_non_strict_saddle_accepted_and_tampered_curves_refused():
         except kernel.Rejected:
             continue
         raise AssertionError("a tampered curve was accepted")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 10 ** 6))
+def test_reduced_is_the_least_common_denominator(seed):
+    """work.reduced (one pass of divisions with remainders; a miss lowers g and rescales the
+    quotients made so far) gives N / g and d / g with g = gcd(d, every entry), also when the
+    weighted sum's gcd is too large (small entries sharing factors make misses frequent)."""
+    from math import gcd
+
+    from flint import fmpz, fmpz_mat
+
+    from exactopen.kernel.work import ZM, reduced
+
+    rng = random.Random(seed)
+    m, n = rng.randint(1, 5), rng.randint(1, 5)
+    f = rng.choice([1, 2, 6, 30, 210, 2 ** 40 * 3])
+    es = [f * rng.choice([0, 1, 2, 3, 4, 5, 6, 7, 10, 15, 21, 35]) * rng.choice([1, -1]) for _ in range(m * n)]
+    d = f * rng.choice([1, 2, 3, 5, 6, 7, 30, 105, 210])
+    N2, d2 = reduced(ZM.of(fmpz_mat(m, n, es), max(abs(x) for x in es).bit_length()), d)
+    g = gcd(d, *es)
+    assert int(d2) == d // g
+    assert [int(x) for x in ZM.wrap(N2).M.entries()] == [x // g for x in es]
+    assert fmpz(d2) > 0
