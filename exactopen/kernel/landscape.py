@@ -13,16 +13,16 @@ from __future__ import annotations
 from flint import fmpq
 
 from exactopen.kernel.core import kind, rely
+from exactopen.kernel.curve import polynomial_value
+from exactopen.kernel.loss import Grams, _use_gram, loss_gradient
 from exactopen.kernel.network import (
     curve_polynomial,
     adapted_point,
     gauge_change,
-    gradient,
     hadamard,
     hessian,
     layers,
     loss,
-    point,
     problem,
     psd_by_blocks,
     sparse_hessian_of,
@@ -55,10 +55,11 @@ VERDICTS = ("not_critical", "global_minimum", "strict_saddle", "higher_order_sad
             "undecided")
 
 
-def _descent(Ws, X, Y, w, ev, L0, straight: bool) -> tuple:
-    """The curve gives p with negative lowest coefficient; its point at witness_t is lower."""
+def _descent(Ws, X, Y, w, ev, L0, straight: bool, grams=None) -> tuple:
+    """The curve gives p with negative lowest coefficient; its point at witness_t is lower:
+    L(curve(t0)) = L(W) + p(t0) exactly (p is the exact expansion of L along the curve)."""
     curve = field(ev, "curve", list, "evidence")
-    p = curve_polynomial(Ws, X, Y, w, curve, "evidence.curve")
+    p = curve_polynomial(Ws, X, Y, w, curve, "evidence.curve", grams)
     m = next((i for i, c in enumerate(p) if c != 0), None)
     require(m is not None, "p(t) = L(curve(t)) - L(W) is identically zero")
     require(p[m] < 0, f"lowest coefficient of p(t) (t^{m}) is {p[m]}, not negative")
@@ -68,7 +69,7 @@ def _descent(Ws, X, Y, w, ev, L0, straight: bool) -> tuple:
     fact(f"p(t) = L(curve(t)) - L(W) expanded exactly: lowest term ({p[m]}) t^{m}, negative")
     t0 = rational(field(ev, "witness_t", str, "evidence"), "evidence.witness_t")
     require(t0 != 0, "evidence.witness_t must be nonzero")
-    L1 = loss(point(Ws, curve, t0), X, Y, w)
+    L1 = L0 + polynomial_value(p, t0)
     require(L1 < L0, "the witness point does not have a smaller loss")
     fact(f"at t = {t0} the curve's rational point has loss {L1} < {L0}")
     return m, p[m], L1
@@ -291,11 +292,13 @@ def check_landscapepoint(cert: dict) -> str:
     res, ev = cert["result"], cert["evidence"]
     verdict = field(res, "verdict", str, "result")
     require(verdict in VERDICTS, f"unknown verdict {verdict[:40]!r}")
-    L0 = loss(Ws, X, Y, w)
+    grams = Grams(X, Y)
+    L0, gz = loss_gradient(Ws, X, Y, w, grams.get() if w is None and _use_gram(Ws, X) else None)
     require(rational(field(res, "loss", str, "result"), "result.loss") == L0, "result.loss is not L(W)")
     fact(f"L(W) = {L0}, recomputed from the layers and the data")
     head = loss_words(w, widths)
-    grads = gradient(Ws, X, Y, w)
+    grads = [QM.wrap(N) * fmpq(1, d) for N, d in gz]
+    del gz
     if verdict == "not_critical":
         g = field(ev, "gradient_entry", dict, "evidence")
         k, i, j = (field(g, key, int, "evidence.gradient_entry") for key in ("layer", "row", "col"))
@@ -327,7 +330,7 @@ def check_landscapepoint(cert: dict) -> str:
         _ky_fan(Ws, X, Y, w, lb, L0)
         return f"{head} is a global minimum, min L = {L0}: L(W) equals a Ky Fan lower bound on min L"
     if verdict in ("strict_saddle", "higher_order_saddle"):
-        m, c, L1 = _descent(Ws, X, Y, w, ev, L0, verdict == "strict_saddle")
+        m, c, L1 = _descent(Ws, X, Y, w, ev, L0, verdict == "strict_saddle", grams)
         _descent_claims(res, m, c, L1)
         _true(res, "non_global")
         if verdict == "higher_order_saddle":
@@ -375,7 +378,7 @@ def check_landscapepoint(cert: dict) -> str:
         rely("spectral")
         extra += "; the Hessian is positive semidefinite"
     if "curve" in ev:
-        m, c, L1 = _descent(Ws, X, Y, w, ev, L0, False)
+        m, c, L1 = _descent(Ws, X, Y, w, ev, L0, False, grams)
         _descent_claims(res, m, c, L1)
         _true(res, "non_global")
         _true(res, "not_local_minimum")

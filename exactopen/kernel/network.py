@@ -21,8 +21,7 @@ from exactopen.kernel.primitives import (
     eye,
     fact,
     field,
-    inner,
-    is_zero,
+    inner,  # noqa: F401  (re-exported)
     matrix,
     nonsingular,
     psd_nullity,
@@ -45,6 +44,7 @@ from exactopen.kernel.loss import (  # noqa: F401  (re-exported: the loss and gr
     remember,
 )
 from exactopen.kernel.sparse import SM, sparse_chain
+from exactopen.kernel.curve import curve_polynomial  # noqa: F401  (re-exported: the curve's polynomial lives in kernel/curve.py)
 from exactopen.kernel.work import qbits
 
 MAX_HESSIAN = BUDGET["hessian"]  # largest Hessian the checker builds
@@ -75,41 +75,6 @@ def problem(inputs: dict):
         require(all(x > 0 for x in w.entries()), "inputs.weights: every weight must be positive")
     widths = [Ws[0].ncols()] + [W.nrows() for W in Ws]
     return Ws, X, Y, w, widths
-
-
-
-
-def curve_polynomial(Ws, X, Y, w, curve, where: str) -> list:
-    """Coefficients of p(t) = L(W + sum_j t^j C_j) - L(W), exactly (a list, p[0] = 0)."""
-    require(isinstance(curve, list) and curve, f"{where} must be a non-empty list of terms")
-    polys = [[W] for W in Ws]  # polys[k][j] = coefficient of t^j in layer k
-    for i, term in enumerate(curve):
-        j = field(term, "power", int, f"{where}[{i}]")
-        require(1 <= j <= BUDGET["curve_power"], f"{where}[{i}].power must be in 1..{BUDGET['curve_power']}")
-        Cs = layers(field(term, "layers", list, f"{where}[{i}]"), f"{where}[{i}].layers")
-        require(len(Cs) == len(Ws), f"{where}[{i}] has {len(Cs)} layers, the network has {len(Ws)}")
-        for k, C in enumerate(Cs):
-            same_shape(C, Ws[k].nrows(), Ws[k].ncols(), f"{where}[{i}].layers[{k}]")
-            while len(polys[k]) <= j:
-                polys[k].append(QM.new(Ws[k].nrows(), Ws[k].ncols()))
-            polys[k][j] = polys[k][j] + C
-    require(len(curve) <= BUDGET["curve_power"], f"{where}: more than {BUDGET['curve_power']} terms")
-    F = [X]
-    for layer in polys:  # F(t) <- layer(t) * F(t)
-        G = [QM.new(layer[0].nrows(), X.ncols()) for _ in range(len(F) + len(layer) - 1)]
-        for a, L in enumerate(layer):
-            if not is_zero(L):
-                for b, M in enumerate(F):
-                    G[a + b] = G[a + b] + L * M
-        F = G
-    F[0] = F[0] - Y
-    p = [fmpq(0)] * (2 * len(F) - 1)
-    wF = [hadamard(E, w) for E in F]
-    for a in range(len(F)):
-        for b in range(len(F)):
-            if a + b > 0:
-                p[a + b] += inner(F[a], wF[b]) / 2
-    return p
 
 
 def point(Ws, curve, t: fmpq) -> list:

@@ -253,7 +253,7 @@ class QM(_Tracked):
     products and sums of matrices in integer form never normalise fractions.  ``ep``, ``eq``
     bound the bits of each entry's own numerator and denominator (the memory of ``M``)."""
 
-    __slots__ = ("_M", "_Z", "_m", "_n", "nb", "db", "two", "dirty", "ep", "eq", "_shared")
+    __slots__ = ("_M", "_Z", "_m", "_n", "nb", "db", "two", "dirty", "ep", "eq", "_shared", "low")
 
     # construction ------------------------------------------------------------------------
     @classmethod
@@ -261,7 +261,7 @@ class QM(_Tracked):
         """The FLINT matrix M (not copied) with the given bounds; its memory is held."""
         self = cls.__new__(cls)
         self._M, self._Z, self._m, self._n, self._shared = M, None, M.nrows(), M.ncols(), False
-        self.nb, self.db, self.two, self.dirty = int(nb), int(db), bool(two), False
+        self.nb, self.db, self.two, self.dirty, self.low = int(nb), int(db), bool(two), False, False
         self.ep, self.eq = self.nb, self.db
         self._hold(self._size(), what)
         return self
@@ -272,7 +272,7 @@ class QM(_Tracked):
         self = cls.__new__(cls)
         d = int(d)
         self._M, self._Z, self._m, self._n, self._shared = None, (N, fmpz(d)), N.nrows(), N.ncols(), False
-        self.nb, self.db, self.two, self.dirty = N.nb, d.bit_length() if d > 1 else 0, _pow2(d), False
+        self.nb, self.db, self.two, self.dirty, self.low = N.nb, d.bit_length() if d > 1 else 0, _pow2(d), False, False
         self.ep, self.eq = self.nb, self.db
         self._hold(64, what)  # N holds its own memory
         return self
@@ -351,7 +351,7 @@ class QM(_Tracked):
             self._M, self._shared = fmpq_mat(self.M), False
         M = self.M
         M[key] = value
-        self._Z, self.dirty = None, True
+        self._Z, self.dirty, self.low = None, True, False
         if p > self.ep or q > self.eq:
             self.ep, self.eq = max(self.ep, p), max(self.eq, q)
             self._hold(self._size(), "a matrix written entry by entry")
@@ -366,7 +366,12 @@ class QM(_Tracked):
     def refine(self) -> QM:
         """Lowest terms and measured bounds (when the derived ones may be loose: products of
         non-dyadic matrices keep the product of the denominators).  A matrix held in integer
-        form only is reduced on that form (:func:`reduced`: no fraction is made)."""
+        form only is reduced on that form (:func:`reduced`: no fraction is made).  Done once:
+        ``low`` marks a matrix refined since its entries were last written (a layer multiplied
+        by several matrices is not reduced again before each product)."""
+        if self.low:
+            return self
+        self.low = True
         if self._M is None:
             N, d = self._Z
             N2, d2 = reduced(N, d)
@@ -691,10 +696,12 @@ def reduced(N: ZM, d) -> tuple:
     least one (issue 21).
 
     g is found with one gcd: g' = gcd(d, sum_ij c_ij N_ij) for fixed small weights c_ij is a
-    multiple of g (each common divisor of d and the N_ij divides it); one pass over the entries
-    replaces g' by gcd(g', N_ij) wherever N_ij is not a multiple of g' (it then loses a factor,
-    so this happens at most log2(g') times: in practice a few small primes), and ends with g.
-    Everything is charged before it runs; with g = 1, N and d are returned as they are."""
+    multiple of g (each common divisor of d and the N_ij divides it); one pass divides every
+    entry by g' with its remainder (one division each), and wherever N_ij is not a multiple of
+    g' replaces g' by g'' = gcd(g', N_ij) (it then loses a factor, so this happens at most
+    log2(g') times: in practice a few small primes) and multiplies the quotients made so far by
+    g' / g'' (N_ij / g'' = (N_ij / g') (g' / g'')); it ends with g and N / g.  Everything is
+    charged before it runs; with g = 1, N and d are returned as they are."""
     d = fmpz(d)
     m, n = N.nrows(), N.ncols()
     if d == 1 or m * n == 0:
@@ -703,19 +710,26 @@ def reduced(N: ZM, d) -> tuple:
     es = N.entries()
     METER.charge(m * n * (PY + zop(N.nb + 8)) + _gcd_cost(max(db, N.nb + 30)), f"a weighted sum of the entries of a {m}x{n} matrix")
     g = d.gcd(sum((x * (i % 251 + 1) for i, x in enumerate(es)), fmpz(0)))
-    what = f"a {m}x{n} integer matrix divided by the common factor of its entries and denominator"
-    METER.charge(m * n * _division_cost(N.nb, int(g).bit_length()), f"{what}: the remainders")
-    for x in es:  # g' shares at most a few small primes more with d: each miss divides it
-        if g == 1:
-            return N, d
-        if x % g:
-            METER.charge(_gcd_cost(int(g).bit_length()), f"{what}: a gcd")
-            g = g.gcd(x)
     if g == 1:
         return N, d
+    what = f"a {m}x{n} integer matrix divided by the common factor of its entries and denominator"
     METER.need(m * n * (40 + fmpz_bytes(N.nb)), what)
-    METER.charge(m * n * _division_cost(N.nb, int(g).bit_length()), what)
-    q = [x // g for x in es]
+    METER.charge(m * n * (PY + _division_cost(N.nb, int(g).bit_length())), f"{what} (quotients and remainders)")
+    q = []
+    for x in es:  # g' shares at most a few small primes more with d: each miss divides it
+        a, r = divmod(x, g)
+        if r:
+            METER.charge(_gcd_cost(int(g).bit_length()) + _division_cost(N.nb, int(g).bit_length()),
+                         f"{what}: a gcd and a division")
+            g2 = g.gcd(x)
+            if g2 == 1:
+                return N, d
+            f = g // g2
+            METER.charge(len(q) * (PY + zop(N.nb) + limbs(N.nb) * max(1.0, limbs(int(f).bit_length()))),
+                         f"{what}: the quotients made so far, rescaled")
+            q = [y * f for y in q]
+            g, a = g2, x // g2
+        q.append(a)
     nb = max((x.bit_length() for x in q), default=0)
     del es
     return ZM.of(fmpz_mat(m, n, q), nb, what), d // g
