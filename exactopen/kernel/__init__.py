@@ -14,7 +14,8 @@ standard library and python-flint.  Read it in this order:
 Run it alone: ``python -m exactopen.kernel [--explain] FILE...``.
 """
 
-from exactopen.kernel import (  # noqa: F401,E402  (register kinds)
+from exactopen.kernel import (  # noqa: F401,E402  (register kinds, and the binary matrix forms)
+    encodings,
     landscape,
     linalg,
     openness,

@@ -19,6 +19,7 @@ from array import array
 
 from flint import fmpq, fmpz
 
+import exactopen.kernel.primitives as primitives
 from exactopen.kernel.primitives import (
     BUDGET,
     METER,
@@ -174,3 +175,6 @@ def integer(obj, m: int, n: int, where: str) -> QM:
     N = ZM.new(m, n, nums, nb, where)
     del nums
     return QM.integer(N, D, where)
+
+
+primitives.BINARY_FORMS.update(dyadic=dyadic, integer=integer)  # matrix() reads these forms with them

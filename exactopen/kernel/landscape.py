@@ -13,10 +13,9 @@ from __future__ import annotations
 from flint import fmpq
 
 from exactopen.kernel.core import kind, rely
-from exactopen.kernel.curve import polynomial_value
+from exactopen.kernel.curve import curve_polynomial, polynomial_value
 from exactopen.kernel.loss import Grams, _use_gram, loss_gradient
 from exactopen.kernel.network import (
-    curve_polynomial,
     adapted_point,
     gauge_change,
     hadamard,

@@ -44,7 +44,6 @@ from exactopen.kernel.loss import (  # noqa: F401  (re-exported: the loss and gr
     remember,
 )
 from exactopen.kernel.sparse import SM, sparse_chain
-from exactopen.kernel.curve import curve_polynomial  # noqa: F401  (re-exported: the curve's polynomial lives in kernel/curve.py)
 from exactopen.kernel.work import qbits
 
 MAX_HESSIAN = BUDGET["hessian"]  # largest Hessian the checker builds

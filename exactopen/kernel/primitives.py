@@ -60,6 +60,7 @@ BUDGET = {
 }
 MAX_DIM = BUDGET["dim"]
 FILE_MATRIX = None  # the reader of input files referred to by digest (kernel/files.py registers it)
+BINARY_FORMS: dict = {}  # the readers of the "dyadic" and "integer" forms (kernel/encodings.py registers them)
 START_HOOKS: list = []  # called when a check starts (kernel/files.py: what a hand-over kept)
 _PRIMES = (2305843009213693951, 4611686018427387847)  # 2^61 - 1 and 2^62 - 57
 _RAT = re.compile(r"-?[0-9]+(/[0-9]+)?")
@@ -346,9 +347,8 @@ def matrix(obj, where: str) -> QM:
     forms = [key for key in ("rows", "dyadic", "integer") if key in obj]
     require(len(forms) <= 1, f"{where} has both {forms[0]!r} and {forms[-1]!r}")
     if forms and forms[0] != "rows":  # the binary forms (kernel/encodings.py)
-        from exactopen.kernel import encodings
-
-        return getattr(encodings, forms[0])(field(obj, forms[0], dict, where), m, n, f"{where}.{forms[0]}")
+        require(forms[0] in BINARY_FORMS, f"{where}: the {forms[0]!r} form is not available")
+        return BINARY_FORMS[forms[0]](field(obj, forms[0], dict, where), m, n, f"{where}.{forms[0]}")
     rows = field(obj, "rows", list, where)
     require(len(rows) == m, f"{where} has {len(rows)} rows, shape says {m}")
     METER.need(m * n * 200, f"{where}: reading {m}x{n} entries")
