@@ -105,7 +105,7 @@ def run_rate(args) -> int:
 
     from exactopen.errors import InputError
     from exactopen.exact import matrix as mx
-    from exactopen.exact.numbers import check_float_range
+    from exactopen.exact.floats import check_float_range
     from exactopen.openness.pair import decide_pair
     from exactopen.openness.rates import (
         perturbation_table,

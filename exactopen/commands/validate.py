@@ -183,7 +183,7 @@ def save_arrays(path: str, arrays: dict) -> None:
 
 def _check_network_range(net) -> None:
     """validate's numeric search runs in floats: refuse entries beyond 1e150 (InputError)."""
-    from exactopen.exact.numbers import check_float_range
+    from exactopen.exact.floats import check_float_range
 
     for i, W in enumerate(net.layers):
         check_float_range(W, f"W{i + 1}")
@@ -195,7 +195,7 @@ def _check_network_range(net) -> None:
 
 def run_numrank(args) -> int:
     from exactopen.errors import InputError
-    from exactopen.exact.numbers import check_float_range
+    from exactopen.exact.floats import check_float_range
     from exactopen.inputs import load_matrix
     from exactopen.numeric.rank import numerical_rank_certificate
 

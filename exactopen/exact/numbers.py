@@ -87,34 +87,3 @@ def from_float(x: float, where: str = "entry") -> fmpq:
 rational_str = certificate.rational_str  # the certificate format's text of a rational
 
 
-FLOAT_SAFE_EXPONENT = 150  # |x| <= 10^150: squares and short products of entries stay finite floats
-
-
-def check_float_range(A, where: str, exponent: int = FLOAT_SAFE_EXPONENT, tiny: bool = False) -> None:
-    """InputError unless every entry of the exact matrix ``A`` has magnitude <= 10^exponent
-    (and, with ``tiny``, every nonzero entry magnitude >= 10^-exponent).
-
-    For commands whose numeric helpers compute in binary floats (validate, numrank, rate):
-    beyond this their squares and products overflow (or the entries exceed the largest float,
-    about 1.8e308), so the input is refused with the offending entry named."""
-    from exactopen.exact.floats import float_origin
-
-    arr = float_origin(A) if not tiny else None
-    if arr is not None and (arr.size == 0 or float(abs(arr).max()) < 0.999 * 10.0 ** exponent):
-        return  # read from these floats exactly: their largest magnitude is below the bound
-    bound, low = fmpq(10) ** exponent, fmpq(1, 10 ** exponent)
-    n = A.ncols()
-    N, d = A.numer_denom()  # A = N / d: one integer pass finds whether any entry needs a closer look
-    big = max((abs(v) for v in N.entries()), default=0)
-    small = min((abs(v) for v in N.entries() if v), default=None) if tiny else None
-    if big <= bound * d and (small is None or small >= low * d):
-        return
-    for idx, x in enumerate(A.entries()):
-        a = abs(x)
-        if a > bound:
-            digits = len(str(a.p // a.q)) - 1
-            raise InputError(f"{where}[{idx // n}][{idx % n}]: magnitude about 1e{digits} is too large for the "
-                             f"floating-point part of this command (at most 1e{exponent})")
-        if tiny and a != 0 and a < low:
-            raise InputError(f"{where}[{idx // n}][{idx % n}]: nonzero magnitude below 1e-{exponent} is too small "
-                             f"for the floating-point part of this command")

@@ -30,7 +30,7 @@ from exactopen.exact import linalg
 from exactopen.exact import matrix as mx
 from exactopen.exact.numbers import rational_str
 from exactopen.landscape.alignment import _orthogonalise, primitive
-from exactopen.landscape.global_min import simplest_between, simplest_by_oracle
+from exactopen.exact.simplest import simplest_between, simplest_by_oracle
 
 
 def _kernel_of_factor(N: fmpz_mat, f) -> fmpq_mat:

@@ -21,7 +21,7 @@ import itertools
 
 from flint import fmpq, fmpq_mat
 
-from exactopen.openness.laurent import Lau, identity_holds as _identity_holds, product as _product
+from exactopen.openness.laurent import Lau, identity_holds as _identity_holds, path_facts as _ineqs, product as _product
 
 def _mono_json(e, n: int) -> list:
     return [[v // n, v % n, x] for v, x in enumerate(e) if x]
@@ -31,36 +31,6 @@ def _mono_json(e, n: int) -> list:
 # trees: ("test", (A, B, beta, k), yes, no) | ("leaf", [ {(r, c): Lau} per layer ]) | ("impossible",)
 # A, B: exponent vectors (>= 0)
 # ---------------------------------------------------------------------------------------
-
-def _support(e) -> set:
-    return {v for v, x in enumerate(e) if x}
-
-
-def _ineqs(path):
-    """(variables known nonzero, the path's inequalities |X| <= g t^k |Y| or None for a zero test);
-    the nonzero facts as the checker derives them (a fixed point)."""
-    nonzero, out = set(), []
-    for t_, passed in path:
-        if t_[0] == "zero":
-            if not passed:
-                nonzero.add(t_[1])
-            out.append(None)
-            continue
-        A, B, beta, k = t_
-        if passed:
-            out.append((B, A, 1 / fmpq(beta), -k))
-        else:
-            nonzero |= _support(B)
-            out.append((A, B, fmpq(beta), k))
-    changed = True
-    while changed:
-        changed = False
-        for t_, passed in path:
-            if t_[0] != "zero" and passed and _support(t_[1]) <= nonzero and not _support(t_[0]) <= nonzero:
-                nonzero |= _support(t_[0])
-                changed = True
-    return nonzero, out
-
 
 SCALE: dict = {"block": None, "p": 1}  # the scale block of the family being written (None: every entry)
 

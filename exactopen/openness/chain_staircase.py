@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from flint import fmpq, fmpq_mat
 
-from exactopen.openness.laurent import Lau, identity_holds
+from exactopen.openness.laurent import Lau, identity_holds, path_facts
 
 
 def interval_copies(layers):
@@ -234,9 +234,7 @@ def _family(layers, roles=None):
 
     def known(path):
         """Variables known nonzero on a path (as the checker derives them)."""
-        from exactopen.openness.chain_family import _ineqs
-
-        return _ineqs(path)[0]
+        return path_facts(path)[0]
 
     def cases(ctx, path):
         P, a, Q, Q2 = ctx["P"], ctx["a"], ctx["Q"], ctx["Q2"]

@@ -97,3 +97,33 @@ def identity_holds(layers, Ds, p: int, block: set, zero: bool, absent=frozenset(
             if (prod[r][c] - want).terms:
                 return False
     return True
+
+
+def support(e) -> set:
+    return {v for v, x in enumerate(e) if x}
+
+
+def path_facts(path):
+    """(variables known nonzero, the path's inequalities |X| <= g t^k |Y| or None for a zero test);
+    the nonzero facts as the checker derives them (a fixed point)."""
+    nonzero, out = set(), []
+    for t_, passed in path:
+        if t_[0] == "zero":
+            if not passed:
+                nonzero.add(t_[1])
+            out.append(None)
+            continue
+        A, B, beta, k = t_
+        if passed:
+            out.append((B, A, 1 / fmpq(beta), -k))
+        else:
+            nonzero |= support(B)
+            out.append((A, B, fmpq(beta), k))
+    changed = True
+    while changed:
+        changed = False
+        for t_, passed in path:
+            if t_[0] != "zero" and passed and support(t_[1]) <= nonzero and not support(t_[0]) <= nonzero:
+                nonzero |= support(t_[0])
+                changed = True
+    return nonzero, out

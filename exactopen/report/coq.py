@@ -27,7 +27,7 @@ import tempfile
 import time
 
 from exactopen.errors import InputError
-from exactopen.report.coq_data import NotExportable, _q, _rows, inline_rows  # noqa: F401 (re-exported)
+from exactopen.report.coq_data import NotExportable, _q, _qlit, _rows, _sum_of_squares, inline_rows  # noqa: F401 (re-exported)
 
 EXPORTABLE = {"landscape_point": ("higher_order_saddle", "strict_saddle")}
 LIBRARY = ("Statements.v", "Theory/Poly.v", "Theory/Lift.v", "Theory/Check.v", "Theory/Jet.v", "Theory/Hessian.v",
@@ -156,30 +156,6 @@ def _half_hessian(W, X, Y):
             d = add(e, const(-y))
             total = add(total, mul(d, d))
     return total[2] / 2
-
-
-def _sum_of_squares(K) -> list:
-    """K = sum_i d_i l_i l_i^T with d_i > 0 (symmetric pivoting, exact); None if K is not PSD."""
-    K = K.__class__(K)  # a copy
-    n, terms = K.nrows(), []
-    while True:
-        i = next((i for i in range(n) if K[i, i] != 0), None)
-        if i is None:
-            return terms if all(x == 0 for x in K.entries()) else None
-        d = K[i, i]
-        if d < 0:
-            return None
-        col = K.__class__([[K[j, i]] for j in range(n)])
-        K = K - col * col.transpose() / d
-        terms.append((d, [col[j, 0] / d for j in range(n)]))
-
-
-def _qlit(x) -> str:
-    """A python-flint fmpq as a Coq Q literal."""
-    p, q = int(x.p), int(x.q)
-    if q == 1:
-        return f"({p})" if p < 0 else str(p)
-    return f"({p} # {q})"
 
 
 def psd_witness(cert: dict) -> list | None:

@@ -47,3 +47,27 @@ def inline_rows(obj):
 
         return matrix_json(mx.from_json(obj))
     return obj
+
+
+def _sum_of_squares(K) -> list:
+    """K = sum_i d_i l_i l_i^T with d_i > 0 (symmetric pivoting, exact); None if K is not PSD."""
+    K = K.__class__(K)  # a copy
+    n, terms = K.nrows(), []
+    while True:
+        i = next((i for i in range(n) if K[i, i] != 0), None)
+        if i is None:
+            return terms if all(x == 0 for x in K.entries()) else None
+        d = K[i, i]
+        if d < 0:
+            return None
+        col = K.__class__([[K[j, i]] for j in range(n)])
+        K = K - col * col.transpose() / d
+        terms.append((d, [col[j, 0] / d for j in range(n)]))
+
+
+def _qlit(x) -> str:
+    """A python-flint fmpq as a Coq Q literal."""
+    p, q = int(x.p), int(x.q)
+    if q == 1:
+        return f"({p})" if p < 0 else str(p)
+    return f"({p} # {q})"

@@ -58,8 +58,7 @@ def _ky_fan_data(cert: dict, stem: str) -> list[str]:
     """The Coq definitions C, B, S, r, mu, Qm, sos1, sos2 of a ky_fan certificate."""
     from flint import fmpq, fmpq_mat
 
-    from exactopen.report.coq import _qlit, _sum_of_squares
-    from exactopen.report.coq_data import NotExportable, _rows
+    from exactopen.report.coq_data import NotExportable, _qlit, _rows, _sum_of_squares
     from exactopen.report.coq_obstruction import _inverse, _mul, _t
 
     lb = cert["evidence"]["lower_bound"]

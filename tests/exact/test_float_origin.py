@@ -9,7 +9,7 @@ import pytest
 
 from exactopen.errors import InputError
 from exactopen.exact.floats import float_origin, integer_form_to_float, to_exact, to_float
-from exactopen.exact.numbers import check_float_range
+from exactopen.exact.floats import check_float_range
 
 
 def test_origin_equals_the_exact_conversion():

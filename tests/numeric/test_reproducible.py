@@ -202,7 +202,7 @@ def test_simplest_by_oracle_matches_simplest_in_interval():
     from flint import fmpq
 
     from exactopen.exact.snap import simplest_in_interval
-    from exactopen.landscape.global_min import simplest_by_oracle
+    from exactopen.exact.simplest import simplest_by_oracle
 
     rnd = random.Random(3)
     for _ in range(300):
