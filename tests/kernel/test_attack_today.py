@@ -270,10 +270,7 @@ def test_integer_encoding_reads_a_denominator_beyond_the_int_str_limit():
     content).  Python's int() refuses more than 4300 digits with a ValueError, which the check
     reported as "malformed evidence (ValueError ...)" and the command line as a failed check
     (exit 1, not naming the field); int(fmpz(den)) reads any length."""
-    try:
-        from exactopen.kernel import encodings
-    except ImportError:
-        pytest.skip("the integer encoding (branch genx128) is not merged")
+    from exactopen.kernel import encodings
     import base64
 
     assert hasattr(encodings, "integer")
