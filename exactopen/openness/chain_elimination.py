@@ -110,6 +110,8 @@ class Rat:
 
 
 def mat_mul(A, B):
+    if not B or not B[0]:
+        raise ValueError("mat_mul needs B with at least one row and column")
     return [[sum((A[r][x] * B[x][c] for x in range(len(B))), Rat(0)) for c in range(len(B[0]))]
             for r in range(len(A))]
 
@@ -274,7 +276,7 @@ def _rat_mat(M: fmpq_mat):
     return [[Rat(M[r, c]) for c in range(M.ncols())] for r in range(M.nrows())]
 
 
-def end_to_end(ch: NormalChain, Z, rng=None) -> dict:
+def end_to_end(ch: NormalChain, Z, rng=None, prefer_old: bool = False) -> dict:
     """The whole "if" direction on one target Z ≈ 0 (rows at[h], columns at[0], entries Rat in t,
     rank ≤ e): elimination, Lemma C15's preimage of D_τ (s = t), end moves; checks M(W') = Z and
     W' ≈ W̄ exactly in Q(u), t = u^N.  Returns counts."""
@@ -285,7 +287,7 @@ def end_to_end(ch: NormalChain, Z, rng=None) -> dict:
     el.check()
     assert len(el.tau) <= ch.e, "rank Z > e"
     assert ch.count_ok(el.tau), "a type of rank ≤ e violates g_k ≤ f_k under (R)"
-    W, data = routing_preimage(ch, el.tau, rng=rng)
+    W, data = routing_preimage(ch, el.tau, rng=rng, prefer_old=prefer_old)
     counts = check_routing(ch, el.tau, W, data)
     N = 1
     for Wm in W:

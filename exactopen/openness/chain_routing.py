@@ -146,10 +146,11 @@ class NormalChain:
         return out
 
 
-def carriers(ch: NormalChain, tau, rng=None):
+def carriers(ch: NormalChain, tau, rng=None, prefer_old: bool = False):
     """κ_t(m) for every pair t and node 0 ≤ m ≤ h: the greedy of Lemma C15 with the stay rule.
     ``rng`` (a random.Random) picks among the free interior copies (any choice is allowed by the
-    proof); without it the first free copy is taken.  Raises RoutingError if none is free."""
+    proof); without it the first free copy is taken.  ``prefer_old``: take a copy already alive at
+    k − 1 when one is free (forces reuses).  Raises RoutingError if none is free."""
     h = ch.h
     kap = [[None] * (h + 1) for _ in tau]
     for t, (l, r, _) in enumerate(tau):
@@ -175,6 +176,8 @@ def carriers(ch: NormalChain, tau, rng=None):
             free = [c for c in ch.interior if ch.alive(c, k) and c not in used]
             if not free:
                 raise RoutingError(f"no free interior copy at node {k}: g_k = {len(crossing)} > f_k = {ch.f(k)}")
+            if prefer_old and any(ch.i(c) < k for c in free):
+                free = [c for c in free if ch.i(c) < k]
             c = rng.choice(free) if rng is not None else free[0]
             kap[t][k] = c
             used.add(c)
@@ -185,19 +188,24 @@ def carriers(ch: NormalChain, tau, rng=None):
     return kap
 
 
-def routing_preimage(ch: NormalChain, tau, eps=None, rng=None):
+def routing_preimage(ch: NormalChain, tau, eps=None, rng=None, prefer_old: bool = False, theta=None):
     """Lemma C15's layers W = W̄ + pieces for the type τ = [(ℓ, ρ, ν), ...] (ℓ, ρ copy indices).
     Returns (W, data): W[m−1] the layer W_m as a dict {(c, c'): Pu} (coefficient of x_{c,m} in
-    W_m x_{c',m−1}); data holds the carriers, moves, reuses and corrections (for the checks)."""
+    W_m x_{c',m−1}); data holds the carriers, moves, reuses and corrections (for the checks).
+    ``theta`` ({m: θ_m}) replaces the proof's orders ε·3^{h−m} (e.g. the hand choice of the
+    (N, N, N) example); then only the positivity of the orders is checked, not the proof's bounds."""
     ch.check_type(tau)
     h = ch.h
     tau = [(l, r, Fraction(nu)) for (l, r, nu) in tau]
-    kap = carriers(ch, tau, rng)
+    kap = carriers(ch, tau, rng, prefer_old)
     numin = min((nu for (_, _, nu) in tau), default=Fraction(1))
-    eps = Fraction(eps) if eps is not None else numin / (3 ** h + 1)
-    if not 0 < eps < numin / 3 ** h:
-        raise ValueError("need 0 < ε < min ν / 3^h")
-    theta = {m: eps * 3 ** (h - m) for m in range(1, h + 1)}
+    if theta is not None:
+        eps, theta = None, {m: Fraction(theta[m]) for m in range(1, h + 1)}
+    else:
+        eps = Fraction(eps) if eps is not None else numin / (3 ** h + 1)
+        if not 0 < eps < numin / 3 ** h:
+            raise ValueError("need 0 < ε < min ν / 3^h")
+        theta = {m: eps * 3 ** (h - m) for m in range(1, h + 1)}
     W = [dict() for _ in range(h)]
     for m in range(1, h + 1):
         for c in ch.at[m - 1]:
@@ -250,9 +258,10 @@ def as_rows(ch: NormalChain, W):
     return out
 
 
-def matmul(A, B):
+def matmul(A, B, ncols: int):
+    """A·B over Pu (``ncols`` = columns of B, given since B may have no rows)."""
     n = len(B)
-    return [[sum((A[r][x] * B[x][c] for x in range(n)), ZERO) for c in range(len(B[0]) if B else 0)]
+    return [[sum((A[r][x] * B[x][c] for x in range(n)), ZERO) for c in range(ncols)]
             for r in range(len(A))]
 
 
@@ -291,7 +300,7 @@ def check_routing(ch: NormalChain, tau, W, data) -> dict:
     rows = as_rows(ch, W)
     P = rows[0]
     for Wm in rows[1:]:
-        P = matmul(Wm, P)
+        P = matmul(Wm, P, len(ch.at[0]))
     D = target(ch, data["tau"])
     assert P == D, "M(W) != D_tau"
     bar = ch.layers_bar()
@@ -312,12 +321,19 @@ def check_routing(ch: NormalChain, tau, W, data) -> dict:
         assert sig[h][r] == [Pu.mono(1, nu) if c == l else ZERO for c in ch.at[0]]
     eps, theta = data["eps"], data["theta"]
     for u, (l, r, nu) in enumerate(data["tau"]):
-        assert alpha[u][ch.i(r)].order() > nu - eps * 3 ** h / 2
+        assert alpha[u][ch.i(r)].order() > (nu - eps * 3 ** h / 2 if eps is not None else 0)
     for (u, k, w, t, mt, key, beta) in data["corrections"]:
-        assert beta.order() >= theta[mt] / 2
+        assert beta.order() >= (theta[mt] / 2 if eps is not None else 0)
+    keys = [(x[4], x[5]) for x in data["corrections"]]
+    occupants = {(t, mt) for x in data["reuses"] for (t, mt) in x[3]}
     return {"reuses": len(data["reuses"]),
             "occupied_reuses": sum(1 for x in data["reuses"] if x[3]),
+            "multi_occupant_reuses": sum(1 for x in data["reuses"] if len(x[3]) > 1),
             "corrections": len(data["corrections"]),
+            "corrections_on_identity": sum(1 for (mt, (a, b)) in keys if a == b),
+            "corrections_sharing_entry": len(keys) - len(set(keys)),
+            # an occupant that itself entered the reused copy by a reuse (corrections in a chain)
+            "chained_reuses": sum(1 for x in data["reuses"] if (x[0], x[1]) in occupants),
             "moves": sum(len(a) for a in alpha)}
 
 
@@ -364,3 +380,25 @@ def random_type(rng, ch: NormalChain, maximal: bool = False, nus=None, rmax=None
             tau = trial
     nus = nus or (lambda g: g.randint(1, 5))
     return [(l, r, Fraction(nus(rng))) for (l, r, _) in tau]
+
+
+def random_busy_class(rng, h: int, wmax: int) -> dict:
+    """A random class made to exercise reuses: a few left and right copies, then as many
+    interior copies of random lengths as the widths ≤ wmax allow (no full summand)."""
+    mult: dict = {}
+    d = [0] * (h + 1)
+
+    def add(a, b):
+        if (a, b) != (0, h) and all(d[m] < wmax for m in range(a, b + 1)):
+            mult[(a, b)] = mult.get((a, b), 0) + 1
+            for m in range(a, b + 1):
+                d[m] += 1
+
+    for _ in range(rng.randint(1, wmax)):
+        add(0, rng.randint(0, min(2, h - 1)))
+    for _ in range(rng.randint(1, wmax)):
+        add(rng.randint(2, h), h)
+    for _ in range(60):
+        a = rng.randint(1, h - 1)
+        add(a, min(h - 1, a + rng.randint(0, h)))
+    return mult
