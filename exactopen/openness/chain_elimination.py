@@ -406,3 +406,29 @@ def reduced_classes(h: int, wmax: int) -> list[dict]:
         if ch.criterion() and ch.e > 0 and ch.left and ch.right:
             out.append(m)
     return out
+
+
+def sweep(h: int, wmax: int, reps: int = 1) -> dict:
+    """End to end on every reduced class with (R) at h layers, widths ≤ wmax: ``reps`` targets each
+    (even: Z = g_h⁻¹ D_τ g_0 for a maximal type of rank ≤ e; odd: a random Z of rank ≤ e).
+    Returns the number of classes and targets and the summed counts."""
+    import random
+    from collections import Counter
+
+    from exactopen.openness.chain_routing import random_type
+
+    tot: Counter = Counter()
+    classes = reduced_classes(h, wmax)
+    for m in classes:
+        ch = NormalChain(h, m)
+        for rep in range(reps):
+            rng = random.Random(hash((h, tuple(sorted(m.items())), rep)))
+            if rep % 2:
+                Z = random_target(rng, ch, rng.randint(1, ch.e))
+            else:
+                Z = target_of_type(rng, ch, random_type(rng, ch, maximal=True, rmax=ch.e))
+            tot.update(end_to_end(ch, Z, rng=rng if rep % 3 else None))
+            tot["targets"] += 1
+    tot["classes"] = len(classes)
+    tot.pop("N", None)
+    return dict(tot)

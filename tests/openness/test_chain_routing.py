@@ -35,6 +35,7 @@ from exactopen.openness.chain_elimination import (
     random_target,
     reduced_classes,
     residue_mat,
+    sweep,
     target_of_type,
 )
 from exactopen.openness.chain_routing import (
@@ -282,11 +283,12 @@ def test_end_to_end_h4_sample():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("h,wmax", [(3, 3), (4, 3)])
-def test_end_to_end_sweep(h, wmax):
-    for m in reduced_classes(h, wmax):
-        for rep in range(2):
-            _e2e(h, m, rep)
+@pytest.mark.parametrize("h,wmax,reps", [(3, 3, 2), (4, 3, 1)])
+def test_end_to_end_sweep(h, wmax, reps):
+    """Every reduced class with (R): h = 3, widths ≤ 3 (two targets each) and h = 4, widths ≤ 3
+    (one target each; about 3 CPU minutes)."""
+    tot = sweep(h, wmax, reps)
+    assert tot["targets"] == reps * tot["classes"] and tot["occupied_reuses"] > 0
 
 
 def test_puiseux_arithmetic():
