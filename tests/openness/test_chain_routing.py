@@ -122,15 +122,17 @@ NU_KINDS = [lambda g: g.randint(1, 5), lambda g: Fraction(g.randint(1, 12), g.ra
 
 @settings(max_examples=120, deadline=None)
 @given(st.integers(0, 2 ** 32), st.integers(2, 6), st.integers(1, 4), st.booleans(),
-       st.integers(0, 3), st.integers(0, 2), st.booleans())
-def test_routing_random(seed, h, wmax, maximal, nu_kind, choice, busy):
+       st.integers(0, 3), st.integers(0, 2), st.booleans(), st.integers(0, 99))
+def test_routing_random(seed, h, wmax, maximal, nu_kind, choice, busy, eps_pct):
     """Lemma C15 on random classes (h ≤ 6, widths ≤ 4, no full summand) and random types with the
-    count (maximal ones too), random ν (integers, fractions, equal ones), any greedy choice."""
+    count (maximal ones too), random ν (integers, fractions, equal ones), any greedy choice, any
+    ε in (0, min ν / 3^h)."""
     rng = random.Random(seed)
     mult = random_busy_class(rng, h, wmax) if busy and h > 2 else random_class(rng, h, wmax)
     ch = NormalChain(h, mult)
     tau = random_type(rng, ch, maximal=maximal, nus=NU_KINDS[nu_kind])
-    W, data = routing_preimage(ch, tau, rng=rng if choice else None, prefer_old=choice == 2)
+    eps = min(x[2] for x in tau) / 3 ** h * Fraction(eps_pct, 100) if tau and eps_pct else None
+    W, data = routing_preimage(ch, tau, eps=eps, rng=rng if choice else None, prefer_old=choice == 2)
     check_routing(ch, tau, W, data)
 
 
@@ -296,3 +298,72 @@ def test_puiseux_arithmetic():
     y = Pu.mono(3, Fraction(1, 2))
     assert (x * y).t == {Fraction(5, 6): 6, Fraction(3, 2): -3}
     assert (x * y).div_mono(y) == x and (x - x).is_zero() and x.order() == Fraction(1, 3)
+
+
+# ---------------------------------------------------------------------------------------
+# the checks have teeth: a construction that departs from the text is caught
+# ---------------------------------------------------------------------------------------
+
+def test_without_corrections_the_product_is_wrong():
+    ch = NormalChain(3, NNN)
+    a, b, P, Q = (_idx(ch, iv) for iv in [(0, 0), (0, 1), (2, 3), (3, 3)])
+    tau = [(a, P, 1), (b, Q, 1)]
+    W, data = routing_preimage(ch, tau)
+    for (u, k, w, t, mt, key, beta) in data["corrections"]:
+        del W[mt - 1][key]
+    with pytest.raises(AssertionError, match="M\\(W\\) != D_tau"):
+        check_routing(ch, tau, W, data)
+
+
+def test_equal_orders_give_a_correction_of_order_zero():
+    """θ_1 = θ_2: the correction −α_{(a,P),1}/α_{(b,Q),2} is −1, not infinitesimal (why θ decreases)."""
+    ch = NormalChain(3, NNN)
+    tau = [(_idx(ch, (0, 0)), _idx(ch, (2, 3)), 1), (_idx(ch, (0, 1)), _idx(ch, (3, 3)), 1)]
+    third = Fraction(1, 3)
+    W, data = routing_preimage(ch, tau, theta={1: third, 2: third, 3: third})
+    with pytest.raises(AssertionError, match="order <= 0"):
+        check_routing(ch, tau, W, data)
+
+
+def test_wrong_pivot_rule_is_refused():
+    """Taking the pivot column with the largest j (instead of the smallest) clears row P by adding
+    −col b to col a, whose residue leaves P_L: the operation check and the final residue check both
+    refuse it (the run below fools the first by reversing the order; the second catches it)."""
+
+    class Wrong(Elimination):
+        def run(self):
+            ch = self.ch
+            self.ch = type("Rev", (), {"j": lambda s, c: -ch.j(c), "i": ch.i})()
+            try:
+                return super().run()
+            finally:
+                self.ch = ch
+
+    ch = NormalChain(3, NNN)
+    t = Rat.mono(1, 1)
+    Z = [[t, t], [Rat(0), Rat(0)]]   # row P = t (x_a + x_b)
+    Elimination(ch, Z).run().check()
+    el = Wrong(ch, Z).run()
+    with pytest.raises(AssertionError, match="residue of g_0 not in P_L"):
+        el.check()
+    el = Elimination(ch, Z)
+    with pytest.raises(AssertionError, match="column operation not allowed"):
+        el.col_op(0, 1, Rat(-1))     # column a −= column b: j_b = 1 > j_a = 0
+    with pytest.raises(AssertionError, match="row operation not allowed"):
+        el.row_op(1, 0, Rat(1))      # row Q += row P: i_Q = 3 > i_P = 2
+    el.col_op(0, 1, -t)              # allowed with λ ∈ 𝔪
+    el.row_op(1, 0, t)
+
+
+def test_end_moves_need_P_L():
+    from exactopen.openness.chain import representative
+    from exactopen.openness.chain_elimination import gbar
+
+    ch = NormalChain(3, NNN)
+    bars = representative(3, NNN)
+    one = fmpq_mat([[1, 0], [0, 1]])
+    good, bad = fmpq_mat([[1, 5], [0, 1]]), fmpq_mat([[1, 0], [5, 1]])
+    G = [gbar(ch, good, one, m) for m in range(4)]
+    assert all(G[m] * bars[m - 1] == bars[m - 1] * G[m - 1] for m in range(1, 4))
+    G = [gbar(ch, bad, one, m) for m in range(4)]
+    assert not all(G[m] * bars[m - 1] == bars[m - 1] * G[m - 1] for m in range(1, 4))
