@@ -402,3 +402,29 @@ def random_busy_class(rng, h: int, wmax: int) -> dict:
         a = rng.randint(1, h - 1)
         add(a, min(h - 1, a + rng.randint(0, h)))
     return mult
+
+
+def routing_sweep(samples: int, hmax: int = 6, wmax: int = 4, seed: int = 0) -> dict:
+    """Lemma C15 on ``samples`` random (class, type) pairs, h ≤ hmax, widths ≤ wmax: half plain
+    random classes, half 'busy' ones (many interior copies); maximal and random types; ν integers,
+    fractions or equal; random, first-free or prefer-old greedy choices.  Every case is checked by
+    :func:`check_routing`; returns the summed counts."""
+    import random
+    from collections import Counter
+
+    nus = [None, lambda g: Fraction(g.randint(1, 12), g.randint(1, 4)), lambda g: 2,
+           lambda g: g.randint(1, 2)]
+    tot: Counter = Counter()
+    for s in range(seed, seed + samples):
+        rng = random.Random(s)
+        h = rng.randint(2, hmax)
+        w = rng.randint(1, wmax)
+        mult = random_busy_class(rng, h, w) if s % 2 and h > 2 else random_class(rng, h, w)
+        ch = NormalChain(h, mult)
+        tau = random_type(rng, ch, maximal=s % 3 != 0, nus=nus[s % 4])
+        W, data = routing_preimage(ch, tau, rng=rng if s % 5 else None, prefer_old=s % 7 < 3)
+        tot.update(check_routing(ch, tau, W, data))
+        tot["cases"] += 1
+        tot["pairs"] += len(tau)
+        tot["max_h_with_reuse"] = max(tot["max_h_with_reuse"], h if data["reuses"] else 0)
+    return dict(tot)
