@@ -19,7 +19,9 @@ Arguments, tried in this order (docs/chains.md states and proves them):
 * ``grouping`` (Lemma C4): for a split k with min(d_0, d_k, d_h) = min_i d_i, the pair
   (W_h...W_{k+1}, W_k...W_1) has the chain's range; if it is not locally open (nested
   ``openness`` certificate), neither is the chain;
-* otherwise ``undetermined`` with the reason.
+* ``rank-criterion`` (Theorem C16, trusted as ``chain-rank-criterion``): when every argument above
+  fails and the rank criterion (R) holds (docs/chains.md), locally open; no upper rate.  Where (R)
+  fails, C3 or C4 above always applies (docs/chains.md), so no chain is left ``undetermined``.
 
 At a degenerate chain not proved non-open, Lemma C5 (theorem-free, ``evidence.rate``) adds a
 rate lower bound: every preimage of Z̄ + δ e_a e_b^T moves some layer by
@@ -321,6 +323,20 @@ def _full_reduction(layers):
     return [[int(c) for c in p] for p in full], sub
 
 
+def _rank_criterion(layers, rank: int, dmin: int) -> tuple:
+    """Theorem C16 of docs/chains.md (trusted as ``chain-rank-criterion``): (R) holds, so the chain is
+    locally open; (None, None, None) where (R) fails (then Lemma C3 or C4 applies, docs/chains.md)."""
+    from exactopen.openness.chain_criterion import ranks_of_layers, splits
+
+    rows = splits(widths(layers), ranks_of_layers(layers))
+    if any(s.f < s.bound for s in rows):
+        return None, None, None
+    return OPEN, "rank-criterion", (
+        f"degenerate (rank {rank} < min width {dmin}); the ranks of the partial products satisfy the rank "
+        f"criterion (R): f_k >= min(d_0 - a_k, d_h - b_k, e - z) at k = 1..{len(layers) - 1} "
+        f"(f_k = {[s.f for s in rows]}, bounds {[s.bound for s in rows]}), Theorem C16")
+
+
 def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
     """Local openness of (W_1, ..., W_h) -> W_h ... W_1, input layer first.
 
@@ -423,6 +439,8 @@ def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
                               f"at k = {k} has the chain's range and is not locally open ({D.theorem}: {D.reason})")
                     evidence["grouping"] = {"k": k, "pair": D.certificate}
                     break
+        if verdict is None:  # every argument above failed: Theorem C16 where (R) holds
+            verdict, argument, reason = _rank_criterion(layers, ev.rank, dmin)
         if verdict is None:
             verdict, argument = UNDETERMINED, "none"
             reason = (f"degenerate (rank {ev.rank} < min width {dmin}); no split composition opens it, no row- "

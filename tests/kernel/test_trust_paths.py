@@ -79,6 +79,7 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("chain_openness", "zero-end"): E({"chain-zero-end"}),  # Lemma C11 + a family on a coordinate subspace
     ("chain_openness", "rotate"): E({"chain-rotation"}),  # Lemma C12 + a family on a coordinate subspace
     ("chain_openness", "reduce"): E({"chain-full-removal"}),  # Lemma C10 + the nested reduced chain's own
+    ("chain_openness", "rank-criterion"): E({"chain-rank-criterion"}),  # Theorem C16: ranks recomputed, (R)
     ("chain_openness", "none"): E(),
     # basis_change: orthogonality, diagonality, lem-17 structure re-derived; verdicts are the nested ones
     ("basis_change", "basis-change"): E(),
@@ -529,6 +530,23 @@ def gen_chain_identity() -> dict:
     return exactopen.chain([[[1, 2], [0, 1]]]).certificate
 
 
+def gen_chain_rank_criterion() -> dict:
+    """A class of h = 3, widths [2, 3, 3, 4] that only Theorem C16 decides, in a dense random basis."""
+    from exactopen.openness.chain import decide_chain
+    from tests.openness.test_chain_rank_criterion import dense_class
+
+    cert = decide_chain(dense_class(3, {(0, 0): 1, (0, 1): 1, (1, 2): 2, (2, 3): 1, (3, 3): 3}, seed=7))[2]
+    assert cert["result"]["argument"] == "rank-criterion"
+    return cert
+
+
+def gen_chain_undetermined() -> dict:
+    """The same chain restated as undetermined (argument none): true, and it claims nothing."""
+    cert = copy.deepcopy(generated("chain-rank-criterion"))
+    cert["result"].update(verdict="undetermined", argument="none")
+    return _restated(cert)
+
+
 def gen_classify_not_critical() -> dict:
     import exactopen
 
@@ -611,6 +629,8 @@ GENERATED = {
     "sqrt-rate-prop-4": (gen_sqrt_rate_prop4, set()),
     "basis-change-prop-4": (gen_basis_change_prop4, set()),
     "chain-identity": (gen_chain_identity, set()),
+    "chain-rank-criterion": (gen_chain_rank_criterion, set()),
+    "chain-undetermined": (gen_chain_undetermined, set()),
     **{f"pyramid-{w}": (functools.partial(gen_pyramid, w), set())
        for w in ("every-X/exact", "every-X/trusted", "linear-hidden/exact", "linear-hidden/trusted",
                  "undecided/exact", "global-undecided/exact")},
