@@ -509,9 +509,9 @@ def gen_symbolic_chain() -> dict:
     return exactopen.chain([[["a", "b"], ["b", "a"]], [["1", "0"], ["0", "1"]], [["1", "0"]]]).certificate
 
 
-def gen_symbolic_chain_undetermined() -> dict:
-    """Every real a gives the atlas class {0-0, 0-1, 1-2 x2, 2-3, 3-3 x3} (widths [2, 3, 3, 4]),
-    undetermined (none is left at widths <= 3)."""
+def gen_symbolic_chain_criterion() -> dict:
+    """Every real a gives the atlas class {0-0, 0-1, 1-2 x2, 2-3, 3-3 x3} (widths [2, 3, 3, 4]), which
+    only the rank criterion decides (Theorem C16): open."""
     import exactopen
     from exactopen.openness.chain import representative
 
@@ -520,8 +520,33 @@ def gen_symbolic_chain_undetermined() -> dict:
     r, c = next((r, c) for r, row in enumerate(layers[1]) for c, x in enumerate(row) if x == "1")
     layers[1][r][c] = "a^2+1"
     cert = exactopen.chain(layers).certificate
-    assert "undetermined" in json.dumps(cert["result"])
+    assert "rank-criterion" in json.dumps(cert["evidence"]) and "undetermined" not in json.dumps(cert["result"])
     return cert
+
+
+def gen_symbolic_chain_undetermined() -> dict:
+    """The same with its class certificate restated as undetermined (argument none; decide_chain no
+    longer answers that): true, and the cell claims no verdict."""
+    cert = copy.deepcopy(generated("symbolic-chain-criterion"))
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, val in node.items():
+                if key == "class_certificate":
+                    val["result"].update(verdict="undetermined", argument="none")
+                    _restated(val)
+                else:
+                    if key == "cell":
+                        val["verdict"] = "undetermined"
+                    walk(val)
+        elif isinstance(node, list):
+            for val in node:
+                walk(val)
+
+    walk(cert["evidence"])
+    for cell in cert["result"]["cells"]:
+        cell["verdict"] = "undetermined"
+    return _restated(cert)
 
 
 def gen_chain_identity() -> dict:
@@ -646,6 +671,7 @@ GENERATED = {
     "symbolic-prop-4-empty-branches": (functools.partial(gen_openness_cli, '[["a","b"],["b","a"]]', '[["a"],["b"]]'),
                                        set()),
     "symbolic-chain-empty-branches": (gen_symbolic_chain, set()),
+    "symbolic-chain-criterion": (gen_symbolic_chain_criterion, set()),
     "symbolic-chain-undetermined": (gen_symbolic_chain_undetermined, set()),
     "landscape-not-critical": (gen_classify_not_critical, set()),
     "landscape-split-hessian": (gen_split_hessian, set()),

@@ -173,3 +173,20 @@ def test_kernel_criterion_is_candidate_and_decide_chain_never_undetermined(seed,
         assert "rank criterion (R) fails" in str(exc), str(exc)
         accepted = False
     assert accepted == holds
+
+
+def test_fuzz_judge_rederives_the_criterion():
+    """The fuzz judge (tests/kernel/fuzz_judge.py, Fractions, independent of the kernel) re-derives (R)
+    for a rank-criterion certificate and refuses the argument where (R) fails."""
+    from tests.kernel import fuzz_judge
+
+    cert = _cert()
+    assert fuzz_judge.j_chain(copy.deepcopy(cert), cert) == "chain re-derived"
+    mult, bad = _failing_class_h3()
+    layers = dense_class(3, mult, 11)
+    forged = _forged(decide_chain(layers)[2], layers)
+    none = copy.deepcopy(forged)
+    none["result"].update(verdict="undetermined", argument="none")
+    forged["claim"] = kernel.statement(none)  # it states Lemma C5's bound, as the judge requires
+    with pytest.raises(fuzz_judge.Bad, match=f"fails at k = {bad[0]}"):
+        fuzz_judge.j_chain(forged, cert)
