@@ -23,6 +23,10 @@ Arguments, tried in this order (docs/chains.md states and proves them):
   fails and the rank criterion (R) holds (docs/chains.md), locally open; no upper rate.  Where (R)
   fails, C3 or C4 above always applies (docs/chains.md), so no chain is left ``undetermined``.
 
+Polynomial time in h: the split search is memoised over sub-chains, and the searches that enumerate
+coordinate paths (families, Lemmas C11, C12) run only where there are at most ``SEARCH_PATHS`` of
+them (:func:`searchable`); larger chains go to splits, C3, C4 and Theorem C16.
+
 At a degenerate chain not proved non-open, Lemma C5 (theorem-free, ``evidence.rate``) adds a
 rate lower bound: every preimage of Z̄ + δ e_a e_b^T moves some layer by
 >= min(1, (c|δ|)^(1/p)) (``result.rate`` = "1/p", :func:`rate_bound`).

@@ -190,3 +190,28 @@ def test_fuzz_judge_rederives_the_criterion():
     forged["claim"] = kernel.statement(none)  # it states Lemma C5's bound, as the judge requires
     with pytest.raises(fuzz_judge.Bad, match=f"fails at k = {bad[0]}"):
         fuzz_judge.j_chain(forged, cert)
+
+
+@pytest.mark.parametrize("want", ["rank-criterion", "rank-count"])
+def test_large_chains_are_decided_without_the_searches(want):
+    """h = 9, widths <= 5 (beyond SEARCH_PATHS coordinate paths: no family search): a class that
+    decide_by_ranks leaves to Theorem C16 is certified open by rank-criterion, one failing (R) not open
+    (Lemma C3 or C4); both certificates accepted."""
+    from exactopen.openness.chain import searchable
+
+    rng = random.Random(9)
+    h = 9
+    while True:
+        mult = _random_mult(rng, h, 5)
+        d = class_widths(h, mult)
+        if max(d) >= 4 and decide_by_ranks(d, rank_profile_of(h, mult))[1] == want:
+            break
+    layers = dense_class(h, mult, 9)
+    if searchable(layers):
+        pytest.skip("this sample is small enough for the searches")
+    v, _, cert = decide_chain(layers)
+    kernel.check(cert)
+    if want == "rank-criterion":
+        assert v == "locally_open" and cert["result"]["argument"] == "rank-criterion"
+    else:
+        assert v == "not_locally_open" and cert["result"]["argument"] in ("obstruction", "grouping")
