@@ -9,7 +9,7 @@ table of docs/chains.md; ``--out FILE`` also writes one JSON line per class.
 
     python benchmarks/chain_criterion.py                      # h:w = 3:3 4:2 3:4 5:2 4:3
     python benchmarks/chain_criterion.py --ranges 3:3 4:2     # the atlas ranges only
-    python benchmarks/chain_criterion.py --probe              # + the probe at undetermined classes
+    python benchmarks/chain_criterion.py --probe              # + the probe where only Theorem C16 decides
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def run_range(h: int, w: int, out=None, probe: bool = False) -> dict:
             contradictions.append(label)
         if by_ranks != verdict:
             disagreements.append(label)
-        if probe and verdict == "undetermined":  # numerical evidence only (uncertified)
+        if probe and argument in ("none", "rank-criterion"):  # numerical evidence only (uncertified)
             from exactopen.numeric.probe import probe_chain, rate_guess
 
             res = probe_chain(representative(h, mult))
@@ -66,13 +66,14 @@ def run_range(h: int, w: int, out=None, probe: bool = False) -> dict:
 
 def table(results: list[dict]) -> str:
     lines = ["| range | classes | (R) fails: certified not open (C3 / C4) | (R) holds: certified open "
-             "(lem-10 / split) | (R) holds, undetermined | contradictions | decide_by_ranks disagrees | "
-             "gap-free (= split with rate 1/1) |", "|---|---|---|---|---|---|---|---|"]
+             "(lem-10 / split) | (R) holds, only Theorem C16 (rank-criterion) | undetermined | contradictions | "
+             "decide_by_ranks disagrees | gap-free (= split with rate 1/1) |", "|---|---|---|---|---|---|---|---|---|"]
     for r in results:
-        c = r["counts"]
+        c = collections.Counter(r["counts"])
         lines.append(f"| h = {r['h']}, widths ≤ {r['w']} | {c['classes']:,} | "
                      f"{c['obstruction'] + c['grouping']:,} ({c['obstruction']:,} / {c['grouping']:,}) | "
-                     f"{c['lem-10'] + c['split']:,} ({c['lem-10']:,} / {c['split']:,}) | {c['none']:,} | "
+                     f"{c['lem-10'] + c['split']:,} ({c['lem-10']:,} / {c['split']:,}) | {c['rank-criterion']:,} | "
+                     f"{c['none']:,} | "
                      f"{len(r['contradictions'])} | {len(r['disagreements'])} | "
                      f"{c['gap-free']:,} (= {c['split with rate 1/1']:,}) |")
     return "\n".join(lines)
@@ -83,7 +84,7 @@ def main(argv=None) -> int:
     p.add_argument("--ranges", nargs="+", default=[f"{h}:{w}" for h, w in RANGES], metavar="H:W")
     p.add_argument("--out", default=None, help="write one JSON line per class to this file")
     p.add_argument("--probe", action="store_true",
-                   help="also run the numerical probe (uncertified) at every undetermined class and count its "
+                   help="also run the numerical probe (uncertified) where only Theorem C16 decides (or none) and count its "
                         "verdicts and measured exponents")
     args = p.parse_args(argv)
     out = open(args.out, "w", encoding="utf-8") if args.out else None

@@ -2,9 +2,11 @@
 (``reduce``: full summands removed, the reduced chain's certificate nested; trusted as
 ``chain-full-removal``), Lemma C11 (``zero-end``: a zero end layer next to the narrowest node;
 ``chain-zero-end``) and Lemma C12 (``rotate``: two zero columns of W_1 and two zero rows of W_h;
-``chain-rotation``).  Everything but the lemma's step is checked from the numbers: the coordinate
-structure, the preimage family on a coordinate subspace of targets (``chain_family.check_family``
-with absent entries), the nested certificate, the stated upper exponent.
+``chain-rotation``), and Theorem C16 (``rank-criterion``: the rank criterion (R) holds;
+``chain-rank-criterion``).  Everything but the lemma's step is checked from the numbers: the
+coordinate structure, the preimage family on a coordinate subspace of targets
+(``chain_family.check_family`` with absent entries), the nested certificate, the stated upper
+exponent, the ranks of the partial products.
 """
 
 from __future__ import annotations
@@ -118,10 +120,41 @@ def check_rotation(Ws, dims, Z, node, where: str = "evidence.rotate") -> tuple[i
     return p, leaves
 
 
+def check_rank_criterion(Ws, dims, z: int) -> str:
+    """Theorem C16 of docs/chains.md (``chain-rank-criterion``, a lemma of this project): at a
+    degenerate chain (z = rank W_h...W_1 < e = min_i d_i, h >= 3) the ranks a_k = rank W_k...W_1 and
+    b_k = rank W_h...W_{k+1}, recomputed here from the layers, satisfy (R): for every 0 < k < h,
+    f_k = d_k - a_k - b_k + z >= t_k = min(d_0 - a_k, d_h - b_k, e - z).  No evidence: the ranks are
+    computed (2(h - 1) running products).  Returns the table a, b, f, t (k = 1..h-1) as text."""
+    h, e = len(Ws), min(dims)
+    require(h >= 3 and z < e, "the rank criterion is used at degenerate chains of three layers or more")
+    a, P = [], Ws[0]
+    for k in range(1, h):
+        a.append(P.rank())                       # rank W_k ... W_1
+        P = Ws[k] * P
+    b, S = [0] * (h - 1), Ws[h - 1]
+    for k in range(h - 1, 0, -1):
+        b[k - 1] = S.rank()                      # rank W_h ... W_{k+1}
+        S = S * Ws[k - 1]
+    f = [dims[k] - a[k - 1] - b[k - 1] + z for k in range(1, h)]
+    t = [min(dims[0] - a[k - 1], dims[h] - b[k - 1], e - z) for k in range(1, h)]
+    for k in range(1, h):
+        require(f[k - 1] >= t[k - 1], f"the rank criterion (R) fails at k = {k}: f_k = {f[k - 1]} < t_k = "
+                f"min(d_0 - a_k, d_h - b_k, e - z) = {t[k - 1]} (a_k = {a[k - 1]}, b_k = {b[k - 1]}, z = {z}); "
+                "the chain is not locally open (Lemma C8)")
+    fact(f"rank criterion (R): a_k = {a}, b_k = {b}, z = {z}, e = {e}, f_k = {f} >= t_k = {t} (k = 1..{h - 1})")
+    return f"a_k = {a}, b_k = {b}, f_k = {f}, t_k = {t}"
+
+
 def check_chain_lemma(argument: str, Ws, dims, P, ev: dict, res: dict) -> tuple[str, int | None]:
     """The argument's evidence checked and its lemma recorded: (the sentence, the upper exponent q
     of result.preimage_rate or None)."""
     h = len(Ws)
+    if argument == "rank-criterion":
+        table = check_rank_criterion(Ws, dims, field(res, "rank", int, "result"))
+        rely("chain-rank-criterion")
+        return (f"the ranks of its partial products satisfy the rank criterion (R), f_k >= t_k at every inner node "
+                f"({table}), Theorem C16"), None
     if argument == "zero-end":
         q, side, leaves = check_zero_end(Ws, dims, field(ev, "zero_end", dict, "evidence"))
         rely("chain-zero-end")

@@ -76,6 +76,10 @@ THEOREMS = {
                       "C |Δ|^(1/p), then every target Z of the chain's range has a preimage moving the layers by "
                       "<= C' |Z|^(1/(2p)) (Z = A'B' with balanced factors, B' rotated to vanish there); likewise "
                       "transposed (W_1 = 0).",
+    "chain-rank-criterion": "docs/chains.md, Theorem C16 (the rank criterion is exact): a chain W_h ... W_1 "
+                            "(h >= 3) with a_k = rank W_k...W_1, b_k = rank W_h...W_{k+1}, z = rank W_h...W_1, "
+                            "e = min_i d_i is locally open if f_k = d_k - a_k - b_k + z >= min(d_0 - a_k, d_h - b_k, "
+                            "e - z) for every 0 < k < h.",
     "interval-decomposition": "docs/chains.md, Lemma C6: two chains with the same widths whose partial products "
                               "W_b...W_{a+1} have the same ranks for all a < b differ by a change of basis "
                               "W_i -> G_i W_i G_{i-1}^-1 (interval decomposition of type-A quiver "
@@ -124,6 +128,7 @@ LEMMAS = {
     "chain-zero-end": "docs/chains.md, Lemma C11",
     "chain-full-removal": "docs/chains.md, Lemma C10",
     "chain-rotation": "docs/chains.md, Lemma C12",
+    "chain-rank-criterion": "docs/chains.md, Theorem C16",
     "interval-decomposition": "docs/chains.md, Lemma C6 (with Gabriel's theorem, Gabriel 1972)",
     "invariant-split": "docs/checker.md, Lemma S",
 }
@@ -159,7 +164,7 @@ KIND_THEOREMS = {
     "row_basis_bound": (), "perturbation_lower_bound": ("behrends", "prop-18"),
     "openness": ("behrends", "prop-18"),
     "chain_openness": ("lem-10", "chain-split", "chain-grouping", "chain-zero-end", "chain-full-removal",
-                       "chain-rotation", "behrends", "prop-18"),
+                       "chain-rotation", "chain-rank-criterion", "behrends", "prop-18"),
     "basis_change": ("behrends", "prop-18"),
     "pyramid_openness": ("monotone-activations", "open-maps"),
     "pyramid_global": ("monotone-activations", "open-maps", "convexity"),
@@ -168,7 +173,7 @@ KIND_THEOREMS = {
     "polynomial_minimum": ("sturm",),
     "symbolic_openness": ("behrends-dims", "prop-18", "thm-5-necessity"),
     "symbolic_chain_openness": ("interval-decomposition", "lem-10", "chain-split", "chain-grouping", "chain-zero-end",
-                                "chain-full-removal", "chain-rotation", "behrends", "prop-18"),
+                                "chain-full-removal", "chain-rotation", "chain-rank-criterion", "behrends", "prop-18"),
     "symbolic_landscape": (),
     "landscape_point": ("spectral", "second-order", "inverse-function", "convexity", "eckart-young", "ky-fan",
                         "invariant-split"),

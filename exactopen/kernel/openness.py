@@ -274,8 +274,9 @@ def check_row_basis_bound(cert: dict) -> str:
 @kind("chain_openness")
 def check_chain_openness(cert: dict) -> str:
     """Chains W_h ... W_1 (h != 2): identity (h = 1), lem-10, composition at a split (Lemmas C1,
-    C2 of docs/chains.md, with nested pair certificates), or the theorem-free row/column-space
-    obstruction (Lemma C3); otherwise undetermined."""
+    C2 of docs/chains.md, with nested pair certificates), a preimage family, the project lemmas C10-C12
+    and Theorem C16 (the rank criterion; kernel/chain_lemmas.py), the theorem-free row/column-space
+    obstruction (Lemma C3) or a non-open grouping (Lemma C4); otherwise undetermined."""
     for key in cert["inputs"]:
         require(key == "layers", f"inputs.{key}: unknown field")
     layers = field(cert["inputs"], "layers", list, "inputs")
@@ -334,7 +335,7 @@ def check_chain_openness(cert: dict) -> str:
         return (f"{head} is locally open at W: an explicit preimage family ({leaves} cases, checked by polynomial "
                 f"identities, theorem-free) gives every target Z with 0 < |Z - W_h...W_1|_max <= {radius} a "
                 f"preimage with every layer entry moved by <= {C} |Z - W_h...W_1|_max^(1/{p}); " + rate)
-    if argument in ("zero-end", "rotate", "reduce"):  # Lemmas C11, C12, C10 (kernel/chain_lemmas.py)
+    if argument in ("zero-end", "rotate", "reduce", "rank-criterion"):  # C11, C12, C10, C16 (kernel/chain_lemmas.py)
         require(verdict == OPEN, f"the argument {argument} proves local openness")
         text, q = check_chain_lemma(argument, Ws, dims, P, ev, res)
         rate = _check_chain_rate(Ws, dims, r, res, field(ev, "rate", dict, "evidence"))
@@ -360,7 +361,7 @@ def check_chain_openness(cert: dict) -> str:
         return (f"{head} is not locally open at W: the pair (W_h...W_{k+1}, W_k...W_1) at k = {k} has the chain's "
                 f"range and is not locally open (Lemma C4)")
     require(argument == "none" and verdict == "undetermined", "result.argument must be lem-10, split, family, "
-            "zero-end, reduce, rotate, obstruction, grouping or none (verdict undetermined)")
+            "zero-end, reduce, rotate, rank-criterion, obstruction, grouping or none (verdict undetermined)")
     rate = _check_chain_rate(Ws, dims, r, res, field(ev, "rate", dict, "evidence"))
     return f"{head}: this certificate does not decide local openness (undetermined); " + rate
 

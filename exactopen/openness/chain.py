@@ -19,7 +19,13 @@ Arguments, tried in this order (docs/chains.md states and proves them):
 * ``grouping`` (Lemma C4): for a split k with min(d_0, d_k, d_h) = min_i d_i, the pair
   (W_h...W_{k+1}, W_k...W_1) has the chain's range; if it is not locally open (nested
   ``openness`` certificate), neither is the chain;
-* otherwise ``undetermined`` with the reason.
+* ``rank-criterion`` (Theorem C16, trusted as ``chain-rank-criterion``): when every argument above
+  fails and the rank criterion (R) holds (docs/chains.md), locally open; no upper rate.  Where (R)
+  fails, C3 or C4 above always applies (docs/chains.md), so no chain is left ``undetermined``.
+
+Polynomial time in h: the split search is memoised over sub-chains, and the searches that enumerate
+coordinate paths (families, Lemmas C11, C12) run only where there are at most ``SEARCH_PATHS`` of
+them (:func:`searchable`); larger chains go to splits, C3, C4 and Theorem C16.
 
 At a degenerate chain not proved non-open, Lemma C5 (theorem-free, ``evidence.rate``) adds a
 rate lower bound: every preimage of Z̄ + δ e_a e_b^T moves some layer by
@@ -67,8 +73,28 @@ def product(layers, a: int, b: int) -> fmpq_mat:
 # openness: composition at a split (Lemmas C1, C2)
 # ---------------------------------------------------------------------------------------
 
-def _full_node(layers, a: int, b: int):
-    """Certificate node that the sub-chain W_b..W_{a+1} is open onto all d_b x d_a matrices, or None."""
+SEARCH_PATHS = 1024  # preimage families are searched only where the coordinate paths V_0 -> V_h are few
+
+
+def searchable(layers) -> bool:
+    """True when the search arguments (preimage families, Lemma C11) are tried: at most SEARCH_PATHS
+    coordinate paths through the inner nodes (the path searches enumerate them: exponential in h).
+    Larger chains are decided in polynomial time (splits, C3, C4, Theorem C16)."""
+    return math.prod(W.nrows() for W in layers[:-1]) <= SEARCH_PATHS
+
+
+def _full_node(layers, a: int, b: int, memo: dict | None = None):
+    """Certificate node that the sub-chain W_b..W_{a+1} is open onto all d_b x d_a matrices, or None.
+    ``memo`` caches the nodes by (a, b) (the same answer each time: polynomial in h)."""
+    if memo is not None and (a, b) in memo:
+        return memo[a, b]
+    node = _full_node_uncached(layers, a, b, memo)
+    if memo is not None:
+        memo[a, b] = node
+    return node
+
+
+def _full_node_uncached(layers, a: int, b: int, memo):
     d = widths(layers)
     if b - a == 1:
         return {"a": a, "b": b, "how": "single"}
@@ -79,10 +105,10 @@ def _full_node(layers, a: int, b: int):
     for k in range(a + 1, b):
         if d[k] < min(d[a], d[b]):
             continue
-        node = _split_node(layers, a, k, b, full=True)
+        node = _split_node(layers, a, k, b, full=True, memo=memo)
         if node is not None:
             return node
-    if b - a >= 3:
+    if b - a >= 3 and searchable(layers[a:b]):
         from exactopen.openness.chain_family import find_family
 
         fam = find_family(layers[a:b])
@@ -91,11 +117,11 @@ def _full_node(layers, a: int, b: int):
     return None
 
 
-def _split_node(layers, a: int, k: int, b: int, full: bool):
-    right = _full_node(layers, a, k)
+def _split_node(layers, a: int, k: int, b: int, full: bool, memo: dict | None = None):
+    right = _full_node(layers, a, k, memo)
     if right is None:
         return None
-    left = _full_node(layers, k, b)
+    left = _full_node(layers, k, b, memo)
     if left is None:
         return None
     D = decide_pair(product(layers, k, b), product(layers, a, k), with_obstruction=False)
@@ -321,6 +347,20 @@ def _full_reduction(layers):
     return [[int(c) for c in p] for p in full], sub
 
 
+def _rank_criterion(layers, rank: int, dmin: int) -> tuple:
+    """Theorem C16 of docs/chains.md (trusted as ``chain-rank-criterion``): (R) holds, so the chain is
+    locally open; (None, None, None) where (R) fails (then Lemma C3 or C4 applies, docs/chains.md)."""
+    from exactopen.openness.chain_criterion import ranks_of_layers, splits
+
+    rows = splits(widths(layers), ranks_of_layers(layers))
+    if any(s.f < s.bound for s in rows):
+        return None, None, None
+    return OPEN, "rank-criterion", (
+        f"degenerate (rank {rank} < min width {dmin}); the ranks of the partial products satisfy the rank "
+        f"criterion (R): f_k >= min(d_0 - a_k, d_h - b_k, e - z) at k = 1..{len(layers) - 1} "
+        f"(f_k = {[s.f for s in rows]}, bounds {[s.bound for s in rows]}), Theorem C16")
+
+
 def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
     """Local openness of (W_1, ..., W_h) -> W_h ... W_1, input layer first.
 
@@ -347,7 +387,8 @@ def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
         from exactopen.openness.chain_family import find_family
 
         verdict = None
-        fam = find_family(layers)  # first: it also certifies the rate exponent from above
+        search = searchable(layers)
+        fam = find_family(layers) if search else None  # first: it also certifies the rate exponent from above
         ze = None
         if fam is not None and fam["p"] > 2:  # Lemma C11 may give a better upper exponent (1/(2q))
             from exactopen.openness.chain_family import find_zero_end
@@ -367,15 +408,16 @@ def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
                       f"target at distance δ <= {fam['radius']} (max norm) a preimage moving each layer entry by "
                       f"<= {fam['constant']} δ^(1/{fam['p']})")
             evidence["family"] = fam
+        memo: dict = {}
         for k in range(1, h if verdict is None else 1):
-            node = _split_node(layers, 0, k, h, full=False)
+            node = _split_node(layers, 0, k, h, full=False, memo=memo)
             if node is not None:
                 verdict, argument = OPEN, "split"
                 reason = (f"degenerate (rank {ev.rank} < min width {dmin}); at the split k = {k} the pair "
                           f"(W_h...W_{k+1}, W_k...W_1) is locally open and both sub-chains are open onto all matrices")
                 evidence["split"] = node
                 break
-        if verdict is None:
+        if verdict is None and search:
             from exactopen.openness.chain_family import find_zero_end
 
             ze = find_zero_end(layers)
@@ -383,7 +425,7 @@ def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
                 verdict, argument = OPEN, "zero-end"
                 reason = _zero_end_reason(ev.rank, dmin, ze)
                 evidence["zero_end"] = ze
-        if verdict is None and h == 3:
+        if verdict is None and h == 3 and search:
             from exactopen.openness.chain_family import rotated
 
             rot = rotated(layers)
@@ -423,6 +465,8 @@ def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
                               f"at k = {k} has the chain's range and is not locally open ({D.theorem}: {D.reason})")
                     evidence["grouping"] = {"k": k, "pair": D.certificate}
                     break
+        if verdict is None:  # every argument above failed: Theorem C16 where (R) holds
+            verdict, argument, reason = _rank_criterion(layers, ev.rank, dmin)
         if verdict is None:
             verdict, argument = UNDETERMINED, "none"
             reason = (f"degenerate (rank {ev.rank} < min width {dmin}); no split composition opens it, no row- "

@@ -2,7 +2,7 @@
 
 Notation (docs/chains.md, section "A rank criterion"): d_0..d_h the widths, e = min d_i,
 a_k = rank W_k...W_1, b_k = rank W_h...W_{k+1}, z = rank W_h...W_1 and
-f_k = d_k - a_k - b_k + z.  The candidate criterion reads
+f_k = d_k - a_k - b_k + z.  The criterion (necessary: Lemma C8; sufficient: Theorem C16) reads
 
     locally open  <=>  for every 0 < k < h:  a_k = b_k = z  or  f_k >= min(d_0 - a_k, d_h - b_k, e - z).
 
@@ -140,8 +140,8 @@ class RankChain:
 def decide_by_ranks(widths: list[int], ranks) -> tuple[str, str, str]:
     """Local openness of a chain class (claim ``chain-openness``) from its widths and the ranks of
     all partial products (``ranks[(a, b)]`` or ``ranks["a-b"]`` = rank W_b...W_{a+1},
-    0 <= a < b <= h), in polynomial time (O(h^3) rank look-ups).  Returns (verdict, argument, reason); every verdict other than
-    ``undetermined`` is proved in docs/chains.md ("A rank criterion"):
+    0 <= a < b <= h), in polynomial time (O(h^3) rank look-ups).  Returns (verdict, argument, reason); every verdict
+    is proved in docs/chains.md ("A rank criterion"):
 
     * ``lem-10``: rank W_h...W_1 = min d_i (the paper's Lemma 10);
     * ``rank-count`` (Lemma C8, theorem-free): some k has f_k < min(d_0 - a_k, d_h - b_k, e - z):
@@ -150,8 +150,9 @@ def decide_by_ranks(widths: list[int], ranks) -> tuple[str, str, str]:
       (explicit preimages of size O(distance));
     * ``split`` (Lemmas C1, C2 with C9 for the sub-chains): a split whose pair is open (prop-4 /
       thm-5 from ranks) between two sub-chains open onto all matrices;
-    * otherwise ``undetermined``: the criterion holds (the issue's candidate predicts open),
-      no construction above proves it.
+    * otherwise ``rank-criterion`` (Theorem C16, ``chain-rank-criterion``): (R) holds, locally open.
+
+    So every class is decided (``undetermined`` is never returned).
     """
     C = RankChain(widths, ranks)
     d, h = C.d, C.h
@@ -173,8 +174,8 @@ def decide_by_ranks(widths: list[int], ranks) -> tuple[str, str, str]:
             return ("locally_open", "split",
                     f"at k = {k} the pair is open and both sub-chains are open onto all matrices "
                     f"({C.full(0, k)}; {C.full(k, h)}) (Lemmas C1, C2, C9)")
-    return ("undetermined", "none",
-            "the rank criterion holds at every split (predicts open); no split or gap-free construction proves it")
+    return ("locally_open", "rank-criterion",
+            "the rank criterion (R) holds at every split; no split or gap-free construction applies (Theorem C16)")
 
 
 # ---------------------------------------------------------------------------------------

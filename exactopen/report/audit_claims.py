@@ -238,9 +238,9 @@ def build_chain_openness() -> ClaimResult:
             name = arg if not any(a == arg for a, _ in seen) else f"{arg}-p{rate.split('/')[1]}"
             seen.add((arg, rate))
             certs.append((name, cert))
-    # an undetermined class of h = 3, widths <= 4 (none is left at widths <= 3)
+    # a class of h = 3, widths <= 4 that only the rank criterion decides (Theorem C16)
     cert = decide_chain(representative(3, {(0, 0): 1, (0, 1): 1, (1, 2): 2, (2, 3): 1, (3, 3): 3}))[2]
-    certs.append(("none", cert))
+    certs.append(("rank-criterion", cert))
     from exactopen.openness.chain_parametric import stratify_chain
 
     par = stratify_chain([[["x"], ["y"]], [["1", "1"]], [["z"], ["1"]]])
@@ -248,10 +248,12 @@ def build_chain_openness() -> ClaimResult:
     return ClaimResult(CERTIFIED, "degenerate chains decided by composition at a split (open), an explicit "
                        "preimage family (open, with an upper rate; theorem-free), a theorem-free "
                        "row/column-space obstruction or a non-open grouping (not open), or project lemmas (a zero end "
-                       "layer, full summands removed, rotations: Lemmas C10-C12); the atlas "
+                       "layer, full summands removed, rotations: Lemmas C10-C12), and, where none of these "
+                       "applies, by the rank criterion (Theorem C16: the ranks of the partial products decide "
+                       "every chain); the atlas "
                        "certificates/chains/ classifies all 1,943 degenerate classes with h = 3, widths <= 3 "
                        "and all 1,120 with h = 4, widths <= 2 (none undetermined); at open "
-                       "and undetermined ones a theorem-free rate lower bound "
+                       "ones a theorem-free rate lower bound "
                        "(Lemma C5: some layer moves by >= (c distance)^(1/p), p = 1, 2, 3); a chain with "
                        f"parameters gets a certified case split ({len(par.cells)} cases, by the ranks of its "
                        "partial products)", certs)

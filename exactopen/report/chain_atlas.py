@@ -114,18 +114,20 @@ def readme(folder: str) -> None:
              "`family`): every target at max-distance δ <= 1 has a preimage moving every layer entry by <= C δ^(1/q), "
              "an upper bound; with argument `zero-end` (Lemma C11) `preimage_rate` = \"1/(2q)\" from its sub-chain's family, "
              "with `reduce` (Lemma C10) the reduced chain's, with `rotate` (Lemma C12) its family's (constants not stated). Where p = q the exponent 1/p of the "
-             "openness modulus is exact.", "",
+             "openness modulus is exact. `rank-criterion` (Theorem C16 of docs/chains.md, the lemma "
+             "`chain-rank-criterion`): the ranks of the partial products satisfy (R), so the class is open; "
+             "`decide_chain` uses it only where every other argument fails (no upper rate).", "",
              "| h | widths ≤ | classes | degenerate | lem-10 | split (open) | family (open) | zero-end (open) "
-             "| reduce (open) | rotate (open) | obstruction | grouping | undetermined |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    und, hist, rates, gaps = [], [], [], []
+             "| reduce (open) | rotate (open) | rank-criterion (open) | obstruction | grouping | undetermined |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    und, crit, hist, rates, gaps = [], [], [], [], []
     for h, w in ATLASES + EXTENDED:
         rows = _read_rows(folder, h, w)
         label = ""
         if rows is None:
             part = os.path.join(folder, f"h{h}-w{w}.partial.jsonl.gz")
             if not os.path.exists(part):
-                lines.append(f"| {h} | {w} | not generated | | | | | | | | | | |")
+                lines.append(f"| {h} | {w} | not generated | | | | | | | | | | | |")
                 continue
             with gzip.open(part, "rt", encoding="utf-8") as f:
                 rows = [json.loads(line) for line in f]
@@ -133,15 +135,18 @@ def readme(folder: str) -> None:
         w = f"{w}{label}"
         c = collections.Counter(r["argument"] for r in rows)
         lines.append(f"| {h} | {w} | {len(rows)} | {len(rows) - c['lem-10']} | {c['lem-10']} | {c['split']} | "
-                     f"{c['family']} | {c['zero-end']} | {c['reduce']} | {c['rotate']} | {c['obstruction']} | "
+                     f"{c['family']} | {c['zero-end']} | {c['reduce']} | {c['rotate']} | {c['rank-criterion']} | "
+                     f"{c['obstruction']} | "
                      f"{c['grouping']} | {c['none']} |")
-        left = [r for r in rows if r["argument"] == "none"]
-        if left:
-            und.append(f"* h = {h}, widths <= {w} ({len(left)}): " + "; ".join(
-                f"widths {r['widths']} intervals {r['intervals']}" for r in left[:40])
-                + ("; ..." if len(left) > 40 else ""))
+        for out, arg in ((und, "none"), (crit, "rank-criterion")):
+            left = [r for r in rows if r["argument"] == arg]
+            if left:
+                out.append(f"* h = {h}, widths <= {w} ({len(left)}): " + "; ".join(
+                    f"widths {r['widths']} intervals {r['intervals']}" for r in left[:40])
+                    + ("; ..." if len(left) > 40 else ""))
         for label, keep in (("open (split)", "split"), ("open (family)", "family"), ("open (zero-end)", "zero-end"),
-                            ("open (reduce)", "reduce"), ("open (rotate)", "rotate"), ("undetermined", "none")):
+                            ("open (reduce)", "reduce"), ("open (rotate)", "rotate"),
+                            ("open (rank-criterion)", "rank-criterion"), ("undetermined", "none")):
             ps = collections.Counter(r["rate"] for r in rows if r["argument"] == keep)
             if ps:
                 hist.append(f"| {h} | {w} | {label} | " + " | ".join(str(ps.get(f"1/{p}", 0)) for p in range(1, 6))
@@ -155,6 +160,8 @@ def readme(folder: str) -> None:
                 f"{r['intervals']} ({r['rate']} vs {r['preimage_rate']})" for r in gap[:40])
                 + ("; ..." if len(gap) > 40 else ""))
     lines += ["", "Undetermined classes:", ""] + (und or ["none"]) + [""]
+    lines += ["Classes decided by the rank criterion alone (Theorem C16; no split, preimage family or Lemma C10-C12 "
+              "applies):", ""] + (crit or ["none"]) + [""]
     lines += ["Certified rate lower bounds (Lemma C5): number of degenerate classes with each p (needed perturbation "
               ">= (c distance)^(1/p)); p is the largest with V_p != 0 (also certified, evidence.rate.maximal: no "
               "larger p for Lemma C5).", "",

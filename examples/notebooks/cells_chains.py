@@ -75,9 +75,10 @@ for (verdict, argument), count in tally.most_common():
     ("md", r"""
 `lem-10`: non-degenerate; `split`: open because the chain splits into open pieces; `family`: open, by
 explicit formulas for a preimage of every nearby target (checked as polynomial identities, and they say
-how fast a preimage moves); `obstruction` and `grouping`: not open, with explicit targets. Where
-exactopen proves neither, the verdict is `undetermined` (said, not guessed): none here, and none with
-widths up to 3 either (37 classes with widths up to 4). One representative of each kind:
+how fast a preimage moves); `obstruction` and `grouping`: not open, with explicit targets. Where no
+construction applies, `rank-criterion` decides from the ranks of the partial products alone (Theorem C16
+of `docs/chains.md`: open exactly when the rank criterion holds); none here, 37 classes with widths up
+to 4. So no chain is left `undetermined`. One representative of each kind:
 """),
     ("code", """
 for key, mult in examples.items():

@@ -328,6 +328,13 @@ def j_chain(c, orig):
         return "chain re-derived"
     if res.get("verdict") == "undetermined" and res.get("argument") == "none":
         return "chain re-derived (an undetermined certificate states only the rank facts)"
+    if res.get("argument") == "rank-criterion":  # Theorem C16: (R) from the judge's own ranks
+        h, e = len(Ws), min(dims)
+        need(h >= 3, "the rank criterion is used at h >= 3")
+        for k in range(1, h):
+            a, b = rank(_chain_prod(Ws, dims, 0, k)), rank(_chain_prod(Ws, dims, k, h))
+            need(dims[k] - a - b + r >= min(dims[0] - a, dims[h] - b, e - r), f"(R) fails at k = {k}")
+        need(res.get("verdict") == OPEN and "preimage_rate" not in res, "rank-criterion: locally open, no upper rate")
     # degenerate: the generator's decision (independent of the kernel) must agree
     from flint import fmpq, fmpq_mat
 

@@ -79,6 +79,7 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("chain_openness", "zero-end"): E({"chain-zero-end"}),  # Lemma C11 + a family on a coordinate subspace
     ("chain_openness", "rotate"): E({"chain-rotation"}),  # Lemma C12 + a family on a coordinate subspace
     ("chain_openness", "reduce"): E({"chain-full-removal"}),  # Lemma C10 + the nested reduced chain's own
+    ("chain_openness", "rank-criterion"): E({"chain-rank-criterion"}),  # Theorem C16: ranks recomputed, (R)
     ("chain_openness", "none"): E(),
     # basis_change: orthogonality, diagonality, lem-17 structure re-derived; verdicts are the nested ones
     ("basis_change", "basis-change"): E(),
@@ -508,9 +509,9 @@ def gen_symbolic_chain() -> dict:
     return exactopen.chain([[["a", "b"], ["b", "a"]], [["1", "0"], ["0", "1"]], [["1", "0"]]]).certificate
 
 
-def gen_symbolic_chain_undetermined() -> dict:
-    """Every real a gives the atlas class {0-0, 0-1, 1-2 x2, 2-3, 3-3 x3} (widths [2, 3, 3, 4]),
-    undetermined (none is left at widths <= 3)."""
+def gen_symbolic_chain_criterion() -> dict:
+    """Every real a gives the atlas class {0-0, 0-1, 1-2 x2, 2-3, 3-3 x3} (widths [2, 3, 3, 4]), which
+    only the rank criterion decides (Theorem C16): open."""
     import exactopen
     from exactopen.openness.chain import representative
 
@@ -519,14 +520,56 @@ def gen_symbolic_chain_undetermined() -> dict:
     r, c = next((r, c) for r, row in enumerate(layers[1]) for c, x in enumerate(row) if x == "1")
     layers[1][r][c] = "a^2+1"
     cert = exactopen.chain(layers).certificate
-    assert "undetermined" in json.dumps(cert["result"])
+    assert "rank-criterion" in json.dumps(cert["evidence"]) and "undetermined" not in json.dumps(cert["result"])
     return cert
+
+
+def gen_symbolic_chain_undetermined() -> dict:
+    """The same with its class certificate restated as undetermined (argument none; decide_chain no
+    longer answers that): true, and the cell claims no verdict."""
+    cert = copy.deepcopy(generated("symbolic-chain-criterion"))
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, val in node.items():
+                if key == "class_certificate":
+                    val["result"].update(verdict="undetermined", argument="none")
+                    _restated(val)
+                else:
+                    if key == "cell":
+                        val["verdict"] = "undetermined"
+                    walk(val)
+        elif isinstance(node, list):
+            for val in node:
+                walk(val)
+
+    walk(cert["evidence"])
+    for cell in cert["result"]["cells"]:
+        cell["verdict"] = "undetermined"
+    return _restated(cert)
 
 
 def gen_chain_identity() -> dict:
     import exactopen
 
     return exactopen.chain([[[1, 2], [0, 1]]]).certificate
+
+
+def gen_chain_rank_criterion() -> dict:
+    """A class of h = 3, widths [2, 3, 3, 4] that only Theorem C16 decides, in a dense random basis."""
+    from exactopen.openness.chain import decide_chain
+    from tests.openness.test_chain_rank_criterion import dense_class
+
+    cert = decide_chain(dense_class(3, {(0, 0): 1, (0, 1): 1, (1, 2): 2, (2, 3): 1, (3, 3): 3}, seed=7))[2]
+    assert cert["result"]["argument"] == "rank-criterion"
+    return cert
+
+
+def gen_chain_undetermined() -> dict:
+    """The same chain restated as undetermined (argument none): true, and it claims nothing."""
+    cert = copy.deepcopy(generated("chain-rank-criterion"))
+    cert["result"].update(verdict="undetermined", argument="none")
+    return _restated(cert)
 
 
 def gen_classify_not_critical() -> dict:
@@ -611,6 +654,8 @@ GENERATED = {
     "sqrt-rate-prop-4": (gen_sqrt_rate_prop4, set()),
     "basis-change-prop-4": (gen_basis_change_prop4, set()),
     "chain-identity": (gen_chain_identity, set()),
+    "chain-rank-criterion": (gen_chain_rank_criterion, set()),
+    "chain-undetermined": (gen_chain_undetermined, set()),
     **{f"pyramid-{w}": (functools.partial(gen_pyramid, w), set())
        for w in ("every-X/exact", "every-X/trusted", "linear-hidden/exact", "linear-hidden/trusted",
                  "undecided/exact", "global-undecided/exact")},
@@ -626,6 +671,7 @@ GENERATED = {
     "symbolic-prop-4-empty-branches": (functools.partial(gen_openness_cli, '[["a","b"],["b","a"]]', '[["a"],["b"]]'),
                                        set()),
     "symbolic-chain-empty-branches": (gen_symbolic_chain, set()),
+    "symbolic-chain-criterion": (gen_symbolic_chain_criterion, set()),
     "symbolic-chain-undetermined": (gen_symbolic_chain_undetermined, set()),
     "landscape-not-critical": (gen_classify_not_critical, set()),
     "landscape-split-hessian": (gen_split_hessian, set()),

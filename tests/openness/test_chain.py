@@ -13,15 +13,21 @@ def _by_argument():
     for mult in chain_classes(3, 2):
         v, _, cert = decide_chain(representative(3, mult))
         out.setdefault(cert["result"]["argument"], cert)
-    # an undetermined class (h = 3, widths [2, 3, 3, 4]: none is left at widths <= 3)
-    out["none"] = decide_chain(representative(3, {(0, 0): 1, (0, 1): 1, (1, 2): 2, (2, 3): 1, (3, 3): 3}))[2]
+    # a class only the rank criterion decides (h = 3, widths [2, 3, 3, 4], Theorem C16), and the same
+    # chain restated as undetermined (decide_chain never answers that: a hand-made, true certificate)
+    cert = decide_chain(representative(3, {(0, 0): 1, (0, 1): 1, (1, 2): 2, (2, 3): 1, (3, 3): 3}))[2]
+    out["rank-criterion"] = cert
+    none = copy.deepcopy(cert)
+    none["result"].update(verdict="undetermined", argument="none")
+    none["claim"] = kernel.statement(none)
+    out["none"] = none
     return out
 
 
 CERTS = _by_argument()
 
 
-@pytest.mark.parametrize("arg", ["lem-10", "split", "obstruction", "grouping", "family", "none"])
+@pytest.mark.parametrize("arg", ["lem-10", "split", "obstruction", "grouping", "family", "rank-criterion", "none"])
 def test_every_argument_accepted(arg):
     assert kernel.check(CERTS[arg])
 
@@ -36,6 +42,8 @@ def test_every_argument_accepted(arg):
     ("grouping", ["evidence", "grouping", "k"], 2),
     ("none", ["result", "verdict"], "locally_open"),
     ("none", ["result", "argument"], "split"),
+    ("rank-criterion", ["result", "verdict"], "undetermined"),
+    ("rank-criterion", ["result", "argument"], "split"),
 ])
 def test_tampered_rejected(arg, path, value):
     c = copy.deepcopy(CERTS[arg])
