@@ -120,14 +120,9 @@ def check_rotation(Ws, dims, Z, node, where: str = "evidence.rotate") -> tuple[i
     return p, leaves
 
 
-def check_rank_criterion(Ws, dims, z: int) -> str:
-    """Theorem C16 of docs/chains.md (``chain-rank-criterion``, a lemma of this project): at a
-    degenerate chain (z = rank W_h...W_1 < e = min_i d_i, h >= 3) the ranks a_k = rank W_k...W_1 and
-    b_k = rank W_h...W_{k+1}, recomputed here from the layers, satisfy (R): for every 0 < k < h,
-    f_k = d_k - a_k - b_k + z >= t_k = min(d_0 - a_k, d_h - b_k, e - z).  No evidence: the ranks are
-    computed (2(h - 1) running products).  Returns the table a, b, f, t (k = 1..h-1) as text."""
-    h, e = len(Ws), min(dims)
-    require(h >= 3 and z < e, "the rank criterion is used at degenerate chains of three layers or more")
+def _partial_ranks(Ws) -> tuple[list[int], list[int]]:
+    """a_k = rank W_k...W_1 and b_k = rank W_h...W_{k+1} for k = 1..h-1 (2(h - 1) running products)."""
+    h = len(Ws)
     a, P = [], Ws[0]
     for k in range(1, h):
         a.append(P.rank())                       # rank W_k ... W_1
@@ -136,6 +131,34 @@ def check_rank_criterion(Ws, dims, z: int) -> str:
     for k in range(h - 1, 0, -1):
         b[k - 1] = S.rank()                      # rank W_h ... W_{k+1}
         S = S * Ws[k - 1]
+    return a, b
+
+
+def check_gap_free(Ws, dims, z: int) -> str:
+    """Lemma C9 of docs/chains.md (``chain-gap-free``, a lemma of this project): at a degenerate chain
+    (h >= 3, z < e) with a_k = d_0 or b_k = d_h at every 0 < k < h (no left summand [0, j] and right
+    summand [i, h] with j + 1 < i), every target Z near W_h...W_1 has a preimage W' with
+    |W' - W| <= C |Z - W_h...W_1|: locally open, upper exponent 1.  Ranks recomputed here."""
+    h, e = len(Ws), min(dims)
+    require(h >= 3 and z < e, "the gap-free argument is used at degenerate chains of three layers or more")
+    a, b = _partial_ranks(Ws)
+    for k in range(1, h):
+        require(a[k - 1] == dims[0] or b[k - 1] == dims[h], f"the chain is not gap-free at k = {k}: "
+                f"rank W_k...W_1 = {a[k - 1]} < d_0 = {dims[0]} and rank W_h...W_(k+1) = {b[k - 1]} < d_h = {dims[h]}")
+    fact(f"gap-free: at every 0 < k < {h}, rank W_k...W_1 = d_0 = {dims[0]} or rank W_h...W_(k+1) = d_h = {dims[h]} "
+         f"(a_k = {a}, b_k = {b})")
+    return f"a_k = {a}, b_k = {b}"
+
+
+def check_rank_criterion(Ws, dims, z: int) -> str:
+    """Theorem C16 of docs/chains.md (``chain-rank-criterion``, a lemma of this project): at a
+    degenerate chain (z = rank W_h...W_1 < e = min_i d_i, h >= 3) the ranks a_k = rank W_k...W_1 and
+    b_k = rank W_h...W_{k+1}, recomputed here from the layers, satisfy (R): for every 0 < k < h,
+    f_k = d_k - a_k - b_k + z >= t_k = min(d_0 - a_k, d_h - b_k, e - z).  No evidence: the ranks are
+    computed (2(h - 1) running products).  Returns the table a, b, f, t (k = 1..h-1) as text."""
+    h, e = len(Ws), min(dims)
+    require(h >= 3 and z < e, "the rank criterion is used at degenerate chains of three layers or more")
+    a, b = _partial_ranks(Ws)
     f = [dims[k] - a[k - 1] - b[k - 1] + z for k in range(1, h)]
     t = [min(dims[0] - a[k - 1], dims[h] - b[k - 1], e - z) for k in range(1, h)]
     for k in range(1, h):
@@ -150,6 +173,12 @@ def check_chain_lemma(argument: str, Ws, dims, P, ev: dict, res: dict) -> tuple[
     """The argument's evidence checked and its lemma recorded: (the sentence, the upper exponent q
     of result.preimage_rate or None)."""
     h = len(Ws)
+    if argument == "gap-free":
+        table = check_gap_free(Ws, dims, field(res, "rank", int, "result"))
+        rely("chain-gap-free")
+        require(field(res, "preimage_rate", str, "result") == "1/1", "result.preimage_rate must be '1/1' (Lemma C9)")
+        return (f"no left and right summand leave a gap ({table}): every target at distance δ has a preimage "
+                f"moving the layers by O(δ) (Lemma C9)"), 1
     if argument == "rank-criterion":
         table = check_rank_criterion(Ws, dims, field(res, "rank", int, "result"))
         rely("chain-rank-criterion")

@@ -76,6 +76,10 @@ THEOREMS = {
                       "C |Δ|^(1/p), then every target Z of the chain's range has a preimage moving the layers by "
                       "<= C' |Z|^(1/(2p)) (Z = A'B' with balanced factors, B' rotated to vanish there); likewise "
                       "transposed (W_1 = 0).",
+    "chain-gap-free": "docs/chains.md, Lemma C9: if for every 0 < k < h rank W_k...W_1 = d_0 or rank "
+                      "W_h...W_{k+1} = d_h (no left summand [0, j] and right summand [i, h] with j + 1 < i), "
+                      "every target Z near W_h...W_1 has a preimage W' with |W' - W| <= C |Z - W_h...W_1|: "
+                      "locally open with a linear modulus.",
     "chain-rank-criterion": "docs/chains.md, Theorem C16 (the rank criterion is exact): a chain W_h ... W_1 "
                             "(h >= 3) with a_k = rank W_k...W_1, b_k = rank W_h...W_{k+1}, z = rank W_h...W_1, "
                             "e = min_i d_i is locally open if f_k = d_k - a_k - b_k + z >= min(d_0 - a_k, d_h - b_k, "
@@ -128,6 +132,7 @@ LEMMAS = {
     "chain-zero-end": "docs/chains.md, Lemma C11",
     "chain-full-removal": "docs/chains.md, Lemma C10",
     "chain-rotation": "docs/chains.md, Lemma C12",
+    "chain-gap-free": "docs/chains.md, Lemma C9",
     "chain-rank-criterion": "docs/chains.md, Theorem C16",
     "interval-decomposition": "docs/chains.md, Lemma C6 (with Gabriel's theorem, Gabriel 1972)",
     "invariant-split": "docs/checker.md, Lemma S",
@@ -164,7 +169,7 @@ KIND_THEOREMS = {
     "row_basis_bound": (), "perturbation_lower_bound": ("behrends", "prop-18"),
     "openness": ("behrends", "prop-18"),
     "chain_openness": ("lem-10", "chain-split", "chain-grouping", "chain-zero-end", "chain-full-removal",
-                       "chain-rotation", "chain-rank-criterion", "behrends", "prop-18"),
+                       "chain-rotation", "chain-gap-free", "chain-rank-criterion", "behrends", "prop-18"),
     "basis_change": ("behrends", "prop-18"),
     "pyramid_openness": ("monotone-activations", "open-maps"),
     "pyramid_global": ("monotone-activations", "open-maps", "convexity"),
@@ -173,7 +178,7 @@ KIND_THEOREMS = {
     "polynomial_minimum": ("sturm",),
     "symbolic_openness": ("behrends-dims", "prop-18", "thm-5-necessity"),
     "symbolic_chain_openness": ("interval-decomposition", "lem-10", "chain-split", "chain-grouping", "chain-zero-end",
-                                "chain-full-removal", "chain-rotation", "chain-rank-criterion", "behrends", "prop-18"),
+                                "chain-full-removal", "chain-rotation", "chain-gap-free", "chain-rank-criterion", "behrends", "prop-18"),
     "symbolic_landscape": (),
     "landscape_point": ("spectral", "second-order", "inverse-function", "convexity", "eckart-young", "ky-fan",
                         "invariant-split"),

@@ -300,7 +300,7 @@ def check_chain_openness(cert: dict) -> str:
                         "rotate"), f"evidence.{key}: unknown field")
     require(("family" in ev) == (argument == "family") and ("zero_end" in ev) == (argument == "zero-end")
             and ("reduce" in ev) == (argument == "reduce") and ("rotate" in ev) == (argument == "rotate")
-            and (("preimage_rate" in res) == (argument in ("family", "zero-end", "rotate")) or argument == "reduce"),
+            and (("preimage_rate" in res) == (argument in ("family", "zero-end", "rotate", "gap-free")) or argument == "reduce"),
             "evidence.family (zero_end) and result.preimage_rate come with the argument family (zero-end), and only "
             "there")
     if r == e or h == 1 or verdict == NOT_OPEN:
@@ -335,7 +335,7 @@ def check_chain_openness(cert: dict) -> str:
         return (f"{head} is locally open at W: an explicit preimage family ({leaves} cases, checked by polynomial "
                 f"identities, theorem-free) gives every target Z with 0 < |Z - W_h...W_1|_max <= {radius} a "
                 f"preimage with every layer entry moved by <= {C} |Z - W_h...W_1|_max^(1/{p}); " + rate)
-    if argument in ("zero-end", "rotate", "reduce", "rank-criterion"):  # C11, C12, C10, C16 (kernel/chain_lemmas.py)
+    if argument in ("zero-end", "rotate", "reduce", "gap-free", "rank-criterion"):  # C11, C12, C10, C9, C16
         require(verdict == OPEN, f"the argument {argument} proves local openness")
         text, q = check_chain_lemma(argument, Ws, dims, P, ev, res)
         rate = _check_chain_rate(Ws, dims, r, res, field(ev, "rate", dict, "evidence"))
@@ -361,7 +361,7 @@ def check_chain_openness(cert: dict) -> str:
         return (f"{head} is not locally open at W: the pair (W_h...W_{k+1}, W_k...W_1) at k = {k} has the chain's "
                 f"range and is not locally open (Lemma C4)")
     require(argument == "none" and verdict == "undetermined", "result.argument must be lem-10, split, family, "
-            "zero-end, reduce, rotate, rank-criterion, obstruction, grouping or none (verdict undetermined)")
+            "zero-end, reduce, rotate, gap-free, rank-criterion, obstruction, grouping or none (verdict undetermined)")
     rate = _check_chain_rate(Ws, dims, r, res, field(ev, "rate", dict, "evidence"))
     return f"{head}: this certificate does not decide local openness (undetermined); " + rate
 

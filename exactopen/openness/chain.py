@@ -409,6 +409,11 @@ def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
                       f"<= {fam['constant']} δ^(1/{fam['p']})")
             evidence["family"] = fam
         memo: dict = {}
+        if verdict is None and all(product(layers, 0, k).rank() == dims[0] or product(layers, k, h).rank() == dims[h]
+                                   for k in range(1, h)):
+            verdict, argument = OPEN, "gap-free"   # Lemma C9: linear modulus (upper exponent 1)
+            reason = (f"degenerate (rank {ev.rank} < min width {dmin}); no left and right summand leave a gap, so "
+                      "every target at distance δ has a preimage moving the layers by O(δ) (Lemma C9)")
         for k in range(1, h if verdict is None else 1):
             node = _split_node(layers, 0, k, h, full=False, memo=memo)
             if node is not None:
@@ -477,6 +482,8 @@ def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
         result["preimage_rate"] = f"1/{evidence['family']['p']}"
     if argument == "zero-end":
         result["preimage_rate"] = f"1/{2 * evidence['zero_end']['family']['p']}"
+    if argument == "gap-free":
+        result["preimage_rate"] = "1/1"
     if argument == "rotate":
         result["preimage_rate"] = f"1/{evidence['rotate']['family']['p']}"
     if argument == "reduce" and "preimage_rate" in evidence["reduce"]["reduced"]["result"]:

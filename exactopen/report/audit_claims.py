@@ -247,8 +247,8 @@ def build_chain_openness() -> ClaimResult:
     certs.append(("parametric", par.certificate))
     return ClaimResult(CERTIFIED, "degenerate chains decided by composition at a split (open), an explicit "
                        "preimage family (open, with an upper rate; theorem-free), a theorem-free "
-                       "row/column-space obstruction or a non-open grouping (not open), or project lemmas (a zero end "
-                       "layer, full summands removed, rotations: Lemmas C10-C12), and, where none of these "
+                       "row/column-space obstruction or a non-open grouping (not open), or project lemmas (gap-free chains "
+                       "with a linear modulus, a zero end layer, full summands removed, rotations: Lemmas C9-C12), and, where none of these "
                        "applies, by the rank criterion (Theorem C16: the ranks of the partial products decide "
                        "every chain); the atlas "
                        "certificates/chains/ classifies all 1,943 degenerate classes with h = 3, widths <= 3 "

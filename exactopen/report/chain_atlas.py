@@ -113,28 +113,29 @@ def readme(folder: str) -> None:
              "bound on the needed perturbation. `preimage_rate` = \"1/q\" (an explicit preimage family, argument "
              "`family`): every target at max-distance δ <= 1 has a preimage moving every layer entry by <= C δ^(1/q), "
              "an upper bound; with argument `zero-end` (Lemma C11) `preimage_rate` = \"1/(2q)\" from its sub-chain's family, "
-             "with `reduce` (Lemma C10) the reduced chain's, with `rotate` (Lemma C12) its family's (constants not stated). Where p = q the exponent 1/p of the "
+             "with `reduce` (Lemma C10) the reduced chain's, with `rotate` (Lemma C12) its family's, with `gap-free` (Lemma C9: "
+             "no left and right summand leave a gap) 1/1 (constants not stated). Where p = q the exponent 1/p of the "
              "openness modulus is exact. `rank-criterion` (Theorem C16 of docs/chains.md, the lemma "
              "`chain-rank-criterion`): the ranks of the partial products satisfy (R), so the class is open; "
              "`decide_chain` uses it only where every other argument fails (no upper rate).", "",
-             "| h | widths ≤ | classes | degenerate | lem-10 | split (open) | family (open) | zero-end (open) "
+             "| h | widths ≤ | classes | degenerate | lem-10 | gap-free (open) | split (open) | family (open) | zero-end (open) "
              "| reduce (open) | rotate (open) | rank-criterion (open) | obstruction | grouping | undetermined |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    und, crit, hist, rates, gaps = [], [], [], [], []
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    und, crit, hist, rates, gaps, expo = [], [], [], [], [], []
     for h, w in ATLASES + EXTENDED:
         rows = _read_rows(folder, h, w)
         label = ""
         if rows is None:
             part = os.path.join(folder, f"h{h}-w{w}.partial.jsonl.gz")
             if not os.path.exists(part):
-                lines.append(f"| {h} | {w} | not generated | | | | | | | | | | | |")
+                lines.append(f"| {h} | {w} | not generated | | | | | | | | | | | | |")
                 continue
             with gzip.open(part, "rt", encoding="utf-8") as f:
                 rows = [json.loads(line) for line in f]
             label = f" (partial: the first {len(rows)} of {len(chain_classes(h, w))} classes)"
         w = f"{w}{label}"
         c = collections.Counter(r["argument"] for r in rows)
-        lines.append(f"| {h} | {w} | {len(rows)} | {len(rows) - c['lem-10']} | {c['lem-10']} | {c['split']} | "
+        lines.append(f"| {h} | {w} | {len(rows)} | {len(rows) - c['lem-10']} | {c['lem-10']} | {c['gap-free']} | {c['split']} | "
                      f"{c['family']} | {c['zero-end']} | {c['reduce']} | {c['rotate']} | {c['rank-criterion']} | "
                      f"{c['obstruction']} | "
                      f"{c['grouping']} | {c['none']} |")
@@ -144,7 +145,7 @@ def readme(folder: str) -> None:
                 out.append(f"* h = {h}, widths <= {w} ({len(left)}): " + "; ".join(
                     f"widths {r['widths']} intervals {r['intervals']}" for r in left[:40])
                     + ("; ..." if len(left) > 40 else ""))
-        for label, keep in (("open (split)", "split"), ("open (family)", "family"), ("open (zero-end)", "zero-end"),
+        for label, keep in (("open (gap-free)", "gap-free"), ("open (split)", "split"), ("open (family)", "family"), ("open (zero-end)", "zero-end"),
                             ("open (reduce)", "reduce"), ("open (rotate)", "rotate"),
                             ("open (rank-criterion)", "rank-criterion"), ("undetermined", "none")):
             ps = collections.Counter(r["rate"] for r in rows if r["argument"] == keep)
@@ -155,6 +156,10 @@ def readme(folder: str) -> None:
         for (p, q), n in sorted(pq.items()):
             rates.append(f"| {h} | {w} | {p} | {q} | {n} | {'exact' if p == q else 'gap'} |")
         gap = [r for r in rows if r.get("preimage_rate") and r["preimage_rate"] != r["rate"]]
+        deg_open = [r for r in rows if r["verdict"] == "locally_open" and r["argument"] != "lem-10"]
+        exact = collections.Counter(r["rate"] for r in deg_open if r.get("preimage_rate") == r["rate"])
+        expo.append(f"| {h} | {w} | {len(deg_open)} | " + " | ".join(str(exact.get(f"1/{p}", 0)) for p in range(1, 6))
+                    + f" | {sum(exact.values())} | {len(gap)} | {sum(1 for r in deg_open if not r.get('preimage_rate'))} |")
         if gap:
             gaps.append(f"* h = {h}, widths <= {w} ({len(gap)}): " + "; ".join(
                 f"{r['intervals']} ({r['rate']} vs {r['preimage_rate']})" for r in gap[:40])
@@ -167,7 +172,13 @@ def readme(folder: str) -> None:
               "larger p for Lemma C5).", "",
               "| h | widths ≤ | verdict | p = 1 | p = 2 | p = 3 | p = 4 | p = 5 |", "|---|---|---|---|---|---|---|---|"]
     lines += hist
-    lines += ["", "Two-sided rates (classes with a preimage family or Lemma C11): Lemma C5's lower exponent 1/p "
+    lines += ["", "Exact Hölder exponents of local openness at the degenerate open classes: where Lemma C5's lower "
+              "exponent meets a certified upper one (families, Lemmas C9-C12), the number of classes with each "
+              "exponent; then the classes with a gap between the two, and those with the lower bound only (splits, "
+              "the rank criterion).", "",
+              "| h | widths ≤ | degenerate open | exact 1/1 | exact 1/2 | exact 1/3 | exact 1/4 | exact 1/5 | exact (all) "
+              "| gap | lower bound only |", "|---|---|---|---|---|---|---|---|---|---|---|"] + expo
+    lines += ["", "Two-sided rates (classes with a preimage family or Lemmas C9-C12): Lemma C5's lower exponent 1/p "
               "against the upper 1/q (needed perturbation between (c δ)^(1/p) and C δ^(1/q)).", "",
               "| h | widths ≤ | lower 1/p | upper 1/q | classes | |", "|---|---|---|---|---|---|"] + (rates or ["| | | | | 0 | |"])
     lines += ["", "Where the exponents do not meet (Lemma C5's p and the family's q; every other degenerate open class "
@@ -179,6 +190,19 @@ def refresh_undetermined(folder: str, which=EXTENDED, progress=None) -> dict:
     """Re-decide only the rows left undetermined (argument none) with the current arguments, check
     each new certificate, and rewrite rows and certificates in place (every other row kept as it
     is): the extended atlases take hours to regenerate in full.  Returns {atlas: (before, after)}."""
+    return refresh_rows(folder, which, lambda row: row["argument"] == "none", progress)
+
+
+def refresh_gap_free(folder: str, which=ATLASES + EXTENDED, progress=None) -> dict:
+    """Re-decide the rows proved open by a split at a gap-free class (Lemma C5's p = 1), which the
+    argument gap-free (Lemma C9) now certifies with the upper exponent 1.  Returns
+    {atlas: (split rows with p = 1 before, after)}."""
+    return refresh_rows(folder, which, lambda row: row["argument"] == "split" and row["rate"] == "1/1", progress)
+
+
+def refresh_rows(folder: str, which, select, progress=None) -> dict:
+    """Re-decide the rows for which ``select(row)`` holds (every other row kept as it is), check each
+    new certificate, rewrite rows and certificates atomically.  Returns {atlas: (selected before, after)}."""
     out = {}
     for h, w in which:
         rows = _read_rows(folder, h, w)
@@ -187,9 +211,9 @@ def refresh_undetermined(folder: str, which=EXTENDED, progress=None) -> dict:
         cpath = os.path.join(folder, f"h{h}-w{w}.certificates.jsonl.gz")
         with gzip.open(cpath, "rt", encoding="utf-8") as f:
             texts = f.read().splitlines()
-        before = sum(r["argument"] == "none" for r in rows)
+        before = sum(1 for r in rows if select(r))
         for i, row in enumerate(rows):
-            if row["argument"] != "none":
+            if not select(row):
                 continue
             mult = {tuple(int(x) for x in k.split("-")): m for k, m in row["intervals"].items()}
             verdict, reason, cert = decide_chain(representative(h, mult))
@@ -200,9 +224,9 @@ def refresh_undetermined(folder: str, which=EXTENDED, progress=None) -> dict:
         lines = [json.dumps(r, ensure_ascii=False) for r in rows]
         path = _rows_path(folder, h, w)
         _atomic(path, _gz(lines) if path.endswith(".gz") else ("\n".join(lines) + "\n").encode("utf-8"))
-        out[f"h{h}-w{w}"] = (before, sum(r["argument"] == "none" for r in rows))
+        out[f"h{h}-w{w}"] = (before, sum(1 for r in rows if select(r)))
         if progress:
-            progress(f"h{h}-w{w}: undetermined {out[f'h{h}-w{w}'][0]} -> {out[f'h{h}-w{w}'][1]}")
+            progress(f"h{h}-w{w}: selected rows {out[f'h{h}-w{w}'][0]} -> {out[f'h{h}-w{w}'][1]}")
     return out
 
 
@@ -257,6 +281,9 @@ if __name__ == "__main__":
     if "--check" in args:
         print(check(folder, which=which), "classes re-verified")
     elif "--readme" in args:
+        readme(folder)
+    elif "--refresh-gap-free" in args:
+        refresh_gap_free(folder, which if only else ATLASES + EXTENDED, progress=lambda m: print(m, flush=True))
         readme(folder)
     elif "--refresh-undetermined" in args:
         refresh_undetermined(folder, which, progress=lambda m: print(m, flush=True))

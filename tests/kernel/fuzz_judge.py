@@ -305,9 +305,9 @@ def j_chain(c, orig):
     exact_keys(inp, {"layers"}, "inputs")
     exact_keys(res, {"verdict", "widths", "rank", "argument", "rate", "preimage_rate"}, "result")
     arg = res.get("argument")
-    need(("preimage_rate" in res) <= (arg in ("family", "zero-end", "reduce", "rotate")),
-         "preimage_rate comes only with an argument that builds preimages (family, zero-end, reduce, rotate)")
-    need(arg not in ("family", "zero-end", "rotate") or "preimage_rate" in res,
+    need(("preimage_rate" in res) <= (arg in ("family", "zero-end", "reduce", "rotate", "gap-free")),
+         "preimage_rate comes only with an argument that builds preimages (family, zero-end, reduce, rotate, gap-free)")
+    need(arg not in ("family", "zero-end", "rotate", "gap-free") or "preimage_rate" in res,
          f"the argument {arg} states an upper rate (preimage_rate)")
     Ws = [M(L) for L in inp["layers"]]
     need(Ws, "no layers")
@@ -328,6 +328,13 @@ def j_chain(c, orig):
         return "chain re-derived"
     if res.get("verdict") == "undetermined" and res.get("argument") == "none":
         return "chain re-derived (an undetermined certificate states only the rank facts)"
+    if res.get("argument") == "gap-free":  # Lemma C9: no gap, from the judge's own ranks
+        h = len(Ws)
+        need(h >= 3, "the gap-free argument is used at h >= 3")
+        for k in range(1, h):
+            need(rank(_chain_prod(Ws, dims, 0, k)) == dims[0] or rank(_chain_prod(Ws, dims, k, h)) == dims[h],
+                 f"a gap at k = {k}")
+        need(res.get("verdict") == OPEN and res.get("preimage_rate") == "1/1", "gap-free: locally open, upper rate 1/1")
     if res.get("argument") == "rank-criterion":  # Theorem C16: (R) from the judge's own ranks
         h, e = len(Ws), min(dims)
         need(h >= 3, "the rank criterion is used at h >= 3")

@@ -79,6 +79,7 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("chain_openness", "zero-end"): E({"chain-zero-end"}),  # Lemma C11 + a family on a coordinate subspace
     ("chain_openness", "rotate"): E({"chain-rotation"}),  # Lemma C12 + a family on a coordinate subspace
     ("chain_openness", "reduce"): E({"chain-full-removal"}),  # Lemma C10 + the nested reduced chain's own
+    ("chain_openness", "gap-free"): E({"chain-gap-free"}),  # Lemma C9: ranks recomputed, no gap, upper rate 1/1
     ("chain_openness", "rank-criterion"): E({"chain-rank-criterion"}),  # Theorem C16: ranks recomputed, (R)
     ("chain_openness", "none"): E(),
     # basis_change: orthogonality, diagonality, lem-17 structure re-derived; verdicts are the nested ones
