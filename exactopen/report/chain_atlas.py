@@ -182,7 +182,9 @@ def readme(folder: str) -> None:
               "against the upper 1/q (needed perturbation between (c δ)^(1/p) and C δ^(1/q)).", "",
               "| h | widths ≤ | lower 1/p | upper 1/q | classes | |", "|---|---|---|---|---|---|"] + (rates or ["| | | | | 0 | |"])
     lines += ["", "Where the exponents do not meet (Lemma C5's p and the family's q; every other degenerate open class "
-              "has only Lemma C5's lower bound):", ""] + (gaps or ["none"])
+              "has only Lemma C5's lower bound). At (N, N, N) = {'0-0': 1, '0-1': 1, '1-2': 1, '2-3': 1, '3-3': 1} "
+              "Lemma C17 of docs/chains.md proves the exponent exactly 1/3 (a proof in the docs, not a certificate):",
+              ""] + (gaps or ["none"])
     _atomic(os.path.join(folder, "README.md"), ("\n".join(lines) + "\n").encode("utf-8"))
 
 

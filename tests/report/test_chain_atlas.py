@@ -62,7 +62,10 @@ def test_no_undetermined_class_at_h3_widths_3():
     rows = [json.loads(line) for line in (ATLAS / "h3-w3.jsonl").read_text().splitlines()]
     assert len(rows) == 2144 and not [r for r in rows if r["verdict"] == "undetermined"]
     new = {r["argument"] for r in rows} - {"lem-10", "split", "family", "obstruction", "grouping"}
-    assert new == {"zero-end", "reduce", "rotate"}
+    assert new == {"zero-end", "reduce", "rotate", "gap-free"}
+    # Lemma C9: the gap-free classes are exactly those with Lemma C5's p = 1, and every one states 1/1
+    assert all(r["preimage_rate"] == r["rate"] == "1/1" for r in rows if r["argument"] == "gap-free")
+    assert not [r for r in rows if r["argument"] == "split" and r["rate"] == "1/1"]
     assert all(int(r["preimage_rate"][2:]) >= int(r["rate"][2:]) for r in rows if r.get("preimage_rate"))
 
 
