@@ -155,12 +155,12 @@ RANK_PRIME = 2305843009213693951  # 2^61 - 1: ranks are first computed modulo th
 def elimination_cost(m: int, n: int, bits: int) -> float:
     """Fraction-free elimination of an m x n integer matrix with entries of ``bits`` bits, worst
     case (FLINT's exact rank of a rank-deficient matrix): at step k, (m - k)(n - k) updates of
-    entries of about k * bits bits (k-minors), each about 2 (k L)^2 limb products (schoolbook:
-    an upper bound of GMP's).  Measured (issue 24, attack adv24): 0.05 to 0.47 of the charge
+    entries of about k * bits bits (k-minors), each about 3 (k L)^2 limb products (schoolbook:
+    an upper bound of GMP's).  Measured (issue 24, attack adv24): 0.05 to 0.61 of the charge
     over n = 24..256, 17 to 4,000 bits, ranks n/8 to n - 6; ``charpoly_cost`` undercharged
     these by up to 16 times."""
     L = limbs(bits)
-    return OP + 2 * sum((m - k) * (n - k) * (20 + (k * L) ** 2) for k in range(1, min(m, n) + 1))
+    return OP + 3 * sum((m - k) * (n - k) * (20 + (k * L) ** 2) for k in range(1, min(m, n) + 1))
 
 
 def clog2(k: int) -> int:
