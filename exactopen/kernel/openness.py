@@ -294,7 +294,8 @@ def check_chain_openness(cert: dict) -> str:
     e = min(dims)
     verdict = field(res, "verdict", str, "result")
     argument = field(res, "argument", str, "result")
-    require(cert["claim_id"] in (None, "lem-10", "chain-openness"), "claim_id must be lem-10 or chain-openness")
+    require(cert["claim_id"] in (None, "chain-openness") or (cert["claim_id"] == "lem-10" and argument == "lem-10"),
+            "claim_id must be chain-openness (or lem-10 with the argument lem-10)")
     for key in ev:
         require(key in ("rank_product", "split", "obstruction", "grouping", "rate", "family", "zero_end", "reduce",
                         "rotate"), f"evidence.{key}: unknown field")

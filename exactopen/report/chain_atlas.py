@@ -36,6 +36,10 @@ ATLASES = ((3, 3), (4, 2))
 EXTENDED = ((3, 4), (4, 3), (5, 2))  # rows gzipped (``h<h>-w<w>.jsonl.gz``): about 40,000 classes
 
 
+ROW_KEYS = {"h", "widths", "intervals", "ranks", "verdict", "argument", "rate", "rate_constant", "preimage_rate",
+            "preimage_constant", "reason"}
+
+
 def _row(h: int, mult: dict, verdict: str, reason: str, cert: dict) -> dict:
     res, ev = cert["result"], cert["evidence"]
     return {"h": h, "widths": class_widths(h, mult),
@@ -263,6 +267,19 @@ def check(folder: str, limit: int | None = None, which=ATLASES) -> dict:
                     raise AssertionError(f"h{h}-w{w} {row['intervals']}: certificate {key} {res[key]} != row {row[key]}")
             if res.get("rate") != row["rate"] or res.get("preimage_rate") != row.get("preimage_rate"):
                 raise AssertionError(f"h{h}-w{w} {row['intervals']}: rate differs")
+            ev = cert["evidence"]
+            if (row.get("rate_constant") != ev.get("rate", {}).get("constant")
+                    or row.get("preimage_constant") != ev.get("family", {}).get("constant")):
+                raise AssertionError(f"h{h}-w{w} {row['intervals']}: a constant differs from the certificate's")
+            if set(row) != ROW_KEYS or row["h"] != h:
+                raise AssertionError(f"h{h}-w{w} {row['intervals']}: the row's fields are not {sorted(ROW_KEYS)}")
+            try:
+                mult = {tuple(int(x) for x in k.split("-")): m for k, m in row["intervals"].items()}
+                ok = rank_profile_of(h, mult) == row["ranks"] and class_widths(h, mult) == row["widths"]
+            except (ValueError, TypeError, AttributeError, KeyError, IndexError):
+                ok = False
+            if not ok:
+                raise AssertionError(f"h{h}-w{w} {row['intervals']}: the intervals are not the class of the row's ranks")
             layers = [mx.from_json(L) for L in cert["inputs"]["layers"]]
             ranks = {f"{a}-{b}": product(layers, a, b).rank() for a in range(h) for b in range(a + 1, h + 1)}
             if ranks != row["ranks"]:
@@ -281,7 +298,11 @@ if __name__ == "__main__":
     rest = [a for a in args if not a.startswith("--")]
     folder = rest[0] if rest else "certificates/chains"
     if "--check" in args:
-        print(check(folder, which=which), "classes re-verified")
+        try:
+            print(check(folder, which=which), "classes re-verified")
+        except (AssertionError, kernel.Rejected, OSError, ValueError) as exc:  # one line, no traceback
+            print(f"atlas check FAILED: {str(exc)[:300]}", file=sys.stderr)
+            sys.exit(1)
     elif "--readme" in args:
         readme(folder)
     elif "--refresh-gap-free" in args:
