@@ -350,15 +350,18 @@ def _full_reduction(layers):
 def _rank_criterion(layers, rank: int, dmin: int) -> tuple:
     """Theorem C16 of docs/chains.md (trusted as ``chain-rank-criterion``): (R) holds, so the chain is
     locally open; (None, None, None) where (R) fails (then Lemma C3 or C4 applies, docs/chains.md)."""
-    from exactopen.openness.chain_criterion import ranks_of_layers, splits
-
-    rows = splits(widths(layers), ranks_of_layers(layers))
-    if any(s.f < s.bound for s in rows):
+    d, h = widths(layers), len(layers)
+    f, t = [], []
+    for k in range(1, h):
+        a, b = product(layers, 0, k).rank(), product(layers, k, h).rank()
+        f.append(d[k] - a - b + rank)
+        t.append(min(d[0] - a, d[h] - b, dmin - rank))
+    if any(fk < tk for fk, tk in zip(f, t)):
         return None, None, None
     return OPEN, "rank-criterion", (
         f"degenerate (rank {rank} < min width {dmin}); the ranks of the partial products satisfy the rank "
-        f"criterion (R): f_k >= min(d_0 - a_k, d_h - b_k, e - z) at k = 1..{len(layers) - 1} "
-        f"(f_k = {[s.f for s in rows]}, bounds {[s.bound for s in rows]}), Theorem C16")
+        f"criterion (R): f_k >= min(d_0 - a_k, d_h - b_k, e - z) at k = 1..{h - 1} "
+        f"(f_k = {f}, bounds {t}), Theorem C16")
 
 
 def decide_chain(layers: list[fmpq_mat]) -> tuple[str, str, dict]:
