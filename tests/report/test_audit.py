@@ -87,8 +87,12 @@ def test_update_readme_rewrites_only_the_block(tmp_path):
     assert not markdown.update_readme(str(tmp_path / "plain.md"), readme_rows())
 
 
+@pytest.mark.slow
 def test_audit_check_reproduces_committed_files(monkeypatch):
-    # without the figures: ``check`` compares the .json and .md files only (the .md files link
+    # slow: the default run's audit check is tests/numeric/test_reproducible.py's
+    # test_audit_certificates_do_not_depend_on_float_kernels (the same check with every float
+    # kernel perturbed, so the real ones can only differ from it by a float dependence).
+    # Without the figures: ``check`` compares the .json and .md files only (the .md files link
     # the figures whether or not they are drawn), and drawing the 170 figures was 40% of this
     # test's time; test_audit_figures_are_drawn draws one of each kind
     from exactopen.report import figures
