@@ -24,6 +24,7 @@ from exactopen.exact import linalg
 from exactopen.exact import matrix as mx
 from exactopen.exact.floats import to_float
 from exactopen.exact.numbers import rational_str
+from exactopen.landscape.network import data_row_factor
 
 
 def is_psd(M: fmpq_mat) -> bool:
@@ -82,16 +83,11 @@ def clearly_above_minimum(net, rel: float = 1e-6) -> bool:
 
 def ky_fan_certificate(net) -> dict | None:
     """Evidence ``{"method": "ky_fan", C, B, mu, Q}`` that L(W) = min L, or None (lem-7, thm-8)."""
-    if net.weights is not None:
+    got = data_row_factor(net)
+    if got is None:
         return None
+    C, B = got
     X, Y = net.X, net.Y
-    B, _ = linalg.row_space(X)
-    if B.nrows() == 0:
-        return None
-    sol = linalg.solve(B.transpose(), X.transpose())
-    if not sol.solvable:  # cannot happen: the rows of B span the rows of X
-        return None
-    C = sol.X.transpose()
     M = Y * B.transpose() * (B * B.transpose()).inv() * B * Y.transpose()
     F = net.product * X
     Vb, _ = linalg.column_space(F)

@@ -30,6 +30,7 @@ from exactopen.exact import linalg
 from exactopen.exact import matrix as mx
 from exactopen.exact.numbers import rational_str
 from exactopen.landscape.alignment import _orthogonalise, primitive
+from exactopen.landscape.network import data_row_factor
 from exactopen.exact.simplest import simplest_between, simplest_by_oracle
 
 
@@ -184,20 +185,14 @@ def _choose_mu(top: list, bottom: list, den, short: bool) -> fmpq | None:
 def invariant_split_certificate(net) -> dict | None:
     """Evidence ``{"method": "invariant_split", [C, B,] T, top, bottom, mu}`` that L(W) = min L,
     or None (lem-7, thm-8; see the module docstring)."""
-    if net.weights is not None:
+    got = data_row_factor(net, keep_full_x=True)
+    if got is None:
         return None
+    C, B = got
     X, Y = net.X, net.Y
-    B, _ = linalg.row_space(X)
-    if B.nrows() == 0:
-        return None
     ev = {"method": "invariant_split"}
-    if B.nrows() < X.nrows():
-        sol = linalg.solve(B.transpose(), X.transpose())
-        if not sol.solvable:
-            return None
-        ev["C"], ev["B"] = mx.to_json(sol.X.transpose()), mx.to_json(B)
-    else:
-        B = X
+    if C is not None:
+        ev["C"], ev["B"] = mx.to_json(C), mx.to_json(B)
     M = _data_matrix(B, Y)
     Vb, _ = linalg.column_space(net.product * X)
     s, r = Vb.ncols(), net.r

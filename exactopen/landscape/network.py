@@ -19,6 +19,7 @@ from flint import fmpq, fmpq_mat, fmpz
 
 from exactopen.certificate import envelope
 from exactopen.errors import InputError
+from exactopen.exact import linalg
 from exactopen.exact import matrix as mx
 from exactopen.exact.numbers import rational_str
 
@@ -364,6 +365,25 @@ class Network:
             return mx.to_json(M, dyadic, compact)
         return {"layers": [enc(W) for W in self.layers], "X": enc(self.X), "Y": enc(self.Y),
                 "weights": None if self.weights is None else enc(self.weights)}
+
+
+def data_row_factor(net: Network, keep_full_x: bool = False):
+    """(C, B) with X = C B and B a basis of the row space of X (rows of X itself), the opening of
+    both Ky Fan lower bounds on min L (lem-7, thm-8: ``global_min.ky_fan_certificate`` and
+    ``invariant_split.invariant_split_certificate``); None for a weighted loss (no such bound) or
+    X = 0.  With ``keep_full_x``, an X of full row rank is returned as (None, X) (no C needed)."""
+    if net.weights is not None:
+        return None
+    X = net.X
+    B, _ = linalg.row_space(X)
+    if B.nrows() == 0:
+        return None
+    if keep_full_x and B.nrows() == X.nrows():
+        return None, X
+    sol = linalg.solve(B.transpose(), X.transpose())
+    if not sol.solvable:  # cannot happen: the rows of B span the rows of X
+        return None
+    return sol.X.transpose(), B
 
 
 def _row_scale(A: fmpq_mat, s) -> fmpq_mat:

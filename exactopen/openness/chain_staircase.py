@@ -74,6 +74,18 @@ def interval_copies(layers):
     return copies
 
 
+def interval_kinds(layers):
+    """The interval summands of ``interval_copies`` grouped by kind: {(start, end): [coordinate path
+    of each copy, in order]}, or None when the chain is not such a direct sum."""
+    copies = interval_copies(layers)
+    if copies is None:
+        return None
+    kinds: dict = {}
+    for s_, e_, path in copies:
+        kinds.setdefault((s_, e_), []).append(path)
+    return kinds
+
+
 def _transpose_tree(tree, m: int, n: int):
     """The family of the transposed chain, carried back: layer i of the chain is the transpose of
     layer h - 1 - i of the transposed one, and u'[j][i] (target n x m) is u[i][j] (target m x n)."""
@@ -114,12 +126,9 @@ def _family(layers, roles=None):
     so a2 is carried only by the second row's wire)."""
     if len(layers) != 3:
         return None
-    copies = interval_copies(layers)
-    if copies is None:
+    kinds = interval_kinds(layers)
+    if kinds is None:
         return None
-    kinds: dict = {}
-    for s_, e_, path in copies:
-        kinds.setdefault((s_, e_), []).append(path)
     allowed = {(0, 0), (0, 1), (1, 2), (2, 3), (3, 3), (1, 1), (2, 2), (1, 3), (0, 2)}
     if set(kinds) - allowed:
         return None
@@ -427,12 +436,9 @@ def factored_family(layers):
     (P, wire) and gamma = (t^4 u(P, b) - alpha m)/t^2 at (P, 3-3).  p = 4."""
     if len(layers) != 5:
         return None
-    copies = interval_copies(layers)
-    if copies is None:
+    kinds = interval_kinds(layers)
+    if kinds is None:
         return None
-    kinds: dict = {}
-    for s_, e_, path in copies:
-        kinds.setdefault((s_, e_), []).append(path)
     want = {(0, 0), (0, 1), (1, 4), (2, 2), (3, 3), (4, 5), (5, 5)}
     if set(kinds) != want or any(len(v) != 1 for v in kinds.values()):
         return None

@@ -87,9 +87,41 @@ def test_update_readme_rewrites_only_the_block(tmp_path):
     assert not markdown.update_readme(str(tmp_path / "plain.md"), readme_rows())
 
 
-def test_audit_check_reproduces_committed_files():
+@pytest.mark.slow
+def test_audit_check_reproduces_committed_files(monkeypatch):
+    # slow: the default run's audit check is tests/numeric/test_reproducible.py's
+    # test_audit_certificates_do_not_depend_on_float_kernels (the same check with every float
+    # kernel perturbed, so the real ones can only differ from it by a float dependence).
+    # Without the figures: ``check`` compares the .json and .md files only (the .md files link
+    # the figures whether or not they are drawn), and drawing the 170 figures was 40% of this
+    # test's time; test_audit_figures_are_drawn draws one of each kind
+    from exactopen.report import figures
+
+    monkeypatch.setattr(figures, "available", lambda: False)
     problems = audit.check(str(CERTS))
     assert problems == []
+
+
+def test_audit_figures_are_drawn(tmp_path):
+    """The audit's figures (paper figures 2 and 3, and one descent figure in both formats) are
+    written, non-empty, under the stems the rendered proofs link."""
+    pytest.importorskip("matplotlib")
+    from exactopen.report import figures
+
+    assert figures.available()
+    out = tmp_path / "figures"
+    for claim in audit.CLAIMS:
+        if claim.figures is not None:
+            claim.figures(str(out))
+            for stem in claim.figure_stems:
+                assert (out / f"{stem}.png").stat().st_size > 0, stem
+    cert = json.loads((CERTS / "ex-intro.json").read_text())
+    assert figures.is_descent_certificate(cert)
+    assert not figures.is_descent_certificate(json.loads((CERTS / "lem-13-instance-1.json").read_text()))
+    paths = figures.certificate_descent_figure(cert, str(out), "descent-ex-intro", ("png", "svg"))
+    assert [os.path.basename(p) for p in paths] == ["descent-ex-intro.png", "descent-ex-intro.svg"]
+    assert all(os.path.getsize(p) > 0 for p in paths)
+    assert "figures/descent-ex-intro.png" in (CERTS / "ex-intro.md").read_text()
 
 
 def test_refuted_claims_have_errata():

@@ -131,13 +131,6 @@ def _gauged(seed: int) -> dict:
     return cert
 
 
-@pytest.fixture(scope="module")
-def coq_lib(tmp_path_factory):
-    if shutil.which("coqc") is None:
-        pytest.skip("coqc is not installed")
-    return coq.build_library(str(tmp_path_factory.mktemp("coq")))
-
-
 @needs_coqc
 def test_exported_certificates_compile_and_tampered_ones_do_not(coq_lib, tmp_path):
     for stem in ("ex-intro", "ex-3layer", "thm-12-d-4-4-3-3-4"):

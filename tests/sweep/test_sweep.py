@@ -62,8 +62,11 @@ def _cli(args, **kw):
                             stderr=subprocess.PIPE, text=True, start_new_session=True, **kw)
 
 
-def test_killed_midway_and_resumed_gives_the_same_results(tmp_path):
-    args = ["thm12", "--max-depth", "4", "--max-width", "4", "--workers", "1", "--batch", "1", "--no-progress"]
+@pytest.mark.parametrize("width", [pytest.param(3, id="48-instances"),
+                                   pytest.param(4, id="226-instances", marks=pytest.mark.slow)])
+def test_killed_midway_and_resumed_gives_the_same_results(tmp_path, width):
+    args = ["thm12", "--max-depth", "4", "--max-width", str(width), "--workers", "1", "--batch", "1",
+            "--no-progress"]
     full, cut = tmp_path / "full", tmp_path / "cut"
     p = _cli([*args, "--out", str(full)])
     q = _cli([*args, "--out", str(cut)])
